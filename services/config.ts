@@ -1,0 +1,213 @@
+/**
+ * Configuration, validated once at start-up. Every variable is listed in README's table.
+ * The rest of the code receives a typed `Config`; nothing else reads `process.env`.
+ */
+import { z } from 'zod';
+
+/** Boolean flags: true/1/yes, false/0/no or empty. Exported for the sections that need one. */
+export const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined))
+  .pipe(z.string().url().optional());
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? def : Number(v)))
+    .pipe(z.number().int().min(min).max(max));
+const num = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? def : Number(v)))
+    .pipe(z.number().min(min).max(max));
+
+export const envSchema = z.object({
+  PORT: int(3978, 0, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  PUBLIC_URL: optionalUrl,
+
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).optional().transform((v) => v || undefined),
+  MicrosoftAppTenantId: optionalString,
+
+  CARRIER_API_URL: optionalUrl,
+  CARRIER_API_KEY: optionalString,
+  CARRIER_TIMEOUT_MS: int(5000, 100, 120000),
+  CARRIER_RETRIES: int(2, 0, 5),
+  SANDBOX_PORT: int(0, 0, 65535),
+
+  RECOGNIZER: z.enum(['embedded', 'clu', 'luis']).optional().default('embedded'),
+  NLU_MIN_CONFIDENCE: num(0.45, 0, 1),
+  NLU_AMBIGUITY_MARGIN: num(0.12, 0, 1),
+  NLU_MAX_CHARS: int(500, 20, 100000),
+  CLOUD_NLU_TIMEOUT_MS: int(1500, 50, 30000),
+  CLU_ENDPOINT: optionalUrl,
+  CLU_KEY: optionalString,
+  CLU_PROJECT: optionalString,
+  CLU_DEPLOYMENT: optionalString,
+  LUIS_ENDPOINT: optionalUrl,
+  LUIS_APP_ID: optionalString,
+  LUIS_KEY: optionalString,
+  LUIS_SLOT: z.enum(['production', 'staging']).optional().default('production'),
+
+  BUSINESS_TIMEZONE: z.string().optional().default('Europe/Vilnius'),
+  BUSINESS_HOURS: z
+    .string()
+    .optional()
+    .default('1-5 08:00-19:00')
+    .pipe(z.string().regex(/^[1-7]-[1-7] \d\d:\d\d-\d\d:\d\d$/, 'expected e.g. "1-5 08:00-19:00"')),
+  BUSINESS_HOLIDAYS: z.string().optional().default('LT'),
+  DELAY_ESCALATE_WORKING_DAYS: int(5, 0, 60),
+  MAX_PROMPT_ATTEMPTS: int(3, 1, 10),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+/** The typed configuration every component receives. */
+export interface Config {
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicUrl?: string;
+  botAuth: {
+    MicrosoftAppId?: string;
+    MicrosoftAppPassword?: string;
+    MicrosoftAppType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    MicrosoftAppTenantId?: string;
+  };
+  carrier: {
+    /** undefined = start the embedded sandbox carrier server. */
+    url?: string;
+    apiKey?: string;
+    timeoutMs: number;
+    retries: number;
+    sandboxPort: number;
+  };
+  nlu: {
+    recognizer: 'embedded' | 'clu' | 'luis';
+    minConfidence: number;
+    ambiguityMargin: number;
+    maxChars: number;
+    cloudTimeoutMs: number;
+    clu?: { endpoint: string; key: string; project: string; deployment: string };
+    luis?: { endpoint: string; appId: string; key: string; slot: 'production' | 'staging' };
+  };
+  business: {
+    timeZone: string;
+    /** ISO weekdays open (1 = Monday). */
+    days: number[];
+    openMinute: number;
+    closeMinute: number;
+    /** `date-holidays` country code for public holidays, or `none`. */
+    holidays: string;
+    delayEscalateWorkingDays: number;
+  };
+  dialogs: { maxPromptAttempts: number };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/**
+ * Validates the environment and returns the typed config, or throws a `ConfigError` that names
+ * every offending variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const [dayRange, timeRange] = e.BUSINESS_HOURS.split(' ');
+  const [d1, d2] = dayRange.split('-').map(Number);
+  const [t1, t2] = timeRange.split('-');
+  const openMinute = minutes(t1);
+  const closeMinute = minutes(t2);
+  if (d1 > d2) problems.push('BUSINESS_HOURS: first day must not be after the last day');
+  if (openMinute >= closeMinute || closeMinute > 24 * 60) problems.push('BUSINESS_HOURS: opening must be before closing');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
+  } catch {
+    problems.push(`BUSINESS_TIMEZONE: unknown time zone "${e.BUSINESS_TIMEZONE}"`);
+  }
+
+  let clu: Config['nlu']['clu'];
+  if (e.CLU_ENDPOINT || e.RECOGNIZER === 'clu') {
+    if (!e.CLU_ENDPOINT || !e.CLU_KEY || !e.CLU_PROJECT || !e.CLU_DEPLOYMENT) {
+      problems.push('CLU_ENDPOINT, CLU_KEY, CLU_PROJECT and CLU_DEPLOYMENT are all required for RECOGNIZER=clu');
+    } else clu = { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT };
+  }
+  let luis: Config['nlu']['luis'];
+  if (e.LUIS_ENDPOINT || e.RECOGNIZER === 'luis') {
+    if (!e.LUIS_ENDPOINT || !e.LUIS_APP_ID || !e.LUIS_KEY) {
+      problems.push('LUIS_ENDPOINT, LUIS_APP_ID and LUIS_KEY are all required for RECOGNIZER=luis');
+    } else luis = { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT };
+  }
+  if (e.MicrosoftAppId && !e.MicrosoftAppType) problems.push('MicrosoftAppType: required when MicrosoftAppId is set');
+  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+    problems.push('MicrosoftAppTenantId: required for MicrosoftAppType=SingleTenant');
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+
+  const days: number[] = [];
+  for (let d = d1; d <= d2; d++) days.push(d);
+
+  return {
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    botAuth: {
+      MicrosoftAppId: e.MicrosoftAppId,
+      MicrosoftAppPassword: e.MicrosoftAppPassword,
+      MicrosoftAppType: e.MicrosoftAppType,
+      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+    },
+    carrier: {
+      url: e.CARRIER_API_URL,
+      apiKey: e.CARRIER_API_KEY,
+      timeoutMs: e.CARRIER_TIMEOUT_MS,
+      retries: e.CARRIER_RETRIES,
+      sandboxPort: e.SANDBOX_PORT,
+    },
+    nlu: {
+      recognizer: e.RECOGNIZER,
+      minConfidence: e.NLU_MIN_CONFIDENCE,
+      ambiguityMargin: e.NLU_AMBIGUITY_MARGIN,
+      maxChars: e.NLU_MAX_CHARS,
+      cloudTimeoutMs: e.CLOUD_NLU_TIMEOUT_MS,
+      clu,
+      luis,
+    },
+    business: {
+      timeZone: e.BUSINESS_TIMEZONE,
+      days,
+      openMinute,
+      closeMinute,
+      holidays: e.BUSINESS_HOLIDAYS,
+      delayEscalateWorkingDays: e.DELAY_ESCALATE_WORKING_DAYS,
+    },
+    dialogs: { maxPromptAttempts: e.MAX_PROMPT_ATTEMPTS },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The language-understanding port. Dialogs only ever see these types, never raw LUIS/CLU JSON,
+ * so recognizers (embedded, CLU, LUIS-compatible) are interchangeable by configuration.
+ */
+
+/** Languages the bot speaks. `lt` is the default. */
+export const LANGS = ['lt', 'en', 'ru'] as const;
+export type Lang = (typeof LANGS)[number];
+export const DEFAULT_LANG: Lang = 'lt';
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/** Intents the classifier distinguishes. `none` = out of scope for the self-service flows. */
+export const INTENTS = [
+  'readdress',
+  'fix_phone',
+  'find_tracking',
+  'track',
+  'locker_fault',
+  'agent',
+  'greet',
+  'thanks',
+  'none',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+export function isIntent(value: unknown): value is Intent {
+  return typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
+}
+
+/** A tracking number found in text, normalised (upper case, no spaces or dashes). */
+export interface TrackingEntity {
+  /** Normalised value, e.g. `CE482139075LT` or `12345678901234`. */
+  value: string;
+  kind: 's10' | 'numeric14';
+  /** True when the S10 check digit is right (always true for numeric14). */
+  valid: boolean;
+  /** The text as the customer wrote it. */
+  text: string;
+}
+
+/** A phone number found in text, normalised to E.164. */
+export interface PhoneEntity {
+  /** E.164, e.g. `+37061234567`. */
+  e164: string;
+  /** ISO country, e.g. `LT`. */
+  country: string;
+  text: string;
+}
+
+/** A mention of a locker, resolved against the locker directory (best first). */
+export interface LockerMention {
+  /** The part of the text that looked like a locker reference. */
+  text: string;
+  /** Candidate locker ids with match scores in [0, 1], best first. */
+  candidates: { lockerId: string; score: number }[];
+}
+
+export interface Entities {
+  trackingNumbers: TrackingEntity[];
+  phones: PhoneEntity[];
+  lockers: LockerMention[];
+}
+
+export interface IntentScore {
+  intent: Intent;
+  /** Calibrated probability in [0, 1]. */
+  score: number;
+}
+
+export interface RecognizerResult {
+  /** The text that was classified (possibly truncated for recognition). */
+  text: string;
+  /** Detected language of the message, or undefined when the text carries no language signal (numbers, emoji). */
+  lang?: Lang;
+  /** Confidence of the language detection in [0, 1]. */
+  langScore: number;
+  /** Top intent. */
+  intent: Intent;
+  score: number;
+  /** All intents, best first. */
+  intents: IntentScore[];
+  entities: Entities;
+  /** Which recognizer produced the result (for logs), e.g. `embedded`, `clu`, `luis`, `embedded-fallback`. */
+  source: string;
+}
+
+export interface RecognizeOptions {
+  /** The customer's current language, used as a prior when the text is ambiguous. */
+  lang?: Lang;
+}
+
+/** The one interface every recognizer implements. */
+export interface Recognizer {
+  recognize(text: string, options?: RecognizeOptions): Promise<RecognizerResult>;
+}
