@@ -1,0 +1,131 @@
+/**
+ * Hands a case to a person with what the agent needs already collected: parcel number, a phone,
+ * the customer's description and any photo. Then it tells the customer honestly where they stand
+ * (queue position, when agents are back), or, without a hand-off queue, gives a summary.
+ */
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { formatDateTime, maskPhone } from '../services/i18n/format';
+import type { DialogDeps, EscalationReason, EscalationRequest } from './deps';
+import { ESCALATE_DIALOG } from './ids';
+import type { SlotAnswer } from './prompts/SlotPrompt';
+import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT, slotPrompts } from './prompts/slots';
+import type { CaseResult } from './results';
+import type { CollectedFields } from './state';
+import { langOf, say } from './turn';
+
+export interface EscalateOptions {
+  reason: EscalationReason;
+  fields: CollectedFields;
+  /** The customer's own words, when the first message already described the problem. */
+  description?: string;
+  attachments?: EscalationRequest['attachments'];
+}
+
+interface Values {
+  fields: CollectedFields;
+  description?: string;
+  attachments: EscalationRequest['attachments'];
+}
+
+/** Reasons where a parcel number is likely relevant and worth asking for. */
+const ASK_TRACKING: EscalationReason[] = ['agent_requested', 'locker_fault', 'out_of_scope', 'carrier_unavailable'];
+
+export class EscalateDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(ESCALATE_DIALOG);
+    for (const p of slotPrompts(deps)) this.addDialog(p);
+    this.addDialog(
+      new WaterfallDialog<EscalateOptions>(`${ESCALATE_DIALOG}.steps`, [
+        this.askTracking.bind(this),
+        this.askDescription.bind(this),
+        this.askPhone.bind(this),
+        this.handOff.bind(this),
+      ]),
+    );
+    this.initialDialogId = `${ESCALATE_DIALOG}.steps`;
+  }
+
+  private async askTracking(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const values = step.values as Values;
+    values.fields = { ...step.options.fields };
+    values.description = step.options.description;
+    values.attachments = [...(step.options.attachments ?? [])];
+    await say(step.context, this.deps.messages, `escalate.intro.${step.options.reason}`);
+    if (values.fields.trackingNumber || !ASK_TRACKING.includes(step.options.reason)) return step.next({ ok: true, value: values.fields.trackingNumber });
+    return step.beginDialog(TRACKING_PROMPT, { questionKey: 'escalate.askTracking', optional: true });
+  }
+
+  private async askDescription(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const values = step.values as Values;
+    const answer = step.result as SlotAnswer<string>;
+    if (answer.ok && answer.value) values.fields.trackingNumber = answer.value;
+    if (values.description) return step.next({ ok: true, value: values.description });
+    const key = step.options.reason === 'locker_fault' ? 'escalate.askFault' : 'escalate.askDescription';
+    return step.beginDialog(TEXT_PROMPT, { questionKey: key });
+  }
+
+  private async askPhone(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const values = step.values as Values;
+    const answer = step.result as SlotAnswer<string>;
+    if (answer.ok && answer.value) values.description = answer.value;
+    this.keepAttachments(step.context, values);
+    if (values.fields.senderPhone || values.fields.recipientPhone) return step.next({ ok: true, value: undefined });
+    return step.beginDialog(PHONE_PROMPT, { questionKey: 'escalate.askPhone', optional: true });
+  }
+
+  private async handOff(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const values = step.values as Values;
+    const answer = step.result as SlotAnswer<string>;
+    if (answer.ok && answer.value) values.fields.recipientPhone ??= answer.value;
+    const lang = langOf(step.context);
+    const request: EscalationRequest = {
+      reason: step.options.reason,
+      lang,
+      fields: values.fields,
+      description: values.description,
+      attachments: values.attachments,
+    };
+    let outcome;
+    try {
+      outcome = await this.deps.handoff.escalate(request, step.context);
+    } catch (err) {
+      this.deps.logger.error({ err, conversationId: step.context.activity.conversation?.id }, 'EscalateDialog.handOff(): hand-off failed');
+      outcome = { kind: 'unavailable' } as const;
+    }
+    const m = this.deps.messages;
+    const tz = this.deps.calendar.timeZone;
+    if (outcome.kind === 'queued') {
+      const key = outcome.joined ? 'escalate.joined' : outcome.open ? 'escalate.queuedOpen' : 'escalate.queuedClosed';
+      await say(step.context, m, key, {
+        caseId: outcome.caseId,
+        position: outcome.position,
+        back: outcome.nextOpening ? formatDateTime(lang, outcome.nextOpening, tz) : '',
+        expected: outcome.expectedResponse ? formatDateTime(lang, outcome.expectedResponse, tz) : '',
+      });
+      return step.endDialog({ status: 'handed_off' } satisfies CaseResult);
+    }
+    await say(step.context, m, 'escalate.noHandoff', { summary: this.summary(lang, values) });
+    return step.endDialog({ status: 'done' } satisfies CaseResult);
+  }
+
+  private keepAttachments(context: TurnContext, values: Values): void {
+    for (const a of context.activity.attachments ?? []) {
+      if (a.contentUrl) values.attachments.push({ url: a.contentUrl, contentType: a.contentType, name: a.name });
+    }
+  }
+
+  private summary(lang: ReturnType<typeof langOf>, values: Values): string {
+    const m = this.deps.messages;
+    const f = values.fields;
+    const lines: string[] = [];
+    if (f.trackingNumber) lines.push(m.t(lang, 'summary.trackingNumber', { value: f.trackingNumber }));
+    if (f.senderPhone) lines.push(m.t(lang, 'summary.senderPhone', { value: maskPhone(f.senderPhone) }));
+    if (f.recipientPhone) lines.push(m.t(lang, 'summary.recipientPhone', { value: maskPhone(f.recipientPhone) }));
+    if (f.lockerId) lines.push(m.t(lang, 'summary.locker', { value: this.deps.lockers.get(f.lockerId)?.name ?? f.lockerId }));
+    if (f.newLockerId) lines.push(m.t(lang, 'summary.newLocker', { value: this.deps.lockers.get(f.newLockerId)?.name ?? f.newLockerId }));
+    if (values.description) lines.push(m.t(lang, 'summary.description', { value: values.description.slice(0, 500) }));
+    if (values.attachments.length) lines.push(m.t(lang, 'summary.attachments', { count: values.attachments.length }));
+    return lines.join('\n') || m.t(lang, 'summary.nothing');
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The main menu: the four self-service cases plus "talk to a person", as buttons in the
+ * customer's language. A click sends the button's title, which maps back to an intent in any
+ * language, so menus work on every channel.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Messages } from '../services/i18n/messages';
+import { foldAnswer } from '../services/i18n/choices';
+import { LANGS, type Intent } from '../services/nlu/types';
+import { langOf, message, type Button } from './turn';
+
+const MENU: { intent: Intent; key: string }[] = [
+  { intent: 'readdress', key: 'menu.readdress' },
+  { intent: 'fix_phone', key: 'menu.fixPhone' },
+  { intent: 'find_tracking', key: 'menu.findTracking' },
+  { intent: 'track', key: 'menu.track' },
+  { intent: 'agent', key: 'menu.agent' },
+];
+
+export function menuButtons(messages: Messages, context: TurnContext): Button[] {
+  const lang = langOf(context);
+  return MENU.map((m) => ({ title: messages.t(lang, m.key) }));
+}
+
+/** The intent of a menu button title in any language, or undefined. */
+export function menuIntent(messages: Messages, text: string): Intent | undefined {
+  const folded = foldAnswer(text);
+  if (!folded) return undefined;
+  for (const m of MENU) for (const lang of LANGS) if (foldAnswer(messages.t(lang, m.key)) === folded) return m.intent;
+  return undefined;
+}
+
+/** The title of an intent's menu button (for clarifying questions). */
+export function intentTitleKey(intent: Intent): string | undefined {
+  return MENU.find((m) => m.intent === intent)?.key ?? (intent === 'locker_fault' ? 'menu.lockerFault' : undefined);
+}
+
+/** Sends `key` with the main menu under it. */
+export async function sayWithMenu(context: TurnContext, messages: Messages, key: string, params?: Record<string, string | number>): Promise<void> {
+  await context.sendActivity(message(messages.t(langOf(context), key, params), menuButtons(messages, context)));
+}
