@@ -60,3 +60,8 @@ export interface DialogDeps {
   /** Clock, injectable for tests. */
   now(): Date;
 }
+
+/** The gateway used until a hand-off queue is configured: dialogs give the customer a summary. */
+export const SUMMARY_ONLY_HANDOFF: HandoffGateway = {
+  escalate: async () => ({ kind: 'unavailable' }),
+};

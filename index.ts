@@ -1,0 +1,143 @@
+/**
+ * Composition root: validated config → services → dialogs → bot → adapter → HTTP server.
+ * With no configuration at all it runs on embedded defaults: the sandbox carrier API (started
+ * in-process, spoken to over real HTTP), the embedded recognizer, in-memory state.
+ */
+import { AddressInfo } from 'net';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MemoryStorage,
+  UserState,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import type * as restify from 'restify';
+import { loadConfig, ConfigError, type Config } from './services/config';
+import { createLogger, type Logger } from './services/logging/logger';
+import { CarrierClient } from './services/carrier/CarrierClient';
+import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
+import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
+import { WorkingCalendar } from './services/calendar/workingCalendar';
+import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
+import { createMessages } from './services/i18n/messages';
+import { MainDialog } from './dialogs/MainDialog';
+import { SUMMARY_ONLY_HANDOFF, type DialogDeps } from './dialogs/deps';
+import { LockerDeskBot } from './bots/LockerDeskBot';
+import { createTurnErrorHandler } from './bots/turnErrorHandler';
+import { createServer } from './bots/server';
+
+export interface App {
+  server: restify.Server;
+  config: Config;
+  /** Base URL once listening. */
+  url: string;
+  /** The sandbox carrier, when running on embedded defaults. */
+  sandbox?: SandboxServer;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  /** Clock for dialogs (tests). */
+  now?: () => Date;
+}
+
+/** Builds and starts the whole application on `config.port` (0 = any free port). */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const startedAt = Date.now();
+
+  let sandbox: SandboxServer | undefined;
+  let carrierUrl = config.carrier.url;
+  if (!carrierUrl) {
+    sandbox = createSandboxServer({ now: options.now });
+    carrierUrl = (await sandbox.listen(config.carrier.sandboxPort, '127.0.0.1')).url;
+    logger.info({ carrierUrl }, 'CARRIER_API_URL not set: started the sandbox carrier API');
+  }
+  const carrier = new CarrierClient({
+    baseUrl: carrierUrl,
+    apiKey: config.carrier.apiKey,
+    timeoutMs: config.carrier.timeoutMs,
+    retries: config.carrier.retries,
+    onCall: (e) => {
+      if (e.outcome !== 'ok') logger.warn({ carrierCall: e }, 'carrier API call failed');
+    },
+  });
+  const lockers = new InMemoryLockerDirectory(await carrier.listLockers());
+  const calendar = new WorkingCalendar(config.business);
+  const messages = createMessages();
+  const recognizer = await EmbeddedRecognizer.create({
+    maxChars: config.nlu.maxChars,
+    resolveLockers: (text) => lockers.extractMentions(text),
+    onError: (err) => logger.warn({ err }, 'recognizer: recoverable error'),
+  });
+
+  const storage = new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+
+  const deps: DialogDeps = {
+    carrier,
+    lockers,
+    calendar,
+    messages,
+    handoff: SUMMARY_ONLY_HANDOFF,
+    logger,
+    settings: {
+      maxPromptAttempts: config.dialogs.maxPromptAttempts,
+      delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      minConfidence: config.nlu.minConfidence,
+      ambiguityMargin: config.nlu.ambiguityMargin,
+    },
+    now: options.now ?? (() => new Date()),
+  };
+  const bot = new LockerDeskBot({ conversationState, userState, dialog: new MainDialog(deps), recognizer, messages, logger });
+
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
+
+  const server = createServer({ adapter, bot, logger });
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ url, lockers: lockers.size(), startupMs: Date.now() - startedAt, recognizer: config.nlu.recognizer }, 'LockerDesk is listening');
+
+  return {
+    server,
+    config,
+    url,
+    sandbox,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox?.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await buildApp(config, { logger });
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('LockerDesk failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
