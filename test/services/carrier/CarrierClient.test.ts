@@ -1,0 +1,348 @@
+/**
+ * CarrierClient transport behaviour: retries, timeouts, idempotency keys, error mapping and
+ * response validation, against the sandbox and against small local HTTP servers that count
+ * requests or misbehave on purpose (all on 127.0.0.1, port 0).
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'http';
+import type { AddressInfo, Socket } from 'net';
+import { CarrierClient, type CarrierCallEvent } from '../../../services/carrier/CarrierClient';
+import { CarrierError, type CarrierErrorCode } from '../../../services/carrier/types';
+import { createSandboxServer, type SandboxServer } from '../../../services/carrier/sandbox/server';
+import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixtures';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface Stub {
+  url: string;
+  seen: Seen[];
+  close(): Promise<void>;
+}
+
+/** A local server that records every request and answers with `respond` (or never, if it returns false). */
+async function stub(respond: (req: Seen, res: ServerResponse) => boolean | void): Promise<Stub> {
+  const seen: Seen[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const s: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      seen.push(s);
+      respond(s, res);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+async function failure(promise: Promise<unknown>): Promise<CarrierError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof CarrierError) return err;
+    throw err;
+  }
+  throw new Error('expected a CarrierError, the call succeeded');
+}
+
+const NOW = new Date('2025-03-12T10:00:00Z');
+const VALID_VIEW = {
+  trackingNumber: 'CE482139075LT',
+  status: 'in_transit',
+  destinationLockerId: 'LT-VLN-0001',
+  expectedDelivery: '2025-03-14',
+  events: [{ at: '2025-03-11T08:00:00.000Z', status: 'registered' }],
+  recipientPhoneMasked: '+370 6** **678',
+  senderPhoneMasked: '+370 6** **567',
+};
+
+describe('CarrierClient against the sandbox', () => {
+  let sandbox: SandboxServer;
+  let url: string;
+  let events: CarrierCallEvent[];
+  const client = (extra: Partial<ConstructorParameters<typeof CarrierClient>[0]> = {}) =>
+    new CarrierClient({ baseUrl: url, timeoutMs: 1000, retries: 2, retryBaseDelayMs: 5, onCall: (e) => events.push(e), ...extra });
+
+  beforeEach(async () => {
+    sandbox = createSandboxServer({ now: () => NOW });
+    url = (await sandbox.listen(0, '127.0.0.1')).url;
+    events = [];
+  });
+  afterEach(() => sandbox.close());
+
+  test('a GET is retried after a 503 and then succeeds', async () => {
+    sandbox.injectFault('503', 1);
+    const view = await client().getParcel(F.readdressable.trackingNumber);
+    expect(view.trackingNumber).toBe(F.readdressable.trackingNumber);
+    expect(sandbox.requestCount).toBe(2);
+    expect(events.map((e) => e.outcome)).toEqual(['retry', 'ok']);
+    expect(events[0]).toMatchObject({ method: 'getParcel', attempt: 1, httpStatus: 503, code: 'unavailable' });
+  });
+
+  test.each(['502', '504', 'reset'] as const)('a GET is retried after %s', async (fault) => {
+    sandbox.injectFault(fault, 1);
+    expect((await client().listLockers()).length).toBeGreaterThanOrEqual(300);
+    expect(sandbox.requestCount).toBe(2);
+  });
+
+  test('a GET gives up after 1 + retries attempts with unavailable', async () => {
+    sandbox.injectFault('503', 10);
+    const err = await failure(client({ retries: 2 }).getLocker(F.lockers.ozas));
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/^CarrierClient\.getLocker\(\): HTTP 503/);
+    expect(sandbox.requestCount).toBe(3);
+    expect(events.map((e) => e.outcome)).toEqual(['retry', 'retry', 'error']);
+  });
+
+  test('a 500 is unavailable but not retried', async () => {
+    sandbox.injectFault('500', 1);
+    expect((await failure(client().getParcel(F.inLocker.trackingNumber))).code).toBe('unavailable');
+    expect(sandbox.requestCount).toBe(1);
+  });
+
+  test('readdress is never retried, and a failed readdress changes nothing', async () => {
+    const f = F.readdressable;
+    sandbox.injectFault('503', 1);
+    const err = await failure(client().readdress(f.trackingNumber, f.senderPhone, F.lockers.ozas));
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/^CarrierClient\.readdress\(\):/);
+    expect(sandbox.requestCount).toBe(1);
+    expect(sandbox.carrier.parcels.get(f.trackingNumber)?.destinationLockerId).toBe(f.lockerId);
+  });
+
+  test('changePhone is never retried, even after a connection reset', async () => {
+    const f = F.inLocker;
+    sandbox.injectFault('reset', 1);
+    const err = await failure(client().changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37069999999'));
+    expect(err.code).toBe('unavailable');
+    expect(sandbox.requestCount).toBe(1);
+  });
+
+  test('verifySender and findParcels are retried (safe)', async () => {
+    sandbox.injectFault('503', 1);
+    expect(await client().verifySender(F.readdressable.trackingNumber, F.readdressable.senderPhone)).toBe(true);
+    sandbox.injectFault('504', 1);
+    const { senderPhone, recipientPhone, lockerId } = F.sharedLookup;
+    expect(await client().findParcels(senderPhone, recipientPhone, lockerId)).toHaveLength(2);
+    expect(sandbox.requestCount).toBe(4);
+  });
+
+  test.each(['malformed', 'wrong-shape'] as const)('a %s 200 response -> unexpected, not retried', async (fault) => {
+    sandbox.injectFault(fault, 1);
+    const err = await failure(client().getParcel(F.readdressable.trackingNumber));
+    expect(err.code).toBe('unexpected');
+    expect(err.message).toMatch(/^CarrierClient\.getParcel\(\): (HTTP 200 with a body that is not JSON|response does not match the contract)/);
+    expect(sandbox.requestCount).toBe(1);
+  });
+
+  test('the fault header works too (for tests that cannot reach the server object)', async () => {
+    const res = await fetch(`${url}/v1/lockers`, { headers: { 'X-Sandbox-Fault': '503' } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'unavailable' });
+  });
+
+  test('invalid input rejected by the carrier (400) -> invalid', async () => {
+    const err = await failure(client().verifySender(F.readdressable.trackingNumber, '861234567'));
+    expect(err.code).toBe('invalid');
+    expect(err.message).toMatch(/^CarrierClient\.verifySender\(\): HTTP 400 invalid: phone:/);
+    const err2 = await failure(client().findParcels('+37061234567', 'not a phone', F.lockers.ozas));
+    expect(err2.code).toBe('invalid');
+  });
+
+  test('every error message names the method', async () => {
+    const f = F.outForDelivery;
+    const checks: Array<[Promise<unknown>, string, CarrierErrorCode]> = [
+      [client().getLocker('LT-XXX-9999'), 'getLocker', 'not_found'],
+      [client().getParcel('CE000000005LT'), 'getParcel', 'not_found'],
+      [client().verifySender('CE000000005LT', f.senderPhone), 'verifySender', 'not_found'],
+      [client().readdress(f.trackingNumber, f.senderPhone, F.lockers.ozas), 'readdress', 'wrong_status'],
+      [client().readdress(f.trackingNumber, f.recipientPhone, F.lockers.ozas), 'readdress', 'not_verified'],
+      [client().changePhone(F.delivered.trackingNumber, F.delivered.senderPhone, 'sender', '+37060000000'), 'changePhone', 'wrong_status'],
+    ];
+    for (const [promise, method, code] of checks) {
+      const err = await failure(promise);
+      expect(err.code).toBe(code);
+      expect(err.message.startsWith(`CarrierClient.${method}():`)).toBe(true);
+    }
+  });
+
+  test('an API key is sent as a bearer token; a wrong key -> unexpected (misconfiguration)', async () => {
+    await sandbox.close();
+    sandbox = createSandboxServer({ now: () => NOW, apiKey: 's3cret' });
+    url = (await sandbox.listen(0, '127.0.0.1')).url;
+    expect((await client({ apiKey: 's3cret' }).getLocker(F.lockers.ozas)).name).toBe('Ozas paštomatas');
+    const err = await failure(client({ apiKey: 'wrong' }).getLocker(F.lockers.ozas));
+    expect(err.code).toBe('unexpected');
+    expect(err.message).toMatch(/HTTP 401 unauthorized/);
+    expect((await failure(client().listLockers())).code).toBe('unexpected');
+  });
+
+  test('a timeout is bounded per attempt and retried for safe calls only', async () => {
+    sandbox.injectFault('timeout', 2);
+    const started = Date.now();
+    const err = await failure(client({ timeoutMs: 200, retries: 1 }).getParcel(F.readdressable.trackingNumber));
+    const elapsed = Date.now() - started;
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/timed out after 200 ms/);
+    expect(sandbox.requestCount).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(380);
+    expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+describe('CarrierClient against local stub servers', () => {
+  let server: Stub | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  test('GETs are retried on 503 (1 + retries requests); readdress is sent exactly once with an Idempotency-Key', async () => {
+    server = await stub((_req, res) => json(res, 503, { code: 'unavailable', message: 'maintenance' }));
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 3, retryBaseDelayMs: 1 });
+    expect((await failure(client.getParcel('CE482139075LT'))).code).toBe('unavailable');
+    expect(server.seen).toHaveLength(4);
+    expect(server.seen.every((s) => s.method === 'GET' && s.headers['idempotency-key'] === undefined)).toBe(true);
+
+    server.seen.length = 0;
+    expect((await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'))).code).toBe('unavailable');
+    expect(server.seen).toHaveLength(1);
+    expect(server.seen[0]).toMatchObject({ method: 'POST', url: '/v1/parcels/CE482139075LT/readdress' });
+    expect(JSON.parse(server.seen[0].body)).toEqual({ senderPhone: '+37061234567', newLockerId: 'LT-VLN-0003' });
+    const key1 = server.seen[0].headers['idempotency-key'];
+    expect(key1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+    await failure(client.changePhone('CE482139075LT', '+37061234567', 'recipient', '+37062345678'));
+    expect(server.seen).toHaveLength(2);
+    expect(server.seen[1].url).toBe('/v1/parcels/CE482139075LT/phone');
+    expect(server.seen[1].headers['idempotency-key']).toBeDefined();
+    expect(server.seen[1].headers['idempotency-key']).not.toBe(key1);
+  });
+
+  test('a server that never answers: timeoutMs bounds the call', async () => {
+    server = await stub(() => false);
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 200, retries: 0 });
+    const started = Date.now();
+    const err = await failure(client.listLockers());
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toBe('CarrierClient.listLockers(): timed out after 200 ms');
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(server.seen).toHaveLength(1);
+  });
+
+  test('a readdress that times out is not retried', async () => {
+    server = await stub(() => false);
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 200, retries: 3, retryBaseDelayMs: 1 });
+    expect((await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'))).code).toBe('unavailable');
+    expect(server.seen).toHaveLength(1);
+  });
+
+  test('connection refused -> unavailable', async () => {
+    server = await stub(() => undefined);
+    const deadUrl = server.url;
+    await server.close();
+    server = undefined;
+    const err = await failure(new CarrierClient({ baseUrl: deadUrl, timeoutMs: 500, retries: 1, retryBaseDelayMs: 1 }).getLocker('LT-VLN-0001'));
+    expect(err.code).toBe('unavailable');
+    expect(err.message).toMatch(/^CarrierClient\.getLocker\(\): network error ECONNREFUSED/);
+  });
+
+  test('tracking numbers and locker ids are URL-encoded; a base path is kept', async () => {
+    server = await stub((_req, res) => json(res, 200, VALID_VIEW));
+    const client = new CarrierClient({ baseUrl: `${server.url}/carrier/`, timeoutMs: 500, retries: 0 });
+    await client.getParcel('CE 482/139?075#LT');
+    await failure(client.getLocker('LT/VLN 1'));
+    expect(server.seen.map((s) => s.url)).toEqual(['/carrier/v1/parcels/CE%20482%2F139%3F075%23LT', '/carrier/v1/lockers/LT%2FVLN%201']);
+  });
+
+  test.each([
+    [404, { code: 'not_found', message: 'x' }, 'not_found'],
+    [404, { code: 'route_not_found', message: 'wrong base URL?' }, 'unexpected'],
+    [404, 'Not Found', 'unexpected'],
+    [409, { code: 'wrong_status', status: 'delivered' }, 'wrong_status'],
+    [409, { code: 'wrong_status' }, 'unexpected'],
+    [409, { code: 'wrong_status', status: 'lost_in_space' }, 'unexpected'],
+    [403, { code: 'not_verified', message: 'no' }, 'not_verified'],
+    [403, { code: 'forbidden', message: 'ip not allowed' }, 'unexpected'],
+    [400, { code: 'invalid', message: 'bad phone' }, 'invalid'],
+    [422, { code: 'invalid', message: 'unknown locker' }, 'invalid'],
+    [401, { code: 'unauthorized', message: 'no key' }, 'unexpected'],
+    [408, { code: 'timeout' }, 'unavailable'],
+    [429, { code: 'rate_limited' }, 'unavailable'],
+    [500, '<html>oops</html>', 'unavailable'],
+    [302, '', 'unexpected'],
+    [418, { code: 'teapot' }, 'unexpected'],
+  ] as const)('HTTP %i %j -> %s', async (status, body, code) => {
+    server = await stub((_req, res) => {
+      if (typeof body === 'string') {
+        res.writeHead(status, status === 302 ? { Location: '/elsewhere' } : { 'Content-Type': 'text/html' });
+        res.end(body);
+      } else json(res, status, body);
+    });
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 2, retryBaseDelayMs: 1 });
+    const err = await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'));
+    expect(err.code).toBe(code);
+    expect(err.message.startsWith(`CarrierClient.readdress(): HTTP ${status}`)).toBe(true);
+    if (code === 'wrong_status') expect(err.status).toBe('delivered');
+    expect(server.seen).toHaveLength(1);
+  });
+
+  test.each([
+    ['a missing field', { ...VALID_VIEW, status: undefined }],
+    ['an unknown status', { ...VALID_VIEW, status: 'teleported' }],
+    ['a bad date', { ...VALID_VIEW, expectedDelivery: '14/03/2025' }],
+    ['an array', [VALID_VIEW]],
+    ['null', null],
+  ])('a 200 with %s -> unexpected', async (_what, body) => {
+    server = await stub((_req, res) => json(res, 200, body));
+    const err = await failure(new CarrierClient({ baseUrl: server.url, retries: 0 }).getParcel('CE482139075LT'));
+    expect(err.code).toBe('unexpected');
+    expect(err.message).toMatch(/^CarrierClient\.getParcel\(\): response does not match the contract/);
+  });
+
+  test('unknown extra fields are tolerated and dropped', async () => {
+    server = await stub((_req, res) => json(res, 200, { ...VALID_VIEW, pickupCode: '123456', extra: 1 }));
+    const view = await new CarrierClient({ baseUrl: server.url, retries: 0 }).getParcel('CE482139075LT');
+    expect(view).toEqual(VALID_VIEW);
+  });
+
+  test('a ChangeOutcome must be one of the two shapes', async () => {
+    server = await stub((_req, res) => json(res, 200, { outcome: 'maybe', reference: 'X' }));
+    const err = await failure(new CarrierClient({ baseUrl: server.url, retries: 0 }).changePhone('CE482139075LT', '+37061234567', 'sender', '+37061234568'));
+    expect(err.code).toBe('unexpected');
+  });
+
+  test('a response larger than maxResponseBytes -> unexpected', async () => {
+    server = await stub((_req, res) => json(res, 200, { lockers: [], padding: 'x'.repeat(5000) }));
+    const err = await failure(new CarrierClient({ baseUrl: server.url, retries: 2, maxResponseBytes: 1000 }).listLockers());
+    expect(err.code).toBe('unexpected');
+    expect(server.seen).toHaveLength(1);
+  });
+
+  test('rejects a base URL that is not http(s)', () => {
+    expect(() => new CarrierClient({ baseUrl: 'ftp://carrier' })).toThrow(/baseUrl/);
+  });
+});
