@@ -4,7 +4,7 @@
  * the pickup SMS to the new number. The pickup code itself never appears in the chat.
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { CarrierError, type ParcelStatus, type ParcelView, type PhoneRole } from '../services/carrier/types';
+import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView, type PhoneRole } from '../services/carrier/types';
 import { formatDate, maskPhone } from '../services/i18n/format';
 import type { DialogDeps } from './deps';
 import { FIX_PHONE_DIALOG, PARCEL_ACCESS_DIALOG } from './ids';
@@ -114,26 +114,9 @@ export class FixPhoneDialog extends ComponentDialog {
     }
     const lang = langOf(step.context);
     await typing(step.context);
+    let outcome: ChangeOutcome;
     try {
-      const outcome = await this.deps.carrier.changePhone(values.parcel.trackingNumber, values.senderPhone, values.role, values.newPhone);
-      const phone = maskPhone(values.newPhone);
-      if (outcome.outcome === 'done') {
-        const key = outcome.smsResent ? 'fixPhone.doneSmsResent' : values.role === 'recipient' ? 'fixPhone.doneSmsLater' : 'fixPhone.doneSender';
-        await say(step.context, this.deps.messages, key, { phone, reference: outcome.reference });
-      } else {
-        const by = this.deps.calendar.addWorkingDays(this.deps.now(), outcome.workingDays);
-        await say(step.context, this.deps.messages, 'fixPhone.scheduled', {
-          phone,
-          reference: outcome.reference,
-          count: outcome.workingDays,
-          date: formatDate(lang, by, this.deps.calendar.timeZone),
-        });
-      }
-      if (values.role === 'sender') {
-        const profile = turnInfo(step.context).profile;
-        profile.verifiedPhones = [...new Set([...(profile.verifiedPhones ?? []).filter((p) => p !== values.senderPhone), values.newPhone])];
-      }
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+      outcome = await this.deps.carrier.changePhone(values.parcel.trackingNumber, values.senderPhone, values.role, values.newPhone);
     } catch (err) {
       this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'FixPhoneDialog.execute(): carrier refused');
       if (err instanceof CarrierError && err.code === 'wrong_status') {
@@ -145,5 +128,23 @@ export class FixPhoneDialog extends ComponentDialog {
       }
       return step.endDialog({ status: 'escalate', reason: 'carrier_unavailable', fields: values.fields } satisfies CaseResult);
     }
+    const phone = maskPhone(values.newPhone);
+    if (outcome.outcome === 'done') {
+      const key = outcome.smsResent ? 'fixPhone.doneSmsResent' : values.role === 'recipient' ? 'fixPhone.doneSmsLater' : 'fixPhone.doneSender';
+      await say(step.context, this.deps.messages, key, { phone, reference: outcome.reference });
+    } else {
+      const by = this.deps.calendar.addWorkingDays(this.deps.now(), outcome.workingDays);
+      await say(step.context, this.deps.messages, 'fixPhone.scheduled', {
+        phone,
+        reference: outcome.reference,
+        count: outcome.workingDays,
+        date: formatDate(lang, by, this.deps.calendar.timeZone),
+      });
+    }
+    if (values.role === 'sender') {
+      const profile = turnInfo(step.context).profile;
+      profile.verifiedPhones = [...new Set([...(profile.verifiedPhones ?? []).filter((p) => p !== values.senderPhone), values.newPhone])];
+    }
+    return step.endDialog({ status: 'done' } satisfies CaseResult);
   }
 }

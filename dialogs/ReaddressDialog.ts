@@ -4,7 +4,7 @@
  * when staff do the change.
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { CarrierError, type ParcelStatus, type ParcelView } from '../services/carrier/types';
+import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView } from '../services/carrier/types';
 import { describeLocker } from '../services/i18n/lockerText';
 import { formatDate } from '../services/i18n/format';
 import type { DialogDeps } from './deps';
@@ -100,23 +100,25 @@ export class ReaddressDialog extends ComponentDialog {
     const lang = langOf(step.context);
     const locker = this.deps.lockers.get(values.newLockerId)!;
     await typing(step.context);
+    let outcome: ChangeOutcome;
     try {
-      const outcome = await this.deps.carrier.readdress(values.parcel.trackingNumber, values.senderPhone, values.newLockerId);
-      if (outcome.outcome === 'done') {
-        await say(step.context, this.deps.messages, 'readdress.done', { locker: describeLocker(this.deps.messages, lang, locker), reference: outcome.reference });
-        return step.endDialog({ status: 'done' } satisfies CaseResult);
-      }
+      outcome = await this.deps.carrier.readdress(values.parcel.trackingNumber, values.senderPhone, values.newLockerId);
+    } catch (err) {
+      return step.endDialog(await this.carrierError(step, err, values.fields));
+    }
+    const lockerText = describeLocker(this.deps.messages, lang, locker);
+    if (outcome.outcome === 'done') {
+      await say(step.context, this.deps.messages, 'readdress.done', { locker: lockerText, reference: outcome.reference });
+    } else {
       const by = this.deps.calendar.addWorkingDays(this.deps.now(), outcome.workingDays);
       await say(step.context, this.deps.messages, 'readdress.scheduled', {
-        locker: describeLocker(this.deps.messages, lang, locker),
+        locker: lockerText,
         reference: outcome.reference,
         count: outcome.workingDays,
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
-    } catch (err) {
-      return step.endDialog(await this.carrierError(step, err, values.fields));
     }
+    return step.endDialog({ status: 'done' } satisfies CaseResult);
   }
 
   private async carrierError(step: WaterfallStepContext<ReaddressOptions>, err: unknown, fields: CollectedFields): Promise<CaseResult> {

@@ -88,7 +88,7 @@ export class SlotPrompt<T> extends Dialog<SlotPromptOptions> {
   override async beginDialog(dc: DialogContext, options?: SlotPromptOptions): Promise<DialogTurnResult> {
     if (!options?.questionKey) throw new Error(`SlotPrompt(${this.id}).beginDialog(): questionKey is required`);
     const state: SlotPromptState = { failures: 0 };
-    Object.assign(dc.activeDialog!.state, { slot: state });
+    Object.assign(dc.activeDialog!.state, { slot: state, options });
     await this.ask(dc.context, options);
     return Dialog.EndOfTurn;
   }

@@ -65,7 +65,7 @@ export function createMessages(dir: string = join(languageDir(), 'messages')): M
   return {
     t(lang, key, params) {
       const tr = fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!;
-      if (!instance.exists(key, { lng: lang })) throw new Error(`Messages.t(): no message "${key}" in any language`);
+      if (!instance.exists(key, { lng: lang, ...(params ?? {}) })) throw new Error(`Messages.t(): no message "${key}" in any language`);
       return tr(key, params ?? {}) as string;
     },
     list(lang, key) {

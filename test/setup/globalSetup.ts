@@ -26,7 +26,7 @@ async function waitForPing(port: number, deadlineMs: number): Promise<void> {
   const started = Date.now();
   for (;;) {
     try {
-      const out = execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim();
+      const out = execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       if (out === 'PONG') return;
     } catch {
       /* not up yet */
