@@ -14,6 +14,8 @@ export interface BusinessCalendar {
   isWorkingDay(at: Date): boolean;
   /** Whole working days strictly after the day of `from` up to and including the day of `to` (0 when `to` <= `from`). */
   workingDaysBetween(from: Date, to: Date): number;
+  /** The end of the working day that is `days` working days after the day of `from` (a staff deadline). */
+  addWorkingDays(from: Date, days: number): Date;
   /** The moment `hours` working hours after `from` (counting only open time). */
   addWorkingHours(from: Date, hours: number): Date;
   /** Working milliseconds between two moments (counting only open time). */
