@@ -1,0 +1,109 @@
+/**
+ * The embedded intent model: normalised tokens -> TF-IDF character and word n-grams -> softmax
+ * regression -> temperature-calibrated probabilities. One joint model over all languages
+ * (character n-grams separate the scripts by themselves).
+ */
+import { INTENTS, type Intent, type IntentScore } from '../types';
+import type { TrainingExample } from '../trainingData';
+import { kFoldSplits } from '../evaluation';
+import type { LocatedEntities } from '../entities';
+import { PLACEHOLDERS, isWordToken, tokenize } from '../text';
+import { FeatureSpace, type EncodedText, type FeatureOptions } from './features';
+import { SoftmaxModel, softmax, type SoftmaxOptions } from './softmax';
+import { fitTemperature } from './calibration';
+
+export interface IntentClassifierOptions {
+  features?: FeatureOptions;
+  softmax?: SoftmaxOptions;
+  /**
+   * `'cv'` (default): temperature fitted on out-of-fold predictions of `calibrationFolds` extra
+   * trainings; a number: that temperature, no extra training (for evaluation runs).
+   */
+  temperature?: number | 'cv';
+  /** Folds for temperature fitting. Default 3. */
+  calibrationFolds?: number;
+}
+
+/** Scores for one text, or `signal: false` when the text has no words the model could use. */
+export interface IntentPrediction {
+  signal: boolean;
+  intents: IntentScore[];
+}
+
+interface Fitted {
+  space: FeatureSpace;
+  model: SoftmaxModel;
+}
+
+function fit(space: FeatureSpace, encoded: readonly EncodedText[], labels: readonly number[], options: IntentClassifierOptions): Fitted {
+  const foldSpace = space.withIdfFrom(encoded);
+  const xs = encoded.map((e) => foldSpace.weigh(e));
+  return { space: foldSpace, model: SoftmaxModel.train(xs, labels, space.size, INTENTS.length, options.softmax) };
+}
+
+/** Words, or a tracking or phone number (a bare tracking number is a request to track it). */
+function hasSignal(token: string): boolean {
+  return isWordToken(token) || token === PLACEHOLDERS.tracking || token === PLACEHOLDERS.phone;
+}
+
+/** Uniform scores with `none` first: the defined answer for text without signal. */
+export function noSignalScores(): IntentScore[] {
+  const order: Intent[] = ['none', ...INTENTS.filter((i) => i !== 'none')];
+  return order.map((intent) => ({ intent, score: 1 / INTENTS.length }));
+}
+
+export class IntentClassifier {
+  private constructor(
+    private readonly fitted: Fitted,
+    /** The fitted calibration temperature. */
+    readonly temperature: number,
+  ) {}
+
+  /**
+   * Trains on `examples`. Deterministic: the same examples in the same order give the same model.
+   * @throws Error when `examples` is empty.
+   */
+  static train(examples: readonly TrainingExample[], options: IntentClassifierOptions = {}): IntentClassifier {
+    if (!examples.length) throw new Error('IntentClassifier.train(): no training examples');
+    const tokens = examples.map((e) => tokenize(e.text));
+    const space = FeatureSpace.fit(tokens, options.features);
+    const encodedOf = new Map<TrainingExample, EncodedText>();
+    examples.forEach((e, i) => encodedOf.set(e, space.encode(tokens[i] as string[])));
+    const encoded = (list: readonly TrainingExample[]) => list.map((e) => encodedOf.get(e) as EncodedText);
+    const labels = (list: readonly TrainingExample[]) => list.map((e) => INTENTS.indexOf(e.intent));
+
+    const fitted = fit(space, encoded(examples), labels(examples), options);
+    let temperature = typeof options.temperature === 'number' ? options.temperature : 1;
+    const k = options.calibrationFolds ?? 3;
+    const intents = new Set(examples.map((e) => e.intent));
+    if ((options.temperature ?? 'cv') === 'cv' && examples.length >= 10 * k && intents.size > 1) {
+      const logits: Float64Array[] = [];
+      const truth: number[] = [];
+      for (const split of kFoldSplits(examples, k, 7)) {
+        const f = fit(space, encoded(split.train), labels(split.train), options);
+        for (const e of split.test) {
+          logits.push(f.model.logits(f.space.weigh(encodedOf.get(e) as EncodedText)));
+          truth.push(INTENTS.indexOf(e.intent));
+        }
+      }
+      temperature = fitTemperature(logits, truth);
+    }
+    return new IntentClassifier(fitted, temperature);
+  }
+
+  /** Calibrated scores for `text`, best first; `located`: its entities when already known. */
+  predict(text: string, located?: LocatedEntities): IntentPrediction {
+    return this.predictTokens(tokenize(text, located));
+  }
+
+  /** As {@link predict}, for already tokenised text. */
+  predictTokens(tokens: readonly string[]): IntentPrediction {
+    if (!tokens.some(hasSignal)) return { signal: false, intents: noSignalScores() };
+    const x = this.fitted.space.vectorize(tokens);
+    if (!x.indices.length) return { signal: false, intents: noSignalScores() };
+    const probs = softmax(this.fitted.model.logits(x), this.temperature);
+    const intents = INTENTS.map((intent, k) => ({ intent, score: probs[k] as number }));
+    intents.sort((a, b) => b.score - a.score || INTENTS.indexOf(a.intent) - INTENTS.indexOf(b.intent));
+    return { signal: true, intents };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Language of short chat messages: Cyrillic means Russian, Lithuanian letters mean Lithuanian,
+ * and everything else in Latin script is decided by a small character n-gram model (multinomial
+ * naive Bayes over diacritic-free text), so "negavau sms kodo" is Lithuanian even without "ą…ž".
+ * Text without letters (numbers, phone or tracking numbers, emoji, punctuation) has no language.
+ */
+import type { Lang } from './types';
+import { foldText, maskEntities } from './text';
+import type { LocatedEntities } from './entities';
+
+export interface LanguageGuess {
+  /** Undefined when the text has no language signal. */
+  lang?: Lang;
+  /** Confidence in [0, 1]; 0 when `lang` is undefined. */
+  score: number;
+}
+
+/** Latin-script samples the model always knows, so detection works before any training data exists. */
+const SEED: Record<'lt' | 'en', string> = {
+  lt: [
+    'labas laba diena sveiki ačiū labai dėkoju prašau taip ne gerai',
+    'kur mano siunta siuntinys paštomatas paštomate paštomatą terminalas kurjeris',
+    'negavau sms kodo žinutės neatėjo kodas neveikia durelės neatsidaro neatsidarė užstrigo',
+    'noriu pakeisti telefono numerį adresą kitą paštomatą persiųsti nukreipti',
+    'pamečiau sekimo numerį neturiu siuntos numerio kaip rasti kada atvyks bus pristatyta',
+    'norėčiau kalbėti su žmogumi operatoriumi konsultantu darbuotoju',
+    'mano yra ir su kad bet jau dar kodėl nėra galite galiu reikia kaip kas ką kur kada',
+    'vakar šiandien rytoj savaitę dienų užsakiau pirkau parduotuvėje negaliu atsiimti pasiimti',
+  ].join(' '),
+  en: [
+    'hello hi good morning thanks thank you please yes no okay',
+    'where is my parcel package shipment delivery locker courier',
+    'i did not get the sms code message has not arrived the door does not open is stuck',
+    'i want to change my phone number address another locker redirect send to',
+    'i lost my tracking number do not have the parcel number how to find when will it arrive be delivered',
+    'i would like to talk to a human person operator agent someone real',
+    'the a an and of to in on for with it this that is are was be have has what why how can could would',
+    'yesterday today tomorrow week days ordered bought from shop store cannot pick up collect',
+  ].join(' '),
+};
+
+const ORDERS = [1, 2, 3, 4] as const;
+/** Log-odds added for the conversation's current language: an 80/20 prior, enough to settle "sms" or "ok". */
+const PRIOR_WEIGHT = Math.log(4);
+const LT_LETTERS = /[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]/u;
+
+function grams(folded: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const word of folded.split(/[^\p{L}]+/u)) {
+    if (!word) continue;
+    const padded = ` ${word} `;
+    for (const n of ORDERS) {
+      for (let i = 0; i + n <= padded.length; i++) {
+        const g = padded.slice(i, i + n);
+        if (g === ' ') continue;
+        counts.set(g, (counts.get(g) ?? 0) + 1);
+      }
+    }
+  }
+  return counts;
+}
+
+interface ClassStats {
+  counts: Map<string, number>;
+  total: number;
+}
+
+/**
+ * A trained language detector. Build it with {@link LanguageDetector.train} from labelled texts
+ * (the intent training data works); a seed vocabulary is always included.
+ */
+export class LanguageDetector {
+  private constructor(
+    private readonly stats: Record<'lt' | 'en', ClassStats>,
+    private readonly vocabSize: number,
+  ) {}
+
+  /** Deterministic: the same texts give the same detector. Russian texts are ignored (script decides). */
+  static train(examples: readonly { text: string; lang: Lang }[] = []): LanguageDetector {
+    const stats: Record<'lt' | 'en', ClassStats> = { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 } };
+    const vocab = new Set<string>();
+    const add = (lang: 'lt' | 'en', text: string) => {
+      for (const [g, c] of grams(foldText(maskEntities(text, 'blank')))) {
+        stats[lang].counts.set(g, (stats[lang].counts.get(g) ?? 0) + c);
+        stats[lang].total += c;
+        vocab.add(g);
+      }
+    };
+    add('lt', SEED.lt);
+    add('en', SEED.en);
+    for (const ex of examples) if (ex.lang === 'lt' || ex.lang === 'en') add(ex.lang, ex.text);
+    return new LanguageDetector(stats, vocab.size);
+  }
+
+  /**
+   * Detects the language of `text`. `prior` (the conversation's current language) tips the
+   * balance for ambiguous Latin-script text such as "ok" or "sms". `located`: the entities of
+   * `text` when already known.
+   */
+  detect(text: string, prior?: Lang, located?: LocatedEntities): LanguageGuess {
+    const masked = maskEntities(text, 'blank', located);
+    let cyrillic = 0;
+    let latin = 0;
+    for (const ch of masked) {
+      if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
+      else if (/\p{Script=Latin}/u.test(ch)) latin++;
+    }
+    const letters = cyrillic + latin;
+    if (letters === 0) return { score: 0 };
+    if (cyrillic >= latin) return { lang: 'ru', score: round(Math.min(0.99, 0.5 + 0.49 * (cyrillic / letters))) };
+    if (LT_LETTERS.test(masked)) return { lang: 'lt', score: round(Math.min(0.99, 0.5 + 0.49 * (latin / letters))) };
+
+    const counts = grams(foldText(masked).replace(/\p{Script=Cyrillic}+/gu, ' '));
+    const logp: Record<'lt' | 'en', number> = { lt: 0, en: 0 };
+    for (const lang of ['lt', 'en'] as const) {
+      const s = this.stats[lang];
+      const denom = Math.log(s.total + 0.5 * this.vocabSize);
+      let sum = 0;
+      for (const [g, c] of counts) sum += c * (Math.log((s.counts.get(g) ?? 0) + 0.5) - denom);
+      // Overlapping n-grams of ORDERS.length sizes repeat each letter's evidence that many times.
+      logp[lang] = sum / ORDERS.length;
+    }
+    if (prior === 'lt' || prior === 'en') logp[prior] += PRIOR_WEIGHT;
+    const pLt = 1 / (1 + Math.exp(logp.en - logp.lt));
+    const latinShare = latin / letters;
+    return pLt >= 0.5 ? { lang: 'lt', score: round(pLt * latinShare) } : { lang: 'en', score: round((1 - pLt) * latinShare) };
+  }
+}
+
+function round(x: number): number {
+  return Math.min(0.999, Math.round(x * 1000) / 1000);
+}
+
+let shared: LanguageDetector | undefined;
+
+/**
+ * Detects the language with a detector trained on the seed vocabulary only; recognizers keep
+ * their own detector trained on the full training data ({@link LanguageDetector.train}).
+ */
+export function detectLanguage(text: string, prior?: Lang): LanguageGuess {
+  shared ??= LanguageDetector.train();
+  return shared.detect(text, prior);
+}

@@ -1,0 +1,57 @@
+/**
+ * Accuracy of the embedded model on the real training data (language/nlu/*.tsv): a deterministic
+ * 15% held-out split and 5-fold cross-validation, both required to reach 95% in every language.
+ */
+import { loadTrainingData, type TrainingExample } from '../../../../services/nlu/trainingData';
+import { evaluate, holdOutSplit, kFoldSplits, type Prediction } from '../../../../services/nlu/evaluation';
+import { IntentClassifier } from '../../../../services/nlu/embedded/IntentClassifier';
+import { LANGS } from '../../../../services/nlu/types';
+
+const TARGET = 0.95;
+const data = loadTrainingData();
+
+function predictions(train: readonly TrainingExample[], test: readonly TrainingExample[]): Prediction[] {
+  const model = IntentClassifier.train(train, { temperature: 1 });
+  return test.map((example) => {
+    const top = model.predict(example.text).intents[0]!;
+    return { example, predicted: top.intent, score: top.score };
+  });
+}
+
+function perLanguage(p: readonly Prediction[]): Record<string, number> {
+  const r = evaluate(p);
+  return Object.fromEntries(Object.entries(r.byLang).map(([lang, l]) => [lang, Math.round(l.accuracy * 10000) / 10000]));
+}
+
+describe('embedded intent model accuracy (language/nlu)', () => {
+  it('has training data in every language', () => {
+    for (const lang of LANGS) expect(data.filter((e) => e.lang === lang).length).toBeGreaterThan(100);
+  });
+
+  it(`held-out accuracy >= ${TARGET} per language`, () => {
+    const { train, test } = holdOutSplit(data, 0.15);
+    const acc = perLanguage(predictions(train, test));
+    console.log(`held-out (train ${train.length}, test ${test.length}):`, JSON.stringify(acc));
+    for (const lang of LANGS) expect(acc[lang]).toBeGreaterThanOrEqual(TARGET);
+  }, 60_000);
+
+  it(`5-fold cross-validation accuracy >= ${TARGET} per language`, () => {
+    const all = kFoldSplits(data, 5).flatMap((s) => predictions(s.train, s.test));
+    const acc = perLanguage(all);
+    console.log(`5-fold CV (${data.length} examples):`, JSON.stringify(acc));
+    for (const lang of LANGS) expect(acc[lang]).toBeGreaterThanOrEqual(TARGET);
+  }, 120_000);
+
+  it('the calibrated model is not over-confident on held-out data', () => {
+    const { train, test } = holdOutSplit(data, 0.15);
+    const model = IntentClassifier.train(train);
+    const scored = test.map((e) => {
+      const top = model.predict(e.text).intents[0]!;
+      return { confidence: top.score, correct: top.intent === e.intent };
+    });
+    const meanConfidence = scored.reduce((s, x) => s + x.confidence, 0) / scored.length;
+    const accuracy = scored.filter((x) => x.correct).length / scored.length;
+    console.log(`calibration: temperature ${model.temperature.toFixed(3)}, mean confidence ${meanConfidence.toFixed(3)}, accuracy ${accuracy.toFixed(3)}`);
+    expect(Math.abs(meanConfidence - accuracy)).toBeLessThan(0.05);
+  }, 60_000);
+});

@@ -1,0 +1,54 @@
+import { LanguageDetector, detectLanguage } from '../../../services/nlu/language';
+import { loadTrainingData } from '../../../services/nlu/trainingData';
+import type { Lang } from '../../../services/nlu/types';
+
+const detectors: [string, LanguageDetector][] = [
+  ['seed only', LanguageDetector.train()],
+  ['trained on language/nlu', LanguageDetector.train(loadTrainingData())],
+];
+
+describe.each(detectors)('LanguageDetector (%s)', (_name, detector) => {
+  it.each<[string, Lang]>([
+    ['Kur mano siunta?', 'lt'],
+    ['negavau sms kodo', 'lt'],
+    ['noriu pakeisti pastomata', 'lt'],
+    ['paštomatas neatsidaro', 'lt'],
+    ['Ačiū', 'lt'],
+    ['labas', 'lt'],
+    ['kur mano siunta CE482139075LT', 'lt'],
+    ['Where is my parcel?', 'en'],
+    ['i did not get the sms code', 'en'],
+    ['the locker door will not open', 'en'],
+    ['thanks', 'en'],
+    ['Где моя посылка?', 'ru'],
+    ['не пришел смс код', 'ru'],
+    ['привет', 'ru'],
+    ['посылка CE482139075LT', 'ru'],
+  ])('%s -> %s', (text, lang) => {
+    const guess = detector.detect(text);
+    expect(guess.lang).toBe(lang);
+    expect(guess.score).toBeGreaterThan(0.5);
+    expect(guess.score).toBeLessThanOrEqual(1);
+  });
+
+  it.each([[''], ['   '], ['12345'], ['861234567'], ['+370 612 34567'], ['CE 482 139 075 LT'], ['12345678901234'], ['👍🙏😀'], ['?!...'], ['https://example.com/1']])(
+    'no language in %j',
+    (text) => {
+      expect(detector.detect(text)).toEqual({ score: 0 });
+    },
+  );
+
+  it('uses the prior for ambiguous text but not against clear evidence', () => {
+    expect(detector.detect('sms', 'lt').lang).toBe('lt');
+    expect(detector.detect('sms', 'en').lang).toBe('en');
+    expect(detector.detect('Where is my parcel?', 'lt').lang).toBe('en');
+    expect(detector.detect('Где моя посылка?', 'en').lang).toBe('ru');
+  });
+});
+
+describe('detectLanguage', () => {
+  it('works without training data', () => {
+    expect(detectLanguage('negavau kodo').lang).toBe('lt');
+    expect(detectLanguage('42').lang).toBeUndefined();
+  });
+});
