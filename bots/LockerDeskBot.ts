@@ -91,7 +91,9 @@ export class LockerDeskBot extends ActivityHandler {
         this.opts.logger.error({ err, conversationId: context.activity.conversation?.id }, 'LockerDeskBot.prepareTurn(): recognizer failed');
       }
     }
+    const dialogState = await this.dialogState.get(context, { dialogStack: [] });
     const decision = chooseLanguage({
+      inFlow: dialogState.dialogStack.length > 0,
       current: profile.lang,
       chosen: profile.langChosen,
       command,

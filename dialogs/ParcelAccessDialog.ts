@@ -11,6 +11,7 @@ import { PARCEL_ACCESS_DIALOG } from './ids';
 import { SlotPrompt, type SlotAnswer, type SlotParser } from './prompts/SlotPrompt';
 import { PARCEL_PROMPT, carrierFailure, loadParcel, slotPrompts } from './prompts/slots';
 import type { CaseResult } from './results';
+import type { CollectedFields } from './state';
 import { langOf, say, turnInfo, typing } from './turn';
 
 const SENDER_PHONE_PROMPT = 'slot.senderPhone';
@@ -27,6 +28,8 @@ export type ParcelAccessResult = { ok: true; parcel: ParcelView; senderPhone: st
 
 interface Values {
   parcel?: ParcelView;
+  /** What is known so far, read by the main dialog if the customer asks for a person mid-flow. */
+  fields?: CollectedFields;
 }
 
 export class ParcelAccessDialog extends ComponentDialog {
@@ -74,6 +77,7 @@ export class ParcelAccessDialog extends ComponentDialog {
     if (!answer.ok) return step.endDialog(failed(answer, {}));
     const parcel = answer.value!;
     (step.values as Values).parcel = parcel;
+    (step.values as Values).fields = { trackingNumber: parcel.trackingNumber };
     if (!step.options.allowed.includes(parcel.status)) {
       const lang = langOf(step.context);
       await say(step.context, this.deps.messages, `${step.options.purpose}.notPossible`, {

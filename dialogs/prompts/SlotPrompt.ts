@@ -68,7 +68,7 @@ export function choiceLabels(deps: DialogDeps, context: TurnContext, choices: Sl
 /** A parser that accepts exactly one of the prompt's choices. */
 export function choiceParser(deps: DialogDeps): SlotParser<string> {
   return async (text, context, options) => {
-    if (!foldAnswer(text)) return { ok: false, reason: 'empty' };
+    if (!text.trim()) return { ok: false, reason: 'empty' };
     const value = matchChoice(text, choiceLabels(deps, context, options.choices));
     return value === undefined ? { ok: false, reason: 'not_a_choice' } : { ok: true, value };
   };

@@ -18,6 +18,11 @@ export interface LanguageInput {
   text?: string;
   /** Channel locale, e.g. `en-US` from Web Chat. */
   locale?: string;
+  /**
+   * A flow is waiting for an answer (a phone, a locker name). Answers like "Panorama Vilnius" are
+   * names, not language evidence, so switching then needs a real sentence.
+   */
+  inFlow?: boolean;
 }
 
 export interface LanguageDecision {
@@ -29,6 +34,9 @@ export interface LanguageDecision {
 export const SWITCH_SCORE = 0.85;
 /** Confidence and length needed to override an explicit choice. */
 export const OVERRIDE_SCORE = 0.95;
+/** Words a message needs before it may switch the language: outside a flow, and while a flow waits for an answer. */
+export const MIN_WORDS = 2;
+export const MIN_WORDS_IN_FLOW = 4;
 
 export function localeLang(locale?: string): Lang | undefined {
   const base = locale?.toLowerCase().split(/[-_]/)[0];
@@ -48,8 +56,9 @@ export function chooseLanguage(input: LanguageInput): LanguageDecision {
     return { lang: localeLang(input.locale) ?? detected?.lang ?? DEFAULT_LANG, chosen: false };
   }
   if (!detected || detected.lang === input.current) return { lang: input.current, chosen: !!input.chosen };
+  const minWords = input.inFlow ? MIN_WORDS_IN_FLOW : MIN_WORDS;
   if (input.chosen) {
-    return detected.score >= OVERRIDE_SCORE && words >= 3 ? { lang: detected.lang!, chosen: false } : { lang: input.current, chosen: true };
+    return detected.score >= OVERRIDE_SCORE && words >= Math.max(3, minWords) ? { lang: detected.lang!, chosen: false } : { lang: input.current, chosen: true };
   }
-  return detected.score >= SWITCH_SCORE && words >= 2 ? { lang: detected.lang!, chosen: false } : { lang: input.current, chosen: false };
+  return detected.score >= SWITCH_SCORE && words >= minWords ? { lang: detected.lang!, chosen: false } : { lang: input.current, chosen: false };
 }

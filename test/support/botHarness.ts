@@ -101,8 +101,10 @@ export function conversation(world: World, options: { storage?: Storage; locale?
     conversation: { id: `conv-${counter}`, isGroup: false, name: 'test', conversationType: 'personal' },
     user: { id: `user-${counter}`, name: 'Customer' },
     bot: { id: 'bot', name: 'LockerDesk' },
-    locale: options.locale,
   } as never);
+  // TestAdapter copies its template over every incoming activity: keep only a real locale in it.
+  delete (adapter.template as { locale?: string }).locale;
+  if (options.locale) adapter.template.locale = options.locale;
   adapter.onTurnError = createTurnErrorHandler({ messages: world.messages, logger: world.deps.logger, conversationState });
 
   const drain = (): Reply[] => {
@@ -122,6 +124,7 @@ export function conversation(world: World, options: { storage?: Storage; locale?
       return drain();
     },
     async open(locale) {
+      if (locale) adapter.template.locale = locale;
       await adapter.receiveActivity({
         type: 'conversationUpdate',
         membersAdded: [{ id: `user-${counter}`, name: 'Customer' }],

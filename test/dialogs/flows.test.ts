@@ -1,0 +1,241 @@
+/**
+ * Every dialog driven through the real bot on a TestAdapter, in lt, en and ru, against the
+ * sandbox carrier over real HTTP: happy paths, slot pre-filling, validation, cancel, three
+ * failures, and the customer's language kept throughout.
+ */
+import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
+import { makeS10 } from '../../services/carrier/s10';
+import { LANGS, type Lang } from '../../services/nlu/types';
+import { conversation, createWorld, hasMessage, type Reply, type World } from '../support/botHarness';
+import { LINES } from './testData';
+
+const texts = (replies: Reply[]) => replies.map((r) => r.text).join('\n---\n');
+
+describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
+  let world: World;
+  const L = LINES[lang];
+  const expectKey = (replies: Reply[], key: string) => {
+    if (!hasMessage(world.messages, lang, replies, key)) throw new Error(`expected "${key}" (${lang}) among replies:\n${texts(replies)}`);
+  };
+
+  beforeAll(async () => {
+    world = await createWorld();
+  }, 60000);
+  afterAll(async () => world.close());
+
+  test('welcome offers the four cases and a person, in the channel locale', async () => {
+    const c = conversation(world);
+    const replies = await c.open(lang === 'lt' ? 'lt-LT' : lang === 'en' ? 'en-US' : 'ru-RU');
+    expectKey(replies, 'welcome.text');
+    expect(replies[0].buttons).toEqual(['menu.readdress', 'menu.fixPhone', 'menu.findTracking', 'menu.track', 'menu.agent'].map((k) => world.messages.t(lang, k)));
+  });
+
+  test('readdress: number → sender proof → locker by free text → confirm → scheduled by staff', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(L.readdress), 'ask.trackingNumber');
+    expectKey(await c.say(F.readdressable.trackingNumber), 'ask.senderPhoneProof');
+    const afterProof = await c.say(F.readdressable.senderPhone.replace('+370', '8'));
+    expectKey(afterProof, 'readdress.current');
+    expectKey(afterProof, 'ask.newLocker');
+    const picks = await c.say(L.lockerQuery);
+    expectKey(picks, 'lockers.pick');
+    expect(picks[0].buttons[0]).toMatch(/Panorama/);
+    expectKey(await c.say(picks[0].buttons[0]), 'readdress.confirm');
+    const done = await c.say(L.yes);
+    expectKey(done, 'readdress.scheduled');
+    expectKey(done, 'main.anythingElse');
+    expect((await world.carrier.getParcel(F.readdressable.trackingNumber)).destinationLockerId).toBe(F.lockers.panorama);
+  });
+
+  test('readdress pre-fills the number and the locker from the first message', async () => {
+    const c = conversation(world);
+    const first = await c.say(L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'));
+    expectKey(first, 'ask.senderPhoneProof');
+    const picks = await c.say(F.readdressableNow.senderPhone);
+    expectKey(picks, 'lockers.pick');
+    expect(hasMessage(world.messages, lang, picks, 'ask.newLocker')).toBe(false);
+    expect(picks.find((r) => r.buttons.length)!.buttons[0]).toMatch(/Akropolis Klaipėda/);
+    expectKey(await c.say('1'), 'readdress.confirm');
+    expectKey(await c.say(L.yes), 'readdress.done');
+  });
+
+  test('readdress refuses a parcel already in the locker, explaining its status', async () => {
+    const c = conversation(world);
+    await c.say(L.readdress);
+    const replies = await c.say(F.inLocker.trackingNumber);
+    expectKey(replies, 'readdress.notPossible');
+    expect(replies.map((r) => r.text).join(' ')).toContain(world.messages.t(lang, 'status.in_locker'));
+  });
+
+  test('wrong phone: recipient number corrected and the pickup SMS re-sent', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(L.fixPhone), 'ask.trackingNumber');
+    expectKey(await c.say(F.inLocker.trackingNumber.toLowerCase()), 'ask.senderPhoneProof');
+    expectKey(await c.say(F.inLocker.senderPhone), 'fixPhone.whichNumber');
+    expectKey(await c.say(L.recipientChoice), 'ask.newRecipientPhone');
+    expectKey(await c.say('8 612 34000'), 'fixPhone.confirm');
+    const done = await c.say(L.yes);
+    expectKey(done, 'fixPhone.doneSmsResent');
+    expect(world.sandbox.carrier.parcels.get(F.inLocker.trackingNumber)!.recipientPhone).toBe('+37061234000');
+    expect(texts(done)).not.toContain('+37061234000'); // masked in the confirmation
+  });
+
+  test('lost tracking number: found only on an exact match of all three facts', async () => {
+    const c = conversation(world);
+    const intro = await c.say(L.findTracking);
+    expectKey(intro, 'findTracking.intro');
+    expectKey(intro, 'ask.senderPhone');
+    expectKey(await c.say(F.sharedLookup.senderPhone), 'ask.recipientPhone');
+    expectKey(await c.say(F.sharedLookup.recipientPhone.replace('+370', '8')), 'ask.destinationLocker');
+    const picks = await c.say('Panorama');
+    const found = await c.say(picks.find((r) => r.buttons.length)!.buttons[0]);
+    expectKey(found, 'findTracking.found');
+    for (const n of F.sharedLookup.trackingNumbers) expect(texts(found)).toContain(n);
+
+    const d = conversation(world);
+    await d.say(L.findTracking);
+    await d.say(F.sharedLookup.senderPhone);
+    await d.say('+37069999999');
+    const picks2 = await d.say('Panorama');
+    const none = await d.say('1');
+    expectKey(none, 'findTracking.noMatch');
+    expect(texts(none)).not.toMatch(/CE\d{9}LT/);
+  });
+
+  test('where is my parcel: status and timeline; the pickup code never appears', async () => {
+    const c = conversation(world);
+    const replies = await c.say(L.trackPrefilled(F.inLocker.trackingNumber));
+    expectKey(replies, 'track.status.in_locker');
+    expectKey(replies, 'track.timeline');
+    expect(texts(replies)).not.toMatch(/\b(code|kodas|код)\b[^.]*\b\d{4,8}\b/i);
+  });
+
+  test('where is my parcel: more than 5 working days late → offers a person', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(L.track), 'ask.trackingNumberTrack');
+    const replies = await c.say(F.lateOver5.trackingNumber);
+    expectKey(replies, 'track.lateOffer');
+    const escalation = await c.say(L.yes);
+    expectKey(escalation, 'escalate.intro.late_parcel');
+  });
+
+  test('where is my parcel: a short delay is explained as normal at peak time', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(L.trackPrefilled(F.lateShort.trackingNumber)), 'track.lateNormal');
+  });
+
+  test('every tracking-number validation gives its own reason', async () => {
+    const c = conversation(world);
+    await c.say(L.track);
+    expectKey(await c.say('ABC123'), 'invalid.tracking.bad_format');
+    expectKey(await c.say('CE482139076LT'), 'invalid.tracking.bad_check_digit');
+    const d = conversation(world);
+    await d.say(L.track);
+    expectKey(await d.say(`${F.readdressable.trackingNumber} ${F.inLocker.trackingNumber}`), 'invalid.tracking.multiple');
+    expectKey(await d.say(makeS10('CE', '99999999', 'LT')), 'invalid.tracking.not_found');
+  });
+
+  test('phone validations: not the sender, invalid, foreign outside LT/LV/EE/PL', async () => {
+    const c = conversation(world);
+    await c.say(L.readdress);
+    await c.say(F.readdressable.trackingNumber);
+    expectKey(await c.say('12345'), 'invalid.senderPhone.too_short');
+    expectKey(await c.say('+37069999999'), 'invalid.senderPhone.not_sender');
+    const d = conversation(world);
+    await d.say(L.findTracking);
+    expectKey(await d.say('+1 202 555 0123'), 'invalid.phone.unsupported_country');
+    expectKey(await d.say('+371 2 123 4567'), 'ask.recipientPhone'); // a Latvian number is fine
+  });
+
+  test('locker search with no match, and a yes/no that is neither', async () => {
+    const c = conversation(world);
+    await c.say(L.readdress);
+    await c.say(F.readdressable.trackingNumber);
+    await c.say(F.readdressable.senderPhone);
+    expectKey(await c.say('qwxzvj'), 'invalid.locker.no_match');
+    await c.say('Ozas');
+    await c.say('1');
+    expectKey(await c.say('🤔'), 'invalid.yesNo.not_a_choice');
+    expectKey(await c.say(L.no), 'readdress.notChanged');
+  });
+
+  test('cancel and start over work at any step, in the customer language', async () => {
+    const c = conversation(world);
+    await c.say(L.readdress);
+    await c.say(F.readdressable.trackingNumber);
+    expectKey(await c.say(L.cancel), 'main.cancelled');
+    expectKey(await c.say(L.track), 'ask.trackingNumberTrack'); // the conversation goes on
+    expectKey(await c.say(L.restart), 'main.restarted');
+    expectKey(await c.say(L.help), 'main.help');
+  });
+
+  test('three failed answers at one prompt stop the questions and offer a person with a summary', async () => {
+    const c = conversation(world);
+    await c.say(L.track);
+    await c.say('nežinau');
+    await c.say('123');
+    const third = await c.say('???');
+    expectKey(third, 'main.offerHuman.too_many_attempts');
+    expectKey(await c.say(L.yes), 'escalate.intro.too_many_attempts');
+  });
+
+  test('asking for a person collects a description and gives a summary until hand-off is wired', async () => {
+    const c = conversation(world);
+    const first = await c.say(L.lockerFault);
+    expectKey(first, 'escalate.intro.locker_fault');
+    expectKey(first, 'escalate.askTracking');
+    expectKey(await c.say(L.skip), 'escalate.askFault');
+    expectKey(await c.say(L.description), 'escalate.askPhone');
+    const end = await c.say('861234567');
+    expectKey(end, 'escalate.noHandoff');
+    expect(texts(end)).toContain(L.description);
+    expect(texts(end)).not.toContain('861234567');
+  });
+
+  test('"I want a person" interrupts a running flow and keeps what was collected', async () => {
+    const c = conversation(world);
+    await c.say(L.readdress);
+    await c.say(F.readdressable.trackingNumber);
+    const replies = await c.say(L.agent);
+    expectKey(replies, 'escalate.intro.agent_requested');
+    expect(hasMessage(world.messages, lang, replies, 'escalate.askTracking')).toBe(false); // already known
+  });
+
+  test('small talk, thanks and out-of-scope questions get sensible answers', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(L.greet), 'welcome.again');
+    expectKey(await c.say(L.thanks), 'main.thanks');
+    expectKey(await c.say(L.outOfScope), 'main.outOfScope');
+  });
+});
+
+describe('language handling', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld();
+  }, 60000);
+  afterAll(async () => world.close());
+
+  test('an explicit switch mid-flow re-asks the question in the new language', async () => {
+    const c = conversation(world);
+    await c.say(LINES.lt.readdress);
+    const replies = await c.say('english');
+    expect(hasMessage(world.messages, 'en', replies, 'main.languageSwitched')).toBe(true);
+    expect(hasMessage(world.messages, 'en', replies, 'ask.trackingNumber')).toBe(true);
+    // a phone number or a tracking number carries no language: the bot stays in English
+    expect(hasMessage(world.messages, 'en', await c.say(F.readdressable.trackingNumber), 'ask.senderPhoneProof')).toBe(true);
+  });
+
+  test('an English sentence with a Lithuanian place name is answered in English', async () => {
+    const c = conversation(world);
+    const replies = await c.say(`change locker for ${F.readdressable.trackingNumber} to Akropolis Klaipėda`);
+    expect(hasMessage(world.messages, 'en', replies, 'ask.senderPhoneProof')).toBe(true);
+  });
+
+  test('a customer who writes Russian after Lithuanian gets Russian', async () => {
+    const c = conversation(world);
+    expect(hasMessage(world.messages, 'lt', await c.say('labas, kur mano siunta?'), 'ask.trackingNumberTrack')).toBe(true);
+    expect(hasMessage(world.messages, 'ru', await c.say(LINES.ru.cancel), 'main.cancelled')).toBe(true);
+    expect(hasMessage(world.messages, 'ru', await c.say('где моя посылка?'), 'ask.trackingNumberTrack')).toBe(true);
+  });
+});

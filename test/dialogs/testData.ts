@@ -1,0 +1,97 @@
+/**
+ * What a customer types, per language, for the dialog tests (the core-bot sample's testData idea):
+ * the same scenarios run in lt, en and ru.
+ */
+import type { Lang } from '../../services/nlu/types';
+
+export interface Lines {
+  readdress: string;
+  readdressPrefilled: (tracking: string, place: string) => string;
+  fixPhone: string;
+  findTracking: string;
+  track: string;
+  trackPrefilled: (tracking: string) => string;
+  agent: string;
+  lockerFault: string;
+  yes: string;
+  no: string;
+  cancel: string;
+  restart: string;
+  help: string;
+  recipientChoice: string;
+  outOfScope: string;
+  thanks: string;
+  greet: string;
+  lockerQuery: string;
+  description: string;
+  skip: string;
+}
+
+export const LINES: Record<Lang, Lines> = {
+  lt: {
+    readdress: 'Pasirinkau ne tą paštomatą, noriu jį pakeisti',
+    readdressPrefilled: (t, p) => `pakeiskite paštomatą siuntai ${t} į ${p}`,
+    fixPhone: 'gavėjas negavo sms su kodu',
+    findTracking: 'pamečiau siuntos numerį',
+    track: 'kur mano siunta?',
+    trackPrefilled: (t) => `kur dabar mano siunta ${t}?`,
+    agent: 'noriu kalbėti su žmogumi',
+    lockerFault: 'paštomato durelės neatsidaro',
+    yes: 'taip',
+    no: 'ne',
+    cancel: 'atšaukti',
+    restart: 'iš naujo',
+    help: 'pagalba',
+    recipientChoice: 'gavėjo',
+    outOfScope: 'kiek kainuoja išsiųsti siuntą į Latviją?',
+    thanks: 'ačiū, viskas',
+    greet: 'labas',
+    lockerQuery: 'panorama vilnius',
+    description: 'durelės neatsidarė, nors įvedžiau kodą',
+    skip: 'praleisti',
+  },
+  en: {
+    readdress: 'I chose the wrong parcel locker and want to change it',
+    readdressPrefilled: (t, p) => `please send my parcel ${t} to another locker: ${p}`,
+    fixPhone: "the recipient didn't get the SMS with the code",
+    findTracking: 'I lost my tracking number',
+    track: 'where is my parcel?',
+    trackPrefilled: (t) => `where is my parcel ${t}?`,
+    agent: 'I want to talk to a person',
+    lockerFault: "locker door won't open",
+    yes: 'yes',
+    no: 'no',
+    cancel: 'cancel',
+    restart: 'start over',
+    help: 'help',
+    recipientChoice: 'recipient',
+    outOfScope: 'how much does it cost to send a parcel to Latvia?',
+    thanks: 'thanks, that is all',
+    greet: 'hello',
+    lockerQuery: 'panorama vilnius',
+    description: 'the door did not open although I entered the code',
+    skip: 'skip',
+  },
+  ru: {
+    readdress: 'Я выбрал не тот постомат, хочу его поменять',
+    readdressPrefilled: (t, p) => `перенаправьте посылку ${t} в постомат ${p}`,
+    fixPhone: 'получатель не получил смс с кодом',
+    findTracking: 'я потерял номер посылки',
+    track: 'где моя посылка?',
+    trackPrefilled: (t) => `где сейчас моя посылка ${t}?`,
+    agent: 'хочу поговорить с оператором',
+    lockerFault: 'не открывается дверца постомата',
+    yes: 'да',
+    no: 'нет',
+    cancel: 'отмена',
+    restart: 'заново',
+    help: 'помощь',
+    recipientChoice: 'получателя',
+    outOfScope: 'сколько стоит отправить посылку в Латвию?',
+    thanks: 'спасибо, это всё',
+    greet: 'здравствуйте',
+    lockerQuery: 'panorama vilnius',
+    description: 'дверца не открылась, хотя я ввёл код',
+    skip: 'пропустить',
+  },
+};
