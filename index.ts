@@ -11,6 +11,7 @@ import {
   MemoryStorage,
   UserState,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
 } from 'botbuilder';
 import type * as restify from 'restify';
 import { loadConfig, ConfigError, type Config } from './services/config';
@@ -26,6 +27,8 @@ import { SUMMARY_ONLY_HANDOFF, type DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
+import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
 
 export interface App {
   server: restify.Server;
@@ -96,9 +99,37 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
+  const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
+  adapter.onTurnError = onTurnError;
+  adapter.use(new FacebookRenderingMiddleware());
 
   const server = createServer({ adapter, bot, logger });
+  const runBot = (context: TurnContext) => bot.run(context);
+
+  let directLine: DirectLineEndpoint | undefined;
+  if (!config.botAuth.MicrosoftAppId) {
+    directLine = registerDirectLine(server, {
+      deliverToBot: cloudAdapterDelivery(adapter, runBot),
+      publicUrl: config.publicUrl,
+      tokenSigningKey: config.channels.directLineTokenKey,
+      logger: logger.child({ component: 'directline' }),
+    });
+  }
+  registerTokenExchange(server, {
+    allowedOrigins: config.channels.allowedOrigins,
+    directLineSecret: config.channels.directLineSecret,
+    directLineUrl: config.channels.directLineUrl,
+    embedded: directLine,
+    logger: logger.child({ component: 'directline-token' }),
+  });
+
+  let messenger: MessengerAdapter | undefined;
+  if (config.channels.messenger) {
+    messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
+    messenger.onTurnError = onTurnError;
+    registerMessengerWebhook(server, messenger, runBot);
+  }
+
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -110,6 +141,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     url,
     sandbox,
     async close() {
+      await directLine?.close();
+      await messenger?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
     },

@@ -84,7 +84,7 @@ export class LockerDeskBot extends ActivityHandler {
     const text = (context.activity.text ?? '').trim();
     const command = text ? detectCommand(text) : undefined;
     let recognition: RecognizerResult | undefined;
-    if (text && !command) {
+    if (text) {
       try {
         recognition = await this.opts.recognizer.recognize(text, { lang: profile.lang });
       } catch (err) {

@@ -61,6 +61,16 @@ export const envSchema = z.object({
   LUIS_KEY: optionalString,
   LUIS_SLOT: z.enum(['production', 'staging']).optional().default('production'),
 
+  DIRECTLINE_SECRET: optionalString,
+  DIRECTLINE_URL: optionalUrl,
+  DIRECTLINE_ALLOWED_ORIGINS: z.string().optional().default('*'),
+  DIRECTLINE_TOKEN_KEY: optionalString,
+  MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
+  MESSENGER_APP_SECRET: optionalString,
+  MESSENGER_VERIFY_TOKEN: optionalString,
+  MESSENGER_GRAPH_API_URL: z.string().optional().default('https://graph.facebook.com/v21.0').pipe(z.string().url()),
+  MESSENGER_TIMEOUT_MS: int(10000, 100, 60000),
+
   BUSINESS_TIMEZONE: z.string().optional().default('Europe/Vilnius'),
   BUSINESS_HOURS: z
     .string()
@@ -101,6 +111,16 @@ export interface Config {
     cloudTimeoutMs: number;
     clu?: { endpoint: string; key: string; project: string; deployment: string };
     luis?: { endpoint: string; appId: string; key: string; slot: 'production' | 'staging' };
+  };
+  channels: {
+    /** Azure Direct Line secret; when unset the page gets tokens of the embedded endpoint. */
+    directLineSecret?: string;
+    directLineUrl?: string;
+    allowedOrigins: string[];
+    /** Signing key of embedded Direct Line tokens (random per process when unset). */
+    directLineTokenKey?: string;
+    /** Messenger direct mode (no Azure), on when page token, app secret and verify token are all set. */
+    messenger?: { pageAccessToken: string; appSecret: string; verifyToken: string; graphApiUrl: string; timeoutMs: number };
   };
   business: {
     timeZone: string;
@@ -165,6 +185,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push('LUIS_ENDPOINT, LUIS_APP_ID and LUIS_KEY are all required for RECOGNIZER=luis');
     } else luis = { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT };
   }
+  const messengerVars = [e.MESSENGER_PAGE_ACCESS_TOKEN, e.MESSENGER_APP_SECRET, e.MESSENGER_VERIFY_TOKEN];
+  if (messengerVars.some(Boolean) && !messengerVars.every(Boolean)) {
+    problems.push('MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN must all be set for Messenger direct mode');
+  }
+  if (e.MicrosoftAppId && !e.DIRECTLINE_SECRET) {
+    problems.push('DIRECTLINE_SECRET: required when MicrosoftAppId is set (the embedded Direct Line endpoint only runs without app credentials)');
+  }
   if (e.MicrosoftAppId && !e.MicrosoftAppType) problems.push('MicrosoftAppType: required when MicrosoftAppId is set');
   if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
     problems.push('MicrosoftAppTenantId: required for MicrosoftAppType=SingleTenant');
@@ -199,6 +226,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cloudTimeoutMs: e.CLOUD_NLU_TIMEOUT_MS,
       clu,
       luis,
+    },
+    channels: {
+      directLineSecret: e.DIRECTLINE_SECRET,
+      directLineUrl: e.DIRECTLINE_URL,
+      allowedOrigins: e.DIRECTLINE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      directLineTokenKey: e.DIRECTLINE_TOKEN_KEY,
+      messenger:
+        e.MESSENGER_PAGE_ACCESS_TOKEN && e.MESSENGER_APP_SECRET && e.MESSENGER_VERIFY_TOKEN
+          ? {
+              pageAccessToken: e.MESSENGER_PAGE_ACCESS_TOKEN,
+              appSecret: e.MESSENGER_APP_SECRET,
+              verifyToken: e.MESSENGER_VERIFY_TOKEN,
+              graphApiUrl: e.MESSENGER_GRAPH_API_URL,
+              timeoutMs: e.MESSENGER_TIMEOUT_MS,
+            }
+          : undefined,
     },
     business: {
       timeZone: e.BUSINESS_TIMEZONE,

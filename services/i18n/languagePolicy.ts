@@ -56,6 +56,9 @@ export function chooseLanguage(input: LanguageInput): LanguageDecision {
     return { lang: localeLang(input.locale) ?? detected?.lang ?? DEFAULT_LANG, chosen: false };
   }
   if (!detected || detected.lang === input.current) return { lang: input.current, chosen: !!input.chosen };
+  // Cyrillic script is unambiguous (unlike "ok" or a place name in Latin letters): even a one-word
+  // "да" or "отмена" means the customer writes Russian.
+  if (detected.lang === 'ru' && detected.score >= SWITCH_SCORE) return { lang: 'ru', chosen: false };
   const minWords = input.inFlow ? MIN_WORDS_IN_FLOW : MIN_WORDS;
   if (input.chosen) {
     return detected.score >= OVERRIDE_SCORE && words >= Math.max(3, minWords) ? { lang: detected.lang!, chosen: false } : { lang: input.current, chosen: true };

@@ -99,18 +99,23 @@ export class LanguageDetector {
    */
   detect(text: string, prior?: Lang, located?: LocatedEntities): LanguageGuess {
     const masked = maskEntities(text, 'blank', located);
+    // Place and locker names ("Klaipėda", "Šiaulių Akropolis") carry Lithuanian letters and Latin
+    // script into any language, so capitalised words after the first one are not evidence.
+    const { common, hasNames } = withoutNames(masked);
+    const scriptText = /\p{L}/u.test(common) ? common : masked;
     let cyrillic = 0;
     let latin = 0;
-    for (const ch of masked) {
+    for (const ch of scriptText) {
       if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
       else if (/\p{Script=Latin}/u.test(ch)) latin++;
     }
     const letters = cyrillic + latin;
     if (letters === 0) return { score: 0 };
     if (cyrillic >= latin) return { lang: 'ru', score: round(Math.min(0.99, 0.5 + 0.49 * (cyrillic / letters))) };
-    if (LT_LETTERS.test(masked)) return { lang: 'lt', score: round(Math.min(0.99, 0.5 + 0.49 * (latin / letters))) };
+    if (LT_LETTERS.test(common)) return { lang: 'lt', score: round(Math.min(0.99, 0.5 + 0.49 * (latin / letters))) };
 
-    const counts = grams(foldText(masked).replace(/\p{Script=Cyrillic}+/gu, ' '));
+    const evidence = hasNames && /\p{L}{2,}.*\s+\p{L}{2,}/su.test(common) ? common : masked;
+    const counts = grams(foldText(evidence).replace(/\p{Script=Cyrillic}+/gu, ' '));
     const logp: Record<'lt' | 'en', number> = { lt: 0, en: 0 };
     for (const lang of ['lt', 'en'] as const) {
       const s = this.stats[lang];
@@ -125,6 +130,25 @@ export class LanguageDetector {
     const latinShare = latin / letters;
     return pLt >= 0.5 ? { lang: 'lt', score: round(pLt * latinShare) } : { lang: 'en', score: round((1 - pLt) * latinShare) };
   }
+}
+
+/**
+ * The text without capitalised words that are not sentence-initial (proper names). Words written
+ * all in capitals are kept: customers who type in capitals are not naming places.
+ */
+function withoutNames(text: string): { common: string; hasNames: boolean } {
+  let hasNames = false;
+  let sentenceStart = true;
+  const kept: string[] = [];
+  for (const word of text.split(/\s+/)) {
+    if (!word) continue;
+    const letters = word.replace(/[^\p{L}]/gu, '');
+    const isName = !sentenceStart && /^\p{Lu}/u.test(letters) && letters !== letters.toUpperCase();
+    if (isName) hasNames = true;
+    else kept.push(word);
+    if (letters) sentenceStart = /[.!?]$/.test(word);
+  }
+  return { common: kept.join(' '), hasNames };
 }
 
 function round(x: number): number {

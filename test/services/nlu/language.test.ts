@@ -24,6 +24,12 @@ describe.each(detectors)('LanguageDetector (%s)', (_name, detector) => {
     ['не пришел смс код', 'ru'],
     ['привет', 'ru'],
     ['посылка CE482139075LT', 'ru'],
+    // Lithuanian place names inside other languages are names, not language evidence.
+    ['change locker for CE482139075LT to Akropolis Klaipėda', 'en'],
+    ['please send it to Šiaulių Akropolis instead', 'en'],
+    ['перенаправьте в Akropolis Klaipėda', 'ru'],
+    ['Pakeiskite paštomatą į Akropolis Klaipėda', 'lt'],
+    ['Sveiki, siunta į Kauną vėluoja', 'lt'],
   ])('%s -> %s', (text, lang) => {
     const guess = detector.detect(text);
     expect(guess.lang).toBe(lang);
