@@ -9,7 +9,8 @@ import { describeLocker } from '../services/i18n/lockerText';
 import { matchChoice } from '../services/i18n/choices';
 import type { DialogDeps } from './deps';
 import { LOCKER_PICKER_DIALOG } from './ids';
-import { SlotPrompt, type SlotAnswer, type SlotParser } from './prompts/SlotPrompt';
+import { SlotPrompt, type SlotAnswer, type SlotParser, type SlotPromptOptions } from './prompts/SlotPrompt';
+import { lockerCarousel, supportsCards } from './cards';
 import { langOf } from './turn';
 
 const QUERY_PROMPT = 'slot.lockerQuery';
@@ -28,6 +29,19 @@ export interface LockerPickerOptions {
 
 export type LockerPickerResult = { ok: true; lockerId: string } | { ok: false; gaveUp: boolean };
 
+/**
+ * The pick question: on channels with cards, the candidates as a carousel (address and hours on
+ * each card) under a short question; elsewhere a numbered text list. Buttons work on both.
+ */
+class LockerPickPrompt extends SlotPrompt<Pick> {
+  protected override async ask(context: TurnContext, options: SlotPromptOptions): Promise<void> {
+    if (!supportsCards(context.activity.channelId)) return super.ask(context, options);
+    const lang = langOf(context);
+    const lockers = (options.choices ?? []).map((c) => this.deps.lockers.get(c.value)).filter((l): l is NonNullable<typeof l> => !!l);
+    await context.sendActivity(lockerCarousel(this.deps.messages, lang, this.deps.messages.t(lang, 'lockers.pickCards'), lockers, this.buttons(context, options)));
+  }
+}
+
 /** A pick answer: a chosen locker id, "none of these", or a new query to search for. */
 type Pick = { lockerId: string } | { query: string } | { none: true };
 
@@ -39,7 +53,7 @@ export class LockerPickerDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDeps) {
     super(LOCKER_PICKER_DIALOG);
     this.addDialog(new SlotPrompt(QUERY_PROMPT, deps, this.queryParser(), 'invalid.locker'));
-    this.addDialog(new SlotPrompt(PICK_PROMPT, deps, this.pickParser(), 'invalid.locker'));
+    this.addDialog(new LockerPickPrompt(PICK_PROMPT, deps, this.pickParser(), 'invalid.locker'));
     this.addDialog(
       new WaterfallDialog<LockerPickerOptions>(`${LOCKER_PICKER_DIALOG}.steps`, [
         this.askQuery.bind(this),

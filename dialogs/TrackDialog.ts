@@ -12,6 +12,7 @@ import { TRACK_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PARCEL_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT, loadParcel, slotPrompts } from './prompts/slots';
 import type { CaseResult } from './results';
+import { timelineCard, supportsCards } from './cards';
 import { langOf, say } from './turn';
 
 export interface TrackOptions {
@@ -57,10 +58,10 @@ export class TrackDialog extends ComponentDialog {
     const m = this.deps.messages;
     const locker = this.deps.lockers.get(parcel.destinationLockerId);
     const lockerText = locker ? describeLocker(m, lang, locker) : parcel.destinationLockerId;
-    const timeline = [...parcel.events]
+    const rows = [...parcel.events]
       .sort((a, b) => a.at.localeCompare(b.at))
-      .map((e) => m.t(lang, 'track.event', { at: formatShortDateTime(lang, new Date(e.at), tz), status: m.t(lang, `status.${e.status}`), location: e.location ?? '' }).trimEnd())
-      .join('\n');
+      .map((e) => ({ at: formatShortDateTime(lang, new Date(e.at), tz), status: m.t(lang, `status.${e.status}`), location: this.placeName(e.location) }));
+    const timeline = rows.map((r) => m.t(lang, 'track.event', { ...r, location: r.location ?? '' }).trimEnd()).join('\n');
     await say(step.context, m, `track.status.${parcel.status}`, {
       trackingNumber: parcel.trackingNumber,
       locker: lockerText,
@@ -68,7 +69,14 @@ export class TrackDialog extends ComponentDialog {
       deadline: parcel.pickupDeadline ? formatShortDateTime(lang, new Date(parcel.pickupDeadline), tz) : '',
       expected: formatDate(lang, new Date(`${parcel.expectedDelivery}T12:00:00Z`), tz),
     });
-    if (timeline) await say(step.context, m, 'track.timeline', { timeline });
+    if (timeline) {
+      const text = m.t(lang, 'track.timeline', { timeline });
+      if (supportsCards(step.context.activity.channelId)) {
+        await step.context.sendActivity({ type: 'message', attachments: [timelineCard(m.t(lang, 'track.timelineTitle'), rows, text)] });
+      } else {
+        await step.context.sendActivity(text);
+      }
+    }
 
     if (FINAL.has(parcel.status) || parcel.status === 'in_locker') return step.endDialog({ status: 'done' } satisfies CaseResult);
     const expected = new Date(`${parcel.expectedDelivery}T23:59:59Z`);
@@ -80,6 +88,12 @@ export class TrackDialog extends ComponentDialog {
       return step.endDialog({ status: 'done' } satisfies CaseResult);
     }
     return step.beginDialog(YES_NO_PROMPT, { questionKey: 'track.lateOffer', params: { count: late }, choices: YES_NO_CHOICES });
+  }
+
+  /** Event locations are locker ids or terminal names; show lockers by name. */
+  private placeName(location: string | undefined): string | undefined {
+    if (!location) return undefined;
+    return this.deps.lockers.get(location)?.name ?? location;
   }
 
   private async afterOffer(step: WaterfallStepContext<TrackOptions>): Promise<DialogTurnResult> {

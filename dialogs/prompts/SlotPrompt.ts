@@ -77,7 +77,7 @@ export function choiceParser(deps: DialogDeps): SlotParser<string> {
 export class SlotPrompt<T> extends Dialog<SlotPromptOptions> {
   constructor(
     dialogId: string,
-    private readonly deps: DialogDeps,
+    protected readonly deps: DialogDeps,
     private readonly parse: SlotParser<T>,
     /** Message-key prefix for rejection reasons, e.g. `invalid.tracking`. */
     private readonly reasonPrefix: string,
@@ -129,12 +129,18 @@ export class SlotPrompt<T> extends Dialog<SlotPromptOptions> {
     return (['lt', 'en', 'ru'] as const).some((l) => this.deps.messages.list(l, 'words.skip').some((w) => foldAnswer(w) === folded));
   }
 
-  private async ask(context: TurnContext, options: SlotPromptOptions): Promise<void> {
+  /** The buttons of a prompt in the customer's language. */
+  protected buttons(context: TurnContext, options: SlotPromptOptions): Button[] {
     const lang = langOf(context);
     const buttons: Button[] = (options.choices ?? []).map((c) => ({
       title: c.title ?? this.deps.messages.t(lang, c.titleKey ?? ''),
     }));
     if (options.optional) buttons.push({ title: this.deps.messages.t(lang, 'buttons.skip') });
-    await context.sendActivity(message(this.deps.messages.t(lang, options.questionKey, options.params), buttons));
+    return buttons;
+  }
+
+  /** Sends the question; subclasses may render it richer (cards). */
+  protected async ask(context: TurnContext, options: SlotPromptOptions): Promise<void> {
+    await context.sendActivity(message(this.deps.messages.t(langOf(context), options.questionKey, options.params), this.buttons(context, options)));
   }
 }

@@ -83,7 +83,7 @@ export interface Conversation {
 
 let counter = 0;
 
-export function conversation(world: World, options: { storage?: Storage; locale?: string } = {}): Conversation {
+export function conversation(world: World, options: { storage?: Storage; locale?: string; channelId?: string } = {}): Conversation {
   const storage = options.storage ?? new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -97,7 +97,7 @@ export function conversation(world: World, options: { storage?: Storage; locale?
   });
   counter += 1;
   const adapter = new TestAdapter(async (context) => bot.run(context), {
-    channelId: 'test',
+    channelId: options.channelId ?? 'test',
     conversation: { id: `conv-${counter}`, isGroup: false, name: 'test', conversationType: 'personal' },
     user: { id: `user-${counter}`, name: 'Customer' },
     bot: { id: 'bot', name: 'LockerDesk' },
@@ -112,6 +112,7 @@ export function conversation(world: World, options: { storage?: Storage; locale?
     while (adapter.activeQueue.length) {
       const a = adapter.activeQueue.shift()!;
       if (a.type !== 'message') continue;
+      if (!a.text && !(a.attachments ?? []).length) continue;
       out.push({ text: a.text ?? '', buttons: (a.suggestedActions?.actions ?? []).map((x) => String(x.title)), activity: a });
     }
     return out;
