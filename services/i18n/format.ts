@@ -2,6 +2,7 @@
  * Locale-aware formatting of dates and phone numbers for messages. Kept out of dialogs so
  * every dialog formats the same way.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Lang } from '../nlu/types';
 
 const LOCALES: Record<Lang, string> = { lt: 'lt-LT', en: 'en-GB', ru: 'ru-RU' };
@@ -38,13 +39,14 @@ export function formatShortDateTime(lang: Lang, date: Date, timeZone: string): s
 }
 
 /**
- * Masks an E.164 number for display and logs, keeping the country code and the last three
- * digits: `+37061234567` → `+370 6** **567`.
+ * Masks an E.164 number for display and logs, keeping the country calling code, the first
+ * national digit and the last three digits: `+37061234567` → `+370 6** **567`.
  */
 export function maskPhone(e164: string): string {
-  const m = /^\+(\d{1,3}?)(\d)(\d*)(\d{3})$/.exec(e164.replace(/\s+/g, ''));
-  if (!m) return '***';
-  const [, cc, first, middle, last] = m;
-  const country = cc.length ? cc : '';
-  return `+${country} ${first}${'*'.repeat(Math.min(middle.length, 2))} ${'*'.repeat(Math.max(middle.length - 2, 0))}${last}`.replace(/ +/g, ' ');
+  const parsed = parsePhoneNumberFromString(e164.replace(/\s+/g, ''));
+  if (!parsed || parsed.nationalNumber.length < 5) return '***';
+  const national = parsed.nationalNumber;
+  const hidden = national.length - 4;
+  const stars = '*'.repeat(hidden);
+  return `+${parsed.countryCallingCode} ${national[0]}${stars.slice(0, 2)} ${stars.slice(2)}${national.slice(-3)}`.replace(/ +/g, ' ').trim();
 }
