@@ -49,13 +49,16 @@ async function main(): Promise<void> {
           buttons = rendered.buttons.length ? rendered.buttons : buttons;
           process.stdout.write(`\n${rendered.text}\n> `);
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomUUID() }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: randomUUID() }));
       } catch {
-        res.writeHead(400).end();
+        res.writeHead(400);
+        res.end();
       }
       return;
     }
-    res.writeHead(404).end();
+    res.writeHead(404);
+        res.end();
   });
   await new Promise<void>((resolve) => channel.listen(0, '127.0.0.1', resolve));
   const serviceUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
