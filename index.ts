@@ -8,7 +8,6 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
-  MemoryStorage,
   UserState,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
@@ -21,14 +20,17 @@ import { createSandboxServer, type SandboxServer } from './services/carrier/sand
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from './services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
+import { createRecognizer } from './services/nlu/createRecognizer';
+import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
-import { SUMMARY_ONLY_HANDOFF, type DialogDeps } from './dialogs/deps';
+import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
 import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
+import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 
 export interface App {
   server: restify.Server;
@@ -37,6 +39,7 @@ export interface App {
   url: string;
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
+  handoff: HandoffRuntime;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAt = Date.now();
+  const infra = await openHandoffInfrastructure(config, logger);
 
   let sandbox: SandboxServer | undefined;
   let carrierUrl = config.carrier.url;
@@ -70,13 +74,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const lockers = new InMemoryLockerDirectory(await carrier.listLockers());
   const calendar = new WorkingCalendar(config.business);
   const messages = createMessages();
-  const recognizer = await EmbeddedRecognizer.create({
+  const resolveLockers = (text: string) => lockers.extractMentions(text);
+  const embedded = await EmbeddedRecognizer.create({
     maxChars: config.nlu.maxChars,
-    resolveLockers: (text) => lockers.extractMentions(text),
+    resolveLockers,
     onError: (err) => logger.warn({ err }, 'recognizer: recoverable error'),
   });
+  const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
 
-  const storage = new MemoryStorage();
+  const handoff = await createHandoffRuntime({ config, infra, messages, calendar, logger, lockerName: (id) => lockers.get(id)?.name, now: options.now });
+  const storage = infra.botStorage;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
@@ -85,7 +92,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     lockers,
     calendar,
     messages,
-    handoff: SUMMARY_ONLY_HANDOFF,
+    handoff: handoff.gateway,
     logger,
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
@@ -102,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(new FacebookRenderingMiddleware());
+  adapter.use(handoff.middleware);
 
   const server = createServer({ adapter, bot, logger });
   const runBot = (context: TurnContext) => bot.run(context);
@@ -123,12 +131,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: logger.child({ component: 'directline-token' }),
   });
 
+  if (config.nlu.luisCompatAppIds.length) {
+    registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });
+  }
+
   let messenger: MessengerAdapter | undefined;
   if (config.channels.messenger) {
     messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
     messenger.onTurnError = onTurnError;
+    messenger.use(handoff.middleware);
     registerMessengerWebhook(server, messenger, runBot);
   }
+
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -140,11 +155,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config,
     url,
     sandbox,
+    handoff,
     async close() {
+      await handoff.close();
       await directLine?.close();
       await messenger?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
+      await infra.close();
     },
   };
 }

@@ -2,7 +2,9 @@
  * Configuration, validated once at start-up. Every variable is listed in README's table.
  * The rest of the code receives a typed `Config`; nothing else reads `process.env`.
  */
+import { readFileSync } from 'fs';
 import { z } from 'zod';
+import { parsePasswordHash, type AgentAccount } from './handoff/agentAuth';
 
 /** Boolean flags: true/1/yes, false/0/no or empty. Exported for the sections that need one. */
 export const bool = z
@@ -60,6 +62,8 @@ export const envSchema = z.object({
   LUIS_APP_ID: optionalString,
   LUIS_KEY: optionalString,
   LUIS_SLOT: z.enum(['production', 'staging']).optional().default('production'),
+  LUIS_COMPAT_APP_IDS: z.string().optional().default(''),
+  LUIS_COMPAT_KEYS: z.string().optional().default(''),
 
   DIRECTLINE_SECRET: optionalString,
   DIRECTLINE_URL: optionalUrl,
@@ -80,6 +84,20 @@ export const envSchema = z.object({
   BUSINESS_HOLIDAYS: z.string().optional().default('LT'),
   DELAY_ESCALATE_WORKING_DAYS: int(5, 0, 60),
   MAX_PROMPT_ATTEMPTS: int(3, 1, 10),
+
+  REDIS_URL: optionalString,
+  REDIS_CLUSTER: bool,
+  REDIS_PREFIX: z.string().optional().default('ld:').pipe(z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces')),
+  AGENTS: optionalString,
+  AGENTS_FILE: optionalString,
+  AGENT_SESSION_TTL_MINUTES: int(480, 5, 7 * 24 * 60),
+  HANDOFF_TARGET_HOURS: z
+    .string()
+    .optional()
+    .default('1,4,8')
+    .pipe(z.string().regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'expected three hours for priorities 1,2,3, e.g. "1,4,8"')),
+  AGENT_WEBHOOK_URL: optionalUrl,
+  UNCLAIMED_ALERT_MINUTES: int(10, 1, 24 * 60),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -111,6 +129,10 @@ export interface Config {
     cloudTimeoutMs: number;
     clu?: { endpoint: string; key: string; project: string; deployment: string };
     luis?: { endpoint: string; appId: string; key: string; slot: 'production' | 'staging' };
+    /** App ids (UUIDs) the built-in LUIS v3-compatible endpoint answers for; empty = endpoint off. */
+    luisCompatAppIds: string[];
+    /** Prediction keys accepted by that endpoint; empty = no key check. */
+    luisCompatKeys: string[];
   };
   channels: {
     /** Azure Direct Line secret; when unset the page gets tokens of the embedded endpoint. */
@@ -133,6 +155,17 @@ export interface Config {
     delayEscalateWorkingDays: number;
   };
   dialogs: { maxPromptAttempts: number };
+  /** Shared state for several bot instances; undefined = in-process memory (one instance only). */
+  redis?: { url: string; cluster: boolean; prefix: string };
+  handoff: {
+    /** Configured agents; undefined = create demo accounts with random passwords at start-up. */
+    agents?: AgentAccount[];
+    sessionTtlMinutes: number;
+    /** First-response targets in working hours for priorities 1, 2, 3. */
+    targetHours: [number, number, number];
+    webhookUrl?: string;
+    unclaimedAlertMinutes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +173,13 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function minutes(hhmm: string): number {
@@ -192,10 +232,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.MicrosoftAppId && !e.DIRECTLINE_SECRET) {
     problems.push('DIRECTLINE_SECRET: required when MicrosoftAppId is set (the embedded Direct Line endpoint only runs without app credentials)');
   }
+  for (const id of list(e.LUIS_COMPAT_APP_IDS)) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) problems.push(`LUIS_COMPAT_APP_IDS: "${id}" is not a UUID (LUIS clients require one)`);
+  }
   if (e.MicrosoftAppId && !e.MicrosoftAppType) problems.push('MicrosoftAppType: required when MicrosoftAppId is set');
   if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
     problems.push('MicrosoftAppTenantId: required for MicrosoftAppType=SingleTenant');
   }
+  const agents = parseAgents(e.AGENTS, e.AGENTS_FILE, problems);
+  if (e.REDIS_URL && !/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const days: number[] = [];
@@ -226,6 +271,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cloudTimeoutMs: e.CLOUD_NLU_TIMEOUT_MS,
       clu,
       luis,
+      luisCompatAppIds: list(e.LUIS_COMPAT_APP_IDS),
+      luisCompatKeys: list(e.LUIS_COMPAT_KEYS),
     },
     channels: {
       directLineSecret: e.DIRECTLINE_SECRET,
@@ -252,5 +299,65 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       delayEscalateWorkingDays: e.DELAY_ESCALATE_WORKING_DAYS,
     },
     dialogs: { maxPromptAttempts: e.MAX_PROMPT_ATTEMPTS },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, cluster: e.REDIS_CLUSTER, prefix: e.REDIS_PREFIX } : undefined,
+    handoff: {
+      agents,
+      sessionTtlMinutes: e.AGENT_SESSION_TTL_MINUTES,
+      targetHours: e.HANDOFF_TARGET_HOURS.split(',').map((h) => Number(h.trim())) as [number, number, number],
+      webhookUrl: e.AGENT_WEBHOOK_URL,
+      unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
+    },
   };
+}
+
+const agentSchema = z.array(
+  z.object({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'id: letters, digits, ".", "_" or "-"'),
+    name: z.string().min(1).max(100),
+    role: z.enum(['agent', 'supervisor']),
+    passwordHash: z.string(),
+  }),
+);
+
+/** AGENTS (JSON) or AGENTS_FILE (a JSON file): `[{"id","name","role","passwordHash"}]`, hashes from `npm run agent:hash`. */
+function parseAgents(json: string | undefined, file: string | undefined, problems: string[]): AgentAccount[] | undefined {
+  if (json && file) {
+    problems.push('AGENTS and AGENTS_FILE: set only one of them');
+    return undefined;
+  }
+  const name = json ? 'AGENTS' : 'AGENTS_FILE';
+  let text = json;
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push(`AGENTS_FILE: cannot read ${file}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+  if (!text) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    problems.push(`${name}: not valid JSON (expected [{"id","name","role","passwordHash"}])`);
+    return undefined;
+  }
+  const parsed = agentSchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.push(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return undefined;
+  }
+  const ids = new Set<string>();
+  for (const a of parsed.data) {
+    try {
+      parsePasswordHash(a.passwordHash);
+    } catch (err) {
+      problems.push(`${name}: agent "${a.id}" passwordHash: ${(err as Error).message} (make one with npm run agent:hash -- <password>)`);
+    }
+    if (ids.has(a.id.toLowerCase())) problems.push(`${name}: duplicate agent id "${a.id}"`);
+    ids.add(a.id.toLowerCase());
+  }
+  if (!parsed.data.length) problems.push(`${name}: the list is empty`);
+  return parsed.data;
 }
