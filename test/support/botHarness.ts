@@ -83,14 +83,14 @@ export interface Conversation {
 
 let counter = 0;
 
-export function conversation(world: World, options: { storage?: Storage; locale?: string; channelId?: string } = {}): Conversation {
+export function conversation(world: World, options: { storage?: Storage; locale?: string; channelId?: string; deps?: DialogDeps } = {}): Conversation {
   const storage = options.storage ?? new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const bot = new LockerDeskBot({
     conversationState,
     userState,
-    dialog: new MainDialog(world.deps),
+    dialog: new MainDialog(options.deps ?? world.deps),
     recognizer: world.recognizer,
     messages: world.messages,
     logger: world.deps.logger,
@@ -105,7 +105,7 @@ export function conversation(world: World, options: { storage?: Storage; locale?
   // TestAdapter copies its template over every incoming activity: keep only a real locale in it.
   delete (adapter.template as { locale?: string }).locale;
   if (options.locale) adapter.template.locale = options.locale;
-  adapter.onTurnError = createTurnErrorHandler({ messages: world.messages, logger: world.deps.logger, conversationState });
+  adapter.onTurnError = createTurnErrorHandler({ messages: world.messages, logger: (options.deps ?? world.deps).logger, conversationState });
 
   const drain = (): Reply[] => {
     const out: Reply[] = [];
