@@ -83,7 +83,10 @@ export interface Conversation {
 
 let counter = 0;
 
-export function conversation(world: World, options: { storage?: Storage; locale?: string; channelId?: string; deps?: DialogDeps } = {}): Conversation {
+export function conversation(
+  world: World,
+  options: { storage?: Storage; locale?: string; channelId?: string; deps?: DialogDeps; recognizer?: Recognizer } = {},
+): Conversation {
   const storage = options.storage ?? new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -91,7 +94,7 @@ export function conversation(world: World, options: { storage?: Storage; locale?
     conversationState,
     userState,
     dialog: new MainDialog(options.deps ?? world.deps),
-    recognizer: world.recognizer,
+    recognizer: options.recognizer ?? world.recognizer,
     messages: world.messages,
     logger: world.deps.logger,
   });
