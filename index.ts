@@ -31,6 +31,7 @@ import { createServer } from './bots/server';
 import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
 import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
+import { registerWebPages } from './bots/webPages';
 
 export interface App {
   server: restify.Server;
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     embedded: directLine,
     logger: logger.child({ component: 'directline-token' }),
   });
+  registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
 
   if (config.nlu.luisCompatAppIds.length) {
     registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });

@@ -22,12 +22,9 @@ const imBack = (b: Button): CardAction => ({ type: ActionTypes.ImBack, title: b.
 /** One hero card per locker (name, address, hours, a "choose" button sending its name). */
 export function lockerCarousel(messages: Messages, lang: Lang, text: string, lockers: Locker[], buttons: Button[]): Partial<Activity> {
   const cards: Attachment[] = lockers.map((l) =>
-    CardFactory.heroCard(
-      l.name,
-      `${l.address}, ${l.city}\n${formatHours(messages, lang, l.hours)}`,
-      undefined,
-      [imBack({ title: messages.t(lang, 'buttons.choose'), value: l.name })],
-    ),
+    CardFactory.heroCard(l.name, formatHours(messages, lang, l.hours), undefined, [imBack({ title: messages.t(lang, 'buttons.choose'), value: l.name })], {
+      subtitle: `${l.address}, ${l.city}`,
+    }),
   );
   const activity = MessageFactory.carousel(cards, text);
   activity.attachmentLayout = AttachmentLayoutTypes.Carousel;

@@ -1,0 +1,334 @@
+/**
+ * The demo help page and its chat widget in headless Chromium against the real app (sandbox
+ * carrier, embedded recognizer, embedded Direct Line): a customer readdresses a parcel by clicking
+ * and typing in Lithuanian, switches the page to English, reloads and keeps the conversation; the
+ * widget shows a polite retry when the token endpoint is down; and it works embedded in a page of
+ * another origin with hostile styles. Nothing may be loaded from outside the loopback servers.
+ */
+import { existsSync, mkdirSync } from 'fs';
+import { createServer, type Server as HttpServer } from 'http';
+import type { AddressInfo } from 'net';
+import { join } from 'path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { buildApp, type App } from '../../../index';
+import { loadConfig } from '../../../services/config';
+import { SANDBOX_FIXTURES } from '../../../services/carrier/sandbox/fixtures';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
+const STEP_MS = 15_000;
+const F = SANDBOX_FIXTURES.readdressable;
+
+jest.setTimeout(180_000);
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
+  [app, browser] = await Promise.all([
+    buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' })),
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      timeout: 30_000,
+    }),
+  ]);
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+interface Watched {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page asked for. */
+  requests: string[];
+  /** Uncaught page errors and console errors. */
+  errors: string[];
+}
+
+/** A fresh browser profile whose requests may only reach the given loopback origins. */
+async function openContext(allowedOrigins: string[], viewport = { width: 1280, height: 860 }): Promise<Watched> {
+  const context = await browser.newContext({ viewport, locale: 'lt-LT' });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  await context.route(
+    (url) => !allowedOrigins.includes(url.origin) && url.protocol !== 'data:' && url.protocol !== 'blob:',
+    (route) => {
+      errors.push(`blocked external request: ${route.request().url()}`);
+      return route.abort('blockedbyclient');
+    },
+  );
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return { context, page, requests, errors };
+}
+
+const widget = (page: Page): Locator => page.locator('#lockerdesk-widget');
+const panel = (page: Page): Locator => page.locator('#ldw-panel');
+
+/** Bot message texts, in order. */
+async function botTexts(page: Page): Promise<string[]> {
+  return panel(page)
+    .locator('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content')
+    .allInnerTexts();
+}
+
+/** Runs `act`, then waits for a new bot message containing one of `fragments`; returns that message. */
+async function expectReply(page: Page, fragments: string[], act: () => Promise<void>): Promise<string> {
+  const before = (await botTexts(page)).length;
+  await act();
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    const fresh = (await botTexts(page)).slice(before);
+    const hit = fresh.find((text) => fragments.some((f) => text.includes(f)));
+    if (hit !== undefined) return hit;
+    if (Date.now() > deadline) {
+      throw new Error(`no bot reply containing ${JSON.stringify(fragments)}; new bot text: ${JSON.stringify(fresh)}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Waits until some bot message contains `fragment`; returns how many do. */
+async function waitForBotText(page: Page, fragment: string): Promise<number> {
+  const deadline = Date.now() + STEP_MS;
+  for (;;) {
+    const count = (await botTexts(page)).filter((t) => t.includes(fragment)).length;
+    if (count > 0) return count;
+    if (Date.now() > deadline) throw new Error(`no bot message contains ${JSON.stringify(fragment)}; bot said: ${JSON.stringify(await botTexts(page))}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function type(page: Page, text: string): Promise<void> {
+  const input = panel(page).locator('.webchat__send-box-text-box__input');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** The customer-facing text must not show template placeholders, JSON or markup. */
+async function expectCleanTranscript(page: Page): Promise<void> {
+  const text = await panel(page).locator('.webchat__basic-transcript').innerText();
+  expect(text).not.toMatch(/[{}]|<\/?[a-z][^>]*>|\bundefined\b|\[object |\b(welcome|menu|ask|invalid|buttons|readdress|lockers|main|track)\.[A-Za-z_]+/);
+}
+
+/** A suggested-action button (the row above the send box). */
+const suggested = (page: Page, name: string | RegExp): Locator =>
+  panel(page).locator('.webchat__suggested-actions').getByRole('button', typeof name === 'string' ? { name, exact: true } : { name });
+
+async function expectButtonsVisible(page: Page, names: string[]): Promise<void> {
+  for (const name of names) {
+    const button = suggested(page, name);
+    await expect(button.isVisible()).resolves.toBe(true);
+    const box = await button.boundingBox();
+    expect(box && box.width > 20 && box.height > 20).toBe(true);
+  }
+}
+
+test('customer readdresses a parcel through the widget, switches to English, reloads and keeps the conversation', async () => {
+  const { context, page, requests, errors } = await openContext([new URL(app.url).origin]);
+  try {
+    const response = await page.goto(`${app.url}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await expect(page.locator('h1').innerText()).resolves.toBe('Kuo galime padėti?');
+
+    const launcher = widget(page).locator('.ldw-launcher');
+    await launcher.waitFor({ state: 'visible' });
+    await expect(launcher.innerText()).resolves.toContain('Pagalba');
+    expect(requests.some((u) => u.includes('/webchat/webchat.js'))).toBe(false);
+
+    await launcher.click();
+    await expect(panel(page).locator('.ldw-title').innerText()).resolves.toBe('LockerDesk pagalbininkas');
+    await waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas');
+    await expectButtonsVisible(page, ['Pakeisti paštomatą', 'Kur mano siunta?', 'Kalbėti su žmogumi']);
+    await expect(panel(page).locator('.webchat__upload-button').count()).resolves.toBeGreaterThan(0);
+    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:userId'))).toMatch(/^dl_/);
+
+    await expectReply(page, ['Parašykite siuntos numerį'], () => suggested(page, 'Pakeisti paštomatą').click());
+    await expectReply(page, ['siuntėjo telefono numerį'], () => type(page, F.trackingNumber));
+    await expectReply(page, ['Į kurį paštomatą nukreipti siuntą?'], () => type(page, F.senderPhone));
+
+    let confirm = await expectReply(page, ['Tinka šie paštomatai', 'Ar nukreipti siuntą'], () => type(page, 'akropolis klaipeda'));
+    if (!confirm.includes('Ar nukreipti siuntą')) {
+      await panel(page).screenshot({ path: join(ARTIFACTS, 'widget-lockers.png') });
+      confirm = await expectReply(page, ['Ar nukreipti siuntą'], () => chooseLocker(page, 'Akropolis Klaipėda'));
+    }
+    expect(confirm).toContain(F.trackingNumber);
+    expect(confirm).toContain('Akropolis Klaipėda');
+
+    const done = await expectReply(page, ['Jūsų prašymas užregistruotas', 'Atlikta!'], () => suggested(page, 'Taip').click());
+    expect(done).toContain('Jūsų prašymas užregistruotas');
+    expect(done).toContain('Akropolis Klaipėda');
+    await expectCleanTranscript(page);
+    await panel(page).screenshot({ path: join(ARTIFACTS, 'widget.png') });
+
+    await expectReply(page, ['continue in English'], () => page.selectOption('#site-lang', 'en').then(() => undefined));
+    await expect(page.locator('h1').innerText()).resolves.toBe('How can we help?');
+    await expect(panel(page).locator('.ldw-title').innerText()).resolves.toBe('LockerDesk assistant');
+    await expect(panel(page).locator('.ldw-lang').inputValue()).resolves.toBe('en');
+    await expectButtonsVisible(page, ['Change parcel locker', 'Where is my parcel?']);
+    await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
+    await expectCleanTranscript(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-page.png') });
+
+    const userId = await page.evaluate(() => localStorage.getItem('lockerdesk:userId'));
+    await page.reload();
+    await waitForBotText(page, 'Which parcel shall I look up');
+    await expect(waitForBotText(page, 'Jūsų prašymas užregistruotas')).resolves.toBe(1);
+    await expect(waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas')).resolves.toBe(1);
+    await expect(page.locator('h1').innerText()).resolves.toBe('How can we help?');
+    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:userId'))).toBe(userId);
+    await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
+
+    await panel(page).locator('.ldw-close').click();
+    await expect(panel(page).isVisible()).resolves.toBe(false);
+    await expect(page.locator('.ldw-launcher').isVisible()).resolves.toBe(true);
+
+    const origin = new URL(app.url).origin;
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
+    expect(requests.some((u) => u.startsWith(`${origin}/webchat/webchat.js?v=`))).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a page left open past half the token lifetime refreshes its Direct Line token and keeps chatting', async () => {
+  const origin = new URL(app.url).origin;
+  const { context, page, errors } = await openContext([origin]);
+  try {
+    const refreshes: number[] = [];
+    page.on('response', (r) => {
+      if (r.url() === `${origin}/v3/directline/tokens/refresh`) refreshes.push(r.status());
+    });
+    await page.clock.install();
+    await page.goto(`${app.url}/`);
+    await widget(page).locator('.ldw-launcher').click();
+    await waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas');
+    expect(refreshes).toEqual([]);
+
+    await page.clock.fastForward('16:00');
+    const deadline = Date.now() + STEP_MS;
+    while (refreshes.length === 0 && Date.now() < deadline) await page.waitForTimeout(100);
+    expect(refreshes).toEqual([200]);
+    await expectReply(page, ['Kurią siuntą patikrinti?'], () => type(page, 'kur mano siunta'));
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Clicks the locker whether it is offered as a suggested action or as a hero card with a "Rinktis" button. */
+async function chooseLocker(page: Page, name: string): Promise<void> {
+  const button = suggested(page, new RegExp(name));
+  if ((await button.count()) > 0) {
+    await button.first().click();
+    return;
+  }
+  const card = panel(page).locator('.ac-adaptiveCard, .webchat__carousel-layout__attachment, .webchat__stacked-layout__attachment').filter({ hasText: name }).last();
+  await card.getByRole('button').first().click();
+}
+
+test('token endpoint down or failing: a polite message in the page language and a working retry', async () => {
+  const origin = new URL(app.url).origin;
+  const { context, page, errors } = await openContext([origin], { width: 390, height: 760 });
+  try {
+    let mode: 'offline' | 'failing' | 'up' = 'offline';
+    await context.route(`${origin}/api/directline/token`, (route) =>
+      mode === 'offline' ? route.abort('internetdisconnected') : mode === 'failing' ? route.fulfill({ status: 503, body: '{}' }) : route.continue(),
+    );
+    await page.goto(`${app.url}/`);
+    await page.selectOption('#site-lang', 'ru');
+    await widget(page).locator('.ldw-launcher').click();
+
+    const status = panel(page).locator('.ldw-status');
+    await status.getByText('Не удалось подключиться к чату').waitFor();
+    const retry = panel(page).getByRole('button', { name: 'Повторить' });
+    await expect(retry.isVisible()).resolves.toBe(true);
+    const box = await panel(page).boundingBox();
+    expect(box).toEqual(expect.objectContaining({ x: 0, y: 0, width: 390, height: 760 }));
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-error-mobile.png') });
+
+    mode = 'failing';
+    await retry.click();
+    await status.getByText('Не удалось подключиться к чату').waitFor();
+
+    mode = 'up';
+    await retry.click();
+    await waitForBotText(page, 'Здравствуйте! Я помощник по постоматам');
+    await expect(status.isVisible()).resolves.toBe(false);
+    await expectButtonsVisible(page, ['Сменить постомат']);
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|503/.test(e))).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('embedded in another site: loads everything from the bot origin and survives hostile host styles', async () => {
+  const host = await startHostPage(
+    `<!doctype html><html lang="de"><head><meta charset="utf-8"><style>
+      * { font-size: 40px; margin: 30px; }
+      button { display: none; background: red; }
+      h2 { text-transform: uppercase; color: red; }
+      div { padding: 50px; }
+    </style></head><body><p>Shop</p>
+    <script src="${app.url}/widget.js" data-lang="en" async></script></body></html>`,
+  );
+  const { context, page, errors } = await openContext([new URL(app.url).origin, host.origin]);
+  try {
+    await page.goto(host.origin);
+    const launcher = widget(page).locator('.ldw-launcher');
+    await launcher.waitFor({ state: 'visible' });
+    await expect(launcher.innerText()).resolves.toBe('Help');
+    const box = await launcher.boundingBox();
+    expect(box && box.height <= 60).toBe(true);
+    await launcher.click();
+    await expect(panel(page).locator('.ldw-title').innerText()).resolves.toBe('LockerDesk assistant');
+    await waitForBotText(page, 'the parcel-locker assistant');
+    await expectButtonsVisible(page, ['Change parcel locker']);
+    await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
+    await page.screenshot({ path: join(ARTIFACTS, 'widget-embedded.png') });
+    await expectOnTop(page, '#ldw-panel .ldw-close svg');
+    await expectOnTop(page, '#ldw-panel .ldw-header img');
+    await expectOnTop(page, '#ldw-panel .ldw-webchat img[src$="bot-avatar.svg"]');
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    await host.close();
+  }
+});
+
+/** The element is drawn where it sits: nothing (host margins pushing it away, initials) covers its centre. */
+async function expectOnTop(page: Page, selector: string): Promise<void> {
+  const onTop = await page.locator(selector).first().evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const parentBox = el.parentElement?.getBoundingClientRect();
+    const inside = !!parentBox && r.left >= parentBox.left - 1 && r.right <= parentBox.right + 1 && r.top >= parentBox.top - 1 && r.bottom <= parentBox.bottom + 1;
+    return r.width > 0 && inside && !!hit && (hit === el || el.contains(hit));
+  });
+  expect({ selector, onTop }).toEqual({ selector, onTop: true });
+}
+
+async function startHostPage(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: HttpServer = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
