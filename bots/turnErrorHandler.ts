@@ -10,11 +10,16 @@ import { localeLang } from '../services/i18n/languagePolicy';
 import { turnInfo } from '../dialogs/turn';
 import { DIALOG_STATE_PROPERTY } from './LockerDeskBot';
 
-/** Errors that mean shared storage is unreachable: the customer should just try again shortly. */
+/**
+ * Errors that mean shared storage is unreachable: the customer should just try again shortly.
+ * Includes what ioredis throws with `connectRedis` options (no offline queue, no retries per
+ * request, command timeout): "Stream isn't writeable and enableOfflineQueue options is false",
+ * MaxRetriesPerRequestError, "Command timed out".
+ */
 export function isStorageOutage(error: unknown): boolean {
   const e = error as { name?: string; message?: string; code?: string } | undefined;
   const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
-  return /redis|ECONNREFUSED|ECONNRESET|Connection is closed|StorageUnavailable|ETIMEDOUT/i.test(text);
+  return /redis|ECONNREFUSED|ECONNRESET|Connection is closed|StorageUnavailable|ETIMEDOUT|MaxRetriesPerRequest|enableOfflineQueue|Stream isn't writeable|Command timed out/i.test(text);
 }
 
 export function createTurnErrorHandler(deps: { messages: Messages; logger: Logger; conversationState: ConversationState }) {

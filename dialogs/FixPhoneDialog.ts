@@ -140,6 +140,8 @@ export class FixPhoneDialog extends ComponentDialog {
         count: outcome.workingDays,
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
+      const order = { action: 'change_phone', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays, role: values.role } as const;
+      await this.deps.handoff.createWorkOrder?.(order, step.context);
     }
     if (values.role === 'sender') {
       const profile = turnInfo(step.context).profile;

@@ -117,6 +117,8 @@ export class ReaddressDialog extends ComponentDialog {
         count: outcome.workingDays,
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
+      const order = { action: 'readdress', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays } as const;
+      await this.deps.handoff.createWorkOrder?.(order, step.context);
     }
     return step.endDialog({ status: 'done' } satisfies CaseResult);
   }

@@ -40,6 +40,21 @@ export type EscalationOutcome =
  */
 export interface HandoffGateway {
   escalate(request: EscalationRequest, turn: unknown): Promise<EscalationOutcome>;
+  /**
+   * Records a parcel change the carrier scheduled for staff as a work order agents complete; the
+   * conversation stays with the bot. Never throws (a failure is logged).
+   */
+  createWorkOrder?(request: WorkOrderRequest, turn: unknown): Promise<void>;
+}
+
+export interface WorkOrderRequest {
+  action: 'readdress' | 'change_phone';
+  lang: Lang;
+  /** Verified in the flow: parcel number, sender phone, new locker or new phone. */
+  fields: CollectedFields;
+  carrierReference: string;
+  workingDays: number;
+  role?: 'sender' | 'recipient';
 }
 
 export interface DialogDeps {

@@ -32,7 +32,17 @@ export type EscalationReason =
   | 'damaged_parcel'
   | 'complaint'
   | 'late_parcel'
-  | 'needs_staff';
+  | 'needs_staff'
+  | 'carrier_unavailable'
+  | 'out_of_scope';
+
+/**
+ * How a case ended. Agents pick from `AGENT_RESOLUTION_CODES`; the others are set by the system
+ * (the customer left, the agent handed back to the bot, a work order was done).
+ */
+export const AGENT_RESOLUTION_CODES = ['solved', 'information_given', 'duplicate', 'no_reply', 'spam'] as const;
+export const RESOLUTION_CODES = [...AGENT_RESOLUTION_CODES, 'customer_left', 'returned_to_bot', 'work_order_done'] as const;
+export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
 export interface Attachment {
   url: string;

@@ -1,0 +1,399 @@
+/**
+ * The agent console's HTTP API (`/agent/api/*`, contract in the hand-off docs) and its pages
+ * (`/agent`, `/agent/assets/*`). Session cookie `ld_agent`; every route but login needs a live
+ * session (401), supervisor routes need the role (403), state-changing requests need
+ * `X-Requested-With: lockerdesk` (403). Events stream as SSE from the shared event bus, so a
+ * console on any instance sees what happens on every instance.
+ */
+import { promises as fs } from 'fs';
+import { basename, dirname, extname, join, resolve, sep } from 'path';
+import * as restify from 'restify';
+import type { AgentDirectory, AgentIdentity, AgentSessions, LoginLimiter } from '../../services/handoff/agentAuth';
+import type { CaseSummary } from '../../services/handoff/caseView';
+import type { HandoffEvent, Unsubscribe } from '../../services/handoff/EventBus';
+import type { ActionResult, AgentActionError, HandoffService } from '../../services/handoff/HandoffService';
+import { AGENT_RESOLUTION_CODES, RESOLUTION_CODES, type TranscriptEntry } from '../../services/handoff/types';
+import type { Messages } from '../../services/i18n/messages';
+import type { Logger } from '../../services/logging/logger';
+import { LANGS, type Lang } from '../../services/nlu/types';
+
+export const SESSION_COOKIE = 'ld_agent';
+export const CSRF_HEADER = 'x-requested-with';
+export const CSRF_VALUE = 'lockerdesk';
+const MAX_TEXT = 2000;
+
+export interface AgentApiOptions {
+  service: HandoffService;
+  directory: AgentDirectory;
+  sessions: AgentSessions;
+  limiter: LoginLimiter;
+  messages: Messages;
+  logger: Logger;
+  /** Adds `Secure` to the cookie (PUBLIC_URL is https). */
+  secureCookie?: boolean;
+  /** SSE comment heartbeat and presence refresh. Default 15 s. */
+  heartbeatMs?: number;
+  /** Folder with the console page (index.html) and its assets. Default `<repo>/web/agent`. */
+  webDir?: string;
+}
+
+/** One event as the console receives it. */
+export interface ConsoleEvent {
+  type: 'case.created' | 'case.updated' | 'case.claimed' | 'case.released' | 'case.transferred' | 'case.closed' | 'message' | 'presence' | 'resync';
+  caseId?: string;
+  case?: CaseSummary;
+  entry?: TranscriptEntry;
+  seq?: number;
+  agentId?: string;
+  online?: boolean;
+}
+
+export interface AgentApi {
+  /** Number of open event streams on this instance. */
+  streams(): number;
+  close(): Promise<void>;
+}
+
+interface Stream {
+  agentId: string;
+  res: restify.Response;
+  timer: NodeJS.Timeout;
+  end: () => void;
+}
+
+type Handler = (req: restify.Request, res: restify.Response, agent: AgentIdentity) => Promise<void>;
+
+const STATUS: Record<AgentActionError, number> = {
+  not_found: 404,
+  already_claimed: 409,
+  not_assigned: 409,
+  agent_offline: 409,
+  not_work_order: 409,
+  closed: 409,
+  no_chat: 409,
+};
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+function body(req: restify.Request): Record<string, unknown> {
+  const b: unknown = req.body;
+  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const t = value.trim();
+  return t.length >= 1 && t.length <= MAX_TEXT ? t : undefined;
+}
+
+function queryLang(req: restify.Request): Lang {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  return typeof q === 'string' && (LANGS as readonly string[]).includes(q) ? (q as Lang) : 'lt';
+}
+
+/** The repository root, from the source tree (`bots/handoff`) or the build (`dist/bots/handoff`). */
+function projectRoot(): string {
+  const up = resolve(__dirname, '..', '..');
+  return basename(up) === 'dist' ? dirname(up) : up;
+}
+
+export function registerAgentApi(server: restify.Server, o: AgentApiOptions): AgentApi {
+  const { service, directory, sessions, limiter, logger } = o;
+  const heartbeatMs = o.heartbeatMs ?? 15_000;
+  const webDir = resolve(o.webDir ?? join(projectRoot(), 'web', 'agent'));
+  const streams = new Set<Stream>();
+  const jsonBody = [restify.plugins.bodyReader({ maxBodySize: 64 * 1024 }), restify.plugins.jsonBodyParser({ mapParams: false })];
+  const cookieFlags = `HttpOnly; SameSite=Strict; Path=/agent${o.secureCookie ? '; Secure' : ''}`;
+
+  const fail = (res: restify.Response, status: number, error: string): void => {
+    res.send(status, { error });
+  };
+
+  const guarded =
+    (handler: Handler, opts: { csrf?: boolean; supervisor?: boolean } = {}) =>
+    async (req: restify.Request, res: restify.Response): Promise<void> => {
+      try {
+        const agentId = await sessions.resolve(cookieValue(req.headers.cookie, SESSION_COOKIE));
+        const agent = agentId ? directory.get(agentId) : undefined;
+        if (!agent) return fail(res, 401, 'unauthenticated');
+        if (opts.csrf && req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
+        if (opts.supervisor && agent.role !== 'supervisor') return fail(res, 403, 'forbidden');
+        await service.setPresence(agent.id, true);
+        await handler(req, res, agent);
+      } catch (err) {
+        logger.error({ err, url: req.url }, 'agentApi: request failed');
+        if (!res.headersSent) fail(res, 503, 'unavailable');
+      }
+    };
+
+  const reply = async <T>(res: restify.Response, result: ActionResult<T>, wrap: (v: T) => unknown): Promise<void> => {
+    if (result.ok) res.send(200, wrap(result.value));
+    else fail(res, STATUS[result.error], result.error);
+  };
+
+  // ---- session ----
+
+  server.post('/agent/api/login', ...jsonBody, async (req: restify.Request, res: restify.Response) => {
+    try {
+      if (req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
+      const b = body(req);
+      const username = typeof b.username === 'string' ? b.username.slice(0, 100) : '';
+      const password = typeof b.password === 'string' ? b.password.slice(0, 200) : '';
+      if (!username) return fail(res, 401, 'invalid_credentials');
+      if (await limiter.blocked(username)) {
+        res.header('Retry-After', '900');
+        return fail(res, 429, 'too_many_attempts');
+      }
+      const agent = await directory.verify(username, password);
+      if (!agent) {
+        await limiter.fail(username);
+        logger.info({ username: username.slice(0, 40) }, 'agentApi: failed login');
+        return fail(res, 401, 'invalid_credentials');
+      }
+      await limiter.reset(username);
+      const id = await sessions.create(agent.id);
+      await service.setPresence(agent.id, true);
+      res.header('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieFlags}`);
+      res.header('Cache-Control', 'no-store');
+      res.send(200, { agent });
+    } catch (err) {
+      logger.error({ err }, 'agentApi: login failed');
+      fail(res, 503, 'unavailable');
+    }
+  });
+
+  server.post(
+    '/agent/api/logout',
+    guarded(
+      async (req, res, agent) => {
+        await sessions.destroy(cookieValue(req.headers.cookie, SESSION_COOKIE));
+        await service.setPresence(agent.id, false);
+        res.header('Set-Cookie', `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
+        res.send(204);
+      },
+      { csrf: true },
+    ),
+  );
+
+  server.get(
+    '/agent/api/me',
+    guarded(async (_req, res, agent) => {
+      res.send(200, { agent });
+    }),
+  );
+
+  server.post(
+    '/agent/api/heartbeat',
+    guarded(
+      async (_req, res, agent) => {
+        await service.setPresence(agent.id, true);
+        res.send(204);
+      },
+      { csrf: true },
+    ),
+  );
+
+  // ---- queue and cases ----
+
+  server.get(
+    '/agent/api/queue',
+    guarded(async (_req, res) => {
+      res.send(200, { cases: await service.openCases(), now: new Date().toISOString() });
+    }),
+  );
+
+  server.get(
+    '/agent/api/cases/:id',
+    guarded(async (req, res) => {
+      const detail = await service.caseDetail(String(req.params.id));
+      if (!detail) return fail(res, 404, 'not_found');
+      res.send(200, detail);
+    }),
+  );
+
+  const caseAction = (path: string, run: (id: string, b: Record<string, unknown>, agent: AgentIdentity, res: restify.Response) => Promise<void>, supervisor = false) =>
+    server.post(
+      `/agent/api/cases/:id/${path}`,
+      ...jsonBody,
+      guarded(async (req, res, agent) => run(String(req.params.id), body(req), agent, res), { csrf: true, supervisor }),
+    );
+
+  caseAction('claim', async (id, _b, agent, res) => reply(res, await service.claim(id, agent), (c) => ({ case: c })));
+  caseAction('messages', async (id, b, agent, res) => {
+    const t = text(b.text);
+    if (!t) return fail(res, 400, 'invalid_text');
+    await reply(res, await service.agentMessage(id, agent, t), (entry) => ({ entry }));
+  });
+  caseAction('notes', async (id, b, agent, res) => {
+    const t = text(b.text);
+    if (!t) return fail(res, 400, 'invalid_text');
+    await reply(res, await service.addNote(id, agent, t), (c) => ({ case: c }));
+  });
+  caseAction('transfer', async (id, b, agent, res) => {
+    if (typeof b.agentId !== 'string') return fail(res, 400, 'invalid_agent');
+    await reply(res, await service.transfer(id, agent, b.agentId), (c) => ({ case: c }));
+  });
+  caseAction('release', async (id, _b, agent, res) => reply(res, await service.release(id, agent, agent.role === 'supervisor'), (c) => ({ case: c })));
+  caseAction('close', async (id, b, agent, res) => {
+    const code = b.resolution;
+    if (typeof code !== 'string' || !(RESOLUTION_CODES as readonly string[]).includes(code)) return fail(res, 400, 'invalid_resolution');
+    await reply(res, await service.close(id, agent, code), (c) => ({ case: c }));
+  });
+  caseAction('return-to-bot', async (id, _b, agent, res) => reply(res, await service.returnToBot(id, agent), (c) => ({ case: c })));
+  caseAction('work-order-done', async (id, _b, agent, res) => reply(res, await service.workOrderDone(id, agent), (c) => ({ case: c })));
+  caseAction(
+    'reassign',
+    async (id, b, _agent, res) => {
+      if (typeof b.agentId !== 'string') return fail(res, 400, 'invalid_agent');
+      await reply(res, await service.reassign(id, b.agentId), (c) => ({ case: c }));
+    },
+    true,
+  );
+
+  server.get(
+    '/agent/api/canned',
+    guarded(async (req, res) => {
+      const lang = queryLang(req);
+      const ids = [...new Set(o.messages.keys(lang).filter((k) => k.startsWith('canned.')).map((k) => k.split('.')[1]))];
+      const replies = ids.map((id) => ({ id, title: o.messages.t(lang, `canned.${id}.title`), text: o.messages.t(lang, `canned.${id}.text`) }));
+      res.send(200, { replies });
+    }),
+  );
+
+  server.get(
+    '/agent/api/resolutions',
+    guarded(async (req, res) => {
+      const lang = queryLang(req);
+      res.send(200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: service.resolutionLabel(code, lang) })) });
+    }),
+  );
+
+  server.get(
+    '/agent/api/agents',
+    guarded(
+      async (_req, res) => {
+        res.send(200, { agents: await service.agentsOverview() });
+      },
+      { supervisor: true },
+    ),
+  );
+
+  // ---- events ----
+
+  const write = (s: Stream, chunk: string): void => {
+    if (!s.res.writableEnded) s.res.write(chunk);
+  };
+
+  server.get(
+    '/agent/api/events',
+    guarded(async (req, res, agent) => {
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
+      res.flushHeaders();
+      res.write(': connected\n\n');
+      await service.setPresence(agent.id, true);
+      await new Promise<void>((done) => {
+        const stream: Stream = {
+          agentId: agent.id,
+          res,
+          timer: setInterval(() => {
+            write(stream, ': heartbeat\n\n');
+            service.setPresence(agent.id, true).catch((err: unknown) => logger.warn({ err }, 'agentApi: presence not refreshed'));
+          }, heartbeatMs),
+          end: () => {
+            clearInterval(stream.timer);
+            streams.delete(stream);
+            if (!res.writableEnded) res.end();
+            done();
+          },
+        };
+        streams.add(stream);
+        req.on('close', stream.end);
+      });
+    }),
+  );
+
+  const toConsole = async (e: HandoffEvent): Promise<ConsoleEvent | undefined> => {
+    switch (e.type) {
+      case 'message':
+        return e.caseId ? { type: 'message', caseId: e.caseId, entry: e.entry, seq: e.seq } : undefined;
+      case 'presence':
+        return { type: 'presence', agentId: e.agentId, online: e.online };
+      case 'bus.resync':
+        return { type: 'resync' };
+      default: {
+        const c = await service.store.get(e.caseId);
+        return { type: e.type, caseId: e.caseId, ...(c ? { case: await service.summaryOf(c) } : {}), ...(e.agentId ? { agentId: e.agentId } : {}) };
+      }
+    }
+  };
+
+  let unsubscribe: Unsubscribe | undefined;
+  const subscribed = service.bus
+    .subscribe(async (e) => {
+      if (!streams.size) return;
+      const event = await toConsole(e);
+      if (!event) return;
+      const chunk = `data: ${JSON.stringify(event)}\n\n`;
+      for (const s of streams) write(s, chunk);
+    })
+    .then((u) => {
+      unsubscribe = u;
+    })
+    .catch((err: unknown) => logger.error({ err }, 'agentApi: cannot subscribe to hand-off events'));
+
+  // ---- pages ----
+
+  const sendFile = async (res: restify.Response, file: string): Promise<void> => {
+    const full = resolve(webDir, file);
+    if (full !== webDir && !full.startsWith(webDir + sep)) return fail(res, 404, 'not_found');
+    let data: Buffer;
+    try {
+      data = await fs.readFile(full);
+    } catch {
+      return fail(res, 404, 'not_found');
+    }
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(full).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': data.length,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'self'; connect-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'",
+    });
+    res.end(data);
+  };
+  server.get('/agent', async (_req: restify.Request, res: restify.Response) => sendFile(res, 'index.html'));
+  server.get('/agent/assets/*', async (req: restify.Request, res: restify.Response) => sendFile(res, String((req.params as Record<string, string>)['*'] ?? '')));
+
+  return {
+    streams: () => streams.size,
+    async close() {
+      for (const s of [...streams]) s.end();
+      await subscribed;
+      await unsubscribe?.();
+    },
+  };
+}

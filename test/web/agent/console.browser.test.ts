@@ -1,0 +1,202 @@
+/**
+ * Issue #3 "Done when", end to end against the real application (`buildApp` with configured
+ * agents, sandbox carrier, embedded recognizer, in-memory hand-off store) and headless Chromium:
+ * an agent signs in; a customer talking to the bot over /api/messages asks for a person; the case
+ * shows up in the agent's queue within a second; the agent claims it; messages go both ways
+ * (customer → live in the agent's transcript, agent → the customer's channel); the agent closes
+ * the case and the customer is back with the bot. Screenshot: test-artifacts/agent-console.png.
+ */
+import { randomBytes, scryptSync } from 'crypto';
+import axios from 'axios';
+import type { Browser, Page } from 'playwright-core';
+import { buildApp, type App } from '../../../index';
+import { loadConfig } from '../../../services/config';
+import { createLogger } from '../../../services/logging/logger';
+import { createMessages } from '../../../services/i18n/messages';
+import { channelActivity, startChannelStandIn, type ChannelActivity, type ChannelStandIn } from '../../support/channelStandIn';
+import { artifactPath, launchChromium, openPage, type WatchedPage } from './browser';
+
+jest.setTimeout(90000);
+
+/** The documented hash format (`scrypt$N$r$p$salt$hash`), computed here with a small N for speed. */
+function scryptHash(password: string): string {
+  const N = 1024;
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, 32, { N, r: 8, p: 1 });
+  return ['scrypt', N, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+const AGENT = { id: 'ona', name: 'Ona Petraitė', password: 'correct horse battery 7' };
+const SUPERVISOR = { id: 'sandra', name: 'Sandra Vadovė', password: 'another long secret 9' };
+
+let app: App;
+let channel: ChannelStandIn;
+let browser: Browser;
+let w: WatchedPage;
+const messages = createMessages();
+
+beforeAll(async () => {
+  const agents = [
+    { id: AGENT.id, name: AGENT.name, role: 'agent', passwordHash: scryptHash(AGENT.password) },
+    { id: SUPERVISOR.id, name: SUPERVISOR.name, role: 'supervisor', passwordHash: scryptHash(SUPERVISOR.password) },
+  ];
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AGENTS: JSON.stringify(agents),
+    // Always inside working hours, so the customer is told "a colleague will answer" at any test time.
+    BUSINESS_HOURS: '1-7 00:00-24:00',
+    BUSINESS_HOLIDAYS: 'none',
+  });
+  [app, channel, browser] = await Promise.all([buildApp(config, { logger: createLogger('silent') }), startChannelStandIn(), launchChromium()]);
+  w = await openPage(browser);
+}, 90000);
+
+afterAll(async () => {
+  await w?.context.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await channel?.close();
+  await app?.close();
+});
+
+/** A customer in one conversation of the emulator channel; replies land at the stand-in. */
+function customer(conversationId: string) {
+  const mine = () => channel.received.filter((a) => a.conversation?.id === conversationId && a.type === 'message');
+  return {
+    replies: mine,
+    /** Posts a message; resolves with the bot's message replies sent during the turn. */
+    async say(text: string): Promise<ChannelActivity[]> {
+      const before = mine().length;
+      const res = await axios.post(`${app.url}/api/messages`, channelActivity(channel, conversationId, { type: 'message', text, locale: 'en-US' }), {
+        timeout: 15000,
+        validateStatus: () => true,
+      });
+      if (res.status >= 300) throw new Error(`/api/messages answered ${res.status} to "${text}"`);
+      return mine().slice(before);
+    },
+    /** Waits (bounded) for a message reply whose text matches (a string: exactly). */
+    async expectReply(pattern: RegExp | string, timeoutMs = 5000): Promise<ChannelActivity> {
+      const ok = (a: ChannelActivity) => (typeof pattern === 'string' ? a.text === pattern : pattern.test(a.text ?? ''));
+      await channel.waitFor(() => mine().some(ok), timeoutMs);
+      return mine().find(ok) as ChannelActivity;
+    },
+  };
+}
+
+async function sessionCookie(page: Page): Promise<string> {
+  const cookies = await page.context().cookies(app.url + '/agent');
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${app.url}/agent`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#console-view').waitFor({ state: 'visible' });
+  await page.locator('#conn-state[data-state="online"]').waitFor();
+}
+
+test('an agent takes a customer over from the bot, they talk both ways, and the customer is back with the bot', async () => {
+  const { page } = w;
+  const pageRes = await axios.get(`${app.url}/agent`, { validateStatus: () => true });
+  if (pageRes.status !== 200) throw new Error(`GET /agent answered ${pageRes.status}: the app does not serve web/agent/index.html`);
+
+  // Wrong password first: a polite message, no session.
+  await page.goto(`${app.url}/agent`);
+  await page.getByLabel('Username').fill(AGENT.id);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#login-message', { hasText: 'Wrong username or password.' }).waitFor();
+
+  await signIn(page, AGENT.id, AGENT.password);
+  expect(await page.locator('#me-name').innerText()).toContain(AGENT.name);
+
+  // The customer asks for a person and answers the bot's questions before the hand-off.
+  const conv = `console-e2e-${Date.now()}`;
+  const c = customer(conv);
+  await c.say('I want to talk to a person');
+  await c.expectReply(/parcel number|Skip/i);
+  await c.say('Skip');
+  await c.expectReply(/describe|what happened/i);
+  await c.say('The locker did not open and my parcel is stuck inside');
+  await c.expectReply(/phone/i);
+
+  // The last answer opens the case; it must be in the agent's queue within a second.
+  const started = Date.now();
+  const appeared = page.locator('#q-queued .queue-item').first().waitFor({ timeout: 5000 }).then(() => Date.now() - started);
+  await c.say('Skip');
+  const queuedReply = await c.expectReply(/in the queue/i);
+  const caseId = /C-\d{6}-\d{4}/.exec(queuedReply.text ?? '')?.[0];
+  expect(caseId).toBeDefined();
+  const latencyMs = await appeared;
+  expect(latencyMs).toBeLessThan(1000);
+  const item = page.locator(`.queue-item[data-id="${caseId}"]`);
+  await item.waitFor({ timeout: 1000 });
+  expect(await item.innerText()).toMatch(/P[123]/);
+  expect(await page.title()).toMatch(/^\(1\) /);
+
+  // Claim: the customer hears that a person joined.
+  await item.click();
+  await page.locator('#case-id', { hasText: caseId as string }).waitFor();
+  expect(await page.locator('#transcript .from-customer').count()).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Claim' }).click();
+  await page.locator('#composer-text:enabled').waitFor({ timeout: 5000 });
+  await c.expectReply(messages.t('en', 'handoff.agentJoined', { name: AGENT.name }));
+  await page.locator(`#q-mine .queue-item[data-id="${caseId}"]`).waitFor({ timeout: 2000 });
+
+  // Agent → customer (Enter sends).
+  const box = page.getByLabel(/Reply to the customer/);
+  await box.fill('Hello, I can see the locker. Which compartment was it?');
+  await box.press('Enter');
+  await c.expectReply('Hello, I can see the locker. Which compartment was it?');
+  await page.locator('#transcript .from-agent', { hasText: 'Which compartment was it?' }).waitFor({ timeout: 2000 });
+
+  // Customer → agent, live in the open transcript (no reload). The bot stays silent meanwhile.
+  const botRepliesBefore = c.replies().length;
+  const liveStarted = Date.now();
+  await c.say('Compartment 12, <b>bottom</b> row');
+  await page.locator('#transcript .from-customer', { hasText: 'Compartment 12, <b>bottom</b> row' }).waitFor({ timeout: 2000 });
+  const liveMs = Date.now() - liveStarted;
+  expect(c.replies().length).toBe(botRepliesBefore);
+  expect(await page.locator('#transcript b').count()).toBe(0);
+
+  await page.screenshot({ path: artifactPath('agent-console.png') });
+  // A supervisor (second browser context) sees Ona online with this case.
+  const sup = await openPage(browser);
+  try {
+    await signIn(sup.page, SUPERVISOR.id, SUPERVISOR.password);
+    await sup.page.getByRole('button', { name: 'Supervisor' }).click();
+    const row = sup.page.locator(`#agents-body tr[data-agent="${AGENT.id}"]`);
+    await row.locator('.presence', { hasText: 'Online' }).waitFor({ timeout: 3000 });
+    expect(await row.locator('.open-cases').innerText()).toBe('1');
+    expect(await row.innerText()).toContain(caseId as string);
+    expect(sup.errors).toEqual([]);
+  } finally {
+    await sup.context.close();
+  }
+
+  // Close with a resolution: the customer is told and is back with the bot.
+  await page.getByLabel('Resolution').selectOption('solved');
+  await page.getByRole('button', { name: 'Close case' }).click();
+  await page.locator('#case-banner', { hasText: 'closed' }).waitFor({ timeout: 3000 });
+  await c.expectReply(messages.t('en', 'handoff.closed', { caseId: caseId as string }));
+  await page.locator(`.queue-item[data-id="${caseId}"]`).waitFor({ state: 'detached', timeout: 3000 });
+
+  const after = await c.say('where is my parcel?');
+  expect(after.length).toBeGreaterThan(0);
+  // The bot itself answers: it asks which parcel to look up.
+  expect(after.map((a) => a.text)).toContain(messages.t('en', 'ask.trackingNumberTrack'));
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await page.locator('#transcript .from-customer', { hasText: 'where is my parcel?' }).count()).toBe(0);
+
+  expect(w.errors).toEqual([]);
+  // Figures for the report.
+  process.stdout.write(`agent console e2e: case in queue after ${latencyMs} ms, customer message in transcript after ${liveMs} ms\n`);
+
+  // Each message is in the case transcript once (not again as a "bot" copy of the relayed send).
+  const transcript = (await axios.get(`${app.url}/agent/api/cases/${encodeURIComponent(caseId as string)}`, { headers: { cookie: await sessionCookie(page) } })).data.transcript;
+  const texts = (transcript as { text: string }[]).map((e) => e.text);
+  expect(texts.filter((t) => t === 'Hello, I can see the locker. Which compartment was it?')).toHaveLength(1);
+  expect(texts.filter((t) => t === messages.t('en', 'handoff.agentJoined', { name: AGENT.name }))).toHaveLength(1);
+});

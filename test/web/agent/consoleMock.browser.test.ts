@@ -1,0 +1,268 @@
+/**
+ * The agent console in headless Chromium against the in-memory mock API: hostile customer text
+ * stays text, new-case alerts (sound, desktop notification, title badge), conflicts and session
+ * expiry are explained, the CSRF header goes on every POST, and the supervisor view.
+ * The full flow against the real app is in console.browser.test.ts.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { startMockApi, type MockAgent, type MockApi } from './mockApi';
+import { launchChromium, openPage, artifactPath, type WatchedPage } from './browser';
+
+jest.setTimeout(60000);
+
+/** Replaces the desktop Notification and WebAudio APIs with recorders (headless has neither). */
+const ALERT_STUBS = `
+  window.__notes = []; window.__beeps = 0;
+  class FakeNotification {
+    constructor(title, opts) { window.__notes.push({ title, body: opts && opts.body }); }
+    static async requestPermission() { FakeNotification.permission = 'granted'; return 'granted'; }
+    close() {}
+  }
+  FakeNotification.permission = 'default';
+  window.Notification = FakeNotification;
+  class FakeAudioContext {
+    constructor() { this.state = 'running'; this.currentTime = 0; this.destination = {}; }
+    resume() { return Promise.resolve(); }
+    createOscillator() { return { type: '', frequency: { value: 0 }, connect: (n) => n, start() { window.__beeps++; }, stop() {} }; }
+    createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (n) => n }; }
+  }
+  window.AudioContext = FakeAudioContext;
+`;
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b> & <a href="javascript:window.__pwned=3">link</a>';
+
+function agents(): MockAgent[] {
+  return [
+    { id: 'a-ona', name: 'Ona', role: 'agent', username: 'ona', password: 'ona-pass-1', online: true },
+    { id: 'a-petras', name: 'Petras', role: 'agent', username: 'petras', password: 'petras-pass-1', online: true },
+    { id: 'a-jonas', name: 'Jonas', role: 'agent', username: 'jonas', password: 'jonas-pass-1', online: false },
+    { id: 'a-sandra', name: 'Sandra', role: 'supervisor', username: 'sandra', password: 'sandra-pass-1', online: true },
+  ];
+}
+
+async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/agent`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#console-view').waitFor({ state: 'visible' });
+  await page.locator('#conn-state[data-state="online"]').waitFor();
+}
+
+describe('agent console (mock API)', () => {
+  let browser: Browser;
+  let mock: MockApi;
+  let w: WatchedPage;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    mock = await startMockApi(agents());
+    w = await openPage(browser);
+    await w.page.addInitScript({ content: ALERT_STUBS });
+  });
+  afterEach(async () => {
+    await w?.context.close();
+    await mock?.close();
+  });
+
+  it('explains a wrong password, alerts on a new case and never renders customer text as markup', async () => {
+    const { page } = w;
+    await page.goto(`${mock.url}/agent`);
+    await page.getByLabel('Username').fill('ona');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page, '#login-message', 'Wrong username or password.');
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+
+    await signIn(page, mock.url, 'ona', 'ona-pass-1');
+    expect(await page.locator('#nav-supervisor').isHidden()).toBe(true);
+    await page.getByRole('button', { name: 'Enable desktop notifications' }).click();
+    await page.locator('#notify-btn').waitFor({ state: 'hidden' });
+
+    const c = mock.createCase({
+      summary: HOSTILE,
+      priority: 1,
+      kind: 'locker_fault',
+      reason: 'locker_fault',
+      channel: 'facebook',
+      lang: 'en',
+      firstResponseDueAt: new Date(Date.now() - 90_000).toISOString(),
+      fields: {
+        trackingNumber: 'LT<b>123</b>',
+        description: HOSTILE,
+        attachments: [
+          { url: 'javascript:window.__pwned=4', contentType: 'image/png', name: '<i>evil</i>' },
+          { url: `${mock.url}/agent/assets/missing.png`, contentType: 'image/png', name: 'photo' },
+        ],
+      },
+    });
+    const item = page.locator(`.queue-item[data-id="${c.id}"]`);
+    await item.waitFor({ timeout: 1000 });
+    await page.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length === 1, undefined, { timeout: 2000 });
+    const notes = await page.evaluate(() => (window as unknown as { __notes: { title: string; body: string }[] }).__notes);
+    expect(notes[0].title).toContain(c.id);
+    expect(await page.evaluate(() => (window as unknown as { __beeps: number }).__beeps)).toBeGreaterThanOrEqual(1);
+    expect(await page.title()).toMatch(/^\(1\) /);
+    expect(await item.locator('.prio').innerText()).toContain('P1');
+    expect(await item.innerText()).toContain('Messenger');
+    await expectText(page, `.queue-item[data-id="${c.id}"] .due.overdue`, 'Overdue by 1m');
+    expect(await item.locator('.qi-summary').innerText()).toBe(HOSTILE);
+
+    await item.click();
+    await expectText(page, '#case-id', c.id);
+    expect(await page.locator('#case-fields').innerText()).toContain('LT<b>123</b>');
+    const said = mock.customerSays(c.id, HOSTILE);
+    await page.locator('#transcript .from-customer').waitFor({ timeout: 1000 });
+    expect(await page.locator('#transcript .from-customer .msg-text').innerText()).toBe(said.text);
+
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('#queue-lists b, #queue-lists img, #case-body b, #case-body script, #case-body i, #case-fields img').count()).toBe(0);
+    const hrefs = await page.locator('#case-attachments a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs).toEqual([`${mock.url}/agent/assets/missing.png`]);
+    expect(await page.locator('#case-attachments').innerText()).toContain('<i>evil</i> (unsupported link)');
+
+    // Claim, then Shift+Enter makes a new line and Enter sends.
+    await page.getByRole('button', { name: 'Claim' }).click();
+    const box = page.getByLabel(/Reply to the customer/);
+    await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
+    await box.fill('<b>line1</b>');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('line2');
+    await box.press('Enter');
+    await page.locator('#transcript .from-agent').waitFor({ timeout: 2000 });
+    expect(mock.transcripts.get(c.id)?.at(-1)).toMatchObject({ from: 'agent', text: '<b>line1</b>\nline2', agentId: 'a-ona' });
+    expect(await page.locator('#transcript .from-agent .msg-text').innerText()).toBe('<b>line1</b>\nline2');
+    expect(await box.inputValue()).toBe('');
+    await page.screenshot({ path: artifactPath('agent-console-mock.png') });
+
+    // Someone else wins the race for the next case.
+    const raced = mock.createCase({ summary: 'Where is my parcel?', priority: 3 });
+    await page.locator(`.queue-item[data-id="${raced.id}"]`).click();
+    await expectText(page, '#case-id', raced.id);
+    Object.assign(raced, { status: 'assigned', assignedTo: 'a-petras' });
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await expectText(page, '#toast-text', 'Someone else already took this case.');
+    await expectText(page, '#case-banner', 'Petras is handling this case');
+
+    // Agents may not read the team list (403); colleagues holding cases are offered for transfer.
+    await page.locator(`.queue-item[data-id="${c.id}"]`).click();
+    await expectText(page, '#case-id', c.id);
+    await page.locator('#act-transfer:enabled').waitFor({ timeout: 3000 });
+    expect(await page.getByLabel('Transfer to').locator('option').allInnerTexts()).toEqual(['Petras']);
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await expectText(page, '#toast-text', 'Case transferred to Petras.');
+    expect(mock.cases.get(c.id)?.assignedTo).toBe('a-petras');
+    await page.locator(`#q-others .queue-item[data-id="${c.id}"]`).waitFor({ timeout: 2000 });
+    await page.locator('#composer-text:disabled').waitFor({ timeout: 2000 });
+
+    expect(mock.posts.length).toBeGreaterThanOrEqual(4);
+    expect(mock.posts.filter((p) => p.csrf !== 'lockerdesk')).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(w.errors).toEqual([]);
+  });
+
+  it('shows the team to a supervisor, live presence, and reassigns a case', async () => {
+    const { page } = w;
+    const c1 = mock.createCase({ summary: 'Locker door stuck', priority: 1, status: 'assigned', assignedTo: 'a-ona' });
+    mock.createCase({ summary: 'Change phone', priority: 2, status: 'assigned', assignedTo: 'a-ona' });
+    mock.createCase({ summary: 'Readdress', priority: 2, status: 'assigned', assignedTo: 'a-petras' });
+    mock.createCase({ summary: 'Waiting one', priority: 3 });
+
+    await signIn(page, mock.url, 'sandra', 'sandra-pass-1');
+    await page.getByRole('button', { name: 'Supervisor' }).click();
+    const row = (id: string) => page.locator(`#agents-body tr[data-agent="${id}"]`);
+    await row('a-ona').waitFor();
+    expect(await row('a-ona').locator('.presence').innerText()).toBe('Online');
+    expect(await row('a-ona').locator('.open-cases').innerText()).toBe('2');
+    expect(await row('a-petras').locator('.open-cases').innerText()).toBe('1');
+    expect(await row('a-jonas').locator('.presence').innerText()).toBe('Offline');
+    expect(await row('a-ona').innerText()).toContain('Locker door stuck');
+    await expectText(page, '#supervisor-updated', '1 waiting');
+
+    // Only online agents are offered; Jonas is offline.
+    const select = page.getByLabel(`Reassign ${c1.id} to`);
+    const options = await select.locator('option').allInnerTexts();
+    expect(options).toEqual(expect.arrayContaining(['Petras', 'Sandra']));
+    expect(options).not.toContain('Jonas');
+    await select.selectOption({ label: 'Petras' });
+    await row('a-ona').getByRole('button', { name: 'Reassign' }).first().click();
+    await expectText(page, `#agents-body tr[data-agent="a-petras"] .open-cases`, '2');
+    expect(mock.cases.get(c1.id)?.assignedTo).toBe('a-petras');
+    expect(mock.posts.find((p) => p.path === `/cases/${c1.id}/reassign`)).toMatchObject({ csrf: 'lockerdesk', body: { agentId: 'a-petras' } });
+
+    await page.screenshot({ path: artifactPath('agent-console-supervisor.png') });
+    mock.setOnline('a-jonas', true);
+    await expectText(page, '#agents-body tr[data-agent="a-jonas"] .presence', 'Online');
+    expect(w.errors).toEqual([]);
+  });
+
+  it('executes a ready work order, keeps internal notes apart and inserts canned replies in the case language', async () => {
+    const { page } = w;
+    const c = mock.createCase({
+      summary: 'Readdress CE482139075LT',
+      priority: 2,
+      kind: 'work_order',
+      reason: 'needs_staff',
+      lang: 'ru',
+      customerKey: 'cust-wo',
+      fields: {
+        trackingNumber: 'CE482139075LT',
+        workOrder: { action: 'readdress', params: { trackingNumber: 'CE482139075LT', newLockerId: 'VLN-042' }, ready: true },
+        attachments: [],
+      },
+    });
+    mock.createCase({ summary: 'An older question', customerKey: 'cust-wo', status: 'closed' });
+    await signIn(page, mock.url, 'ona', 'ona-pass-1');
+    await page.locator(`.queue-item[data-id="${c.id}"]`).click();
+    const wo = page.locator('#workorder');
+    await wo.waitFor();
+    expect(await wo.innerText()).toContain('ready to execute');
+    expect(await wo.innerText()).toContain('VLN-042');
+    expect(await page.getByRole('button', { name: 'Mark done' }).isDisabled()).toBe(true);
+    expect(await page.locator('#earlier-list').innerText()).toContain('An older question');
+
+    // Internal note: listed under notes, never sent as a customer message.
+    await page.getByLabel('New internal note').fill('Customer sounded <i>upset</i>');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expectText(page, '#notes-list', 'Customer sounded <i>upset</i>');
+    expect(mock.cases.get(c.id)?.notes.map((n) => n.text)).toEqual(['Customer sounded <i>upset</i>']);
+    expect(mock.transcripts.get(c.id) ?? []).toEqual([]);
+
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
+    expect(await page.getByLabel('Language of canned replies').inputValue()).toBe('ru');
+    await page.getByLabel('Canned reply').selectOption({ label: 'Приветствие' });
+    expect(await page.getByLabel(/Reply to the customer/).inputValue()).toBe('Здравствуйте! Это оператор LockerDesk.');
+
+    await page.getByRole('button', { name: 'Mark done' }).click();
+    await expectText(page, '#case-banner', 'This case is closed');
+    expect(mock.cases.get(c.id)?.resolution?.code).toBe('work_order_done');
+    await page.locator(`.queue-item[data-id="${c.id}"]`).waitFor({ state: 'detached', timeout: 2000 });
+    expect(w.errors).toEqual([]);
+  });
+
+  it('sends an agent whose session expired back to sign-in with a message', async () => {
+    const { page } = w;
+    await signIn(page, mock.url, 'petras', 'petras-pass-1');
+    mock.expireSessions();
+    await expectText(page, '#login-message', 'Your session has expired. Please sign in again.', 8000);
+    expect(await page.locator('#console-view').isHidden()).toBe(true);
+    await signIn(page, mock.url, 'petras', 'petras-pass-1');
+    expect(await page.locator('#me-name').innerText()).toBe('Petras');
+  });
+});
+
+/** Waits (bounded) until the element's text contains `text`. */
+async function expectText(page: Page, selector: string, text: string, timeout = 3000): Promise<void> {
+  try {
+    await page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout });
+  } catch {
+    const actual = await page.locator(selector).allInnerTexts().catch(() => []);
+    throw new Error(`expected ${selector} to contain ${JSON.stringify(text)}; it shows ${JSON.stringify(actual)}`);
+  }
+}

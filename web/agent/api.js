@@ -1,0 +1,99 @@
+/**
+ * The agent API client: JSON over fetch with the session cookie, the CSRF header on every request,
+ * a bounded timeout, and errors as `ApiError` carrying the HTTP status and the server's error code.
+ */
+
+const BASE = '/agent/api';
+const TIMEOUT_MS = 15000;
+
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status, 0 when the server could not be reached
+   * @param {string} code the server's `error` field, or `http_<status>` / `network` / `timeout`
+   */
+  constructor(status, code) {
+    super(`${status} ${code}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * @param {'GET'|'POST'} method
+ * @param {string} path under /agent/api, e.g. `/queue`
+ * @param {unknown} [body] sent as JSON
+ * @returns {Promise<any>} the parsed JSON body, or undefined for 204
+ */
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'lockerdesk' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw new ApiError(0, err && err.name === 'TimeoutError' ? 'timeout' : 'network');
+  }
+  if (res.status === 204) return undefined;
+  let data;
+  try {
+    data = await res.json();
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const code = data && typeof data.error === 'string' ? data.error : `http_${res.status}`;
+    throw new ApiError(res.status, code);
+  }
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body);
+
+/** Encodes a case id for a URL path segment. */
+export const casePath = (id, action) => `/cases/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+
+/**
+ * A sentence an agent can act on, for a failed request. 401 is not described here: the caller
+ * sends the agent back to sign-in.
+ * @param {unknown} err
+ * @param {string} [action] claim | message | transfer | reassign | close | release | note | workorder | login
+ */
+export function describeError(err, action) {
+  if (!(err instanceof ApiError)) return 'Something went wrong in the console. Reload the page if it persists.';
+  const { status, code } = err;
+  if (status === 0) return code === 'timeout' ? 'The server took too long to answer. Try again.' : "Can't reach the server. Check your connection and try again.";
+  if (code === 'already_claimed') return 'Someone else already took this case.';
+  if (status === 409) {
+    switch (action) {
+      case 'claim':
+        return 'Someone else already took this case.';
+      case 'message':
+      case 'workorder':
+        return 'This case is not assigned to you (any more). Claim it first.';
+      case 'transfer':
+      case 'reassign':
+        return 'That agent is offline or unknown now. Pick another agent.';
+      case 'release':
+        return 'This case is not assigned to you, so it cannot be released.';
+      case 'close':
+        return 'This case is already closed.';
+      default:
+        return 'The case changed in the meantime; the view has been refreshed.';
+    }
+  }
+  if (status === 403) return 'You are not allowed to do that.';
+  if (status === 404) return 'This case no longer exists.';
+  if (status === 429) return 'Too many attempts. Wait a while and try again.';
+  if (status === 400 || status === 422) return `The server did not accept that (${code}).`;
+  if (status >= 500) return `The server had a problem (HTTP ${status}). Try again in a moment.`;
+  return `Request failed (HTTP ${status}).`;
+}
