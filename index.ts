@@ -32,6 +32,7 @@ import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type D
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
 import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import { registerWebPages } from './bots/webPages';
+import { Metrics } from './bots/metrics';
 
 export interface App {
   server: restify.Server;
@@ -50,16 +51,33 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
-/** Builds and starts the whole application on `config.port` (0 = any free port). */
+/**
+ * Builds and starts the whole application on `config.port` (0 = any free port). When start-up
+ * fails half-way, whatever was already started is closed again before the error is rethrown.
+ */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    return await startApp(config, options, cleanups);
+  } catch (err) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startApp(config: Config, options: BuildOptions, cleanups: (() => Promise<unknown>)[]): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAt = Date.now();
+  const metrics = new Metrics();
   const infra = await openHandoffInfrastructure(config, logger);
+  cleanups.push(() => infra.close());
 
   let sandbox: SandboxServer | undefined;
   let carrierUrl = config.carrier.url;
   if (!carrierUrl) {
-    sandbox = createSandboxServer({ now: options.now });
+    const started = createSandboxServer({ now: options.now });
+    sandbox = started;
+    cleanups.push(() => started.close());
     carrierUrl = (await sandbox.listen(config.carrier.sandboxPort, '127.0.0.1')).url;
     logger.info({ carrierUrl }, 'CARRIER_API_URL not set: started the sandbox carrier API');
   }
@@ -69,6 +87,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     timeoutMs: config.carrier.timeoutMs,
     retries: config.carrier.retries,
     onCall: (e) => {
+      metrics.carrierCall(e);
       if (e.outcome !== 'ok') logger.warn({ carrierCall: e }, 'carrier API call failed');
     },
   });
@@ -84,6 +103,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
 
   const handoff = await createHandoffRuntime({ config, infra, messages, calendar, logger, lockerName: (id) => lockers.get(id)?.name, now: options.now });
+  cleanups.push(() => handoff.close());
   const storage = infra.botStorage;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
@@ -109,11 +129,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const adapter = new CloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
+  adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
   adapter.use(handoff.middleware);
 
   const server = createServer({ adapter, bot, logger });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
+  metrics.register(server, config.metricsToken);
 
   let directLine: DirectLineEndpoint | undefined;
   if (!config.botAuth.MicrosoftAppId) {
@@ -141,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (config.channels.messenger) {
     messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
     messenger.onTurnError = onTurnError;
+    messenger.use(metrics.middleware());
     messenger.use(handoff.middleware);
     registerMessengerWebhook(server, messenger, runBot);
   }

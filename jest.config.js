@@ -7,4 +7,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/globalSetup.ts',
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
   testTimeout: 30000,
+  // A leaked handle must never hang CI; suites close their servers, this is the safety net.
+  forceExit: true,
 };

@@ -37,6 +37,7 @@ export const envSchema = z.object({
   PORT: int(3978, 0, 65535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   PUBLIC_URL: optionalUrl,
+  METRICS_TOKEN: optionalString,
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
@@ -107,6 +108,8 @@ export interface Config {
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl?: string;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   botAuth: {
     MicrosoftAppId?: string;
     MicrosoftAppPassword?: string;
@@ -250,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
+    metricsToken: e.METRICS_TOKEN,
     botAuth: {
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,

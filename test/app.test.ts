@@ -36,6 +36,13 @@ test('welcomes a new conversation and answers "where is my parcel" end to end', 
   expect(replies.some((a) => a.type === 'typing')).toBe(true); // shown while the carrier is asked
 });
 
+test('exposes Prometheus metrics of turns, intents and carrier calls', async () => {
+  const text = (await axios.get(`${app.url}/metrics`)).data as string;
+  expect(text).toMatch(/lockerdesk_turns_total\{channel="emulator",type="message",outcome="ok"\} [1-9]/);
+  expect(text).toMatch(/lockerdesk_intents_total\{intent="track",lang="en"\} [1-9]/);
+  expect(text).toMatch(/lockerdesk_carrier_calls_total\{method="getParcel",outcome="ok"\} [1-9]/);
+});
+
 test.each([
   ['not JSON', '{"type": "message", '],
   ['no activity type', { text: 'hello' }],
