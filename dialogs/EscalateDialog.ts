@@ -3,13 +3,14 @@
  * the customer's description and any photo. Then it tells the customer honestly where they stand
  * (queue position, when agents are back), or, without a hand-off queue, gives a summary.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { CaseDialog } from './CaseDialog';
 import type { TurnContext } from 'botbuilder';
 import { formatDateTime, maskPhone } from '../services/i18n/format';
 import type { DialogDeps, EscalationReason, EscalationRequest } from './deps';
 import { ESCALATE_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT, slotPrompts } from './prompts/slots';
+import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
 import { langOf, say } from './turn';
@@ -31,19 +32,13 @@ interface Values {
 /** Reasons where a parcel number is likely relevant and worth asking for. */
 const ASK_TRACKING: EscalationReason[] = ['agent_requested', 'locker_fault', 'out_of_scope', 'carrier_unavailable'];
 
-export class EscalateDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(ESCALATE_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(
-      new WaterfallDialog<EscalateOptions>(`${ESCALATE_DIALOG}.steps`, [
-        this.askTracking.bind(this),
-        this.askDescription.bind(this),
-        this.askPhone.bind(this),
-        this.handOff.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${ESCALATE_DIALOG}.steps`;
+export class EscalateDialog extends CaseDialog<EscalateOptions> {
+  constructor(deps: DialogDeps) {
+    super(ESCALATE_DIALOG, deps);
+  }
+
+  protected steps(): WaterfallStep<EscalateOptions>[] {
+    return [this.askTracking, this.askDescription, this.askPhone, this.handOff];
   }
 
   private async askTracking(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {

@@ -3,12 +3,13 @@
  * the number(s) only on an exact match of all three; otherwise one neutral answer that does not
  * reveal which fact was wrong.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { CaseDialog } from './CaseDialog';
 import type { DialogDeps } from './deps';
 import { FIND_TRACKING_DIALOG, LOCKER_PICKER_DIALOG } from './ids';
 import { LockerPickerDialog, type LockerPickerOptions, type LockerPickerResult } from './LockerPickerDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PHONE_PROMPT, slotPrompts } from './prompts/slots';
+import { PHONE_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
 import { say, typing } from './turn';
@@ -23,20 +24,13 @@ interface Values {
   fields: CollectedFields;
 }
 
-export class FindTrackingDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(FIND_TRACKING_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(new LockerPickerDialog(deps));
-    this.addDialog(
-      new WaterfallDialog<FindTrackingOptions>(`${FIND_TRACKING_DIALOG}.steps`, [
-        this.askSender.bind(this),
-        this.askRecipient.bind(this),
-        this.askLocker.bind(this),
-        this.lookup.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${FIND_TRACKING_DIALOG}.steps`;
+export class FindTrackingDialog extends CaseDialog<FindTrackingOptions> {
+  constructor(deps: DialogDeps) {
+    super(FIND_TRACKING_DIALOG, deps, [new LockerPickerDialog(deps)]);
+  }
+
+  protected steps(): WaterfallStep<FindTrackingOptions>[] {
+    return [this.askSender, this.askRecipient, this.askLocker, this.lookup];
   }
 
   private async askSender(step: WaterfallStepContext<FindTrackingOptions>): Promise<DialogTurnResult> {

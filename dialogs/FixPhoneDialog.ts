@@ -3,14 +3,15 @@
  * proof → which number was wrong → the right number → confirm → carrier updates it and re-sends
  * the pickup SMS to the new number. The pickup code itself never appears in the chat.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { CaseDialog } from './CaseDialog';
 import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView, type PhoneRole } from '../services/carrier/types';
 import { formatDate, maskPhone } from '../services/i18n/format';
 import type { DialogDeps } from './deps';
 import { FIX_PHONE_DIALOG, PARCEL_ACCESS_DIALOG } from './ids';
-import { ParcelAccessDialog, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
+import { ParcelAccessDialog, sayNotPossible, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { CHOICE_PROMPT, PHONE_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT, slotPrompts } from './prompts/slots';
+import { CHOICE_PROMPT, PHONE_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
 import { langOf, say, turnInfo, typing } from './turn';
@@ -30,21 +31,13 @@ interface Values {
   fields: CollectedFields;
 }
 
-export class FixPhoneDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(FIX_PHONE_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(new ParcelAccessDialog(deps));
-    this.addDialog(
-      new WaterfallDialog<FixPhoneOptions>(`${FIX_PHONE_DIALOG}.steps`, [
-        this.access.bind(this),
-        this.askRole.bind(this),
-        this.askNewPhone.bind(this),
-        this.confirm.bind(this),
-        this.execute.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${FIX_PHONE_DIALOG}.steps`;
+export class FixPhoneDialog extends CaseDialog<FixPhoneOptions> {
+  constructor(deps: DialogDeps) {
+    super(FIX_PHONE_DIALOG, deps, [new ParcelAccessDialog(deps)]);
+  }
+
+  protected steps(): WaterfallStep<FixPhoneOptions>[] {
+    return [this.access, this.askRole, this.askNewPhone, this.confirm, this.execute];
   }
 
   private async access(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
@@ -120,10 +113,7 @@ export class FixPhoneDialog extends ComponentDialog {
     } catch (err) {
       this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'FixPhoneDialog.execute(): carrier refused');
       if (err instanceof CarrierError && err.code === 'wrong_status') {
-        await say(step.context, this.deps.messages, 'fixPhone.notPossible', {
-          trackingNumber: values.parcel.trackingNumber,
-          status: this.deps.messages.t(lang, `status.${err.status ?? 'delivered'}`),
-        });
+        await sayNotPossible(step.context, this.deps, 'fixPhone', values.parcel.trackingNumber, err.status ?? 'delivered');
         return step.endDialog({ status: 'done' } satisfies CaseResult);
       }
       return step.endDialog({ status: 'escalate', reason: 'carrier_unavailable', fields: values.fields } satisfies CaseResult);

@@ -4,6 +4,7 @@
  * match the one on the parcel. Used by every dialog that changes a parcel.
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
 import type { ParcelStatus, ParcelView } from '../services/carrier/types';
 import { parsePhone } from '../services/nlu/entities';
 import type { DialogDeps } from './deps';
@@ -79,11 +80,7 @@ export class ParcelAccessDialog extends ComponentDialog {
     (step.values as Values).parcel = parcel;
     (step.values as Values).fields = { trackingNumber: parcel.trackingNumber };
     if (!step.options.allowed.includes(parcel.status)) {
-      const lang = langOf(step.context);
-      await say(step.context, this.deps.messages, `${step.options.purpose}.notPossible`, {
-        trackingNumber: parcel.trackingNumber,
-        status: this.deps.messages.t(lang, `status.${parcel.status}`),
-      });
+      await sayNotPossible(step.context, this.deps, step.options.purpose, parcel.trackingNumber, parcel.status);
       return step.endDialog({ ok: false, result: { status: 'done' } } satisfies ParcelAccessResult);
     }
     for (const phone of turnInfo(step.context).profile.verifiedPhones ?? []) {
@@ -107,6 +104,17 @@ export class ParcelAccessDialog extends ComponentDialog {
     profile.verifiedPhones = [...known].slice(-3);
     return step.endDialog({ ok: true, parcel, senderPhone } satisfies ParcelAccessResult);
   }
+}
+
+/** Tells the customer the action is not possible for a parcel in `status` (the purpose's `notPossible` message). */
+export async function sayNotPossible(
+  context: TurnContext,
+  deps: DialogDeps,
+  purpose: ParcelAccessOptions['purpose'],
+  trackingNumber: string | undefined,
+  status: ParcelStatus,
+): Promise<void> {
+  await say(context, deps.messages, `${purpose}.notPossible`, { trackingNumber, status: deps.messages.t(langOf(context), `status.${status}`) });
 }
 
 /** A prompt that gave up or hit a carrier failure becomes an escalation with what we know. */

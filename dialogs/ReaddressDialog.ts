@@ -3,16 +3,17 @@
  * movable → new locker by free text → confirm → carrier → outcome, with the carrier's time frame
  * when staff do the change.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { CaseDialog } from './CaseDialog';
 import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView } from '../services/carrier/types';
 import { describeLocker } from '../services/i18n/lockerText';
 import { formatDate } from '../services/i18n/format';
 import type { DialogDeps } from './deps';
 import { LOCKER_PICKER_DIALOG, PARCEL_ACCESS_DIALOG, READDRESS_DIALOG } from './ids';
 import { LockerPickerDialog, type LockerPickerOptions, type LockerPickerResult } from './LockerPickerDialog';
-import { ParcelAccessDialog, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
+import { ParcelAccessDialog, sayNotPossible, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { YES_NO_CHOICES, YES_NO_PROMPT, slotPrompts } from './prompts/slots';
+import { YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
 import { langOf, say, typing } from './turn';
@@ -33,21 +34,13 @@ interface Values {
   fields: CollectedFields;
 }
 
-export class ReaddressDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(READDRESS_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(new ParcelAccessDialog(deps));
-    this.addDialog(new LockerPickerDialog(deps));
-    this.addDialog(
-      new WaterfallDialog<ReaddressOptions>(`${READDRESS_DIALOG}.steps`, [
-        this.access.bind(this),
-        this.chooseLocker.bind(this),
-        this.confirm.bind(this),
-        this.execute.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${READDRESS_DIALOG}.steps`;
+export class ReaddressDialog extends CaseDialog<ReaddressOptions> {
+  constructor(deps: DialogDeps) {
+    super(READDRESS_DIALOG, deps, [new ParcelAccessDialog(deps), new LockerPickerDialog(deps)]);
+  }
+
+  protected steps(): WaterfallStep<ReaddressOptions>[] {
+    return [this.access, this.chooseLocker, this.confirm, this.execute];
   }
 
   private async access(step: WaterfallStepContext<ReaddressOptions>): Promise<DialogTurnResult> {
@@ -126,10 +119,7 @@ export class ReaddressDialog extends ComponentDialog {
   private async carrierError(step: WaterfallStepContext<ReaddressOptions>, err: unknown, fields: CollectedFields): Promise<CaseResult> {
     this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'ReaddressDialog.execute(): carrier refused');
     if (err instanceof CarrierError && err.code === 'wrong_status') {
-      await say(step.context, this.deps.messages, 'readdress.notPossible', {
-        trackingNumber: fields.trackingNumber,
-        status: this.deps.messages.t(langOf(step.context), `status.${err.status ?? 'in_transit'}`),
-      });
+      await sayNotPossible(step.context, this.deps, 'readdress', fields.trackingNumber, err.status ?? 'in_transit');
       return { status: 'done' };
     }
     return { status: 'escalate', reason: 'carrier_unavailable', fields };

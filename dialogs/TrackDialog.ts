@@ -3,14 +3,15 @@
  * up to `delayEscalateWorkingDays` working days are normal at peak time; beyond that the bot offers
  * a person.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { CaseDialog } from './CaseDialog';
 import type { ParcelView } from '../services/carrier/types';
 import { formatDate, formatShortDateTime } from '../services/i18n/format';
 import { describeLocker } from '../services/i18n/lockerText';
 import type { DialogDeps } from './deps';
 import { TRACK_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT, loadParcel, slotPrompts } from './prompts/slots';
+import { PARCEL_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT, loadParcel } from './prompts/slots';
 import type { CaseResult } from './results';
 import { timelineCard, supportsCards } from './cards';
 import { langOf, say } from './turn';
@@ -25,14 +26,13 @@ interface Values {
 
 const FINAL = new Set(['delivered', 'returned', 'cancelled']);
 
-export class TrackDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(TRACK_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(
-      new WaterfallDialog<TrackOptions>(`${TRACK_DIALOG}.steps`, [this.askParcel.bind(this), this.report.bind(this), this.afterOffer.bind(this)]),
-    );
-    this.initialDialogId = `${TRACK_DIALOG}.steps`;
+export class TrackDialog extends CaseDialog<TrackOptions> {
+  constructor(deps: DialogDeps) {
+    super(TRACK_DIALOG, deps);
+  }
+
+  protected steps(): WaterfallStep<TrackOptions>[] {
+    return [this.askParcel, this.report, this.afterOffer];
   }
 
   private async askParcel(step: WaterfallStepContext<TrackOptions>): Promise<DialogTurnResult> {

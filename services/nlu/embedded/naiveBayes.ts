@@ -5,6 +5,7 @@
  * Deterministic: no randomness at all.
  */
 import type { SparseVector } from './features';
+import { linearLogits } from './softmax';
 
 export interface NaiveBayesOptions {
   /** Additive smoothing. Default 0.1. */
@@ -23,15 +24,7 @@ export class NaiveBayesModel {
   ) {}
 
   logits(x: SparseVector, out: Float64Array = new Float64Array(this.classes)): Float64Array {
-    const K = this.classes;
-    for (let k = 0; k < K; k++) out[k] = this.bias[k] as number;
-    const { indices, values } = x;
-    for (let n = 0; n < indices.length; n++) {
-      const base = (indices[n] as number) * K;
-      const v = values[n] as number;
-      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + v * (this.weights[base + k] as number);
-    }
-    return out;
+    return linearLogits(this.weights, this.bias, this.classes, x, out);
   }
 
   /**

@@ -32,6 +32,21 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Trained weights; `logits()` gives unnormalised class scores. */
+/**
+ * Class scores of a linear model over a sparse vector: `bias + Wᵀx`, with `weights` laid out
+ * feature-major (`weights[feature * classes + k]`). Shared by the softmax and naive Bayes models.
+ */
+export function linearLogits(weights: Float64Array, bias: Float64Array, classes: number, x: SparseVector, out: Float64Array): Float64Array {
+  for (let k = 0; k < classes; k++) out[k] = bias[k] as number;
+  const { indices, values } = x;
+  for (let n = 0; n < indices.length; n++) {
+    const base = (indices[n] as number) * classes;
+    const v = values[n] as number;
+    for (let k = 0; k < classes; k++) out[k] = (out[k] as number) + v * (weights[base + k] as number);
+  }
+  return out;
+}
+
 export class SoftmaxModel {
   constructor(
     /** Feature-major weights: `weights[feature * classes + class]`. */
@@ -41,15 +56,7 @@ export class SoftmaxModel {
   ) {}
 
   logits(x: SparseVector, out: Float64Array = new Float64Array(this.classes)): Float64Array {
-    const K = this.classes;
-    for (let k = 0; k < K; k++) out[k] = this.bias[k] as number;
-    const { indices, values } = x;
-    for (let n = 0; n < indices.length; n++) {
-      const base = (indices[n] as number) * K;
-      const v = values[n] as number;
-      for (let k = 0; k < K; k++) out[k] = (out[k] as number) + v * (this.weights[base + k] as number);
-    }
-    return out;
+    return linearLogits(this.weights, this.bias, this.classes, x, out);
   }
 
   /**
