@@ -13,7 +13,7 @@ import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
-import { langOf, say } from './turn';
+import { langOf, say, turnInfo } from './turn';
 
 export interface EscalateOptions {
   reason: EscalationReason;
@@ -26,8 +26,15 @@ export interface EscalateOptions {
 interface Values {
   fields: CollectedFields;
   description?: string;
+  /** The customer's description was itself recognized as a locker fault. */
+  describesLockerFault?: boolean;
   attachments: EscalationRequest['attachments'];
 }
+
+/** Confidence above which a description counts as a locker fault (it moves the case to priority 1). */
+const LOCKER_FAULT_DESCRIPTION_SCORE = 0.7;
+/** Reasons that a described locker fault may turn into `locker_fault`. */
+const GENERAL_REASONS: EscalationReason[] = ['agent_requested', 'out_of_scope', 'too_many_attempts'];
 
 /** Reasons where a parcel number is likely relevant and worth asking for. */
 const ASK_TRACKING: EscalationReason[] = ['agent_requested', 'locker_fault', 'out_of_scope', 'carrier_unavailable'];
@@ -63,7 +70,11 @@ export class EscalateDialog extends CaseDialog<EscalateOptions> {
   private async askPhone(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
     const values = step.values as Values;
     const answer = step.result as SlotAnswer<string>;
-    if (answer.ok && answer.value) values.description = answer.value;
+    if (answer.ok && answer.value) {
+      values.description = answer.value;
+      const r = turnInfo(step.context).recognition;
+      values.describesLockerFault = r?.intent === 'locker_fault' && r.score >= LOCKER_FAULT_DESCRIPTION_SCORE;
+    }
     this.keepAttachments(step.context, values);
     if (values.fields.senderPhone || values.fields.recipientPhone) return step.next({ ok: true, value: undefined });
     return step.beginDialog(PHONE_PROMPT, { questionKey: 'escalate.askPhone', optional: true });
@@ -74,8 +85,10 @@ export class EscalateDialog extends CaseDialog<EscalateOptions> {
     const answer = step.result as SlotAnswer<string>;
     if (answer.ok && answer.value) values.fields.recipientPhone ??= answer.value;
     const lang = langOf(step.context);
+    // "I want a person" followed by "the locker door won't open" is a locker fault: those come first.
+    const reason = values.describesLockerFault && GENERAL_REASONS.includes(step.options.reason) ? 'locker_fault' : step.options.reason;
     const request: EscalationRequest = {
-      reason: step.options.reason,
+      reason,
       lang,
       fields: values.fields,
       description: values.description,
