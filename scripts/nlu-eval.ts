@@ -5,9 +5,11 @@
  * training data. The last line is one JSON object with the overall and per-language accuracy.
  */
 import { readFileSync } from 'fs';
+import { LANGS } from '../services/nlu/types';
 import { loadTrainingData, type TrainingExample } from '../services/nlu/trainingData';
 import { evaluate, formatReport, kFoldSplits, parseLabelledTsv, type Prediction } from '../services/nlu/evaluation';
-import { IntentClassifier, type IntentClassifierOptions } from '../services/nlu/embedded/IntentClassifier';
+import type { IntentClassifierOptions } from '../services/nlu/embedded/IntentClassifier';
+import { EmbeddedRecognizer } from '../services/nlu/embedded/EmbeddedRecognizer';
 
 interface Args {
   file?: string;
@@ -35,16 +37,20 @@ function parseArgs(argv: readonly string[]): Args {
 /** Evaluation runs skip temperature fitting: calibration does not change the top intent. */
 const EVAL_MODEL: IntentClassifierOptions = { temperature: 1 };
 
-function predictAll(model: IntentClassifier, examples: readonly TrainingExample[]): Prediction[] {
+/**
+ * Predictions through the recognizer the bot uses (truncation of long messages, "no signal" for
+ * emoji or numbers only), so the figures are what customers get.
+ */
+function predictAll(recognizer: EmbeddedRecognizer, examples: readonly TrainingExample[]): Prediction[] {
   return examples.map((example) => {
-    const top = model.predict(example.text).intents[0];
-    return { example, predicted: top?.intent ?? 'none', score: top?.score ?? 0 };
+    const r = recognizer.recognizeSync(example.text);
+    return { example, predicted: r.intent, score: r.score };
   });
 }
 
 /** Trains on everything in `train` and predicts `test`. */
 export function holdOutPredictions(train: readonly TrainingExample[], test: readonly TrainingExample[]): Prediction[] {
-  return predictAll(IntentClassifier.train(train, EVAL_MODEL), test);
+  return predictAll(EmbeddedRecognizer.train({ examples: train, model: EVAL_MODEL }), test);
 }
 
 /** Out-of-fold predictions of k-fold cross-validation. */
@@ -59,7 +65,11 @@ function main(): void {
   const started = Date.now();
   let predictions: Prediction[];
   if (args.file) {
-    const test = parseLabelledTsv(readFileSync(args.file, 'utf8'), args.file);
+    const skipped = new Map<string, number>();
+    const test = parseLabelledTsv(readFileSync(args.file, 'utf8'), args.file, {
+      onSkip: (_line, reason) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1),
+    });
+    for (const [reason, count] of skipped) console.error(`nlu-eval: skipped ${count} line(s): ${reason}`);
     console.log(`training on ${training.length} examples, testing on ${test.length} from ${args.file}`);
     predictions = holdOutPredictions(training, test);
   } else {
@@ -69,8 +79,12 @@ function main(): void {
   const report = evaluate(predictions);
   console.log(formatReport(report, { maxErrors: args.maxErrors }));
   console.log(`(${Date.now() - started} ms)`);
-  const summary: Record<string, number> = { accuracy: round(report.accuracy) };
-  for (const [lang, l] of Object.entries(report.byLang)) summary[lang] = round(l.accuracy);
+  // Every language is a key; one with no examples in the file is null rather than missing.
+  const summary: Record<string, number | null> = { accuracy: round(report.accuracy) };
+  for (const lang of LANGS) {
+    const l = report.byLang[lang];
+    summary[lang] = l ? round(l.accuracy) : null;
+  }
   console.log(JSON.stringify(summary));
 }
 

@@ -165,14 +165,69 @@ export function formatReport(report: EvaluationReport, options: { maxErrors?: nu
 }
 
 /**
- * Parses a labelled TSV file whose header names the columns `lang`, `intent` and `text` (any
- * order, extra columns ignored); blank lines and `#` comments are skipped.
- * @throws Error naming the file and line on a missing column, unknown language or intent.
+ * Other names evaluation sets commonly use for our intents (compared lower-case, with spaces and
+ * dashes as underscores). Anything else that is not one of our intents is unknown.
  */
-export function parseLabelledTsv(content: string, source = 'input.tsv'): TrainingExample[] {
-  const lines = content.split(/\r?\n/);
+const INTENT_ALIASES: Record<string, Intent> = {
+  change_locker: 'readdress',
+  redirect: 'readdress',
+  wrong_locker: 'readdress',
+  wrong_phone: 'fix_phone',
+  change_phone: 'fix_phone',
+  resend_sms: 'fix_phone',
+  no_sms: 'fix_phone',
+  lost_tracking: 'find_tracking',
+  lost_tracking_number: 'find_tracking',
+  find_tracking_number: 'find_tracking',
+  tracking: 'track',
+  where_is_my_parcel: 'track',
+  status: 'track',
+  locker_problem: 'locker_fault',
+  locker_issue: 'locker_fault',
+  human: 'agent',
+  handoff: 'agent',
+  operator: 'agent',
+  talk_to_agent: 'agent',
+  greeting: 'greet',
+  hello: 'greet',
+  thank_you: 'thanks',
+  goodbye: 'thanks',
+  bye: 'thanks',
+  out_of_scope: 'none',
+  oos: 'none',
+  other: 'none',
+  fallback: 'none',
+};
+
+/** Our intent for a label from an evaluation file (`Track`, `out-of-scope`, `None`), or undefined. */
+export function normalizeIntentLabel(label: string): Intent | undefined {
+  const key = label.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return isIntent(key) ? key : INTENT_ALIASES[key];
+}
+
+export interface ParseLabelledOptions {
+  /**
+   * Skip lines with an unknown language or intent instead of throwing, reporting each through
+   * `onSkip` (for evaluation sets written by others, where one odd label must not stop the run).
+   */
+  onSkip?: (line: number, reason: string) => void;
+}
+
+/**
+ * Parses a labelled TSV file whose header names the columns `lang`, `intent` and `text` (any
+ * order, extra columns ignored); blank lines and `#` comments are skipped. Languages and intents
+ * are case-insensitive, and common intent synonyms are mapped (see {@link normalizeIntentLabel}).
+ * @throws Error naming the file and line on a missing column, or (without `onSkip`) an unknown
+ * language or intent.
+ */
+export function parseLabelledTsv(content: string, source = 'input.tsv', options: ParseLabelledOptions = {}): TrainingExample[] {
+  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   let header: string[] | undefined;
   const out: TrainingExample[] = [];
+  const reject = (line: number, reason: string) => {
+    if (!options.onSkip) throw new Error(`parseLabelledTsv(): ${source}:${line}: ${reason}`);
+    options.onSkip(line, reason);
+  };
   lines.forEach((raw, i) => {
     if (!raw.trim() || raw.startsWith('#')) return;
     const cells = raw.split('\t');
@@ -184,11 +239,12 @@ export function parseLabelledTsv(content: string, source = 'input.tsv'): Trainin
       return;
     }
     const cell = (name: string) => (cells[(header as string[]).indexOf(name)] ?? '').trim();
-    const lang = cell('lang');
-    const intent = cell('intent');
+    const lang = cell('lang').toLowerCase();
+    const label = cell('intent');
+    const intent = normalizeIntentLabel(label);
     const text = cell('text');
-    if (!isLang(lang)) throw new Error(`parseLabelledTsv(): ${source}:${i + 1}: unknown language "${lang}"`);
-    if (!isIntent(intent)) throw new Error(`parseLabelledTsv(): ${source}:${i + 1}: unknown intent "${intent}"`);
+    if (!isLang(lang)) return reject(i + 1, `unknown language "${cell('lang')}"`);
+    if (!intent) return reject(i + 1, `unknown intent "${label}"`);
     if (text) out.push({ lang, intent, text });
   });
   return out;
