@@ -5,7 +5,7 @@
  */
 import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
 import { CaseDialog } from './CaseDialog';
-import type { TurnContext } from 'botbuilder';
+import { EventFactory, type TurnContext } from 'botbuilder';
 import { formatDateTime, maskPhone } from '../services/i18n/format';
 import type { DialogDeps, EscalationReason, EscalationRequest } from './deps';
 import { ESCALATE_DIALOG } from './ids';
@@ -13,7 +13,7 @@ import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
-import { langOf, say, turnInfo } from './turn';
+import { customerRef, langOf, say, turnInfo } from './turn';
 
 export interface EscalateOptions {
   reason: EscalationReason;
@@ -96,14 +96,17 @@ export class EscalateDialog extends CaseDialog<EscalateOptions> {
     };
     let outcome;
     try {
-      outcome = await this.deps.handoff.escalate(request, step.context);
+      outcome = await this.deps.handoff.escalate(request, customerRef(step.context, this.deps.now()));
     } catch (err) {
       this.deps.logger.error({ err, conversationId: step.context.activity.conversation?.id }, 'EscalateDialog.handOff(): hand-off failed');
+      await this.sendQuietly(step.context, EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', 'queue unavailable'));
       outcome = { kind: 'unavailable' } as const;
     }
     const m = this.deps.messages;
     const tz = this.deps.calendar.timeZone;
     if (outcome.kind === 'queued') {
+      // For an external agent hub on the channel: this case's id and place only, never its transcript or fields.
+      await this.sendQuietly(step.context, EventFactory.createHandoffInitiation(step.context, outcome.hubContext, { activities: [] }));
       const key = outcome.joined ? 'escalate.joined' : outcome.open ? 'escalate.queuedOpen' : 'escalate.queuedClosed';
       await say(step.context, m, key, {
         caseId: outcome.caseId,
@@ -115,6 +118,14 @@ export class EscalateDialog extends CaseDialog<EscalateOptions> {
     }
     await say(step.context, m, 'escalate.noHandoff', { summary: this.summary(lang, values) });
     return step.endDialog({ status: 'done' } satisfies CaseResult);
+  }
+
+  private async sendQuietly(context: TurnContext, activity: Parameters<TurnContext['sendActivity']>[0]): Promise<void> {
+    try {
+      await context.sendActivity(activity);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'EscalateDialog: hand-off event not sent');
+    }
   }
 
   private keepAttachments(context: TurnContext, values: Values): void {

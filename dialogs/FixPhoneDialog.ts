@@ -14,7 +14,7 @@ import type { SlotAnswer } from './prompts/SlotPrompt';
 import { CHOICE_PROMPT, PHONE_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
-import { langOf, say, turnInfo, typing } from './turn';
+import { customerRef, langOf, say, turnInfo, typing } from './turn';
 
 /** Statuses in which a phone number can still matter. */
 export const PHONE_CHANGEABLE: ParcelStatus[] = ['registered', 'accepted', 'in_transit', 'at_terminal', 'out_for_delivery', 'in_locker', 'returning'];
@@ -131,7 +131,7 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions> {
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
       const order = { action: 'change_phone', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays, role: values.role } as const;
-      await this.deps.handoff.createWorkOrder?.(order, step.context);
+      await this.deps.handoff.createWorkOrder?.(order, customerRef(step.context, this.deps.now()));
     }
     if (values.role === 'sender') {
       const profile = turnInfo(step.context).profile;

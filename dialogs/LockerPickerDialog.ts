@@ -5,6 +5,7 @@
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
+import { LANGS } from '../services/i18n/langs';
 import { describeLocker } from '../services/i18n/lockerText';
 import { matchChoice } from '../services/i18n/choices';
 import type { DialogDeps } from './deps';
@@ -81,7 +82,7 @@ export class LockerPickerDialog extends ComponentDialog {
       const candidates = (options.choices ?? []).filter((c) => c.value !== NONE);
       const lang = langOf(context);
       const labels = candidates.map((c) => ({ value: c.value, labels: [c.value, c.title ?? ''] }));
-      labels.push({ value: NONE, labels: (['lt', 'en', 'ru'] as const).map((l) => this.deps.messages.t(l, 'buttons.noneOfThese')).concat(this.deps.messages.t(lang, 'buttons.noneOfThese')) });
+      labels.push({ value: NONE, labels: LANGS.map((l) => this.deps.messages.t(l, 'buttons.noneOfThese')).concat(this.deps.messages.t(lang, 'buttons.noneOfThese')) });
       const chosen = matchChoice(text, labels);
       if (chosen === NONE) return { ok: true, value: { none: true } };
       if (chosen) return { ok: true, value: { lockerId: chosen } };

@@ -16,7 +16,7 @@ import type { SlotAnswer } from './prompts/SlotPrompt';
 import { YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
-import { langOf, say, typing } from './turn';
+import { customerRef, langOf, say, typing } from './turn';
 
 /** Statuses in which the carrier can still send the parcel elsewhere. */
 export const READDRESSABLE: ParcelStatus[] = ['registered', 'accepted', 'in_transit', 'at_terminal'];
@@ -111,7 +111,7 @@ export class ReaddressDialog extends CaseDialog<ReaddressOptions> {
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
       const order = { action: 'readdress', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays } as const;
-      await this.deps.handoff.createWorkOrder?.(order, step.context);
+      await this.deps.handoff.createWorkOrder?.(order, customerRef(step.context, this.deps.now()));
     }
     return step.endDialog({ status: 'done' } satisfies CaseResult);
   }

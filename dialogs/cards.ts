@@ -8,7 +8,7 @@ import { ActionTypes, AttachmentLayoutTypes, CardFactory, MessageFactory, type A
 import type { Locker } from '../services/carrier/types';
 import type { Messages } from '../services/i18n/messages';
 import { formatHours } from '../services/i18n/lockerText';
-import type { Lang } from '../services/nlu/types';
+import type { Lang } from '../services/i18n/langs';
 import type { Button } from './turn';
 
 const CARD_CHANNELS = new Set(['directline', 'webchat', 'emulator', 'msteams', 'facebook']);

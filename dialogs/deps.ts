@@ -6,19 +6,28 @@ import type { CarrierApi } from '../services/carrier/types';
 import type { LockerDirectory } from '../services/lockers/types';
 import type { BusinessCalendar } from '../services/calendar/types';
 import type { Messages } from '../services/i18n/messages';
-import type { Lang } from '../services/nlu/types';
+import type { Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
+import type { EscalationReason } from '../services/handoff/vocabulary';
+import type { ProvenFact } from '../services/proof/types';
 import type { CollectedFields } from './state';
 
-/** Why a conversation is handed to a person. */
-export type EscalationReason =
-  | 'agent_requested'
-  | 'locker_fault'
-  | 'too_many_attempts'
-  | 'late_parcel'
-  | 'needs_staff'
-  | 'carrier_unavailable'
-  | 'out_of_scope';
+export type { EscalationReason } from '../services/handoff/vocabulary';
+
+/**
+ * Who is asking, as the dialog layer knows it: built from the turn, handed to the hand-off
+ * gateway (never a TurnContext). `customerKey` is the channel identity (the server-issued, signed
+ * web user id or the Messenger PSID); `proven` holds only facts proven in this conversation and
+ * still valid.
+ */
+export interface CustomerRef {
+  conversationId: string;
+  customerKey: string;
+  channel: string;
+  /** Serialised botbuilder ConversationReference, for proactive replies (opaque to services). */
+  reference: Record<string, unknown>;
+  proven: ProvenFact[];
+}
 
 export interface EscalationRequest {
   reason: EscalationReason;
@@ -31,7 +40,17 @@ export interface EscalationRequest {
 }
 
 export type EscalationOutcome =
-  | { kind: 'queued'; caseId: string; position: number; joined: boolean; open: boolean; nextOpening?: Date; expectedResponse?: Date }
+  | {
+      kind: 'queued';
+      caseId: string;
+      position: number;
+      joined: boolean;
+      open: boolean;
+      nextOpening?: Date;
+      expectedResponse?: Date;
+      /** What `handoff.initiate` tells an external agent hub: this case's id, priority, kind, reason, position. Never a transcript. */
+      hubContext: Record<string, unknown>;
+    }
   | { kind: 'unavailable' };
 
 /**
@@ -39,12 +58,12 @@ export type EscalationOutcome =
  * gateway answers `unavailable` and the dialog gives the customer a summary instead.
  */
 export interface HandoffGateway {
-  escalate(request: EscalationRequest, turn: unknown): Promise<EscalationOutcome>;
+  escalate(request: EscalationRequest, customer: CustomerRef): Promise<EscalationOutcome>;
   /**
    * Records a parcel change the carrier scheduled for staff as a work order agents complete; the
    * conversation stays with the bot. Never throws (a failure is logged).
    */
-  createWorkOrder?(request: WorkOrderRequest, turn: unknown): Promise<void>;
+  createWorkOrder?(request: WorkOrderRequest, customer: CustomerRef): Promise<void>;
 }
 
 export interface WorkOrderRequest {

@@ -6,7 +6,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Messages } from '../services/i18n/messages';
 import { foldAnswer } from '../services/i18n/choices';
-import { LANGS, type Intent } from '../services/nlu/types';
+import { type Intent } from '../services/nlu/types';
+import { LANGS } from '../services/i18n/langs';
 import { langOf, message, type Button } from './turn';
 
 const MENU: { intent: Intent; key: string }[] = [

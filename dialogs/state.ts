@@ -2,7 +2,7 @@
  * Typed conversation and user state. Accessors are created once in the composition root and
  * passed to the bot; dialogs read the per-turn values through `dialogs/turn.ts`.
  */
-import type { Lang } from '../services/nlu/types';
+import type { Lang } from '../services/i18n/langs';
 
 /** Long-lived facts about a customer (user state). */
 export interface UserProfile {

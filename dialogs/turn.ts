@@ -2,11 +2,13 @@
  * Per-turn facts the bot computes once (language, recognition) and every dialog reads,
  * plus small helpers to send localized messages.
  */
-import { MessageFactory, type TurnContext, type CardAction, ActionTypes, type Activity } from 'botbuilder';
-import { DEFAULT_LANG, type Lang, type RecognizerResult } from '../services/nlu/types';
+import { MessageFactory, TurnContext, type CardAction, ActionTypes, type Activity } from 'botbuilder';
+import { type RecognizerResult } from '../services/nlu/types';
+import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
 import type { MessageParams, Messages } from '../services/i18n/messages';
 import type { Command } from '../services/nlu/commands';
 import type { UserProfile } from './state';
+import type { CustomerRef } from './deps';
 
 export interface TurnInfo {
   /** The language to answer in this turn. */
@@ -55,4 +57,26 @@ export async function say(context: TurnContext, messages: Messages, key: string,
 /** Shows the typing indicator while a slow call runs (channels that support it). */
 export async function typing(context: TurnContext): Promise<void> {
   await context.sendActivity({ type: 'typing' });
+}
+
+/**
+ * Who is asking, for the hand-off gateway: the conversation, the channel identity, a reference for
+ * proactive replies and the facts this conversation has proven.
+ */
+export function customerRef(context: TurnContext, now: Date = new Date()): CustomerRef {
+  const a = context.activity;
+  const proven = (turnInfo(context).profile.verifiedPhones ?? []).map((e164) => ({
+    kind: 'phone' as const,
+    e164,
+    role: 'sender' as const,
+    provenAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+  }));
+  return {
+    conversationId: a.conversation.id,
+    customerKey: a.from?.id ?? a.conversation.id,
+    channel: a.channelId,
+    reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
+    proven,
+  };
 }

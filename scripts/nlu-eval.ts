@@ -5,7 +5,7 @@
  * training data. The last line is one JSON object with the overall and per-language accuracy.
  */
 import { readFileSync } from 'fs';
-import { LANGS } from '../services/nlu/types';
+import { LANGS } from '../services/i18n/langs';
 import { loadTrainingData, type TrainingExample } from '../services/nlu/trainingData';
 import { evaluate, formatReport, kFoldSplits, parseLabelledTsv, type Prediction } from '../services/nlu/evaluation';
 import type { IntentClassifierOptions } from '../services/nlu/embedded/IntentClassifier';

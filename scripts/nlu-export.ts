@@ -7,7 +7,7 @@
 import { loadTrainingData, type TrainingExample } from '../services/nlu/trainingData';
 import { toCluProject } from '../services/nlu/export/cluProject';
 import { toLuisApp } from '../services/nlu/export/luisApp';
-import { isLang, type Lang } from '../services/nlu/types';
+import { isLang, type Lang } from '../services/i18n/langs';
 
 export interface ExportOptions {
   lang: Lang;

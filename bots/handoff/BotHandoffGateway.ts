@@ -1,38 +1,19 @@
 /**
- * The dialogs' `HandoffGateway` backed by the hand-off service: takes what the TurnContext knows
- * (conversation reference, channel, customer id, verified phones) and opens or joins the case.
- * After queuing it also emits Bot Framework's `handoff.initiate` event (transcript attached) so an
- * external agent hub on the channel could take over instead of the built-in console.
+ * The dialogs' `HandoffGateway` backed by the hand-off service: takes the typed `CustomerRef` the
+ * dialog layer built (conversation, channel identity, reference, facts proven in this
+ * conversation) and opens or joins the case. Nothing of the case goes back but its own id,
+ * place and times.
  */
-import { EventFactory, TurnContext, type Activity, type Transcript } from 'botbuilder';
-import type { EscalationOutcome, EscalationRequest, HandoffGateway, WorkOrderRequest } from '../../dialogs/deps';
-import { turnInfo } from '../../dialogs/turn';
+import type { CustomerRef, EscalationOutcome, EscalationRequest, HandoffGateway, WorkOrderRequest } from '../../dialogs/deps';
 import type { HandoffService } from '../../services/handoff/HandoffService';
-import type { TranscriptEntry } from '../../services/handoff/types';
 import type { Logger } from '../../services/logging/logger';
 
-function asTurnContext(turn: unknown, where: string): TurnContext {
-  if (!(turn instanceof TurnContext)) throw new Error(`${where}: expected the TurnContext of the current turn`);
-  return turn;
-}
-
-/** The phone the customer proved in a flow: the sender phone if verified, else the latest verified one. */
-export function verifiedPhoneFor(fields: { senderPhone?: string }, verified: string[] | undefined): string | undefined {
-  if (!verified?.length) return undefined;
-  if (fields.senderPhone && verified.includes(fields.senderPhone)) return fields.senderPhone;
-  return verified[verified.length - 1];
-}
-
-/** The transcript as Bot Framework activities, for `handoff.initiate`. */
-export function transcriptActivities(entries: TranscriptEntry[], conversationId: string): Partial<Activity>[] {
-  return entries.map((e) => ({
-    type: 'message',
-    text: e.text,
-    timestamp: new Date(e.at),
-    from: { id: e.from === 'customer' ? 'customer' : e.from === 'agent' ? (e.agentId ?? 'agent') : 'bot', name: e.from, role: e.from === 'customer' ? 'user' : 'bot' },
-    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-    attachments: e.attachments?.map((a) => ({ contentType: a.contentType, contentUrl: a.url, name: a.name })),
-  }));
+/** The phone the customer proved in this conversation: the sender phone if proven, else the latest proven one. */
+export function provenPhoneFor(fields: { senderPhone?: string }, customer: CustomerRef): string | undefined {
+  const phones = customer.proven.filter((f) => f.kind === 'phone').map((f) => f.e164);
+  if (!phones.length) return undefined;
+  if (fields.senderPhone && phones.includes(fields.senderPhone)) return fields.senderPhone;
+  return phones[phones.length - 1];
 }
 
 export class BotHandoffGateway implements HandoffGateway {
@@ -41,45 +22,26 @@ export class BotHandoffGateway implements HandoffGateway {
     private readonly logger: Logger,
   ) {}
 
-  async escalate(request: EscalationRequest, turn: unknown): Promise<EscalationOutcome> {
-    const context = asTurnContext(turn, 'BotHandoffGateway.escalate()');
-    const a = context.activity;
-    const conversationId = a.conversation.id;
+  async escalate(request: EscalationRequest, customer: CustomerRef): Promise<EscalationOutcome> {
     const f = request.fields;
-    let result;
-    try {
-      result = await this.service.escalate({
-        conversationId,
-        customerKey: a.from?.id ?? conversationId,
-        channel: a.channelId,
-        lang: request.lang,
-        reason: request.reason,
-        fields: {
-          trackingNumber: f.trackingNumber,
-          senderPhone: f.senderPhone,
-          recipientPhone: f.recipientPhone,
-          verifiedPhone: verifiedPhoneFor(f, turnInfo(context).profile.verifiedPhones),
-          lockerId: f.lockerId ?? f.newLockerId,
-          description: request.description ?? f.description,
-        },
-        attachments: request.attachments,
-        reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
+    const result = await this.service.escalate({
+      conversationId: customer.conversationId,
+      customerKey: customer.customerKey,
+      channel: customer.channel,
+      lang: request.lang,
+      reason: request.reason,
+      fields: {
+        trackingNumber: f.trackingNumber,
+        senderPhone: f.senderPhone,
+        recipientPhone: f.recipientPhone,
+        verifiedPhone: provenPhoneFor(f, customer),
+        lockerId: f.lockerId ?? f.newLockerId,
+        description: request.description ?? f.description,
+      },
+      attachments: request.attachments,
+      reference: customer.reference,
       });
-    } catch (err) {
-      await this.sendQuietly(context, EventFactory.createHandoffStatus(a.conversation, 'failed', 'queue unavailable'));
-      throw err;
-    }
     const c = result.case;
-    try {
-      const entries = await this.service.store.transcript({ caseId: c.id });
-      const transcript = { activities: transcriptActivities(entries, conversationId) } as Transcript;
-      await this.sendQuietly(
-        context,
-        EventFactory.createHandoffInitiation(context, { caseId: c.id, priority: c.priority, kind: c.kind, reason: c.reason, position: result.position, summary: c.summary }, transcript),
-      );
-    } catch (err) {
-      this.logger.warn({ err, caseId: c.id }, 'BotHandoffGateway: handoff.initiate not sent');
-    }
     return {
       kind: 'queued',
       caseId: c.id,
@@ -88,13 +50,12 @@ export class BotHandoffGateway implements HandoffGateway {
       open: result.open,
       nextOpening: result.nextOpening,
       expectedResponse: result.expectedResponse,
+      hubContext: { caseId: c.id, priority: c.priority, kind: c.kind, reason: c.reason, position: result.position },
     };
   }
 
-  async createWorkOrder(request: WorkOrderRequest, turn: unknown): Promise<void> {
+  async createWorkOrder(request: WorkOrderRequest, customer: CustomerRef): Promise<void> {
     try {
-      const context = asTurnContext(turn, 'BotHandoffGateway.createWorkOrder()');
-      const a = context.activity;
       const f = request.fields;
       const params: Record<string, string> = {
         carrierReference: request.carrierReference,
@@ -104,24 +65,16 @@ export class BotHandoffGateway implements HandoffGateway {
         if (v) params[k] = v;
       }
       await this.service.createWorkOrder({
-        conversationId: a.conversation.id,
-        channel: a.channelId,
+        conversationId: customer.conversationId,
+        channel: customer.channel,
         lang: request.lang,
         action: request.action,
         params,
         fields: { trackingNumber: f.trackingNumber, senderPhone: f.senderPhone, recipientPhone: f.recipientPhone, lockerId: f.lockerId },
-        reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
+        reference: customer.reference,
       });
     } catch (err) {
       this.logger.error({ err }, 'BotHandoffGateway.createWorkOrder(): work order not created');
-    }
-  }
-
-  private async sendQuietly(context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    try {
-      await context.sendActivity(activity);
-    } catch (err) {
-      this.logger.warn({ err, name: activity.name }, 'BotHandoffGateway: hand-off event not sent');
     }
   }
 }

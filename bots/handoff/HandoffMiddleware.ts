@@ -18,7 +18,7 @@ import type { Attachment, TranscriptEntry } from '../../services/handoff/types';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
 import { detectCommand } from '../../services/nlu/commands';
-import { DEFAULT_LANG } from '../../services/nlu/types';
+import { DEFAULT_LANG } from '../../services/i18n/langs';
 
 export interface HandoffMiddlewareOptions {
   service: HandoffService;

@@ -12,10 +12,11 @@ import type { AgentDirectory, AgentIdentity, AgentSessions, LoginLimiter } from 
 import type { CaseSummary } from '../../services/handoff/caseView';
 import type { HandoffEvent, Unsubscribe } from '../../services/handoff/EventBus';
 import type { ActionResult, AgentActionError, HandoffService } from '../../services/handoff/HandoffService';
-import { AGENT_RESOLUTION_CODES, RESOLUTION_CODES, type TranscriptEntry } from '../../services/handoff/types';
+import type { TranscriptEntry } from '../../services/handoff/types';
+import { AGENT_RESOLUTION_CODES, RESOLUTION_CODES } from '../../services/handoff/vocabulary';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
-import { LANGS, type Lang } from '../../services/nlu/types';
+import { LANGS, type Lang } from '../../services/i18n/langs';
 
 export const SESSION_COOKIE = 'ld_agent';
 export const CSRF_HEADER = 'x-requested-with';

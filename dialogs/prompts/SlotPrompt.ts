@@ -11,6 +11,7 @@
  */
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
+import { LANGS } from '../../services/i18n/langs';
 import type { MessageParams } from '../../services/i18n/messages';
 import { foldAnswer, matchChoice, type ChoiceLabels } from '../../services/i18n/choices';
 import type { DialogDeps } from '../deps';
@@ -56,7 +57,7 @@ export function choiceLabels(deps: DialogDeps, context: TurnContext, choices: Sl
   return choices.map((c) => {
     const labels = [c.value];
     if (c.title) labels.push(c.title);
-    for (const l of ['lt', 'en', 'ru'] as const) {
+    for (const l of LANGS) {
       if (c.titleKey) labels.push(deps.messages.t(l, c.titleKey));
       if (c.synonymsKey) labels.push(...deps.messages.list(l, c.synonymsKey));
     }
@@ -126,7 +127,7 @@ export class SlotPrompt<T> extends Dialog<SlotPromptOptions> {
   private isSkip(text: string): boolean {
     const folded = foldAnswer(text);
     if (!folded) return false;
-    return (['lt', 'en', 'ru'] as const).some((l) => this.deps.messages.list(l, 'words.skip').some((w) => foldAnswer(w) === folded));
+    return LANGS.some((l) => this.deps.messages.list(l, 'words.skip').some((w) => foldAnswer(w) === folded));
   }
 
   /** The buttons of a prompt in the customer's language. */

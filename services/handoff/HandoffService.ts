@@ -15,7 +15,8 @@ import { randomBytes } from 'crypto';
 import type { BusinessCalendar } from '../calendar/types';
 import type { Messages } from '../i18n/messages';
 import type { Logger } from '../logging/logger';
-import type { Lang } from '../nlu/types';
+import type { Lang } from '../i18n/langs';
+import { classifyEscalation } from './vocabulary';
 import type { AgentDirectory, AgentIdentity } from './agentAuth';
 import type { AuxStore } from './AuxStore';
 import type { CaseStore } from './CaseStore';
@@ -27,10 +28,8 @@ import type {
   Attachment,
   Case,
   CaseFields,
-  CaseKind,
   EscalationReason,
   OwnershipRecord,
-  Priority,
   TranscriptEntry,
   WorkOrder,
 } from './types';
@@ -128,25 +127,10 @@ export class HandoffService {
     this.now = o.now ?? (() => new Date());
   }
 
-  /** Kind and queue priority for an escalation: locker faults first, parcel matters next, the rest last. */
-  static classify(reason: EscalationReason, hasParcel: boolean): { kind: CaseKind; priority: Priority } {
-    switch (reason) {
-      case 'locker_fault':
-        return { kind: 'locker_fault', priority: 1 };
-      case 'too_many_attempts':
-      case 'needs_staff':
-      case 'late_parcel':
-      case 'damaged_parcel':
-        return { kind: 'parcel_action', priority: 2 };
-      default:
-        return hasParcel ? { kind: 'parcel_action', priority: 2 } : { kind: 'general', priority: 3 };
-    }
-  }
-
   /** Opens a case (or joins the customer's open one), queues it and says where the customer stands. */
   async escalate(input: EscalationInput): Promise<EscalationResult> {
     const now = this.now();
-    const { kind, priority } = HandoffService.classify(input.reason, Boolean(input.fields.trackingNumber));
+    const { kind, priority } = classifyEscalation(input.reason, Boolean(input.fields.trackingNumber));
     const due = this.o.calendar.addWorkingHours(now, this.targetHours[priority - 1]);
     const fields: Partial<CaseFields> = { ...stripEmpty(input.fields), attachments: input.attachments };
     const { case: c, joined } = await this.store.createOrJoin({

@@ -10,7 +10,6 @@
  *   together with its effects atomically.
  */
 import {
-  PRIORITY_BY_KIND,
   type Case,
   type CaseFields,
   type CaseInput,
@@ -19,6 +18,7 @@ import {
   type Ownership,
   type OwnershipRecord,
 } from './types';
+import { PRIORITY_BY_KIND } from './vocabulary';
 
 /** Upper-case letters and digits only: "ab 123-456 lt" and "AB123456LT" match. */
 export function normaliseTrackingNumber(value: string | undefined): string | undefined {

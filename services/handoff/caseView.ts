@@ -3,7 +3,7 @@
  * events, and transcript entries with their delivery state. Plain JSON.
  */
 import type { Case, CaseKind, CaseStatus, EscalationReason, Priority, TranscriptEntry, WorkOrder } from './types';
-import type { Lang } from '../nlu/types';
+import type { Lang } from '../i18n/langs';
 
 export interface CaseSummary {
   id: string;

@@ -3,46 +3,16 @@
  * Everything here is plain JSON (ISO timestamps, no class instances), so a case round-trips
  * through Redis unchanged and the agent console can receive it as is.
  */
-import type { Lang } from '../nlu/types';
+import type { Lang } from '../i18n/langs';
+import type { CaseKind, EscalationReason, Priority } from './vocabulary';
+
+export type { CaseKind, EscalationReason, Priority } from './vocabulary';
 
 /** Who answers a conversation right now. A conversation never handed off is `bot`. */
 export type Ownership = 'bot' | 'queued' | 'agent' | 'closed';
 export const OWNERSHIPS: readonly Ownership[] = ['bot', 'queued', 'agent', 'closed'];
 
-/** 1 = technical fault of a locker, 2 = parcel actions / work orders, 3 = general questions. */
-export type Priority = 1 | 2 | 3;
-
 export type CaseStatus = 'queued' | 'assigned' | 'closed';
-
-export type CaseKind = 'locker_fault' | 'parcel_action' | 'work_order' | 'general';
-
-/** The queue priority a case of each kind gets unless the caller decides otherwise. */
-export const PRIORITY_BY_KIND: Readonly<Record<CaseKind, Priority>> = {
-  locker_fault: 1,
-  parcel_action: 2,
-  work_order: 2,
-  general: 3,
-};
-
-/** Why the bot escalated. */
-export type EscalationReason =
-  | 'agent_requested'
-  | 'too_many_attempts'
-  | 'locker_fault'
-  | 'damaged_parcel'
-  | 'complaint'
-  | 'late_parcel'
-  | 'needs_staff'
-  | 'carrier_unavailable'
-  | 'out_of_scope';
-
-/**
- * How a case ended. Agents pick from `AGENT_RESOLUTION_CODES`; the others are set by the system
- * (the customer left, the agent handed back to the bot, a work order was done).
- */
-export const AGENT_RESOLUTION_CODES = ['solved', 'information_given', 'duplicate', 'no_reply', 'spam'] as const;
-export const RESOLUTION_CODES = [...AGENT_RESOLUTION_CODES, 'customer_left', 'returned_to_bot', 'work_order_done'] as const;
-export type ResolutionCode = (typeof RESOLUTION_CODES)[number];
 
 export interface Attachment {
   url: string;

@@ -3,7 +3,7 @@
  * every dialog formats the same way.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Lang } from '../nlu/types';
+import type { Lang } from './langs';
 
 const LOCALES: Record<Lang, string> = { lt: 'lt-LT', en: 'en-GB', ru: 'ru-RU' };
 

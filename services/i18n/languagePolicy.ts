@@ -5,7 +5,7 @@
  * messages ("ok", a phone number) never do, and an explicit choice is only overridden by a clear
  * sentence in another language.
  */
-import { DEFAULT_LANG, isLang, type Lang } from '../nlu/types';
+import { DEFAULT_LANG, isLang, type Lang } from './langs';
 import type { Command } from '../nlu/commands';
 
 export interface LanguageInput {

@@ -3,7 +3,7 @@
  * customer's language.
  */
 import type { Locker, OpeningHours } from '../carrier/types';
-import type { Lang } from '../nlu/types';
+import type { Lang } from './langs';
 import type { Messages } from './messages';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;

@@ -7,7 +7,7 @@
 import i18next, { type i18n } from 'i18next';
 import { readFileSync, existsSync } from 'fs';
 import { join } from 'path';
-import { LANGS, DEFAULT_LANG, type Lang } from '../nlu/types';
+import { LANGS, DEFAULT_LANG, type Lang } from './langs';
 import { languageDir } from '../nlu/trainingData';
 
 export type MessageParams = Record<string, string | number | undefined>;

@@ -2,7 +2,7 @@
  * Global interruptions typed as a whole short message ("cancel", "atšaukti", "по-русски"),
  * recognised before any intent classification so they work in every dialog and every language.
  */
-import type { Lang } from './types';
+import type { Lang } from '../i18n/langs';
 import { foldText } from './text';
 
 export type Command = 'cancel' | 'restart' | 'help' | 'bot' | { lang: Lang };

@@ -4,7 +4,8 @@
  * cross-validation, accuracy per language and per intent, precision/recall/F1 and a confusion
  * matrix. Used by `npm run nlu:eval`, the accuracy tests and the recognizer's own calibration.
  */
-import { INTENTS, LANGS, isIntent, isLang, type Intent, type Lang } from './types';
+import { INTENTS, isIntent, type Intent } from './types';
+import { LANGS, isLang, type Lang } from '../i18n/langs';
 import type { TrainingExample } from './trainingData';
 
 /** FNV-1a 32-bit hash of a string: a stable, platform-independent way to "shuffle" examples. */

@@ -4,7 +4,7 @@
  * naive Bayes over diacritic-free text), so "negavau sms kodo" is Lithuanian even without "ą…ž".
  * Text without letters (numbers, phone or tracking numbers, emoji, punctuation) has no language.
  */
-import type { Lang } from './types';
+import type { Lang } from '../i18n/langs';
 import { foldText, maskEntities } from './text';
 import type { LocatedEntities } from './entities';
 

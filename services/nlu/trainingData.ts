@@ -6,7 +6,8 @@
  */
 import { readFileSync, existsSync } from 'fs';
 import { join, resolve } from 'path';
-import { LANGS, isIntent, type Intent, type Lang } from './types';
+import { isIntent, type Intent } from './types';
+import { LANGS, type Lang } from '../i18n/langs';
 
 export interface TrainingExample {
   text: string;

@@ -3,14 +3,7 @@
  * so recognizers (embedded, CLU, LUIS-compatible) are interchangeable by configuration.
  */
 
-/** Languages the bot speaks. `lt` is the default. */
-export const LANGS = ['lt', 'en', 'ru'] as const;
-export type Lang = (typeof LANGS)[number];
-export const DEFAULT_LANG: Lang = 'lt';
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
-}
+import type { Lang } from '../i18n/langs';
 
 /** Intents the classifier distinguishes. `none` = out of scope for the self-service flows. */
 export const INTENTS = [

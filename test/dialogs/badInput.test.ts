@@ -6,7 +6,7 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { CarrierClient } from '../../services/carrier/CarrierClient';
-import { LANGS, type Lang } from '../../services/nlu/types';
+import { LANGS, type Lang } from '../../services/i18n/langs';
 import { conversation, createWorld, hasMessage, type Reply, type World } from '../support/botHarness';
 import { LINES } from './testData';
 

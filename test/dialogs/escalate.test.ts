@@ -11,7 +11,7 @@ const requests: EscalationRequest[] = [];
 const recording: HandoffGateway = {
   async escalate(request) {
     requests.push(request);
-    return { kind: 'queued', caseId: 'C-TEST-1', position: 1, joined: false, open: true, expectedResponse: new Date() };
+    return { kind: 'queued', caseId: 'C-TEST-1', position: 1, joined: false, open: true, expectedResponse: new Date(), hubContext: { caseId: 'C-TEST-1' } };
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { makeS10 } from '../../services/carrier/s10';
-import { LANGS, type Lang } from '../../services/nlu/types';
+import { LANGS, type Lang } from '../../services/i18n/langs';
 import { conversation, createWorld, hasMessage, type Reply, type World } from '../support/botHarness';
 import { LINES } from './testData';
 

@@ -2,7 +2,7 @@
  * What a customer types, per language, for the dialog tests (the core-bot sample's testData idea):
  * the same scenarios run in lt, en and ru.
  */
-import type { Lang } from '../../services/nlu/types';
+import type { Lang } from '../../services/i18n/langs';
 
 export interface Lines {
   readdress: string;

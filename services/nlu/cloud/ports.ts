@@ -2,7 +2,8 @@
  * What the cloud recognizers need from the rest of the NLU, as plain function types so they do not
  * depend on where the embedded recognizer keeps its extractor or language detector.
  */
-import type { Entities, Lang } from '../types';
+import type { Entities } from '../types';
+import type { Lang } from '../../i18n/langs';
 
 /**
  * Deterministic entity extraction (tracking numbers, phones, locker mentions). Cloud recognizers

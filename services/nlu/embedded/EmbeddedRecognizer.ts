@@ -3,7 +3,8 @@
  * data (a second or two), then classifies in well under a millisecond. It never throws on
  * customer text: empty, huge, emoji-only or number-only messages get a defined result.
  */
-import type { Entities, Lang, LockerMention, RecognizeOptions, Recognizer, RecognizerResult } from '../types';
+import type { Entities, LockerMention, RecognizeOptions, Recognizer, RecognizerResult } from '../types';
+import type { Lang } from '../../i18n/langs';
 import { loadTrainingData, type TrainingExample } from '../trainingData';
 import { extractEntities, locateEntities, type LocatedEntities } from '../entities';
 import { LanguageDetector } from '../language';

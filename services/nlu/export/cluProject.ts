@@ -5,7 +5,8 @@
  */
 import { CLOUD_ENTITY, TRACKING_REGEX, intentToCloud } from '../cloud/cloudSchema';
 import type { TrainingExample } from '../trainingData';
-import { INTENTS, LANGS, type Lang } from '../types';
+import { INTENTS } from '../types';
+import { LANGS, type Lang } from '../../i18n/langs';
 
 /** Our languages as CLU language codes (CLU has `en-us`, not `en`). */
 export const CLU_LANGUAGE: Readonly<Record<Lang, string>> = { lt: 'lt', en: 'en-us', ru: 'ru' };

@@ -11,6 +11,7 @@ import { AgentDirectory, hashPassword } from '../../../services/handoff/agentAut
 import { MemoryAuxStore } from '../../../services/handoff/AuxStore';
 import { DeliveryOutbox } from '../../../services/handoff/DeliveryOutbox';
 import { MemoryEventBus } from '../../../services/handoff/EventBus';
+import { classifyEscalation } from '../../../services/handoff/vocabulary';
 import { HandoffService, type EscalationInput } from '../../../services/handoff/HandoffService';
 import { MemoryCaseStore } from '../../../services/handoff/MemoryCaseStore';
 import { WebhookNotifier, type CaseAlert } from '../../../services/handoff/Notifier';
@@ -90,11 +91,11 @@ const input = (over: Partial<EscalationInput> = {}): EscalationInput => ({
 });
 
 test('priority by reason: locker faults 1, parcel matters 2, the rest 3 unless a parcel number is given', () => {
-  expect(HandoffService.classify('locker_fault', false)).toEqual({ kind: 'locker_fault', priority: 1 });
-  for (const r of ['too_many_attempts', 'needs_staff', 'late_parcel'] as const) expect(HandoffService.classify(r, false)).toEqual({ kind: 'parcel_action', priority: 2 });
+  expect(classifyEscalation('locker_fault', false)).toEqual({ kind: 'locker_fault', priority: 1 });
+  for (const r of ['too_many_attempts', 'needs_staff', 'late_parcel'] as const) expect(classifyEscalation(r, false)).toEqual({ kind: 'parcel_action', priority: 2 });
   for (const r of ['agent_requested', 'out_of_scope', 'carrier_unavailable'] as const) {
-    expect(HandoffService.classify(r, false)).toEqual({ kind: 'general', priority: 3 });
-    expect(HandoffService.classify(r, true)).toEqual({ kind: 'parcel_action', priority: 2 });
+    expect(classifyEscalation(r, false)).toEqual({ kind: 'general', priority: 3 });
+    expect(classifyEscalation(r, true)).toEqual({ kind: 'parcel_action', priority: 2 });
   }
 });
 

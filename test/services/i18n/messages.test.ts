@@ -2,7 +2,7 @@ import { createMessages } from '../../../services/i18n/messages';
 import { chooseLanguage, localeLang } from '../../../services/i18n/languagePolicy';
 import { matchChoice } from '../../../services/i18n/choices';
 import { maskPhone } from '../../../services/i18n/format';
-import { LANGS } from '../../../services/nlu/types';
+import { LANGS } from '../../../services/i18n/langs';
 
 const messages = createMessages();
 const base = (key: string) => key.replace(/_(one|few|many|other|zero|two)$/, '');

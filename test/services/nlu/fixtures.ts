@@ -1,5 +1,6 @@
 import type { TrainingExample } from '../../../services/nlu/trainingData';
-import type { Intent, Lang } from '../../../services/nlu/types';
+import type { Intent } from '../../../services/nlu/types';
+import type { Lang } from '../../../services/i18n/langs';
 
 const RAW: Record<Lang, Partial<Record<Intent, string[]>>> = {
   lt: {

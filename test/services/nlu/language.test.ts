@@ -1,6 +1,6 @@
 import { LanguageDetector, detectLanguage } from '../../../services/nlu/language';
 import { loadTrainingData } from '../../../services/nlu/trainingData';
-import type { Lang } from '../../../services/nlu/types';
+import type { Lang } from '../../../services/i18n/langs';
 
 const detectors: [string, LanguageDetector][] = [
   ['seed only', LanguageDetector.train()],

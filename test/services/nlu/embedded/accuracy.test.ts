@@ -5,7 +5,7 @@
 import { loadTrainingData, type TrainingExample } from '../../../../services/nlu/trainingData';
 import { evaluate, holdOutSplit, kFoldSplits, type Prediction } from '../../../../services/nlu/evaluation';
 import { IntentClassifier } from '../../../../services/nlu/embedded/IntentClassifier';
-import { LANGS } from '../../../../services/nlu/types';
+import { LANGS } from '../../../../services/i18n/langs';
 
 const TARGET = 0.95;
 const data = loadTrainingData();

@@ -10,7 +10,7 @@ import { loadTrainingData } from '../../../../services/nlu/trainingData';
 import { evaluate, parseLabelledTsv, type Prediction } from '../../../../services/nlu/evaluation';
 import { IntentClassifier } from '../../../../services/nlu/embedded/IntentClassifier';
 import { foldText } from '../../../../services/nlu/text';
-import { LANGS } from '../../../../services/nlu/types';
+import { LANGS } from '../../../../services/i18n/langs';
 
 const TARGET = 0.95;
 const realistic = parseLabelledTsv(readFileSync(join(__dirname, 'realistic.tsv'), 'utf8'), 'realistic.tsv');
