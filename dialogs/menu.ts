@@ -3,11 +3,11 @@
  * customer's language. A click sends the button's title, which maps back to an intent in any
  * language, so menus work on every channel.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Messages } from '../services/i18n/messages';
 import { foldAnswer } from '../services/i18n/choices';
-import { type Intent } from '../services/nlu/types';
-import { LANGS } from '../services/i18n/langs';
+import type { Intent } from '../services/nlu/types';
+import { LANGS, type Lang } from '../services/i18n/langs';
 import { langOf, message, type Button } from './turn';
 
 const MENU: { intent: Intent; key: string }[] = [
@@ -18,9 +18,13 @@ const MENU: { intent: Intent; key: string }[] = [
   { intent: 'agent', key: 'menu.agent' },
 ];
 
-export function menuButtons(messages: Messages, context: TurnContext): Button[] {
-  const lang = langOf(context);
+export function menuButtons(messages: Messages, lang: Lang): Button[] {
   return MENU.map((m) => ({ title: messages.t(lang, m.key) }));
+}
+
+/** The message `key` in `lang` with the main menu under it (for callers outside a dialog turn). */
+export function menuActivity(messages: Messages, lang: Lang, key: string, params?: Record<string, string | number>): Partial<Activity> {
+  return message(messages.t(lang, key, params), menuButtons(messages, lang));
 }
 
 /** The intent of a menu button title in any language, or undefined. */
@@ -38,5 +42,5 @@ export function intentTitleKey(intent: Intent): string | undefined {
 
 /** Sends `key` with the main menu under it. */
 export async function sayWithMenu(context: TurnContext, messages: Messages, key: string, params?: Record<string, string | number>): Promise<void> {
-  await context.sendActivity(message(messages.t(langOf(context), key, params), menuButtons(messages, context)));
+  await context.sendActivity(menuActivity(messages, langOf(context), key, params));
 }

@@ -11,8 +11,7 @@
  * Proactive turns (agent replies) pass straight through: the relay records those itself.
  */
 import { ActivityEventNames, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
-import { sayWithMenu } from '../../dialogs/menu';
-import { say, setTurnInfo } from '../../dialogs/turn';
+import { menuActivity } from '../../dialogs/menu';
 import type { HandoffService } from '../../services/handoff/HandoffService';
 import type { Attachment, TranscriptEntry } from '../../services/handoff/types';
 import type { Messages } from '../../services/i18n/messages';
@@ -60,16 +59,15 @@ export class HandoffMiddleware implements Middleware {
     if ((owner.state === 'queued' || owner.state === 'agent') && owner.caseId) {
       this.recordReplies(context, conversationId);
       const lang = (await service.store.get(owner.caseId))?.lang ?? DEFAULT_LANG;
-      setTurnInfo(context, { lang, profile: {} });
       const command = entry.text.trim() ? detectCommand(entry.text.trim()) : undefined;
       const relayed = await service.customerMessage(conversationId, owner, entry);
       if (command === 'bot' || command === 'cancel') {
         await service.customerLeft(conversationId, owner.caseId);
         await this.sendQuietly(context, EventFactory.createHandoffStatus(a.conversation, 'completed', 'customer_left'));
-        await sayWithMenu(context, this.o.messages, 'handoff.backToBot', { caseId: owner.caseId });
+        await context.sendActivity(menuActivity(this.o.messages, lang, 'handoff.backToBot', { caseId: owner.caseId }));
         return;
       }
-      if (relayed.ack) await say(context, this.o.messages, 'handoff.ack', { caseId: owner.caseId, position: relayed.ack.position });
+      if (relayed.ack) await context.sendActivity(this.o.messages.t(lang, 'handoff.ack', { caseId: owner.caseId, position: relayed.ack.position }));
       return;
     }
     if (owner.state === 'closed') await service.backToBot(conversationId);
