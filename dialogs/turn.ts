@@ -3,7 +3,7 @@
  * plus small helpers to send localized messages.
  */
 import { MessageFactory, TurnContext, type CardAction, ActionTypes, type Activity } from 'botbuilder';
-import { type RecognizerResult } from '../services/nlu/types';
+import type { RecognizerResult } from '../services/nlu/types';
 import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
 import type { MessageParams, Messages } from '../services/i18n/messages';
 import type { Command } from '../services/nlu/commands';

@@ -8,7 +8,7 @@
 import { CLOUD_ENTITY, LUIS_PREBUILT_PHONE, TRACKING_REGEX, intentToCloud } from '../cloud/cloudSchema';
 import type { TrainingExample } from '../trainingData';
 import { INTENTS } from '../types';
-import { type Lang } from '../../i18n/langs';
+import type { Lang } from '../../i18n/langs';
 import type { ExportLocker } from './cluProject';
 
 /** LUIS culture per language. */

@@ -1,6 +1,6 @@
 import { EmbeddedRecognizer, truncateForRecognition } from '../../../../services/nlu/embedded/EmbeddedRecognizer';
 import { INTENTS, type Intent, type RecognizerResult } from '../../../../services/nlu/types';
-import { type Lang } from '../../../../services/i18n/langs';
+import type { Lang } from '../../../../services/i18n/langs';
 import { FIXTURE_EXAMPLES } from '../fixtures';
 
 function expectWellFormed(r: RecognizerResult): void {
