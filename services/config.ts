@@ -1,25 +1,76 @@
 /**
- * Configuration, validated once at start-up. Every variable is listed in README's table.
+ * Configuration, validated once at start-up from one zod schema. Every environment variable is
+ * declared exactly once below, in its section, with its schema and its documentation (what it
+ * means, whether it is a secret, whether an Azure deployment must set it). From that one
+ * declaration come:
+ *
+ * - `Config` — `z.output` of the schema: each section's variables transform into its typed
+ *   section; cross-field rules live in `superRefine`;
+ * - `CONFIG_VARIABLES` — the documentation rows (README's configuration table is generated from
+ *   them by `npm run config:table`, and a test fails when the two disagree; the deployment
+ *   template is checked against their `azure` column);
+ * - `loadConfig()` errors, one line per problem, each starting with the variable's name.
+ *
  * The rest of the code receives a typed `Config`; nothing else reads `process.env`.
  */
 import { readFileSync } from 'fs';
 import { z } from 'zod';
-import { parsePasswordHash, type AgentAccount } from './handoff/agentAuth';
+import { parsePasswordHash } from './handoff/agentAuth';
 
-/** Boolean flags: true/1/yes, false/0/no or empty. Exported for the sections that need one. */
-export const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const optionalUrl = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined))
-  .pipe(z.string().url().optional());
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+/** Whether an Azure deployment (App Service + Azure Bot, see `deploymentTemplates/`) must set a variable. */
+export type AzureUse = 'required' | 'optional' | 'unused';
+
+/** The documentation of one environment variable. */
+export interface ConfigVariable {
+  name: string;
+  /** What it does, for README's table. */
+  description: string;
+  /** The default as shown to operators; absent = none. */
+  default?: string;
+  /** Never put it in a parameters file, a log line or a URL. */
+  secret: boolean;
+  azure: AzureUse;
+}
+
+type VariableDoc = Omit<ConfigVariable, 'name' | 'secret'> & { secret?: boolean };
+interface Variable<S extends z.ZodType> extends VariableDoc {
+  schema: S;
+}
+type Variables = Record<string, Variable<z.ZodType>>;
+type ShapeOf<V extends Variables> = { [K in keyof V]: V[K]['schema'] };
+
+/** Declares one variable: its schema (string input, typed output) and its documentation. */
+function env<S extends z.ZodType>(schema: S, doc: VariableDoc): Variable<S> {
+  return { schema, ...doc };
+}
+
+const declared: Variables[] = [];
+/** The zod object over one section's variables; remembers them for `CONFIG_VARIABLES`. */
+function variables<V extends Variables>(vars: V): z.ZodObject<ShapeOf<V>> {
+  declared.push(vars);
+  const shape = Object.fromEntries(Object.entries(vars).map(([name, v]) => [name, v.schema])) as ShapeOf<V>;
+  return z.object(shape);
+}
+
+// ---- value schemas (each call makes a new schema, so every variable has its own) ----
+
+/** Boolean flags: true/1/yes, false/0/no or empty. */
+export const bool = (): z.ZodType<boolean, string | undefined> =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined));
+const optionalUrl = () => optionalString().pipe(z.url({ protocol: /^https?$/ }).optional());
+const withDefault = (def: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? def : v.trim()));
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
@@ -32,143 +83,383 @@ const num = (def: number, min: number, max: number) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? def : Number(v)))
     .pipe(z.number().min(min).max(max));
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, def: T[number]) =>
+  withDefault(def).pipe(z.enum(values, { error: `expected one of ${values.join(', ')}` }));
+const list = (def = '') =>
+  withDefault(def).transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
-export const envSchema = z.object({
-  PORT: int(3978, 0, 65535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-  PUBLIC_URL: optionalUrl,
-  METRICS_TOKEN: optionalString,
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-  MicrosoftAppId: optionalString,
-  MicrosoftAppPassword: optionalString,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).optional().transform((v) => v || undefined),
-  MicrosoftAppTenantId: optionalString,
+// ---- sections ----
 
-  CARRIER_API_URL: optionalUrl,
-  CARRIER_API_KEY: optionalString,
-  CARRIER_TIMEOUT_MS: int(5000, 100, 120000),
-  CARRIER_RETRIES: int(2, 0, 5),
-  SANDBOX_PORT: int(0, 0, 65535),
+const server = variables({
+  PORT: env(int(3978, 0, 65535), { description: 'HTTP port of the bot server (0 = any free port; App Service sets it)', azure: 'optional' }),
+  LOG_LEVEL: env(oneOf(LOG_LEVELS, 'info'), { description: `pino level: ${LOG_LEVELS.join(', ')}`, azure: 'optional' }),
+  PUBLIC_URL: env(optionalUrl(), {
+    description: 'public base URL of the server (used in links, Direct Line stream URLs, cookies\' Secure flag)',
+    azure: 'required',
+  }),
+  METRICS_TOKEN: env(optionalString(), {
+    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    secret: true,
+    azure: 'required',
+  }),
+}).transform((e) => ({
+  port: e.PORT,
+  logLevel: e.LOG_LEVEL,
+  publicUrl: e.PUBLIC_URL,
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken: e.METRICS_TOKEN,
+}));
 
-  RECOGNIZER: z.enum(['embedded', 'clu', 'luis']).optional().default('embedded'),
-  NLU_MIN_CONFIDENCE: num(0.45, 0, 1),
-  NLU_AMBIGUITY_MARGIN: num(0.12, 0, 1),
-  NLU_MAX_CHARS: int(500, 20, 100000),
-  CLOUD_NLU_TIMEOUT_MS: int(1500, 50, 30000),
-  CLU_ENDPOINT: optionalUrl,
-  CLU_KEY: optionalString,
-  CLU_PROJECT: optionalString,
-  CLU_DEPLOYMENT: optionalString,
-  LUIS_ENDPOINT: optionalUrl,
-  LUIS_APP_ID: optionalString,
-  LUIS_KEY: optionalString,
-  LUIS_SLOT: z.enum(['production', 'staging']).optional().default('production'),
-  LUIS_COMPAT_APP_IDS: z.string().optional().default(''),
-  LUIS_COMPAT_KEYS: z.string().optional().default(''),
+const botAuth = variables({
+  MicrosoftAppId: env(optionalString(), { description: 'Azure Bot identity; empty = local development (Emulator, embedded Direct Line)', azure: 'required' }),
+  MicrosoftAppPassword: env(optionalString(), { description: 'client secret of the app id (`MultiTenant`, `SingleTenant`)', secret: true, azure: 'required' }),
+  MicrosoftAppType: env(optionalString().pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()), {
+    description: '`MultiTenant`, `SingleTenant` or `UserAssignedMSI`; required with an app id',
+    azure: 'required',
+  }),
+  MicrosoftAppTenantId: env(optionalString(), { description: 'tenant, required for `SingleTenant`', azure: 'optional' }),
+})
+  .superRefine((e, ctx) => {
+    if (e.MicrosoftAppId && !e.MicrosoftAppType) ctx.addIssue({ code: 'custom', path: ['MicrosoftAppType'], message: 'required when MicrosoftAppId is set' });
+    if (e.MicrosoftAppId && (e.MicrosoftAppType === 'MultiTenant' || e.MicrosoftAppType === 'SingleTenant') && !e.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: `required for MicrosoftAppType=${e.MicrosoftAppType}` });
+    }
+    if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required for MicrosoftAppType=SingleTenant' });
+    }
+  })
+  // Exactly the option names botbuilder's ConfigurationBotFrameworkAuthentication reads.
+  .transform((e) => ({
+    MicrosoftAppId: e.MicrosoftAppId,
+    MicrosoftAppPassword: e.MicrosoftAppPassword,
+    MicrosoftAppType: e.MicrosoftAppType,
+    MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+  }));
 
-  DIRECTLINE_SECRET: optionalString,
-  DIRECTLINE_URL: optionalUrl,
-  DIRECTLINE_ALLOWED_ORIGINS: z.string().optional().default('*'),
-  DIRECTLINE_TOKEN_KEY: optionalString,
-  MESSENGER_PAGE_ACCESS_TOKEN: optionalString,
-  MESSENGER_APP_SECRET: optionalString,
-  MESSENGER_VERIFY_TOKEN: optionalString,
-  MESSENGER_GRAPH_API_URL: z.string().optional().default('https://graph.facebook.com/v21.0').pipe(z.string().url()),
-  MESSENGER_TIMEOUT_MS: int(10000, 100, 60000),
+const carrier = variables({
+  CARRIER_API_URL: env(optionalUrl(), {
+    description: 'base URL of the carrier API (`services/carrier/openapi.yaml`); unset = start the sandbox',
+    default: 'sandbox',
+    azure: 'required',
+  }),
+  CARRIER_API_KEY: env(optionalString(), { description: 'sent as `Authorization: Bearer …`', secret: true, azure: 'required' }),
+  CARRIER_TIMEOUT_MS: env(int(5000, 100, 120000), { description: 'timeout of one carrier call', azure: 'optional' }),
+  CARRIER_RETRIES: env(int(2, 0, 5), { description: 'extra attempts for safe (idempotent) carrier calls only', azure: 'optional' }),
+  SANDBOX_PORT: env(int(0, 0, 65535), { description: 'port of the embedded sandbox carrier (0 = free port)', azure: 'unused' }),
+}).transform((e) => ({
+  /** undefined = start the embedded sandbox carrier server. */
+  url: e.CARRIER_API_URL,
+  apiKey: e.CARRIER_API_KEY,
+  timeoutMs: e.CARRIER_TIMEOUT_MS,
+  retries: e.CARRIER_RETRIES,
+  sandboxPort: e.SANDBOX_PORT,
+}));
 
-  BUSINESS_TIMEZONE: z.string().optional().default('Europe/Vilnius'),
-  BUSINESS_HOURS: z
-    .string()
-    .optional()
-    .default('1-5 08:00-19:00')
-    .pipe(z.string().regex(/^[1-7]-[1-7] \d\d:\d\d-\d\d:\d\d$/, 'expected e.g. "1-5 08:00-19:00"')),
-  BUSINESS_HOLIDAYS: z.string().optional().default('LT'),
-  DELAY_ESCALATE_WORKING_DAYS: int(5, 0, 60),
-  MAX_PROMPT_ATTEMPTS: int(3, 1, 10),
+const nlu = variables({
+  RECOGNIZER: env(oneOf(['embedded', 'clu', 'luis'], 'embedded'), {
+    description: '`embedded`, `clu` (Azure AI Language CLU) or `luis` (any LUIS v3-compatible endpoint)',
+    azure: 'optional',
+  }),
+  NLU_MIN_CONFIDENCE: env(num(0.45, 0, 1), { description: 'below this the bot says what it can do instead of guessing', azure: 'optional' }),
+  NLU_AMBIGUITY_MARGIN: env(num(0.12, 0, 1), { description: 'when the top two intents are closer than this, the bot asks which one', azure: 'optional' }),
+  NLU_MAX_CHARS: env(int(500, 20, 100000), { description: 'longer messages are cut for recognition (the transcript keeps the full text)', azure: 'optional' }),
+  CLOUD_NLU_TIMEOUT_MS: env(int(1500, 50, 30000), { description: 'a cloud recognizer slower than this falls back to the embedded one', azure: 'optional' }),
+  CLU_ENDPOINT: env(optionalUrl(), { description: 'CLU prediction endpoint (with `CLU_KEY`, `CLU_PROJECT`, `CLU_DEPLOYMENT` for `RECOGNIZER=clu`)', azure: 'optional' }),
+  CLU_KEY: env(optionalString(), { description: 'CLU key', secret: true, azure: 'optional' }),
+  CLU_PROJECT: env(optionalString(), { description: 'CLU project name', azure: 'optional' }),
+  CLU_DEPLOYMENT: env(optionalString(), { description: 'CLU deployment name', azure: 'optional' }),
+  LUIS_ENDPOINT: env(optionalUrl(), { description: 'LUIS v3-compatible prediction endpoint (with `LUIS_APP_ID`, `LUIS_KEY` for `RECOGNIZER=luis`)', azure: 'optional' }),
+  LUIS_APP_ID: env(optionalString(), { description: 'LUIS app id (UUID)', azure: 'optional' }),
+  LUIS_KEY: env(optionalString(), { description: 'LUIS prediction key', secret: true, azure: 'optional' }),
+  LUIS_SLOT: env(oneOf(['production', 'staging'], 'production'), { description: '`production` or `staging`', azure: 'optional' }),
+  LUIS_COMPAT_APP_IDS: env(list(), {
+    description:
+      'comma-separated app ids (UUIDs) for which LockerDesk serves its own LUIS v3-compatible prediction endpoint, backed by the embedded model; empty = endpoint off',
+    azure: 'unused',
+  }),
+  LUIS_COMPAT_KEYS: env(list(), {
+    description: 'prediction keys that endpoint accepts; empty = no key check (private networks only)',
+    secret: true,
+    azure: 'unused',
+  }),
+})
+  .superRefine((e, ctx) => {
+    if ((e.CLU_ENDPOINT || e.RECOGNIZER === 'clu') && !(e.CLU_ENDPOINT && e.CLU_KEY && e.CLU_PROJECT && e.CLU_DEPLOYMENT)) {
+      ctx.addIssue({ code: 'custom', path: ['CLU_ENDPOINT'], message: 'CLU_ENDPOINT, CLU_KEY, CLU_PROJECT and CLU_DEPLOYMENT are all required for RECOGNIZER=clu' });
+    }
+    if ((e.LUIS_ENDPOINT || e.RECOGNIZER === 'luis') && !(e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['LUIS_ENDPOINT'], message: 'LUIS_ENDPOINT, LUIS_APP_ID and LUIS_KEY are all required for RECOGNIZER=luis' });
+    }
+    for (const id of e.LUIS_COMPAT_APP_IDS) {
+      if (!UUID.test(id)) ctx.addIssue({ code: 'custom', path: ['LUIS_COMPAT_APP_IDS'], message: `"${id}" is not a UUID (LUIS clients require one)` });
+    }
+  })
+  .transform((e) => ({
+    recognizer: e.RECOGNIZER,
+    minConfidence: e.NLU_MIN_CONFIDENCE,
+    ambiguityMargin: e.NLU_AMBIGUITY_MARGIN,
+    maxChars: e.NLU_MAX_CHARS,
+    cloudTimeoutMs: e.CLOUD_NLU_TIMEOUT_MS,
+    clu:
+      e.CLU_ENDPOINT && e.CLU_KEY && e.CLU_PROJECT && e.CLU_DEPLOYMENT
+        ? { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT }
+        : undefined,
+    luis: e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } : undefined,
+    /** App ids (UUIDs) the built-in LUIS v3-compatible endpoint answers for; empty = endpoint off. */
+    luisCompatAppIds: e.LUIS_COMPAT_APP_IDS,
+    /** Prediction keys accepted by that endpoint; empty = no key check. */
+    luisCompatKeys: e.LUIS_COMPAT_KEYS,
+  }));
 
-  REDIS_URL: optionalString,
-  REDIS_CLUSTER: bool,
-  REDIS_PREFIX: z.string().optional().default('ld:').pipe(z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces')),
-  AGENTS: optionalString,
-  AGENTS_FILE: optionalString,
-  AGENT_SESSION_TTL_MINUTES: int(480, 5, 7 * 24 * 60),
-  HANDOFF_TARGET_HOURS: z
-    .string()
-    .optional()
-    .default('1,4,8')
-    .pipe(z.string().regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'expected three hours for priorities 1,2,3, e.g. "1,4,8"')),
-  AGENT_WEBHOOK_URL: optionalUrl,
-  UNCLAIMED_ALERT_MINUTES: int(10, 1, 24 * 60),
-});
+const channels = variables({
+  DIRECTLINE_SECRET: env(optionalString(), {
+    description: 'Azure Direct Line secret (server-side only); required with an app id. Unset = the embedded Direct Line endpoint',
+    secret: true,
+    azure: 'required',
+  }),
+  DIRECTLINE_URL: env(optionalUrl(), { description: 'regional Direct Line base URL', default: "Azure's", azure: 'optional' }),
+  DIRECTLINE_ALLOWED_ORIGINS: env(list('*'), { description: 'comma-separated page origins allowed to ask for widget tokens', default: '*', azure: 'required' }),
+  DIRECTLINE_TOKEN_KEY: env(optionalString(), {
+    description: 'signing key of embedded Direct Line tokens (set it to keep tokens valid across restarts)',
+    default: 'random',
+    secret: true,
+    azure: 'optional',
+  }),
+  MESSENGER_PAGE_ACCESS_TOKEN: env(optionalString(), {
+    description: 'Messenger direct mode (no Azure): with `MESSENGER_APP_SECRET` and `MESSENGER_VERIFY_TOKEN` turns on the webhook at `/api/messenger`',
+    secret: true,
+    azure: 'unused',
+  }),
+  MESSENGER_APP_SECRET: env(optionalString(), { description: 'Messenger app secret (checks `X-Hub-Signature-256`)', secret: true, azure: 'unused' }),
+  MESSENGER_VERIFY_TOKEN: env(optionalString(), { description: 'Messenger webhook verify token', secret: true, azure: 'unused' }),
+  MESSENGER_GRAPH_API_URL: env(withDefault('https://graph.facebook.com/v21.0').pipe(z.url({ protocol: /^https?$/ })), { description: 'Graph API base', azure: 'unused' }),
+  MESSENGER_TIMEOUT_MS: env(int(10000, 100, 60000), { description: 'Send API timeout', azure: 'unused' }),
+})
+  .superRefine((e, ctx) => {
+    const messenger = [e.MESSENGER_PAGE_ACCESS_TOKEN, e.MESSENGER_APP_SECRET, e.MESSENGER_VERIFY_TOKEN];
+    if (messenger.some(Boolean) && !messenger.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MESSENGER_PAGE_ACCESS_TOKEN'],
+        message: 'MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN must all be set for Messenger direct mode',
+      });
+    }
+  })
+  .transform((e) => ({
+    /** Azure Direct Line secret; when unset the page gets tokens of the embedded endpoint. */
+    directLineSecret: e.DIRECTLINE_SECRET,
+    directLineUrl: e.DIRECTLINE_URL,
+    allowedOrigins: e.DIRECTLINE_ALLOWED_ORIGINS,
+    /** Signing key of embedded Direct Line tokens (random per process when unset). */
+    directLineTokenKey: e.DIRECTLINE_TOKEN_KEY,
+    /** Messenger direct mode (no Azure), on when page token, app secret and verify token are all set. */
+    messenger:
+      e.MESSENGER_PAGE_ACCESS_TOKEN && e.MESSENGER_APP_SECRET && e.MESSENGER_VERIFY_TOKEN
+        ? {
+            pageAccessToken: e.MESSENGER_PAGE_ACCESS_TOKEN,
+            appSecret: e.MESSENGER_APP_SECRET,
+            verifyToken: e.MESSENGER_VERIFY_TOKEN,
+            graphApiUrl: e.MESSENGER_GRAPH_API_URL,
+            timeoutMs: e.MESSENGER_TIMEOUT_MS,
+          }
+        : undefined,
+  }));
 
-export type Env = z.input<typeof envSchema>;
+const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const business = variables({
+  BUSINESS_TIMEZONE: env(
+    withDefault('Europe/Vilnius').refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'unknown time zone'),
+    { description: 'time zone of business hours', azure: 'optional' },
+  ),
+  BUSINESS_HOURS: env(
+    withDefault('1-5 08:00-19:00')
+      .pipe(z.string().regex(/^[1-7]-[1-7] \d\d:\d\d-\d\d:\d\d$/, 'expected e.g. "1-5 08:00-19:00"'))
+      .transform((s, ctx) => {
+        const first = Number(s[0]);
+        const last = Number(s[2]);
+        const openMinute = minutes(s.slice(4, 9));
+        const closeMinute = minutes(s.slice(10, 15));
+        if (first > last) ctx.addIssue({ code: 'custom', message: 'first day must not be after the last day' });
+        if (openMinute >= closeMinute || closeMinute > 24 * 60) ctx.addIssue({ code: 'custom', message: 'opening must be before closing' });
+        return { days: Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i), openMinute, closeMinute };
+      }),
+    { description: 'ISO weekdays and opening hours of the agents', default: '1-5 08:00-19:00', azure: 'optional' },
+  ),
+  BUSINESS_HOLIDAYS: env(withDefault('LT'), { description: '`date-holidays` country whose public holidays are closed days, or `none`', azure: 'optional' }),
+  DELAY_ESCALATE_WORKING_DAYS: env(int(5, 0, 60), { description: 'a parcel later than this (working days) gets a person offered', azure: 'optional' }),
+}).transform((e) => ({
+  timeZone: e.BUSINESS_TIMEZONE,
+  /** ISO weekdays open (1 = Monday). */
+  days: e.BUSINESS_HOURS.days,
+  openMinute: e.BUSINESS_HOURS.openMinute,
+  closeMinute: e.BUSINESS_HOURS.closeMinute,
+  /** `date-holidays` country code for public holidays, or `none`. */
+  holidays: e.BUSINESS_HOLIDAYS,
+  delayEscalateWorkingDays: e.DELAY_ESCALATE_WORKING_DAYS,
+}));
+
+const dialogs = variables({
+  MAX_PROMPT_ATTEMPTS: env(int(3, 1, 10), { description: 'failed answers at one prompt before the bot stops asking and offers a person', azure: 'optional' }),
+}).transform((e) => ({ maxPromptAttempts: e.MAX_PROMPT_ATTEMPTS }));
+
+const redis = variables({
+  REDIS_URL: env(optionalString().pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()), {
+    description: '`redis://` or `rediss://` (Azure Cache for Redis); unset = in-memory state, queue and sessions (one instance only)',
+    secret: true,
+    azure: 'required',
+  }),
+  REDIS_CLUSTER: env(bool(), { description: 'connect as Redis Cluster', azure: 'optional' }),
+  REDIS_PREFIX: env(withDefault('ld:').pipe(z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces')), {
+    description: 'prefix of every key',
+    azure: 'optional',
+  }),
+})
+  /** Shared state for several bot instances; undefined = in-process memory (one instance only). */
+  .transform((e) => (e.REDIS_URL ? { url: e.REDIS_URL, cluster: e.REDIS_CLUSTER, prefix: e.REDIS_PREFIX } : undefined));
+
+const agentSchema = z
+  .array(
+    z.object({
+      id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'id: letters, digits, ".", "_" or "-"'),
+      name: z.string().min(1).max(100),
+      role: z.enum(['agent', 'supervisor']),
+      passwordHash: z.string(),
+    }),
+  )
+  .min(1, 'the list is empty')
+  .superRefine((agents, ctx) => {
+    const ids = new Set<string>();
+    for (const a of agents) {
+      try {
+        parsePasswordHash(a.passwordHash);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `agent "${a.id}" passwordHash: ${(err as Error).message} (make one with npm run agent:hash -- <password>)` });
+      }
+      if (ids.has(a.id.toLowerCase())) ctx.addIssue({ code: 'custom', message: `duplicate agent id "${a.id}"` });
+      ids.add(a.id.toLowerCase());
+    }
+  });
+type AgentList = z.output<typeof agentSchema>;
+
+/** `[{"id","name","role","passwordHash"}]` as JSON text; issues are reported on the variable. */
+function agentList(text: string, ctx: z.RefinementCtx): AgentList | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not valid JSON (expected [{"id","name","role","passwordHash"}])' });
+    return undefined;
+  }
+  const parsed = agentSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+  return undefined;
+}
+
+const handoff = variables({
+  AGENTS: env(optionalString().transform((text, ctx) => (text ? agentList(text, ctx) : undefined)), {
+    description:
+      'JSON array of `{id, name, role: agent|supervisor, passwordHash}`; hashes from `npm run agent:hash -- <password>`. Unset (and no `AGENTS_FILE`) = demo agents',
+    default: 'demo agents',
+    secret: true,
+    azure: 'required',
+  }),
+  AGENTS_FILE: env(
+    optionalString().transform((file, ctx) => {
+      if (!file) return undefined;
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `cannot read ${file}: ${(err as Error).message}` });
+        return undefined;
+      }
+      return agentList(text, ctx);
+    }),
+    { description: 'a file holding the `AGENTS` JSON instead', azure: 'optional' },
+  ),
+  AGENT_SESSION_TTL_MINUTES: env(int(480, 5, 7 * 24 * 60), { description: 'agent console session lifetime (sliding)', azure: 'optional' }),
+  HANDOFF_TARGET_HOURS: env(
+    withDefault('1,4,8')
+      .pipe(z.string().regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'expected three hours for priorities 1,2,3, e.g. "1,4,8"'))
+      .transform((s) => s.split(',').map((h) => Number(h.trim())))
+      .pipe(z.tuple([z.number(), z.number(), z.number()])),
+    { description: 'first-response targets in working hours for priority 1 (locker faults), 2 (parcel actions), 3 (general)', azure: 'optional' },
+  ),
+  AGENT_WEBHOOK_URL: env(optionalUrl(), {
+    description: 'Teams/Slack-style incoming webhook for out-of-hours cases and unclaimed priority-1 cases',
+    secret: true,
+    azure: 'optional',
+  }),
+  UNCLAIMED_ALERT_MINUTES: env(int(10, 1, 24 * 60), { description: 'a priority-1 case unclaimed this long triggers the webhook', azure: 'optional' }),
+})
+  .superRefine((e, ctx) => {
+    if (e.AGENTS && e.AGENTS_FILE) ctx.addIssue({ code: 'custom', path: ['AGENTS'], message: 'set only one of AGENTS and AGENTS_FILE' });
+  })
+  .transform((e) => ({
+    /** Configured agents; undefined = create demo accounts with random passwords at start-up. */
+    agents: e.AGENTS ?? e.AGENTS_FILE,
+    sessionTtlMinutes: e.AGENT_SESSION_TTL_MINUTES,
+    /** First-response targets in working hours for priorities 1, 2, 3. */
+    targetHours: e.HANDOFF_TARGET_HOURS,
+    webhookUrl: e.AGENT_WEBHOOK_URL,
+    unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
+  }));
+
+/** Every section parses the same flat environment; the server section's fields sit at the top. */
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff });
+const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
+
+/** The whole configuration: the environment in, the typed `Config` out. */
+export const configSchema = z.preprocess(
+  (raw) => Object.fromEntries(SECTION_NAMES.map((name) => [name, raw ?? {}])),
+  sections
+    // Rules across sections run once every section is valid.
+    .superRefine((c, ctx) => {
+      const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+      if (c.botAuth.MicrosoftAppId && !c.channels.directLineSecret) {
+        issue('DIRECTLINE_SECRET', 'required when MicrosoftAppId is set (the embedded Direct Line endpoint only runs without app credentials)');
+      }
+    }, { when: (payload) => payload.issues.length === 0 })
+    .transform(({ server: top, ...rest }) => ({ ...top, ...rest })),
+);
 
 /** The typed configuration every component receives. */
-export interface Config {
-  port: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  publicUrl?: string;
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
-  metricsToken?: string;
-  botAuth: {
-    MicrosoftAppId?: string;
-    MicrosoftAppPassword?: string;
-    MicrosoftAppType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
-    MicrosoftAppTenantId?: string;
-  };
-  carrier: {
-    /** undefined = start the embedded sandbox carrier server. */
-    url?: string;
-    apiKey?: string;
-    timeoutMs: number;
-    retries: number;
-    sandboxPort: number;
-  };
-  nlu: {
-    recognizer: 'embedded' | 'clu' | 'luis';
-    minConfidence: number;
-    ambiguityMargin: number;
-    maxChars: number;
-    cloudTimeoutMs: number;
-    clu?: { endpoint: string; key: string; project: string; deployment: string };
-    luis?: { endpoint: string; appId: string; key: string; slot: 'production' | 'staging' };
-    /** App ids (UUIDs) the built-in LUIS v3-compatible endpoint answers for; empty = endpoint off. */
-    luisCompatAppIds: string[];
-    /** Prediction keys accepted by that endpoint; empty = no key check. */
-    luisCompatKeys: string[];
-  };
-  channels: {
-    /** Azure Direct Line secret; when unset the page gets tokens of the embedded endpoint. */
-    directLineSecret?: string;
-    directLineUrl?: string;
-    allowedOrigins: string[];
-    /** Signing key of embedded Direct Line tokens (random per process when unset). */
-    directLineTokenKey?: string;
-    /** Messenger direct mode (no Azure), on when page token, app secret and verify token are all set. */
-    messenger?: { pageAccessToken: string; appSecret: string; verifyToken: string; graphApiUrl: string; timeoutMs: number };
-  };
-  business: {
-    timeZone: string;
-    /** ISO weekdays open (1 = Monday). */
-    days: number[];
-    openMinute: number;
-    closeMinute: number;
-    /** `date-holidays` country code for public holidays, or `none`. */
-    holidays: string;
-    delayEscalateWorkingDays: number;
-  };
-  dialogs: { maxPromptAttempts: number };
-  /** Shared state for several bot instances; undefined = in-process memory (one instance only). */
-  redis?: { url: string; cluster: boolean; prefix: string };
-  handoff: {
-    /** Configured agents; undefined = create demo accounts with random passwords at start-up. */
-    agents?: AgentAccount[];
-    sessionTtlMinutes: number;
-    /** First-response targets in working hours for priorities 1, 2, 3. */
-    targetHours: [number, number, number];
-    webhookUrl?: string;
-    unclaimedAlertMinutes: number;
-  };
+export type Config = z.output<typeof configSchema>;
+/** The environment as `loadConfig` reads it. */
+export type Env = Record<string, string | undefined>;
+
+/** Every variable with its documentation, in declaration order (README's table, the Bicep check). */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = declared.flatMap((vars) =>
+  Object.entries(vars).map(([name, v]): ConfigVariable => {
+    const shown = v.default ?? shownDefault(v.schema);
+    return { name, description: v.description, ...(shown === undefined ? {} : { default: shown }), secret: v.secret ?? false, azure: v.azure };
+  }),
+);
+
+/** What a schema makes of an unset variable, when that is a plain value worth showing. */
+function shownDefault(schema: z.ZodType): string | undefined {
+  const parsed = schema.safeParse(undefined);
+  if (!parsed.success) return undefined;
+  const value: unknown = parsed.data;
+  if (Array.isArray(value)) return value.length ? value.join(',') : undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
 }
 
 export class ConfigError extends Error {
@@ -178,190 +469,16 @@ export class ConfigError extends Error {
   }
 }
 
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-}
-
-function minutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h * 60 + m;
-}
-
 /**
- * Validates the environment and returns the typed config, or throws a `ConfigError` that names
- * every offending variable.
+ * Validates the environment and returns the typed config, or throws a `ConfigError` with one line
+ * per problem, each naming the variable: `  BUSINESS_HOURS: opening must be before closing`.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-
-  const [dayRange, timeRange] = e.BUSINESS_HOURS.split(' ');
-  const [d1, d2] = dayRange.split('-').map(Number);
-  const [t1, t2] = timeRange.split('-');
-  const openMinute = minutes(t1);
-  const closeMinute = minutes(t2);
-  if (d1 > d2) problems.push('BUSINESS_HOURS: first day must not be after the last day');
-  if (openMinute >= closeMinute || closeMinute > 24 * 60) problems.push('BUSINESS_HOURS: opening must be before closing');
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
-  } catch {
-    problems.push(`BUSINESS_TIMEZONE: unknown time zone "${e.BUSINESS_TIMEZONE}"`);
-  }
-
-  let clu: Config['nlu']['clu'];
-  if (e.CLU_ENDPOINT || e.RECOGNIZER === 'clu') {
-    if (!e.CLU_ENDPOINT || !e.CLU_KEY || !e.CLU_PROJECT || !e.CLU_DEPLOYMENT) {
-      problems.push('CLU_ENDPOINT, CLU_KEY, CLU_PROJECT and CLU_DEPLOYMENT are all required for RECOGNIZER=clu');
-    } else clu = { endpoint: e.CLU_ENDPOINT, key: e.CLU_KEY, project: e.CLU_PROJECT, deployment: e.CLU_DEPLOYMENT };
-  }
-  let luis: Config['nlu']['luis'];
-  if (e.LUIS_ENDPOINT || e.RECOGNIZER === 'luis') {
-    if (!e.LUIS_ENDPOINT || !e.LUIS_APP_ID || !e.LUIS_KEY) {
-      problems.push('LUIS_ENDPOINT, LUIS_APP_ID and LUIS_KEY are all required for RECOGNIZER=luis');
-    } else luis = { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT };
-  }
-  const messengerVars = [e.MESSENGER_PAGE_ACCESS_TOKEN, e.MESSENGER_APP_SECRET, e.MESSENGER_VERIFY_TOKEN];
-  if (messengerVars.some(Boolean) && !messengerVars.every(Boolean)) {
-    problems.push('MESSENGER_PAGE_ACCESS_TOKEN, MESSENGER_APP_SECRET and MESSENGER_VERIFY_TOKEN must all be set for Messenger direct mode');
-  }
-  if (e.MicrosoftAppId && !e.DIRECTLINE_SECRET) {
-    problems.push('DIRECTLINE_SECRET: required when MicrosoftAppId is set (the embedded Direct Line endpoint only runs without app credentials)');
-  }
-  for (const id of list(e.LUIS_COMPAT_APP_IDS)) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) problems.push(`LUIS_COMPAT_APP_IDS: "${id}" is not a UUID (LUIS clients require one)`);
-  }
-  if (e.MicrosoftAppId && !e.MicrosoftAppType) problems.push('MicrosoftAppType: required when MicrosoftAppId is set');
-  if (e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
-    problems.push('MicrosoftAppTenantId: required for MicrosoftAppType=SingleTenant');
-  }
-  const agents = parseAgents(e.AGENTS, e.AGENTS_FILE, problems);
-  if (e.REDIS_URL && !/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
-  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-
-  const days: number[] = [];
-  for (let d = d1; d <= d2; d++) days.push(d);
-
-  return {
-    port: e.PORT,
-    logLevel: e.LOG_LEVEL,
-    publicUrl: e.PUBLIC_URL,
-    metricsToken: e.METRICS_TOKEN,
-    botAuth: {
-      MicrosoftAppId: e.MicrosoftAppId,
-      MicrosoftAppPassword: e.MicrosoftAppPassword,
-      MicrosoftAppType: e.MicrosoftAppType,
-      MicrosoftAppTenantId: e.MicrosoftAppTenantId,
-    },
-    carrier: {
-      url: e.CARRIER_API_URL,
-      apiKey: e.CARRIER_API_KEY,
-      timeoutMs: e.CARRIER_TIMEOUT_MS,
-      retries: e.CARRIER_RETRIES,
-      sandboxPort: e.SANDBOX_PORT,
-    },
-    nlu: {
-      recognizer: e.RECOGNIZER,
-      minConfidence: e.NLU_MIN_CONFIDENCE,
-      ambiguityMargin: e.NLU_AMBIGUITY_MARGIN,
-      maxChars: e.NLU_MAX_CHARS,
-      cloudTimeoutMs: e.CLOUD_NLU_TIMEOUT_MS,
-      clu,
-      luis,
-      luisCompatAppIds: list(e.LUIS_COMPAT_APP_IDS),
-      luisCompatKeys: list(e.LUIS_COMPAT_KEYS),
-    },
-    channels: {
-      directLineSecret: e.DIRECTLINE_SECRET,
-      directLineUrl: e.DIRECTLINE_URL,
-      allowedOrigins: e.DIRECTLINE_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
-      directLineTokenKey: e.DIRECTLINE_TOKEN_KEY,
-      messenger:
-        e.MESSENGER_PAGE_ACCESS_TOKEN && e.MESSENGER_APP_SECRET && e.MESSENGER_VERIFY_TOKEN
-          ? {
-              pageAccessToken: e.MESSENGER_PAGE_ACCESS_TOKEN,
-              appSecret: e.MESSENGER_APP_SECRET,
-              verifyToken: e.MESSENGER_VERIFY_TOKEN,
-              graphApiUrl: e.MESSENGER_GRAPH_API_URL,
-              timeoutMs: e.MESSENGER_TIMEOUT_MS,
-            }
-          : undefined,
-    },
-    business: {
-      timeZone: e.BUSINESS_TIMEZONE,
-      days,
-      openMinute,
-      closeMinute,
-      holidays: e.BUSINESS_HOLIDAYS,
-      delayEscalateWorkingDays: e.DELAY_ESCALATE_WORKING_DAYS,
-    },
-    dialogs: { maxPromptAttempts: e.MAX_PROMPT_ATTEMPTS },
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, cluster: e.REDIS_CLUSTER, prefix: e.REDIS_PREFIX } : undefined,
-    handoff: {
-      agents,
-      sessionTtlMinutes: e.AGENT_SESSION_TTL_MINUTES,
-      targetHours: e.HANDOFF_TARGET_HOURS.split(',').map((h) => Number(h.trim())) as [number, number, number],
-      webhookUrl: e.AGENT_WEBHOOK_URL,
-      unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
-    },
-  };
-}
-
-const agentSchema = z.array(
-  z.object({
-    id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'id: letters, digits, ".", "_" or "-"'),
-    name: z.string().min(1).max(100),
-    role: z.enum(['agent', 'supervisor']),
-    passwordHash: z.string(),
-  }),
-);
-
-/** AGENTS (JSON) or AGENTS_FILE (a JSON file): `[{"id","name","role","passwordHash"}]`, hashes from `npm run agent:hash`. */
-function parseAgents(json: string | undefined, file: string | undefined, problems: string[]): AgentAccount[] | undefined {
-  if (json && file) {
-    problems.push('AGENTS and AGENTS_FILE: set only one of them');
-    return undefined;
-  }
-  const name = json ? 'AGENTS' : 'AGENTS_FILE';
-  let text = json;
-  if (file) {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      problems.push(`AGENTS_FILE: cannot read ${file}: ${(err as Error).message}`);
-      return undefined;
-    }
-  }
-  if (!text) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    problems.push(`${name}: not valid JSON (expected [{"id","name","role","passwordHash"}])`);
-    return undefined;
-  }
-  const parsed = agentSchema.safeParse(raw);
-  if (!parsed.success) {
-    problems.push(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return undefined;
-  }
-  const ids = new Set<string>();
-  for (const a of parsed.data) {
-    try {
-      parsePasswordHash(a.passwordHash);
-    } catch (err) {
-      problems.push(`${name}: agent "${a.id}" passwordHash: ${(err as Error).message} (make one with npm run agent:hash -- <password>)`);
-    }
-    if (ids.has(a.id.toLowerCase())) problems.push(`${name}: duplicate agent id "${a.id}"`);
-    ids.add(a.id.toLowerCase());
-  }
-  if (!parsed.data.length) problems.push(`${name}: the list is empty`);
-  return parsed.data;
+export function loadConfig(environment: Env = process.env): Config {
+  const parsed = configSchema.safeParse(environment);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => {
+    const where = i.path.filter((p) => typeof p !== 'string' || !SECTION_NAMES.includes(p)).join('.');
+    return `  ${where || '(environment)'}: ${i.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
 }
