@@ -5,31 +5,43 @@
  * - every call is bounded by `timeoutMs` per attempt;
  * - only safe requests (GETs, verify-sender, parcel-lookups) are retried, and only after a network
  *   error, a timeout or a 502/503/504, with exponential backoff and jitter;
- * - readdress and phone changes are sent once, with a fresh `Idempotency-Key` (UUID) per call, so the
- *   carrier can discard a duplicate;
+ * - everything else (code requests, code checks, changes, the pickup SMS re-send) is sent once, with
+ *   an `Idempotency-Key`: the caller's `ChangeOptions.idempotencyKey` when given (derived from the
+ *   conversation and the pending change, so a repeated confirmation is not applied twice), else a
+ *   fresh UUID per call;
+ * - one-time codes and proof tokens travel only in request bodies, never in URLs;
  * - every failure is a `CarrierError` whose message starts with `CarrierClient.<method>():`;
  * - every response body is validated; a body that does not match the contract is `unexpected`.
  */
 import { randomUUID } from 'crypto';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
+import type { Lang } from '../i18n/langs';
 import {
   CarrierError,
   type CarrierApi,
   type CarrierErrorCode,
+  type ChangeOptions,
   type ChangeOutcome,
+  type CodeChallenge,
+  type CodeCheck,
   type Locker,
   type ParcelView,
   type PhoneRole,
+  type PickupSmsResend,
 } from './types';
 import {
   changeOutcomeSchema,
+  codeChallengeSchema,
+  codeCheckSchema,
   errorBodySchema,
   IDEMPOTENCY_HEADER,
+  idempotencyKeySchema,
   lockerListSchema,
   lockerSchema,
   parcelLookupResponseSchema,
   parcelViewSchema,
+  pickupSmsResendSchema,
   verifySenderResponseSchema,
 } from './wire';
 
@@ -69,6 +81,8 @@ interface CallSpec<T> {
   /** Safe to repeat: retried on transient failures. */
   safe: boolean;
   schema: z.ZodType<T>;
+  /** For unsafe calls: the caller's key, else a fresh UUID. */
+  idempotencyKey?: string;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: CarrierError; retryable: boolean; httpStatus?: number };
@@ -140,6 +154,72 @@ export class CarrierClient implements CarrierApi {
     });
   }
 
+  requestParcelCode(trackingNumber: string, role: PhoneRole, lang: Lang): Promise<CodeChallenge> {
+    return this.call({
+      method: 'requestParcelCode',
+      http: 'POST',
+      path: `/v1/parcels/${seg(trackingNumber)}/codes`,
+      body: { role, lang },
+      safe: false,
+      schema: codeChallengeSchema,
+    });
+  }
+
+  requestPhoneCode(phoneE164: string, lang: Lang): Promise<CodeChallenge> {
+    return this.call({ method: 'requestPhoneCode', http: 'POST', path: '/v1/phone-codes', body: { phone: phoneE164, lang }, safe: false, schema: codeChallengeSchema });
+  }
+
+  verifyCode(challengeId: string, code: string): Promise<CodeCheck> {
+    return this.call({ method: 'verifyCode', http: 'POST', path: '/v1/code-verifications', body: { challengeId, code }, safe: false, schema: codeCheckSchema });
+  }
+
+  readdressWithProof(trackingNumber: string, proofToken: string, newLockerId: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
+    return this.call({
+      method: 'readdressWithProof',
+      http: 'POST',
+      path: `/v1/parcels/${seg(trackingNumber)}/readdress`,
+      body: { proofToken, newLockerId },
+      safe: false,
+      schema: changeOutcomeSchema,
+      idempotencyKey: opts.idempotencyKey,
+    });
+  }
+
+  changePhoneWithProof(trackingNumber: string, proofToken: string, role: PhoneRole, newPhoneE164: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
+    return this.call({
+      method: 'changePhoneWithProof',
+      http: 'POST',
+      path: `/v1/parcels/${seg(trackingNumber)}/phone`,
+      body: { proofToken, role, newPhone: newPhoneE164 },
+      safe: false,
+      schema: changeOutcomeSchema,
+      idempotencyKey: opts.idempotencyKey,
+    });
+  }
+
+  findParcelsWithProof(proofToken: string, recipientPhoneE164: string, lockerId: string): Promise<string[]> {
+    return this.call({
+      method: 'findParcelsWithProof',
+      http: 'POST',
+      path: '/v1/parcel-lookups',
+      body: { proofToken, recipientPhone: recipientPhoneE164, lockerId },
+      safe: true,
+      schema: parcelLookupResponseSchema,
+    }).then((r) => r.trackingNumbers);
+  }
+
+  resendPickupSms(trackingNumber: string, opts: ChangeOptions = {}): Promise<PickupSmsResend> {
+    return this.call({
+      method: 'resendPickupSms',
+      http: 'POST',
+      path: `/v1/parcels/${seg(trackingNumber)}/pickup-sms`,
+      safe: false,
+      schema: pickupSmsResendSchema,
+      idempotencyKey: opts.idempotencyKey,
+    });
+  }
+
+  /** @deprecated See `CarrierApi.verifySender`. */
   verifySender(trackingNumber: string, phoneE164: string): Promise<boolean> {
     return this.call({
       method: 'verifySender',
@@ -151,7 +231,8 @@ export class CarrierClient implements CarrierApi {
     }).then((r) => r.match);
   }
 
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string): Promise<ChangeOutcome> {
+  /** @deprecated See `CarrierApi.readdress`. */
+  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
     return this.call({
       method: 'readdress',
       http: 'POST',
@@ -159,10 +240,12 @@ export class CarrierClient implements CarrierApi {
       body: { senderPhone: senderPhoneE164, newLockerId },
       safe: false,
       schema: changeOutcomeSchema,
+      idempotencyKey: opts.idempotencyKey,
     });
   }
 
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string): Promise<ChangeOutcome> {
+  /** @deprecated See `CarrierApi.changePhone`. */
+  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
     return this.call({
       method: 'changePhone',
       http: 'POST',
@@ -170,9 +253,11 @@ export class CarrierClient implements CarrierApi {
       body: { senderPhone: senderPhoneE164, role, newPhone: newPhoneE164 },
       safe: false,
       schema: changeOutcomeSchema,
+      idempotencyKey: opts.idempotencyKey,
     });
   }
 
+  /** @deprecated See `CarrierApi.findParcels`. */
   findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]> {
     return this.call({
       method: 'findParcels',
@@ -188,7 +273,14 @@ export class CarrierClient implements CarrierApi {
     const maxAttempts = spec.safe ? this.retries + 1 : 1;
     const headers: Record<string, string> = {};
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (!spec.safe) headers[IDEMPOTENCY_HEADER] = randomUUID();
+    if (!spec.safe) {
+      if (spec.idempotencyKey !== undefined && !idempotencyKeySchema.safeParse(spec.idempotencyKey).success) {
+        const error = new CarrierError('invalid', `CarrierClient.${spec.method}(): the idempotency key must be 1-200 visible ASCII characters`);
+        this.report({ method: spec.method, attempt: 1, durationMs: 0, outcome: 'error', code: error.code });
+        throw error;
+      }
+      headers[IDEMPOTENCY_HEADER] = spec.idempotencyKey ?? randomUUID();
+    }
 
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
@@ -255,6 +347,9 @@ export class CarrierClient implements CarrierApi {
       return fail(new CarrierError('wrong_status', label, body.data.status), false, status);
     }
     if (status === 403 && code === 'not_verified') return fail(new CarrierError('not_verified', label), false, status);
+    if (status === 410 && code === 'challenge_expired') return fail(new CarrierError('challenge_expired', label), false, status);
+    if (status === 423 && code === 'challenge_locked') return fail(new CarrierError('challenge_locked', label), false, status);
+    if (status === 429 && code === 'rate_limited') return fail(new CarrierError('rate_limited', label), false, status);
     if (status === 400 || status === 422) return fail(new CarrierError('invalid', label), false, status);
     if (status === 408 || status === 429 || status >= 500) {
       return fail(new CarrierError('unavailable', label), RETRYABLE_STATUSES.has(status), status);

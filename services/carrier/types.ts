@@ -2,7 +2,11 @@
  * The carrier API port: what LockerDesk needs from the parcel-locker carrier's systems.
  * The HTTP contract is documented in `services/carrier/openapi.yaml`; `CarrierClient` implements
  * this interface over it, and the sandbox server implements the same contract.
+ *
+ * Proof is by possession: parcel data is changed or revealed only with a proof token the carrier
+ * issues after the customer typed back a one-time code it texted to the phone on the parcel.
  */
+import type { Lang } from '../i18n/langs';
 
 /** Parcel lifecycle. */
 export const PARCEL_STATUSES = [
@@ -69,19 +73,110 @@ export type ChangeOutcome =
 
 export type PhoneRole = 'recipient' | 'sender';
 
+/**
+ * A one-time code the carrier has just texted to a phone. The bot never sees the code: it only
+ * learns where it went (masked) and an opaque, stable key of that phone, so it can count codes per
+ * phone without knowing the phone.
+ */
+export interface CodeChallenge {
+  /** Opaque handle of this code, for `verifyCode`. Server-side only: never shown to the customer. */
+  challengeId: string;
+  /** Where the code went, e.g. `+370 6** **567`. */
+  phoneMasked: string;
+  /** Stable opaque key of the phone (the carrier's keyed hash): equal phones, equal keys. */
+  phoneKey: string;
+  /** ISO timestamp after which the code is refused. */
+  expiresAt: string;
+}
+
+/** The answer to a typed code. A wrong code says how many tries the code has left (0 = the code is dead). */
+export type CodeCheck =
+  | {
+      verified: true;
+      /** Authorizes the `...WithProof` calls for the proven parcel/role or phone until `expiresAt`. A credential: keep it server-side, never log it. */
+      proofToken: string;
+      /** ISO timestamp; the token is refused afterwards. */
+      expiresAt: string;
+      /** The phone the customer has just shown they hold (E.164). */
+      phoneE164: string;
+    }
+  | { verified: false; attemptsLeft: number };
+
+/** Options of a change request. */
+export interface ChangeOptions {
+  /**
+   * Sent as `Idempotency-Key` (1-200 visible ASCII characters) instead of a random one: derive it
+   * from the conversation and the pending change, and a repeated delivery of the same confirmation
+   * gets the first outcome again instead of a second change.
+   */
+  idempotencyKey?: string;
+}
+
+/** Result of re-sending the pickup SMS to the recipient phone on file. `sent: false` = the carrier declined (sent too often already). */
+export interface PickupSmsResend {
+  sent: boolean;
+  phoneMasked: string;
+}
+
 export interface CarrierApi {
   /** All active lockers (the directory is small enough to cache: a few thousand at most). */
   listLockers(): Promise<Locker[]>;
   getLocker(id: string): Promise<Locker>;
   /** Throws CarrierError('not_found') when the number is unknown. */
   getParcel(trackingNumber: string): Promise<ParcelView>;
-  /** True when `phoneE164` is the sender's phone on the parcel. */
+
+  /**
+   * Texts a 6-digit one-time code to the phone of `role` on the parcel. Throws `not_found` for an
+   * unknown parcel, `rate_limited` when the carrier's own limit for that parcel or phone is reached.
+   */
+  requestParcelCode(trackingNumber: string, role: PhoneRole, lang: Lang): Promise<CodeChallenge>;
+  /**
+   * Texts a 6-digit one-time code to `phoneE164` (the lost-tracking-number flow: the sender's phone
+   * as the customer typed it), before any lookup. The answer has the same shape whether or not the
+   * phone is on any parcel, so it is no oracle. Throws `invalid` for a phone that is not E.164.
+   */
+  requestPhoneCode(phoneE164: string, lang: Lang): Promise<CodeChallenge>;
+  /**
+   * Checks a typed code. Each code allows 3 tries, then it is dead. Throws `challenge_expired`
+   * (expired or already used), `challenge_locked` (no tries left) or `not_found` (unknown challenge).
+   * Never retried by the client: a retry could spend a try.
+   */
+  verifyCode(challengeId: string, code: string): Promise<CodeCheck>;
+  /** Moves the parcel to another locker, authorized by a sender proof for that parcel. Rules as `readdress`; a bad proof is `not_verified`. */
+  readdressWithProof(trackingNumber: string, proofToken: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
+  /** Corrects the `role` phone of the parcel, authorized by a sender proof for that parcel. Rules as `changePhone`. */
+  changePhoneWithProof(trackingNumber: string, proofToken: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
+  /**
+   * Tracking numbers of parcels sent from the phone proven by `proofToken` (a `requestPhoneCode`
+   * proof) to `recipientPhoneE164` at `lockerId` (empty when none). Any other proof is `not_verified`.
+   */
+  findParcelsWithProof(proofToken: string, recipientPhoneE164: string, lockerId: string): Promise<string[]>;
+  /**
+   * Sends the pickup SMS (with the pickup code) again to the recipient phone on file. Only for a
+   * parcel `in_locker` (else `wrong_status`); rate-limited by the carrier (`sent: false`).
+   */
+  resendPickupSms(trackingNumber: string, opts?: ChangeOptions): Promise<PickupSmsResend>;
+
+  /**
+   * True when `phoneE164` is the sender's phone on the parcel.
+   * @deprecated Proof by knowledge is a guessable oracle. Use `requestParcelCode` + `verifyCode`;
+   * kept until the dialogs switch to codes, then removed.
+   */
   verifySender(trackingNumber: string, phoneE164: string): Promise<boolean>;
-  /** Move the parcel to another locker. Throws CarrierError('wrong_status' | 'not_verified' | ...). */
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string): Promise<ChangeOutcome>;
-  /** Correct a phone number and re-send the pickup SMS when relevant. */
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string): Promise<ChangeOutcome>;
-  /** Tracking numbers of parcels matching all three facts exactly (empty when none). */
+  /**
+   * Move the parcel to another locker. Throws CarrierError('wrong_status' | 'not_verified' | ...).
+   * @deprecated Authorized by knowing the sender phone. Use `readdressWithProof`.
+   */
+  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
+  /**
+   * Correct a phone number and re-send the pickup SMS when relevant.
+   * @deprecated Authorized by knowing the sender phone. Use `changePhoneWithProof`.
+   */
+  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
+  /**
+   * Tracking numbers of parcels matching all three facts exactly (empty when none).
+   * @deprecated A yes/no oracle on phones. Use `requestPhoneCode` + `verifyCode` + `findParcelsWithProof`.
+   */
   findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]>;
 }
 
@@ -89,8 +184,11 @@ export interface CarrierApi {
 export type CarrierErrorCode =
   | 'not_found' // unknown parcel / locker
   | 'wrong_status' // action not allowed in the parcel's status
-  | 'not_verified' // sender phone does not match
+  | 'not_verified' // sender phone does not match, or the proof token is invalid, expired or for something else
   | 'invalid' // the carrier rejected the input (400/422)
+  | 'challenge_expired' // the one-time code expired or was already used (410)
+  | 'challenge_locked' // the one-time code has no tries left (423)
+  | 'rate_limited' // the carrier's own limit on codes for this parcel or phone (429 with this code)
   | 'unavailable' // network error, 5xx, timeout
   | 'unexpected'; // anything else (a bug on one side)
 

@@ -4,6 +4,7 @@
  * it receives). Objects are not strict: unknown fields a carrier adds later are dropped, not fatal.
  */
 import { z } from 'zod';
+import { LANGS } from '../i18n/langs';
 import { PARCEL_STATUSES } from './types';
 
 /** E.164: `+`, country code, up to 15 digits in all. */
@@ -61,26 +62,57 @@ export const changeOutcomeSchema = z.discriminatedUnion('outcome', [
 export const verifySenderRequestSchema = z.object({ phone: e164 });
 export const verifySenderResponseSchema = z.object({ match: z.boolean() });
 
-export const readdressRequestSchema = z.object({ senderPhone: e164, newLockerId: z.string().min(1).max(64) });
+const lockerId = z.string().min(1).max(64);
+const phoneRole = z.enum(['recipient', 'sender']);
+/** A proof token as issued by `verifyCode` (opaque, URL-safe). */
+export const proofToken = z.string().min(16).max(200).regex(/^[A-Za-z0-9._~-]+$/, 'expected a proof token');
+/** A one-time code as the carrier checks it: exactly 6 ASCII digits (the bot normalizes what customers type). */
+export const oneTimeCode = z.string().regex(/^\d{6}$/, 'expected 6 digits');
 
-export const phoneChangeRequestSchema = z.object({
-  senderPhone: e164,
-  role: z.enum(['recipient', 'sender']),
-  newPhone: e164,
+/** Readdress: authorized by a proof token (preferred) or, deprecated, by the sender phone. */
+export const readdressRequestSchema = z.union([
+  z.object({ proofToken, newLockerId: lockerId }),
+  z.object({ senderPhone: e164, newLockerId: lockerId }),
+]);
+
+/** Phone change: authorized by a proof token (preferred) or, deprecated, by the sender phone. */
+export const phoneChangeRequestSchema = z.union([
+  z.object({ proofToken, role: phoneRole, newPhone: e164 }),
+  z.object({ senderPhone: e164, role: phoneRole, newPhone: e164 }),
+]);
+
+export const langSchema = z.enum(LANGS);
+
+export const parcelCodeRequestSchema = z.object({ role: phoneRole, lang: langSchema });
+export const phoneCodeRequestSchema = z.object({ phone: e164, lang: langSchema });
+export const codeChallengeSchema = z.object({
+  challengeId: z.string().min(16).max(200),
+  phoneMasked: z.string(),
+  phoneKey: z.string().min(8).max(200),
+  expiresAt: z.string().min(1),
 });
 
-export const parcelLookupRequestSchema = z.object({
-  senderPhone: e164,
-  recipientPhone: e164,
-  lockerId: z.string().min(1).max(64),
-});
+export const codeVerificationRequestSchema = z.object({ challengeId: z.string().min(1).max(200), code: oneTimeCode });
+export const codeCheckSchema = z.discriminatedUnion('verified', [
+  z.object({ verified: z.literal(true), proofToken, expiresAt: z.string().min(1), phoneE164: e164 }),
+  z.object({ verified: z.literal(false), attemptsLeft: z.number().int().min(0) }),
+]);
+
+export const pickupSmsResendSchema = z.object({ sent: z.boolean(), phoneMasked: z.string() });
+
+/** Lookup: authorized by a proof of the sender phone (preferred) or, deprecated, by knowing it. */
+export const parcelLookupRequestSchema = z.union([
+  z.object({ proofToken, recipientPhone: e164, lockerId }),
+  z.object({ senderPhone: e164, recipientPhone: e164, lockerId }),
+]);
 export const parcelLookupResponseSchema = z.object({ trackingNumbers: z.array(z.string().min(1)) });
 
 /**
  * Every non-2xx answer carries this body. `code` is one of the `CarrierErrorCode`s for business
- * errors (`not_found`, `wrong_status`, `not_verified`, `invalid`, `unavailable`), or a transport
- * code (`unauthorized`, `route_not_found`, `method_not_allowed`, `payload_too_large`,
- * `idempotency_conflict`, `internal`). `status` accompanies `wrong_status`.
+ * errors (`not_found`, `wrong_status`, `not_verified`, `invalid`, `challenge_expired`,
+ * `challenge_locked`, `rate_limited`, `unavailable`), or a transport code (`unauthorized`,
+ * `route_not_found`, `method_not_allowed`, `payload_too_large`, `idempotency_conflict`,
+ * `internal`). `status` accompanies `wrong_status`.
  */
 export const errorBodySchema = z.object({
   code: z.string(),
@@ -91,3 +123,5 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** The header that makes a change request safe to repeat. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** What an `Idempotency-Key` may be: 1-200 visible ASCII characters. */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'expected 1-200 visible ASCII characters');

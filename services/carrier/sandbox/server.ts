@@ -1,7 +1,12 @@
 /**
  * The sandbox carrier HTTP server: the contract in `services/carrier/openapi.yaml` over an
  * `InMemoryCarrier`, with restify. Started in-process by `index.ts` when no carrier URL is
- * configured, by tests on port 0, or alone with `sandbox/main.ts`.
+ * configured (on its own 127.0.0.1 listener, `SANDBOX_PORT`, never on the bot's port), by tests on
+ * port 0, or alone with `sandbox/main.ts`.
+ *
+ * Besides the contract it serves the SMS outbox, for testers: `GET /sandbox/sms?to=<E.164>` returns
+ * the messages "sent" to that number, newest first, as `[{to, text, at}]`. It answers loopback
+ * clients only (anyone else gets the same 404 as an unknown route), whatever address it listens on.
  *
  * Fault injection for tests: send `X-Sandbox-Fault: timeout|reset|500|502|503|504|malformed|wrong-shape`
  * on a request, or call `injectFault()` to make the next N requests fail that way.
@@ -10,24 +15,34 @@ import { timingSafeEqual } from 'crypto';
 import type { AddressInfo } from 'net';
 import * as restify from 'restify';
 import type { z } from 'zod';
+import type { Logger } from '../../logging/logger';
 import { CarrierError, type CarrierErrorCode } from '../types';
 import {
+  codeVerificationRequestSchema,
+  e164,
   IDEMPOTENCY_HEADER,
+  parcelCodeRequestSchema,
   parcelLookupRequestSchema,
   phoneChangeRequestSchema,
+  phoneCodeRequestSchema,
   readdressRequestSchema,
   verifySenderRequestSchema,
   type ErrorBody,
 } from '../wire';
-import { InMemoryCarrier } from './InMemoryCarrier';
+import { IdempotencyConflictError } from './idempotency';
+import { InMemoryCarrier, type InMemoryCarrierOptions } from './InMemoryCarrier';
 
 export const SANDBOX_FAULTS = ['timeout', 'reset', '500', '502', '503', '504', 'malformed', 'wrong-shape'] as const;
 export type SandboxFault = (typeof SANDBOX_FAULTS)[number];
 export const FAULT_HEADER = 'X-Sandbox-Fault';
 
-export interface SandboxServerOptions {
-  /** Clock for the seed and new events. Default: the real clock. */
-  now?: () => Date;
+/**
+ * Options of the server; the `InMemoryCarrierOptions` (clock, code and proof lifetimes, the
+ * carrier's own limits, the SMS log) go to its carrier.
+ */
+export interface SandboxServerOptions extends InMemoryCarrierOptions {
+  /** Where SMS and internal errors are logged (phones masked). */
+  logger?: Logger;
   /** Delay before every answer, to look like a real network. Default 0. */
   latencyMs?: number;
   /** When set, every request must carry `Authorization: Bearer <apiKey>`. */
@@ -39,7 +54,7 @@ export interface SandboxServerOptions {
 }
 
 export interface SandboxServer {
-  /** The state behind the API (lockers, parcels with real phones). */
+  /** The state behind the API (lockers, parcels with real phones, the SMS outbox). */
   readonly carrier: InMemoryCarrier;
   /** Requests received so far (including failed and faulted ones). */
   readonly requestCount: number;
@@ -57,6 +72,9 @@ const HTTP_STATUS: Record<CarrierErrorCode, number> = {
   wrong_status: 409,
   not_verified: 403,
   invalid: 422,
+  challenge_expired: 410,
+  challenge_locked: 423,
+  rate_limited: 429,
   unavailable: 503,
   unexpected: 500,
 };
@@ -69,13 +87,16 @@ const RESTIFY_CODES: Record<number, string> = {
   415: 'invalid',
 };
 
-interface StoredReply {
-  fingerprint: string;
-  status: number;
-  body: unknown;
-}
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-const MAX_IDEMPOTENCY_KEYS = 10_000;
+/** `?to=` as testers type it: `+370…` (a `+` may arrive as a space), `%2B370…` or `370…`. */
+function outboxPhone(url: string | undefined): string | undefined {
+  const raw = new URL(url ?? '/', 'http://sandbox').searchParams.get('to');
+  if (raw === null) return undefined;
+  const trimmed = raw.trim().replace(/[\s-]/g, '');
+  const phone = trimmed.startsWith('+') ? trimmed : `+${trimmed}`;
+  return e164.safeParse(phone).success ? phone : undefined;
+}
 
 const isFault = (v: string): v is SandboxFault => (SANDBOX_FAULTS as readonly string[]).includes(v);
 
@@ -87,11 +108,10 @@ function safeEqual(a: string, b: string): boolean {
 
 /** Creates (does not start) a sandbox server with freshly seeded data. */
 export function createSandboxServer(options: SandboxServerOptions = {}): SandboxServer {
-  const carrier = new InMemoryCarrier({ now: options.now });
+  const carrier = new InMemoryCarrier(options);
   const latencyMs = options.latencyMs ?? 0;
   const allowFaultHeader = options.allowFaultHeader ?? true;
   const faults: SandboxFault[] = [];
-  const idempotent = new Map<string, StoredReply>();
   let requestCount = 0;
 
   const server = restify.createServer({ name: 'lockerdesk-carrier-sandbox', handleUncaughtExceptions: false });
@@ -106,12 +126,19 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
   };
   const error = (res: restify.Response, next: restify.Next, status: number, body: ErrorBody): void => reply(res, next, status, body);
   const fromCarrierError = (res: restify.Response, next: restify.Next, err: unknown): void => {
+    if (err instanceof IdempotencyConflictError) {
+      return error(res, next, 422, { code: 'idempotency_conflict', message: `${IDEMPOTENCY_HEADER} reused with a different body` });
+    }
     if (err instanceof CarrierError) {
       const body: ErrorBody = { code: err.code, message: err.message };
       if (err.status) body.status = err.status;
       return error(res, next, HTTP_STATUS[err.code], body);
     }
-    return error(res, next, 500, { code: 'internal', message: err instanceof Error ? err.message : String(err) });
+    options.logger?.error({ err }, 'sandbox carrier: internal error');
+    return error(res, next, 500, { code: 'internal', message: 'internal error' });
+  };
+  const answer = <T>(res: restify.Response, next: restify.Next, work: Promise<T>, shape: (value: T) => unknown = (v) => v): void => {
+    work.then((value) => reply(res, next, 200, shape(value)), (err: unknown) => fromCarrierError(res, next, err));
   };
 
   function parseBody<T>(schema: z.ZodType<T>, req: restify.Request, res: restify.Response, next: restify.Next): T | undefined {
@@ -122,43 +149,12 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     return undefined;
   }
 
-  function remember(scope: string, stored: StoredReply): void {
-    if (idempotent.size >= MAX_IDEMPOTENCY_KEYS) {
-      const oldest = idempotent.keys().next();
-      if (!oldest.done) idempotent.delete(oldest.value);
-    }
-    idempotent.set(scope, stored);
-  }
-
-  /** Runs `action` once per Idempotency-Key; a repeat with the same body gets the same answer. */
-  function withIdempotency(req: restify.Request, res: restify.Response, next: restify.Next, action: () => Promise<unknown>): void {
+  /** Change requests must carry an Idempotency-Key; returns it, or answers 400 and returns undefined. */
+  function requiredKey(req: restify.Request, res: restify.Response, next: restify.Next): string | undefined {
     const key = req.header(IDEMPOTENCY_HEADER);
-    if (!key || key.length > 200) {
-      return error(res, next, 400, { code: 'invalid', message: `${IDEMPOTENCY_HEADER} header (1-200 characters) is required` });
-    }
-    const scope = `${req.getPath()}\n${key}`;
-    const fingerprint = JSON.stringify(req.body);
-    const stored = idempotent.get(scope);
-    if (stored) {
-      if (stored.fingerprint !== fingerprint) {
-        return error(res, next, 422, { code: 'idempotency_conflict', message: `${IDEMPOTENCY_HEADER} reused with a different body` });
-      }
-      return reply(res, next, stored.status, stored.body);
-    }
-    action().then(
-      (body) => {
-        remember(scope, { fingerprint, status: 200, body });
-        reply(res, next, 200, body);
-      },
-      (err: unknown) => {
-        if (err instanceof CarrierError && err.code !== 'unavailable' && err.code !== 'unexpected') {
-          const body: ErrorBody = { code: err.code, message: err.message };
-          if (err.status) body.status = err.status;
-          remember(scope, { fingerprint, status: HTTP_STATUS[err.code], body });
-        }
-        fromCarrierError(res, next, err);
-      },
-    );
+    if (key) return key;
+    error(res, next, 400, { code: 'invalid', message: `${IDEMPOTENCY_HEADER} header (1-200 characters) is required` });
+    return undefined;
   }
 
   server.pre((req, res, next) => {
@@ -218,34 +214,80 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
       .then((p) => reply(res, next, 200, p), (err: unknown) => fromCarrierError(res, next, err));
   });
 
+  server.post('/v1/parcels/:trackingNumber/codes', (req, res, next) => {
+    const body = parseBody(parcelCodeRequestSchema, req, res, next);
+    if (!body) return;
+    answer(res, next, carrier.requestParcelCode(String(req.params.trackingNumber), body.role, body.lang));
+  });
+
+  server.post('/v1/phone-codes', (req, res, next) => {
+    const body = parseBody(phoneCodeRequestSchema, req, res, next);
+    if (!body) return;
+    answer(res, next, carrier.requestPhoneCode(body.phone, body.lang));
+  });
+
+  server.post('/v1/code-verifications', (req, res, next) => {
+    const body = parseBody(codeVerificationRequestSchema, req, res, next);
+    if (!body) return;
+    answer(res, next, carrier.verifyCode(body.challengeId, body.code));
+  });
+
   server.post('/v1/parcels/:trackingNumber/verify-sender', (req, res, next) => {
     const body = parseBody(verifySenderRequestSchema, req, res, next);
     if (!body) return;
-    carrier
-      .verifySender(String(req.params.trackingNumber), body.phone)
-      .then((match) => reply(res, next, 200, { match }), (err: unknown) => fromCarrierError(res, next, err));
+    answer(res, next, carrier.verifySender(String(req.params.trackingNumber), body.phone), (match) => ({ match }));
   });
 
   server.post('/v1/parcels/:trackingNumber/readdress', (req, res, next) => {
     const body = parseBody(readdressRequestSchema, req, res, next);
     if (!body) return;
-    withIdempotency(req, res, next, () => carrier.readdress(String(req.params.trackingNumber), body.senderPhone, body.newLockerId));
+    const idempotencyKey = requiredKey(req, res, next);
+    if (!idempotencyKey) return;
+    const trackingNumber = String(req.params.trackingNumber);
+    answer(
+      res,
+      next,
+      'proofToken' in body
+        ? carrier.readdressWithProof(trackingNumber, body.proofToken, body.newLockerId, { idempotencyKey })
+        : carrier.readdress(trackingNumber, body.senderPhone, body.newLockerId, { idempotencyKey }),
+    );
   });
 
   server.post('/v1/parcels/:trackingNumber/phone', (req, res, next) => {
     const body = parseBody(phoneChangeRequestSchema, req, res, next);
     if (!body) return;
-    withIdempotency(req, res, next, () =>
-      carrier.changePhone(String(req.params.trackingNumber), body.senderPhone, body.role, body.newPhone),
+    const idempotencyKey = requiredKey(req, res, next);
+    if (!idempotencyKey) return;
+    const trackingNumber = String(req.params.trackingNumber);
+    answer(
+      res,
+      next,
+      'proofToken' in body
+        ? carrier.changePhoneWithProof(trackingNumber, body.proofToken, body.role, body.newPhone, { idempotencyKey })
+        : carrier.changePhone(trackingNumber, body.senderPhone, body.role, body.newPhone, { idempotencyKey }),
     );
+  });
+
+  server.post('/v1/parcels/:trackingNumber/pickup-sms', (req, res, next) => {
+    const idempotencyKey = req.header(IDEMPOTENCY_HEADER) || undefined;
+    answer(res, next, carrier.resendPickupSms(String(req.params.trackingNumber), { idempotencyKey }));
   });
 
   server.post('/v1/parcel-lookups', (req, res, next) => {
     const body = parseBody(parcelLookupRequestSchema, req, res, next);
     if (!body) return;
-    carrier
-      .findParcels(body.senderPhone, body.recipientPhone, body.lockerId)
-      .then((trackingNumbers) => reply(res, next, 200, { trackingNumbers }), (err: unknown) => fromCarrierError(res, next, err));
+    const found =
+      'proofToken' in body
+        ? carrier.findParcelsWithProof(body.proofToken, body.recipientPhone, body.lockerId)
+        : carrier.findParcels(body.senderPhone, body.recipientPhone, body.lockerId);
+    answer(res, next, found, (trackingNumbers) => ({ trackingNumbers }));
+  });
+
+  server.get('/sandbox/sms', (req, res, next) => {
+    if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return error(res, next, 404, { code: 'route_not_found', message: `${req.getPath()} does not exist` });
+    const to = outboxPhone(req.url);
+    if (!to) return error(res, next, 400, { code: 'invalid', message: 'to: expected an E.164 phone number, e.g. ?to=%2B37061234567' });
+    return reply(res, next, 200, carrier.outbox.list(to));
   });
 
   return {

@@ -242,6 +242,48 @@ describe('CarrierClient against local stub servers', () => {
     expect(server.seen[1].headers['idempotency-key']).not.toBe(key1);
   });
 
+  test('code requests, code checks and the pickup SMS re-send are sent once; codes and tokens only in bodies', async () => {
+    server = await stub((_req, res) => json(res, 503, { code: 'unavailable', message: 'maintenance' }));
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 3, retryBaseDelayMs: 1 });
+    await failure(client.requestParcelCode('CE482139075LT', 'sender', 'lt'));
+    await failure(client.requestPhoneCode('+37061234567', 'en'));
+    await failure(client.verifyCode('ch_abcdefghijklmnopqrstuvwx', '123456'));
+    await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003'));
+    await failure(client.changePhoneWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'recipient', '+37062345678'));
+    await failure(client.resendPickupSms('CE845613209LT'));
+    expect(server.seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'POST /v1/parcels/CE482139075LT/codes',
+      'POST /v1/phone-codes',
+      'POST /v1/code-verifications',
+      'POST /v1/parcels/CE482139075LT/readdress',
+      'POST /v1/parcels/CE482139075LT/phone',
+      'POST /v1/parcels/CE845613209LT/pickup-sms',
+    ]);
+    expect(server.seen.every((s) => typeof s.headers['idempotency-key'] === 'string')).toBe(true);
+    expect(JSON.parse(server.seen[2].body)).toEqual({ challengeId: 'ch_abcdefghijklmnopqrstuvwx', code: '123456' });
+    expect(JSON.parse(server.seen[3].body)).toEqual({ proofToken: 'pt_abcdefghijklmnopqrstuvwx', newLockerId: 'LT-VLN-0003' });
+    expect(server.seen.some((s) => /123456|pt_|ch_|\+370/.test(s.url))).toBe(false);
+
+    server.seen.length = 0;
+    await failure(client.findParcelsWithProof('pt_abcdefghijklmnopqrstuvwx', '+37062345678', 'LT-VLN-0003'));
+    expect(server.seen).toHaveLength(4);
+  });
+
+  test("the caller's idempotency key is sent as Idempotency-Key; a malformed one is refused before any request", async () => {
+    server = await stub((_req, res) => json(res, 200, { outcome: 'done', reference: 'RD-1' }));
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 0 });
+    await client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003', { idempotencyKey: 'conv-1:readdress:LT-VLN-0003' });
+    await client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003', { idempotencyKey: 'conv-1:readdress:LT-VLN-0003' });
+    await client.changePhone('CE482139075LT', '+37061234567', 'recipient', '+37062345678', { idempotencyKey: 'k2' });
+    expect(server.seen.map((s) => s.headers['idempotency-key'])).toEqual(['conv-1:readdress:LT-VLN-0003', 'conv-1:readdress:LT-VLN-0003', 'k2']);
+    for (const bad of ['', 'with space', 'x'.repeat(201), 'ąčę']) {
+      const err = await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003', { idempotencyKey: bad }));
+      expect(err.code).toBe('invalid');
+      expect(err.message).toMatch(/^CarrierClient\.readdressWithProof\(\): the idempotency key/);
+    }
+    expect(server.seen).toHaveLength(3);
+  });
+
   test('a server that never answers: timeoutMs bounds the call', async () => {
     server = await stub(() => false);
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 200, retries: 0 });
@@ -291,7 +333,11 @@ describe('CarrierClient against local stub servers', () => {
     [422, { code: 'invalid', message: 'unknown locker' }, 'invalid'],
     [401, { code: 'unauthorized', message: 'no key' }, 'unexpected'],
     [408, { code: 'timeout' }, 'unavailable'],
-    [429, { code: 'rate_limited' }, 'unavailable'],
+    [429, { code: 'rate_limited' }, 'rate_limited'],
+    [429, { code: 'slow_down' }, 'unavailable'],
+    [410, { code: 'challenge_expired' }, 'challenge_expired'],
+    [410, { code: 'gone' }, 'unexpected'],
+    [423, { code: 'challenge_locked' }, 'challenge_locked'],
     [500, '<html>oops</html>', 'unavailable'],
     [302, '', 'unexpected'],
     [418, { code: 'teapot' }, 'unexpected'],

@@ -207,6 +207,10 @@ describe('openapi.yaml', () => {
         '/v1/parcels/{trackingNumber}/readdress',
         '/v1/parcels/{trackingNumber}/phone',
         '/v1/parcel-lookups',
+        '/v1/parcels/{trackingNumber}/codes',
+        '/v1/phone-codes',
+        '/v1/code-verifications',
+        '/v1/parcels/{trackingNumber}/pickup-sms',
       ].sort(),
     );
     expect(spec).toMatch(/^openapi: 3\.1\.\d+$/m);
