@@ -16,6 +16,7 @@
 import { readFileSync } from 'fs';
 import { z } from 'zod';
 import { parsePasswordHash } from './handoff/agentAuth';
+import type { ProofSettings } from './proof/ProofService';
 
 /** Whether an Azure deployment (App Service + Azure Bot, see `deploymentTemplates/`) must set a variable. */
 export type AzureUse = 'required' | 'optional' | 'unused';
@@ -421,8 +422,36 @@ const handoff = variables({
     unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
   }));
 
+/** Proof by possession (`services/proof`): one-time code limits and lifetimes. */
+const proof = variables({
+  PROOF_CODES_PER_PARCEL_PER_DAY: env(int(3, 1, 50), {
+    description: 'one-time codes per parcel (both roles) in 24 hours, whatever the conversation, channel or instance',
+    azure: 'optional',
+  }),
+  PROOF_CODES_PER_PHONE_PER_DAY: env(int(3, 1, 50), {
+    description: "one-time codes per phone in 24 hours (the carrier's opaque phone key, and a keyed hash of a typed phone)",
+    azure: 'optional',
+  }),
+  PROOF_CODES_PER_CONVERSATION: env(int(3, 1, 50), { description: 'one-time codes one conversation may request (24 hours)', azure: 'optional' }),
+  PROOF_CODES_PER_CLIENT_PER_DAY: env(int(10, 1, 1000), {
+    description: 'one-time codes per client key (channel identity) in 24 hours, when the caller gives one',
+    azure: 'optional',
+  }),
+  PROOF_CODE_TTL_MINUTES: env(int(5, 1, 30), { description: "a one-time code is refused after this (also the embedded sandbox's code lifetime)", azure: 'optional' }),
+  PROOF_TTL_MINUTES: env(int(15, 1, 240), { description: 'how long a proven phone (and its proof token) stays valid in the conversation', azure: 'optional' }),
+}).transform(
+  (e): ProofSettings => ({
+    codesPerParcelPerDay: e.PROOF_CODES_PER_PARCEL_PER_DAY,
+    codesPerPhonePerDay: e.PROOF_CODES_PER_PHONE_PER_DAY,
+    codesPerConversation: e.PROOF_CODES_PER_CONVERSATION,
+    codesPerClientPerDay: e.PROOF_CODES_PER_CLIENT_PER_DAY,
+    codeTtlMinutes: e.PROOF_CODE_TTL_MINUTES,
+    proofTtlMinutes: e.PROOF_TTL_MINUTES,
+  }),
+);
+
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */
