@@ -75,11 +75,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   let sandbox: SandboxServer | undefined;
   let carrierUrl = config.carrier.url;
   if (!carrierUrl) {
-    const started = createSandboxServer({ now: options.now });
+    const started = createSandboxServer({ now: options.now, codeTtlMs: config.proof.codeTtlMinutes * 60_000, logger: logger.child({ component: 'carrier-sandbox' }) });
     sandbox = started;
     cleanups.push(() => started.close());
     carrierUrl = (await sandbox.listen(config.carrier.sandboxPort, '127.0.0.1')).url;
-    logger.info({ carrierUrl }, 'CARRIER_API_URL not set: started the sandbox carrier API');
+    logger.info({ carrierUrl, smsOutbox: `${carrierUrl}/sandbox/sms?to=<E.164>` }, 'CARRIER_API_URL not set: started the sandbox carrier API (SMS go to its outbox)');
   }
   const carrier = new CarrierClient({
     baseUrl: carrierUrl,

@@ -154,7 +154,10 @@ const carrier = variables({
   CARRIER_API_KEY: env(optionalString(), { description: 'sent as `Authorization: Bearer …`', secret: true, azure: 'required' }),
   CARRIER_TIMEOUT_MS: env(int(5000, 100, 120000), { description: 'timeout of one carrier call', azure: 'optional' }),
   CARRIER_RETRIES: env(int(2, 0, 5), { description: 'extra attempts for safe (idempotent) carrier calls only', azure: 'optional' }),
-  SANDBOX_PORT: env(int(0, 0, 65535), { description: 'port of the embedded sandbox carrier (0 = free port)', azure: 'unused' }),
+  SANDBOX_PORT: env(int(0, 0, 65535), {
+    description: 'port of the embedded sandbox carrier (0 = free port); it listens on 127.0.0.1 only and also serves the SMS outbox (`/sandbox/sms`)',
+    azure: 'unused',
+  }),
 }).transform((e) => ({
   /** undefined = start the embedded sandbox carrier server. */
   url: e.CARRIER_API_URL,

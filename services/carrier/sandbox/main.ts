@@ -3,6 +3,7 @@
  *   node dist/services/carrier/sandbox/main.js [port=4000] [host=127.0.0.1]
  * The port comes from the command line (only services/config.ts reads the environment).
  */
+import { createLogger } from '../../logging/logger';
 import { createSandboxServer } from './server';
 
 async function main(argv: string[]): Promise<void> {
@@ -11,9 +12,12 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`sandbox/main: the port must be an integer 0-65535, got "${argv[0]}"`);
   }
-  const sandbox = createSandboxServer();
+  const sandbox = createSandboxServer({ logger: createLogger('info') });
   const { url } = await sandbox.listen(port, host);
-  process.stdout.write(`Sandbox carrier API listening on ${url}/v1 (${sandbox.carrier.lockers.size} lockers, ${sandbox.carrier.parcels.size} parcels)\n`);
+  process.stdout.write(
+    `Sandbox carrier API listening on ${url}/v1 (${sandbox.carrier.lockers.size} lockers, ${sandbox.carrier.parcels.size} parcels); ` +
+      `SMS outbox (loopback only): ${url}/sandbox/sms?to=%2B370…\n`,
+  );
   const stop = () => {
     sandbox.close().then(() => process.exit(0), () => process.exit(1));
   };
