@@ -453,8 +453,16 @@ const proof = variables({
   }),
 );
 
+/** The bot's own limit on pickup SMS re-sends (`services/carrier/PickupSmsResender`). */
+const pickupSms = variables({
+  PICKUP_SMS_RESENDS_PER_DAY: env(int(2, 1, 10), {
+    description: 'pickup SMS re-sends the bot allows per parcel and per conversation in 24 hours (the carrier has its own limit too)',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ resendsPerDay: e.PICKUP_SMS_RESENDS_PER_DAY }));
+
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

@@ -13,6 +13,12 @@ describe('PROOF_* configuration', () => {
     });
   });
 
+  test('pickup SMS re-sends: default 2, configurable, bounded', () => {
+    expect(loadConfig({}).pickupSms).toEqual({ resendsPerDay: 2 });
+    expect(loadConfig({ PICKUP_SMS_RESENDS_PER_DAY: '3' }).pickupSms).toEqual({ resendsPerDay: 3 });
+    expect(() => loadConfig({ PICKUP_SMS_RESENDS_PER_DAY: '0' })).toThrow(/PICKUP_SMS_RESENDS_PER_DAY/);
+  });
+
   test('every variable is read', () => {
     const proof = loadConfig({
       PROOF_CODES_PER_PARCEL_PER_DAY: '5',
