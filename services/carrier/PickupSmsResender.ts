@@ -7,6 +7,7 @@
  */
 import type { LimiterFactory, NamedLimiter } from '../limits/limiter';
 import type { Logger } from '../logging/logger';
+import { normalizeS10 } from './s10';
 import { CarrierError, type CarrierApi, type ParcelStatus } from './types';
 
 export type PickupSmsOutcome =
@@ -42,7 +43,7 @@ export class PickupSmsResender {
    */
   async resend(request: { conversationId: string; trackingNumber: string; idempotencyKey?: string }): Promise<PickupSmsOutcome> {
     const { conversationId, idempotencyKey } = request;
-    const trackingNumber = request.trackingNumber.replace(/[\s-]+/g, '').toUpperCase();
+    const trackingNumber = normalizeS10(request.trackingNumber);
     const consumed: Array<[NamedLimiter, string]> = [];
     try {
       for (const [limiter, key] of [

@@ -30,6 +30,7 @@
  * if (result.outcome === 'proven') await carrier.readdressWithProof(trackingNumber, result.proofToken, lockerId, { idempotencyKey });
  */
 import { createHash, createHmac } from 'crypto';
+import { normalizeS10 } from '../carrier/s10';
 import { CarrierError, type CarrierApi, type CodeChallenge, type CodeCheck, type PhoneRole } from '../carrier/types';
 import { e164 } from '../carrier/wire';
 import { maskPhone } from '../i18n/format';
@@ -127,6 +128,7 @@ export class ProofService {
   private readonly now: () => Date;
   private readonly limiters: Limiters;
   private readonly byName: Map<string, NamedLimiter>;
+  private secret?: Promise<string>;
 
   constructor(options: ProofServiceOptions) {
     this.carrier = options.carrier;
@@ -153,7 +155,7 @@ export class ProofService {
     if (target.kind === 'phone' && !e164.safeParse(target.phoneE164).success) {
       throw new TypeError('ProofService.start(): target.phoneE164 must be E.164 (normalize what the customer typed first)');
     }
-    const trackingNumber = target.kind === 'parcel' ? normalizeTrackingNumber(target.trackingNumber) : undefined;
+    const trackingNumber = target.kind === 'parcel' ? normalizeS10(target.trackingNumber) : undefined;
     const consumed: Gate[] = [];
     try {
       const typedPhoneRef = target.kind === 'phone' ? await this.typedPhoneRef(target.phoneE164) : undefined;
@@ -213,7 +215,7 @@ export class ProofService {
       return { outcome: 'sent', phoneMasked: challenge.phoneMasked, expiresAt };
     } catch (err) {
       if (err instanceof LimitStoreDown) {
-        this.logger.error({ err: err.cause, conversationId }, 'proof: the limit store failed; no code sent');
+        this.logger.error({ err: err.cause, conversationId }, 'proof: the limit store failed; the code request was not completed');
         await this.refundAll(consumed);
         return { outcome: 'unavailable' };
       }
@@ -378,7 +380,12 @@ export class ProofService {
   }
 
   private async typedPhoneRef(phoneE164: string): Promise<string> {
-    const secret = await this.guard(() => this.store.secret());
+    this.secret ??= this.store.secret();
+    const pending = this.secret;
+    const secret = await this.guard(() => pending).catch((err: unknown) => {
+      if (this.secret === pending) this.secret = undefined; // try the store again next time
+      throw err;
+    });
     return `t:${createHmac('sha256', secret).update(phoneE164).digest('base64url').slice(0, 32)}`;
   }
 
@@ -390,9 +397,4 @@ export class ProofService {
       throw new LimitStoreDown('ProofService: the limit store failed', { cause: err });
     }
   }
-}
-
-/** Tracking numbers as people type them: spaces and hyphens dropped, upper case. */
-function normalizeTrackingNumber(raw: string): string {
-  return raw.replace(/[\s-]+/g, '').toUpperCase();
 }

@@ -36,6 +36,7 @@ import {
   type PhoneRole,
   type PickupSmsResend,
 } from '../types';
+import { normalizeS10 } from '../s10';
 import { e164, oneTimeCode, proofToken as proofTokenSchema } from '../wire';
 import { CodeDesk, type CodeSubject, type ProofGrant } from './codeDesk';
 import { IdempotencyLedger } from './idempotency';
@@ -72,10 +73,8 @@ export interface InMemoryCarrierOptions {
   logger?: Logger;
 }
 
-/** Tracking numbers as people type them: spaces and hyphens dropped, upper case. */
-export function normalizeTrackingNumber(raw: string): string {
-  return raw.replace(/[\s-]+/g, '').toUpperCase();
-}
+/** Tracking numbers as people type them: spaces and hyphens dropped, upper case (S10 or 14 digits alike). */
+export const normalizeTrackingNumber = normalizeS10;
 
 export class InMemoryCarrier implements CarrierApi {
   readonly lockers: ReadonlyMap<string, Locker>;
