@@ -317,6 +317,14 @@ const dialogs = variables({
   MAX_PROMPT_ATTEMPTS: env(int(3, 1, 10), { description: 'failed answers at one prompt before the bot stops asking and offers a person', azure: 'optional' }),
 }).transform((e) => ({ maxPromptAttempts: e.MAX_PROMPT_ATTEMPTS }));
 
+/** Facts a customer proves in a conversation (dialogs). */
+const proof = variables({
+  PROOF_TTL_MINUTES: env(int(15, 1, 24 * 60), {
+    description: "how long a fact the customer proved in a conversation (the sender's phone) stays valid; every parcel change asks for a fresh proof anyway",
+    azure: 'optional',
+  }),
+}).transform((e) => ({ ttlMinutes: e.PROOF_TTL_MINUTES }));
+
 const redis = variables({
   REDIS_URL: env(optionalString().pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()), {
     description: '`redis://` or `rediss://` (Azure Cache for Redis); unset = in-memory state, queue and sessions (one instance only)',
@@ -422,7 +430,7 @@ const handoff = variables({
   }));
 
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, proof, redis, handoff });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

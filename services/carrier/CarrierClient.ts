@@ -5,7 +5,7 @@
  * - every call is bounded by `timeoutMs` per attempt;
  * - only safe requests (GETs, verify-sender, parcel-lookups) are retried, and only after a network
  *   error, a timeout or a 502/503/504, with exponential backoff and jitter;
- * - readdress and phone changes are sent once, with a fresh `Idempotency-Key` (UUID) per call, so the
+ * - readdress and phone changes are sent once, with the caller's `Idempotency-Key` (else a fresh UUID), so the
  *   carrier can discard a duplicate;
  * - every failure is a `CarrierError` whose message starts with `CarrierClient.<method>():`;
  * - every response body is validated; a body that does not match the contract is `unexpected`.
@@ -17,6 +17,7 @@ import {
   CarrierError,
   type CarrierApi,
   type CarrierErrorCode,
+  type ChangeOptions,
   type ChangeOutcome,
   type Locker,
   type ParcelView,
@@ -69,6 +70,8 @@ interface CallSpec<T> {
   /** Safe to repeat: retried on transient failures. */
   safe: boolean;
   schema: z.ZodType<T>;
+  /** `Idempotency-Key` of an unsafe call; a random one when absent. */
+  idempotencyKey?: string;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: CarrierError; retryable: boolean; httpStatus?: number };
@@ -151,8 +154,9 @@ export class CarrierClient implements CarrierApi {
     }).then((r) => r.match);
   }
 
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string): Promise<ChangeOutcome> {
+  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome> {
     return this.call({
+      idempotencyKey: opts?.idempotencyKey,
       method: 'readdress',
       http: 'POST',
       path: `/v1/parcels/${seg(trackingNumber)}/readdress`,
@@ -162,8 +166,9 @@ export class CarrierClient implements CarrierApi {
     });
   }
 
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string): Promise<ChangeOutcome> {
+  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome> {
     return this.call({
+      idempotencyKey: opts?.idempotencyKey,
       method: 'changePhone',
       http: 'POST',
       path: `/v1/parcels/${seg(trackingNumber)}/phone`,
@@ -188,7 +193,7 @@ export class CarrierClient implements CarrierApi {
     const maxAttempts = spec.safe ? this.retries + 1 : 1;
     const headers: Record<string, string> = {};
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (!spec.safe) headers[IDEMPOTENCY_HEADER] = randomUUID();
+    if (!spec.safe) headers[IDEMPOTENCY_HEADER] = spec.idempotencyKey ?? randomUUID();
 
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();

@@ -69,6 +69,15 @@ export type ChangeOutcome =
 
 export type PhoneRole = 'recipient' | 'sender';
 
+/** Options of a change request. */
+export interface ChangeOptions {
+  /**
+   * Sent as `Idempotency-Key` instead of a random one: derived from the conversation and the
+   * pending change, so a repeated delivery of the same confirmation gets the first outcome again.
+   */
+  idempotencyKey?: string;
+}
+
 export interface CarrierApi {
   /** All active lockers (the directory is small enough to cache: a few thousand at most). */
   listLockers(): Promise<Locker[]>;
@@ -78,9 +87,9 @@ export interface CarrierApi {
   /** True when `phoneE164` is the sender's phone on the parcel. */
   verifySender(trackingNumber: string, phoneE164: string): Promise<boolean>;
   /** Move the parcel to another locker. Throws CarrierError('wrong_status' | 'not_verified' | ...). */
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string): Promise<ChangeOutcome>;
+  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
   /** Correct a phone number and re-send the pickup SMS when relevant. */
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string): Promise<ChangeOutcome>;
+  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
   /** Tracking numbers of parcels matching all three facts exactly (empty when none). */
   findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]>;
 }
