@@ -34,7 +34,7 @@ export interface DialogCase<O extends object> {
   name: string;
   options: O;
   steps: DialogStep[];
-  /** The dialog's result after the last step; `'waiting'` when it still waits for an answer. */
+  /** The dialog's result after the last step (it must have ended); `'waiting'` when it still waits for an answer. */
   result: unknown;
   /** Intents of messages (entities are extracted for real). */
   script?: ScriptLine[];
@@ -75,6 +75,7 @@ export function dialogTable<O extends object>(title: string, make: (deps: Dialog
         if (c.result === 'waiting') {
           if (!client.waiting) throw new Error(`expected the dialog to wait; it ended with ${JSON.stringify(client.result)}; last replies:\n${texts(replies[replies.length - 1] ?? [])}`);
         } else {
+          expect(client.waiting).toBe(false);
           expect(client.result).toEqual(c.result);
         }
         await c.check?.({ world, client, lang, replies });

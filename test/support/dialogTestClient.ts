@@ -79,8 +79,9 @@ export class DialogTestClient<O extends object> {
   private readonly userState: UserState;
   private readonly dialogs: DialogSet;
   private readonly recognizer: ScriptedRecognizer;
-  /** The turn of the last `send`, to look at its scopes. */
+  /** The turn of the last `send`, to look at its scopes (its TurnContext is revoked once the turn ended). */
   lastTurn?: Turn;
+  readonly conversationId: string;
 
   constructor(
     private readonly dialog: Dialog,
@@ -99,9 +100,10 @@ export class DialogTestClient<O extends object> {
       user: this.userState.createProperty<UserData>('user'),
     };
     conversations += 1;
+    this.conversationId = `dialog-test-${conversations}`;
     const template: Partial<Activity> = {
       channelId: test.channelId ?? 'test',
-      conversation: { id: `dialog-test-${conversations}`, isGroup: false, name: 'test', conversationType: 'personal' },
+      conversation: { id: this.conversationId, isGroup: false, name: 'test', conversationType: 'personal' },
       from: { id: `customer-${conversations}`, name: 'Customer' },
       recipient: { id: 'bot', name: 'LockerDesk' },
     };
