@@ -5,8 +5,7 @@
  * proven earlier (in this or another conversation) never authorizes a new change — one proof, one
  * change.
  */
-import type { DialogTurnResult } from 'botbuilder-dialogs';
-import type { Dialog } from 'botbuilder-dialogs';
+import type { Dialog, DialogTurnResult } from 'botbuilder-dialogs';
 import type { ParcelStatus, ParcelView } from '../services/carrier/types';
 import type { ProvenPhone } from '../services/proof/types';
 import { CasePart, type CaseValues, type Step } from './CaseDialog';
