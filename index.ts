@@ -123,7 +123,17 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     },
     now: options.now ?? (() => new Date()),
   };
-  const bot = new LockerDeskBot({ conversationState, userState, dialog: new MainDialog(deps), recognizer, messages, logger });
+  const bot = new LockerDeskBot({
+    conversationState,
+    userState,
+    dialog: new MainDialog(deps),
+    recognizer,
+    messages,
+    logger,
+    proofTtlMinutes: config.proof.proofTtlMinutes,
+    now: deps.now,
+    onRecognized: metrics.intentRecognized,
+  });
 
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new CloudAdapter(auth);

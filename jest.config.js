@@ -1,4 +1,7 @@
-/** Jest runs TypeScript through ts-jest in transpile-only mode; `npm run typecheck` does the type checking once. */
+/**
+ * Jest runs TypeScript through ts-jest in transpile-only mode (fast, no types); `npm test` runs
+ * `npm run typecheck` first, which type-checks the sources and the tests (`tsconfig.test.json`).
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -1,8 +1,13 @@
 /**
- * The one bot class. Every turn it loads the customer's profile, recognizes the message once
- * (language, command, intent, entities), decides the answer language, runs the root dialog with
- * `runDialog`, and saves conversation and user state. New conversations get a welcome with the
- * main menu. No dialog-specific logic lives here.
+ * The one bot class. Every turn it loads the typed turn (conversation and user scopes), recognizes
+ * the message once (language, command, intent, entities), decides the answer language, runs the
+ * root dialog with `runDialog`, and saves conversation and user state. New conversations get a
+ * welcome with the main menu. No dialog-specific logic lives here.
+ *
+ * Errors inside the turn are answered here, where the typed turn (and so the customer's language)
+ * is known: logged without dialog state, a polite message, the dialog stack reset, state saved.
+ * The error is then rethrown as a `HandledTurnError` so middleware (metrics) still sees a failed
+ * turn, and the adapter's `onTurnError` stays the last line for failures before the turn exists.
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
 import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
@@ -11,9 +16,11 @@ import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
 import type { Recognizer, RecognizerResult } from '../services/nlu/types';
 import type { Logger } from '../services/logging/logger';
-import type { UserProfile, ConversationFlags } from '../dialogs/state';
+import type { ConversationData, UserData } from '../dialogs/state';
 import { sayWithMenu } from '../dialogs/menu';
-import { setTurnInfo } from '../dialogs/turn';
+import { bindTurn, loadTurn, turnOf, type Turn, type TurnSettings, type TurnStores } from '../dialogs/turn';
+import { CONVERSATION_PROPERTY, DIALOG_STATE_PROPERTY, USER_PROPERTY } from './stateKeys';
+import { HandledTurnError, createTurnRecovery, isStorageOutage } from './turnErrorHandler';
 
 export interface LockerDeskBotOptions {
   conversationState: ConversationState;
@@ -22,92 +29,116 @@ export interface LockerDeskBotOptions {
   recognizer: Recognizer;
   messages: Messages;
   logger: Logger;
+  /** How long a proven fact stays valid (`PROOF_TTL_MINUTES`). */
+  proofTtlMinutes: number;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Told about every recognized message (metrics counts intents). Must not throw. */
+  onRecognized?: (recognition: RecognizerResult) => void;
 }
 
-export const PROFILE_PROPERTY = 'profile';
-export const DIALOG_STATE_PROPERTY = 'dialogState';
-export const FLAGS_PROPERTY = 'flags';
-
 export class LockerDeskBot extends ActivityHandler {
-  readonly profile: StatePropertyAccessor<UserProfile>;
   readonly dialogState: StatePropertyAccessor<DialogState>;
-  readonly flags: StatePropertyAccessor<ConversationFlags>;
+  private readonly stores: TurnStores;
+  private readonly settings: TurnSettings;
+  private readonly recover: (turn: Turn, error: unknown) => Promise<void>;
 
   constructor(private readonly opts: LockerDeskBotOptions) {
     super();
-    this.profile = opts.userState.createProperty<UserProfile>(PROFILE_PROPERTY);
+    this.stores = {
+      conversation: opts.conversationState.createProperty<ConversationData>(CONVERSATION_PROPERTY),
+      user: opts.userState.createProperty<UserData>(USER_PROPERTY),
+    };
     this.dialogState = opts.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
-    this.flags = opts.conversationState.createProperty<ConversationFlags>(FLAGS_PROPERTY);
+    this.settings = { now: opts.now ?? (() => new Date()), proofTtlMs: opts.proofTtlMinutes * 60_000 };
+    this.recover = createTurnRecovery({ messages: opts.messages, logger: opts.logger });
 
     this.onMessage(async (context, next) => {
-      await this.prepareTurn(context);
+      await this.understand(turnOf(context));
       await runDialog(opts.dialog, context, this.dialogState);
       await next();
     });
-
     this.onMembersAdded(async (context, next) => {
       const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
-      if (joined) await this.welcome(context);
+      if (joined) await this.welcome(turnOf(context));
       await next();
     });
-
     this.onEvent(async (context, next) => {
-      // Web Chat announces its locale (and the widget's language picker) with a `webchat/join` event.
-      if (context.activity.name === 'webchat/join' || context.activity.name === 'setLanguage') {
-        const profile = await this.profile.get(context, {});
-        const value = context.activity.value as { language?: string; locale?: string } | undefined;
-        const lang = localeLang(value?.language ?? value?.locale ?? context.activity.locale);
-        if (lang) {
-          const explicit = context.activity.name === 'setLanguage';
-          if (explicit || !profile.lang) Object.assign(profile, { lang, langChosen: explicit || profile.langChosen });
-          if (explicit) {
-            setTurnInfo(context, { lang, profile });
-            await sayWithMenu(context, opts.messages, 'main.languageSwitchedMenu');
-          }
-        }
-      }
+      if (context.activity.name === 'webchat/join' || context.activity.name === 'setLanguage') await this.languageEvent(turnOf(context));
       await next();
     });
   }
 
-  /** Saves state after every turn, also when the handlers above threw nothing. */
+  /**
+   * One turn: load, handle, save. Errors of the handlers are answered in the customer's language
+   * and rethrown as `HandledTurnError`; a failure to load state goes to the adapter's `onTurnError`.
+   */
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.opts.conversationState.saveChanges(context, false);
-    await this.opts.userState.saveChanges(context, false);
+    const turn = await loadTurn(context, this.stores, this.settings);
+    bindTurn(turn);
+    let failure: unknown;
+    try {
+      await super.run(context);
+    } catch (err) {
+      failure = err;
+      await this.recover(turn, err);
+      if (!isStorageOutage(err)) await this.dialogState.delete(context);
+    }
+    try {
+      await this.opts.conversationState.saveChanges(context, false);
+      await this.opts.userState.saveChanges(context, false);
+    } catch (err) {
+      if (failure === undefined) await this.recover(turn, err);
+      failure ??= err;
+    }
+    if (failure !== undefined) throw new HandledTurnError(failure);
   }
 
-  private async prepareTurn(context: TurnContext): Promise<void> {
-    const profile = await this.profile.get(context, {});
-    const flags = await this.flags.get(context, {});
-    flags.turns = (flags.turns ?? 0) + 1;
+  /** Web Chat announces its locale (and the widget's language picker) with a `webchat/join` event. */
+  private async languageEvent(turn: Turn): Promise<void> {
+    const activity = turn.context.activity;
+    const value: unknown = activity.value;
+    const given = typeof value === 'object' && value !== null ? { ...value } : {};
+    const language = 'language' in given && typeof given.language === 'string' ? given.language : undefined;
+    const locale = 'locale' in given && typeof given.locale === 'string' ? given.locale : undefined;
+    const lang = localeLang(language ?? locale ?? activity.locale);
+    if (!lang) return;
+    const explicit = activity.name === 'setLanguage';
+    if (explicit || !turn.user.lang) turn.user.useLanguage(lang, explicit || turn.user.langChosen);
+    if (explicit) await sayWithMenu(turn, this.opts.messages, 'main.languageSwitchedMenu');
+  }
+
+  private async understand(turn: Turn): Promise<void> {
+    const context = turn.context;
+    const count = turn.conversation.countTurn();
     const text = (context.activity.text ?? '').trim();
     const command = text ? detectCommand(text) : undefined;
     let recognition: RecognizerResult | undefined;
     if (text) {
       try {
-        recognition = await this.opts.recognizer.recognize(text, { lang: profile.lang });
+        recognition = await this.opts.recognizer.recognize(text, { lang: turn.user.lang });
       } catch (err) {
-        this.opts.logger.error({ err, conversationId: context.activity.conversation?.id }, 'LockerDeskBot.prepareTurn(): recognizer failed');
+        this.opts.logger.error({ err, conversationId: turn.conversationId }, 'LockerDeskBot.understand(): recognizer failed');
       }
     }
+    if (recognition) this.opts.onRecognized?.(recognition);
     const dialogState = await this.dialogState.get(context, { dialogStack: [] });
     const decision = chooseLanguage({
       inFlow: dialogState.dialogStack.length > 0,
-      current: profile.lang,
-      chosen: profile.langChosen,
+      current: turn.user.lang,
+      chosen: turn.user.langChosen,
       command,
       detected: recognition ? { lang: recognition.lang, score: recognition.langScore } : undefined,
       text,
       locale: context.activity.locale,
     });
-    profile.lang = decision.lang;
-    profile.langChosen = decision.chosen;
-    setTurnInfo(context, { lang: decision.lang, recognition, command, profile });
+    turn.user.useLanguage(decision.lang, decision.chosen);
+    turn.understood({ text, recognition, command });
     this.opts.logger.debug(
       {
-        conversationId: context.activity.conversation?.id,
+        conversationId: turn.conversationId,
         channel: context.activity.channelId,
+        turn: count,
         lang: decision.lang,
         intent: recognition?.intent,
         score: recognition?.score,
@@ -117,14 +148,9 @@ export class LockerDeskBot extends ActivityHandler {
     );
   }
 
-  private async welcome(context: TurnContext): Promise<void> {
-    const flags = await this.flags.get(context, {});
-    if (flags.welcomed) return;
-    flags.welcomed = true;
-    const profile = await this.profile.get(context, {});
-    const lang = profile.lang ?? localeLang(context.activity.locale) ?? 'lt';
-    profile.lang = lang;
-    setTurnInfo(context, { lang, profile });
-    await sayWithMenu(context, this.opts.messages, 'welcome.text');
+  private async welcome(turn: Turn): Promise<void> {
+    if (!turn.conversation.welcomeOnce()) return;
+    turn.user.useLanguage(turn.lang, turn.user.langChosen);
+    await sayWithMenu(turn, this.opts.messages, 'welcome.text');
   }
 }

@@ -8,7 +8,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { Server, Request, Response } from 'restify';
 import { timingSafeEqual } from 'crypto';
 import type { CarrierCallEvent } from '../services/carrier/CarrierClient';
-import { turnInfo } from '../dialogs/turn';
+import type { RecognizerResult } from '../services/nlu/types';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -49,12 +49,15 @@ export class Metrics {
         } finally {
           stop();
           this.turns.inc({ channel, type: context.activity.type ?? 'unknown', outcome });
-          const r = turnInfo(context).recognition;
-          if (r) this.intents.inc({ intent: r.intent, lang: r.lang ?? 'unknown' });
         }
       },
     };
   }
+
+  /** Pass as `LockerDeskBot`'s `onRecognized`: counts recognized intents by language. */
+  readonly intentRecognized = (r: RecognizerResult): void => {
+    this.intents.inc({ intent: r.intent, lang: r.lang ?? 'unknown' });
+  };
 
   /** Pass as `CarrierClient`'s `onCall`. */
   readonly carrierCall = (e: CarrierCallEvent): void => {

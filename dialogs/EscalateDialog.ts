@@ -2,18 +2,20 @@
  * Hands a case to a person with what the agent needs already collected: parcel number, a phone,
  * the customer's description and any photo. Then it tells the customer honestly where they stand
  * (queue position, when agents are back), or, without a hand-off queue, gives a summary.
+ * "I want a person" at one of its questions skips the remaining questions.
  */
-import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
-import { CaseDialog } from './CaseDialog';
+import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { EventFactory, type TurnContext } from 'botbuilder';
 import { formatDateTime, maskPhone } from '../services/i18n/format';
-import type { DialogDeps, EscalationReason, EscalationRequest } from './deps';
+import type { Lang } from '../services/i18n/langs';
+import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
+import { caseRef } from './childRef';
+import type { DialogDeps, EscalationOutcome, EscalationReason, EscalationRequest } from './deps';
 import { ESCALATE_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT, TEXT_PROMPT, TRACKING_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
 import type { CollectedFields } from './state';
-import { customerRef, langOf, say, turnInfo } from './turn';
 
 export interface EscalateOptions {
   reason: EscalationReason;
@@ -23,13 +25,17 @@ export interface EscalateOptions {
   attachments?: EscalationRequest['attachments'];
 }
 
-interface Values {
-  fields: CollectedFields;
+/** The hand-off as the main dialog sees it: it ends `handed_off`, or `done` after a summary. */
+export const ESCALATE = caseRef<EscalateOptions>(ESCALATE_DIALOG);
+
+interface Values extends CaseValues {
   description?: string;
   /** The customer's description was itself recognized as a locker fault. */
   describesLockerFault?: boolean;
   attachments: EscalationRequest['attachments'];
 }
+
+type S = Step<EscalateOptions, Values, CaseResult>;
 
 /** Confidence above which a description counts as a locker fault (it moves the case to priority 1). */
 const LOCKER_FAULT_DESCRIPTION_SCORE = 0.7;
@@ -39,85 +45,88 @@ const GENERAL_REASONS: EscalationReason[] = ['agent_requested', 'out_of_scope', 
 /** Reasons where a parcel number is likely relevant and worth asking for. */
 const ASK_TRACKING: EscalationReason[] = ['agent_requested', 'locker_fault', 'out_of_scope', 'carrier_unavailable'];
 
-export class EscalateDialog extends CaseDialog<EscalateOptions> {
+export class EscalateDialog extends CaseDialog<EscalateOptions, Values> {
   constructor(deps: DialogDeps) {
     super(ESCALATE_DIALOG, deps);
   }
 
-  protected steps(): WaterfallStep<EscalateOptions>[] {
-    return [this.askTracking, this.askDescription, this.askPhone, this.handOff];
+  protected start(options: EscalateOptions): Values {
+    return { fields: { ...options.fields }, description: options.description, attachments: [...(options.attachments ?? [])] };
   }
 
-  private async askTracking(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
-    const values = step.values as Values;
-    values.fields = { ...step.options.fields };
-    values.description = step.options.description;
-    values.attachments = [...(step.options.attachments ?? [])];
-    await say(step.context, this.deps.messages, `escalate.intro.${step.options.reason}`);
-    if (values.fields.trackingNumber || !ASK_TRACKING.includes(step.options.reason)) return step.next({ ok: true, value: values.fields.trackingNumber });
-    return step.beginDialog(TRACKING_PROMPT, { questionKey: 'escalate.askTracking', optional: true });
+  protected steps() {
+    return [
+      this.first(this.askTracking),
+      this.after(TRACKING_PROMPT.optional, this.askDescription),
+      this.after(TEXT_PROMPT, this.askPhone),
+      this.after(PHONE_PROMPT.optional, this.afterPhone),
+    ];
   }
 
-  private async askDescription(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
-    const values = step.values as Values;
-    const answer = step.result as SlotAnswer<string>;
-    if (answer.ok && answer.value) values.fields.trackingNumber = answer.value;
-    if (values.description) return step.next({ ok: true, value: values.description });
-    const key = step.options.reason === 'locker_fault' ? 'escalate.askFault' : 'escalate.askDescription';
-    return step.beginDialog(TEXT_PROMPT, { questionKey: key });
+  /** Asked for a person while already on the way to one: hand off now with what we have. */
+  protected override onExit(s: S, exit: CaseResult): Promise<DialogTurnResult> {
+    if (exit.status === 'escalate' && exit.reason === 'agent_requested') return this.handOff(s);
+    return super.onExit(s, exit);
   }
 
-  private async askPhone(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
-    const values = step.values as Values;
-    const answer = step.result as SlotAnswer<string>;
+  private async askTracking(s: S): Promise<DialogTurnResult> {
+    await s.say(`escalate.intro.${s.options.reason}`);
+    const known = s.values.fields.trackingNumber;
+    if (known || !ASK_TRACKING.includes(s.options.reason)) return s.skip(TRACKING_PROMPT.optional, { ok: true, value: known });
+    return s.ask(TRACKING_PROMPT.optional, { questionKey: 'escalate.askTracking' });
+  }
+
+  private async askDescription(s: S, answer: SlotAnswer<string | undefined>): Promise<DialogTurnResult> {
+    if (answer.ok && answer.value) s.values.fields.trackingNumber = answer.value;
+    if (s.values.description) return s.skip(TEXT_PROMPT, { ok: true, value: s.values.description });
+    return s.ask(TEXT_PROMPT, { questionKey: s.options.reason === 'locker_fault' ? 'escalate.askFault' : 'escalate.askDescription' });
+  }
+
+  private async askPhone(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
     if (answer.ok && answer.value) {
-      values.description = answer.value;
-      const r = turnInfo(step.context).recognition;
-      values.describesLockerFault = r?.intent === 'locker_fault' && r.score >= LOCKER_FAULT_DESCRIPTION_SCORE;
+      s.values.description = answer.value;
+      const r = s.turn.temp.recognition;
+      s.values.describesLockerFault = r?.intent === 'locker_fault' && r.score >= LOCKER_FAULT_DESCRIPTION_SCORE;
     }
-    this.keepAttachments(step.context, values);
-    if (values.fields.senderPhone || values.fields.recipientPhone) return step.next({ ok: true, value: undefined });
-    return step.beginDialog(PHONE_PROMPT, { questionKey: 'escalate.askPhone', optional: true });
+    this.keepAttachments(s.context, s.values);
+    if (s.values.fields.senderPhone || s.values.fields.recipientPhone) return s.skip(PHONE_PROMPT.optional, { ok: true, value: undefined });
+    return s.ask(PHONE_PROMPT.optional, { questionKey: 'escalate.askPhone' });
   }
 
-  private async handOff(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
-    const values = step.values as Values;
-    const answer = step.result as SlotAnswer<string>;
-    if (answer.ok && answer.value) values.fields.recipientPhone ??= answer.value;
-    const lang = langOf(step.context);
+  private async afterPhone(s: S, answer: SlotAnswer<string | undefined>): Promise<DialogTurnResult> {
+    if (answer.ok && answer.value) s.values.fields.recipientPhone ??= answer.value;
+    return this.handOff(s);
+  }
+
+  private async handOff(s: S): Promise<DialogTurnResult> {
+    const values = s.values;
+    const lang = s.turn.lang;
     // "I want a person" followed by "the locker door won't open" is a locker fault: those come first.
-    const reason = values.describesLockerFault && GENERAL_REASONS.includes(step.options.reason) ? 'locker_fault' : step.options.reason;
-    const request: EscalationRequest = {
-      reason,
-      lang,
-      fields: values.fields,
-      description: values.description,
-      attachments: values.attachments,
-    };
-    let outcome;
+    const reason = values.describesLockerFault && GENERAL_REASONS.includes(s.options.reason) ? 'locker_fault' : s.options.reason;
+    const request: EscalationRequest = { reason, lang, fields: values.fields, description: values.description, attachments: values.attachments };
+    let outcome: EscalationOutcome;
     try {
-      outcome = await this.deps.handoff.escalate(request, customerRef(step.context, this.deps.now()));
+      outcome = await this.deps.handoff.escalate(request, s.turn.customerRef());
     } catch (err) {
-      this.deps.logger.error({ err, conversationId: step.context.activity.conversation?.id }, 'EscalateDialog.handOff(): hand-off failed');
-      await this.sendQuietly(step.context, EventFactory.createHandoffStatus(step.context.activity.conversation, 'failed', 'queue unavailable'));
-      outcome = { kind: 'unavailable' } as const;
+      this.deps.logger.error({ err, conversationId: s.turn.conversationId }, 'EscalateDialog.handOff(): hand-off failed');
+      await this.sendQuietly(s.context, EventFactory.createHandoffStatus(s.context.activity.conversation, 'failed', 'queue unavailable'));
+      outcome = { kind: 'unavailable' };
     }
-    const m = this.deps.messages;
     const tz = this.deps.calendar.timeZone;
     if (outcome.kind === 'queued') {
       // For an external agent hub on the channel: this case's id and place only, never its transcript or fields.
-      await this.sendQuietly(step.context, EventFactory.createHandoffInitiation(step.context, outcome.hubContext, { activities: [] }));
+      await this.sendQuietly(s.context, EventFactory.createHandoffInitiation(s.context, outcome.hubContext, { activities: [] }));
       const key = outcome.joined ? 'escalate.joined' : outcome.open ? 'escalate.queuedOpen' : 'escalate.queuedClosed';
-      await say(step.context, m, key, {
+      await s.say(key, {
         caseId: outcome.caseId,
         position: outcome.position,
         back: outcome.nextOpening ? formatDateTime(lang, outcome.nextOpening, tz) : '',
         expected: outcome.expectedResponse ? formatDateTime(lang, outcome.expectedResponse, tz) : '',
       });
-      return step.endDialog({ status: 'handed_off' } satisfies CaseResult);
+      return s.end({ status: 'handed_off' });
     }
-    await say(step.context, m, 'escalate.noHandoff', { summary: this.summary(lang, values) });
-    return step.endDialog({ status: 'done' } satisfies CaseResult);
+    await s.say('escalate.noHandoff', { summary: this.summary(lang, values) });
+    return s.end({ status: 'done' });
   }
 
   private async sendQuietly(context: TurnContext, activity: Parameters<TurnContext['sendActivity']>[0]): Promise<void> {
@@ -134,7 +143,7 @@ export class EscalateDialog extends CaseDialog<EscalateOptions> {
     }
   }
 
-  private summary(lang: ReturnType<typeof langOf>, values: Values): string {
+  private summary(lang: Lang, values: Values): string {
     const m = this.deps.messages;
     const f = values.fields;
     const lines: string[] = [];

@@ -3,16 +3,15 @@
  * the number(s) only on an exact match of all three; otherwise one neutral answer that does not
  * reveal which fact was wrong.
  */
-import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
-import { CaseDialog } from './CaseDialog';
+import type { DialogTurnResult } from 'botbuilder-dialogs';
+import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
+import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
-import { FIND_TRACKING_DIALOG, LOCKER_PICKER_DIALOG } from './ids';
-import { LockerPickerDialog, type LockerPickerOptions, type LockerPickerResult } from './LockerPickerDialog';
+import { FIND_TRACKING_DIALOG } from './ids';
+import { LOCKER_PICKER, LockerPickerDialog } from './LockerPickerDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
-import type { CollectedFields } from './state';
-import { say, typing } from './turn';
 
 export interface FindTrackingOptions {
   senderPhone?: string;
@@ -20,61 +19,67 @@ export interface FindTrackingOptions {
   lockerQuery?: string;
 }
 
-interface Values {
-  fields: CollectedFields;
+/** The lost-tracking-number case as the main dialog sees it. */
+export const FIND_TRACKING = caseRef<FindTrackingOptions>(FIND_TRACKING_DIALOG);
+
+interface Values extends CaseValues {
+  senderPhone?: string;
+  recipientPhone?: string;
 }
 
-export class FindTrackingDialog extends CaseDialog<FindTrackingOptions> {
+type S = Step<FindTrackingOptions, Values, CaseResult>;
+
+export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> {
   constructor(deps: DialogDeps) {
     super(FIND_TRACKING_DIALOG, deps, [new LockerPickerDialog(deps)]);
   }
 
-  protected steps(): WaterfallStep<FindTrackingOptions>[] {
-    return [this.askSender, this.askRecipient, this.askLocker, this.lookup];
+  protected start(): Values {
+    return { fields: {} };
   }
 
-  private async askSender(step: WaterfallStepContext<FindTrackingOptions>): Promise<DialogTurnResult> {
-    (step.values as Values).fields = {};
-    await say(step.context, this.deps.messages, 'findTracking.intro');
-    if (step.options.senderPhone) return step.next({ ok: true, value: step.options.senderPhone } satisfies SlotAnswer<string>);
-    return step.beginDialog(PHONE_PROMPT, { questionKey: 'ask.senderPhone' });
+  protected steps() {
+    return [this.first(this.askSender), this.after(PHONE_PROMPT, this.askRecipient), this.after(PHONE_PROMPT, this.askLocker), this.after(LOCKER_PICKER, this.lookup)];
   }
 
-  private async askRecipient(step: WaterfallStepContext<FindTrackingOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const fields = (step.values as Values).fields;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields } satisfies CaseResult);
-    fields.senderPhone = answer.value;
-    if (step.options.recipientPhone) return step.next({ ok: true, value: step.options.recipientPhone } satisfies SlotAnswer<string>);
-    return step.beginDialog(PHONE_PROMPT, { questionKey: 'ask.recipientPhone' });
+  private async askSender(s: S): Promise<DialogTurnResult> {
+    await s.say('findTracking.intro');
+    if (s.options.senderPhone) return s.skip(PHONE_PROMPT, { ok: true, value: s.options.senderPhone });
+    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone' });
   }
 
-  private async askLocker(step: WaterfallStepContext<FindTrackingOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const fields = (step.values as Values).fields;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields } satisfies CaseResult);
-    fields.recipientPhone = answer.value;
-    return step.beginDialog(LOCKER_PICKER_DIALOG, { query: step.options.lockerQuery, questionKey: 'ask.destinationLocker' } satisfies LockerPickerOptions);
+  private async askRecipient(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    s.values.senderPhone = answer.value;
+    s.values.fields.senderPhone = answer.value;
+    if (s.options.recipientPhone) return s.skip(PHONE_PROMPT, { ok: true, value: s.options.recipientPhone });
+    return s.ask(PHONE_PROMPT, { questionKey: 'ask.recipientPhone' });
   }
 
-  private async lookup(step: WaterfallStepContext<FindTrackingOptions>): Promise<DialogTurnResult> {
-    const picked = step.result as LockerPickerResult;
-    const fields = (step.values as Values).fields;
-    if (!picked.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields } satisfies CaseResult);
-    fields.lockerId = picked.lockerId;
-    await typing(step.context);
+  private async askLocker(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    s.values.recipientPhone = answer.value;
+    s.values.fields.recipientPhone = answer.value;
+    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery, questionKey: 'ask.destinationLocker' });
+  }
+
+  private async lookup(s: S, lockerId: string): Promise<DialogTurnResult> {
+    const { senderPhone, recipientPhone } = s.values;
+    if (!senderPhone || !recipientPhone) throw new Error('FindTrackingDialog.lookup(): phones missing from the values');
+    s.values.fields.lockerId = lockerId;
+    await s.typing();
     let numbers: string[];
     try {
-      numbers = await this.deps.carrier.findParcels(fields.senderPhone!, fields.recipientPhone!, picked.lockerId);
+      numbers = await this.deps.carrier.findParcels(senderPhone, recipientPhone, lockerId);
     } catch (err) {
-      this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'FindTrackingDialog.lookup(): carrier failed');
-      return step.endDialog({ status: 'escalate', reason: 'carrier_unavailable', fields } satisfies CaseResult);
+      this.deps.logger.warn({ err, conversationId: s.turn.conversationId }, 'FindTrackingDialog.lookup(): carrier failed');
+      return s.end({ status: 'offer_person', reason: 'carrier_unavailable', fields: s.values.fields });
     }
     if (!numbers.length) {
-      await say(step.context, this.deps.messages, 'findTracking.noMatch');
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+      await s.say('findTracking.noMatch');
+      return s.end({ status: 'done' });
     }
-    await say(step.context, this.deps.messages, 'findTracking.found', { count: numbers.length, numbers: numbers.join(', ') });
-    return step.endDialog({ status: 'done' } satisfies CaseResult);
+    await s.say('findTracking.found', { count: numbers.length, numbers: numbers.join(', ') });
+    return s.end({ status: 'done' });
   }
 }

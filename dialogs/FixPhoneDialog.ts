@@ -1,20 +1,21 @@
 /**
- * Wrong phone number: the recipient gets no SMS with the pickup code. Parcel number and sender
- * proof → which number was wrong → the right number → confirm → carrier updates it and re-sends
- * the pickup SMS to the new number. The pickup code itself never appears in the chat.
+ * Wrong phone number: the recipient gets no SMS with the pickup code. Parcel number and a fresh
+ * proof → which number was wrong → the right number → confirm → carrier updates it (with an
+ * idempotency key) and re-sends the pickup SMS to the new number. The pickup code itself never
+ * appears in the chat.
  */
-import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
-import { CaseDialog } from './CaseDialog';
-import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView, type PhoneRole } from '../services/carrier/types';
+import type { DialogTurnResult } from 'botbuilder-dialogs';
+import { CarrierError, type ChangeOutcome, type ParcelStatus, type PhoneRole } from '../services/carrier/types';
 import { formatDate, maskPhone } from '../services/i18n/format';
-import type { DialogDeps } from './deps';
-import { FIX_PHONE_DIALOG, PARCEL_ACCESS_DIALOG } from './ids';
-import { ParcelAccessDialog, sayNotPossible, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
+import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
+import { caseRef } from './childRef';
+import type { DialogDeps, WorkOrderRequest } from './deps';
+import { FIX_PHONE_DIALOG } from './ids';
+import { PARCEL_ACCESS, ParcelAccessDialog, sayNotPossible, type ParcelAccess } from './ParcelAccessDialog';
+import { changeIdempotencyKey } from './parcelChange';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { CHOICE_PROMPT, PHONE_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
+import { PHONE_PROMPT, PHONE_ROLE_PROMPT, YES_NO_PROMPT, type YesNo } from './prompts/slots';
 import type { CaseResult } from './results';
-import type { CollectedFields } from './state';
-import { customerRef, langOf, say, turnInfo, typing } from './turn';
 
 /** Statuses in which a phone number can still matter. */
 export const PHONE_CHANGEABLE: ParcelStatus[] = ['registered', 'accepted', 'in_transit', 'at_terminal', 'out_for_delivery', 'in_locker', 'returning'];
@@ -23,40 +24,45 @@ export interface FixPhoneOptions {
   trackingNumber?: string;
 }
 
-interface Values {
-  parcel: ParcelView;
-  senderPhone: string;
-  role: PhoneRole;
-  newPhone: string;
-  fields: CollectedFields;
+/** The wrong-phone case as the main dialog sees it. */
+export const FIX_PHONE = caseRef<FixPhoneOptions>(FIX_PHONE_DIALOG);
+
+interface Values extends CaseValues {
+  access?: ParcelAccess;
+  role?: PhoneRole;
+  newPhone?: string;
 }
 
-export class FixPhoneDialog extends CaseDialog<FixPhoneOptions> {
+type S = Step<FixPhoneOptions, Values, CaseResult>;
+
+export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
   constructor(deps: DialogDeps) {
     super(FIX_PHONE_DIALOG, deps, [new ParcelAccessDialog(deps)]);
   }
 
-  protected steps(): WaterfallStep<FixPhoneOptions>[] {
-    return [this.access, this.askRole, this.askNewPhone, this.confirm, this.execute];
+  protected start(): Values {
+    return { fields: {} };
   }
 
-  private async access(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
-    (step.values as Values).fields = {};
-    return step.beginDialog(PARCEL_ACCESS_DIALOG, {
-      trackingNumber: step.options.trackingNumber,
-      allowed: PHONE_CHANGEABLE,
-      purpose: 'fixPhone',
-    } satisfies ParcelAccessOptions);
+  protected steps() {
+    return [
+      this.first(this.access),
+      this.after(PARCEL_ACCESS, this.askRole),
+      this.after(PHONE_ROLE_PROMPT, this.askNewPhone),
+      this.after(PHONE_PROMPT, this.confirm),
+      this.after(YES_NO_PROMPT, this.execute),
+      this.after(PARCEL_ACCESS, this.executeWithFreshProof),
+    ];
   }
 
-  private async askRole(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
-    const access = step.result as ParcelAccessResult;
-    if (!access.ok) return step.endDialog(access.result);
-    const values = step.values as Values;
-    values.parcel = access.parcel;
-    values.senderPhone = access.senderPhone;
-    values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.senderPhone };
-    return step.beginDialog(CHOICE_PROMPT, {
+  private async access(s: S): Promise<DialogTurnResult> {
+    return s.ask(PARCEL_ACCESS, { trackingNumber: s.options.trackingNumber, allowed: PHONE_CHANGEABLE, purpose: 'fixPhone' });
+  }
+
+  private async askRole(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    s.values.access = access;
+    s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164 };
+    return s.ask(PHONE_ROLE_PROMPT, {
       questionKey: 'fixPhone.whichNumber',
       params: { recipient: access.parcel.recipientPhoneMasked, sender: access.parcel.senderPhoneMasked },
       choices: [
@@ -66,77 +72,89 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions> {
     });
   }
 
-  private async askNewPhone(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const values = step.values as Values;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields: values.fields } satisfies CaseResult);
-    values.role = answer.value as PhoneRole;
-    return step.beginDialog(PHONE_PROMPT, { questionKey: values.role === 'recipient' ? 'ask.newRecipientPhone' : 'ask.newSenderPhone' });
+  private async askNewPhone(s: S, answer: SlotAnswer<PhoneRole>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    s.values.role = answer.value;
+    return s.ask(PHONE_PROMPT, { questionKey: answer.value === 'recipient' ? 'ask.newRecipientPhone' : 'ask.newSenderPhone' });
   }
 
-  private async confirm(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const values = step.values as Values;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields: values.fields } satisfies CaseResult);
-    values.newPhone = answer.value!;
-    values.fields.newPhone = values.newPhone;
-    if (values.role === 'recipient') values.fields.recipientPhone = values.newPhone;
-    if (values.role === 'sender' && values.newPhone === values.senderPhone) {
-      await say(step.context, this.deps.messages, 'fixPhone.sameNumber');
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+  private async confirm(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    const { access, role } = this.pending(s);
+    const newPhone = answer.value;
+    s.values.newPhone = newPhone;
+    s.values.fields.newPhone = newPhone;
+    if (role === 'recipient') s.values.fields.recipientPhone = newPhone;
+    if (role === 'sender' && newPhone === access.proof.e164) {
+      await s.say('fixPhone.sameNumber');
+      return s.end({ status: 'done' });
     }
-    const lang = langOf(step.context);
-    return step.beginDialog(YES_NO_PROMPT, {
+    return s.ask(YES_NO_PROMPT, {
       questionKey: 'fixPhone.confirm',
-      params: {
-        trackingNumber: values.parcel.trackingNumber,
-        role: this.deps.messages.t(lang, `fixPhone.role.${values.role}`),
-        phone: values.newPhone,
-      },
-      choices: YES_NO_CHOICES,
+      params: { trackingNumber: access.parcel.trackingNumber, role: this.deps.messages.t(s.turn.lang, `fixPhone.role.${role}`), phone: newPhone },
     });
   }
 
-  private async execute(step: WaterfallStepContext<FixPhoneOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const values = step.values as Values;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields: values.fields } satisfies CaseResult);
+  private async execute(s: S, answer: SlotAnswer<YesNo>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
     if (answer.value !== 'yes') {
-      await say(step.context, this.deps.messages, 'fixPhone.notChanged');
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+      await s.say('fixPhone.notChanged');
+      return s.end({ status: 'done' });
     }
-    const lang = langOf(step.context);
-    await typing(step.context);
+    const { access } = this.pending(s);
+    if (!s.turn.conversation.holds(access.proof)) {
+      await s.say('proof.expired');
+      return s.ask(PARCEL_ACCESS, { trackingNumber: access.parcel.trackingNumber, allowed: PHONE_CHANGEABLE, purpose: 'fixPhone' });
+    }
+    return this.apply(s, access);
+  }
+
+  private async executeWithFreshProof(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    s.values.access = access;
+    s.values.fields.senderPhone = access.proof.e164;
+    return this.apply(s, access);
+  }
+
+  private async apply(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    const { role, newPhone } = this.pending(s);
+    if (!newPhone) throw new Error('FixPhoneDialog.apply(): no new phone');
+    const trackingNumber = access.parcel.trackingNumber;
+    const idempotencyKey = changeIdempotencyKey(s.turn.conversationId, { action: 'change_phone', trackingNumber, role, newPhone }, access.proof);
+    const lang = s.turn.lang;
+    await s.typing();
     let outcome: ChangeOutcome;
     try {
-      outcome = await this.deps.carrier.changePhone(values.parcel.trackingNumber, values.senderPhone, values.role, values.newPhone);
+      outcome = await this.deps.carrier.changePhone(trackingNumber, access.proof.e164, role, newPhone, { idempotencyKey });
     } catch (err) {
-      this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'FixPhoneDialog.execute(): carrier refused');
+      this.deps.logger.warn({ err, conversationId: s.turn.conversationId }, 'FixPhoneDialog.apply(): carrier refused');
       if (err instanceof CarrierError && err.code === 'wrong_status') {
-        await sayNotPossible(step.context, this.deps, 'fixPhone', values.parcel.trackingNumber, err.status ?? 'delivered');
-        return step.endDialog({ status: 'done' } satisfies CaseResult);
+        await sayNotPossible(s.turn, this.deps, 'fixPhone', trackingNumber, err.status ?? 'delivered');
+        return s.end({ status: 'done' });
       }
-      return step.endDialog({ status: 'escalate', reason: 'carrier_unavailable', fields: values.fields } satisfies CaseResult);
+      return s.end({ status: 'offer_person', reason: 'carrier_unavailable', fields: s.values.fields });
     }
-    const phone = maskPhone(values.newPhone);
+    const phone = maskPhone(newPhone);
     if (outcome.outcome === 'done') {
-      const key = outcome.smsResent ? 'fixPhone.doneSmsResent' : values.role === 'recipient' ? 'fixPhone.doneSmsLater' : 'fixPhone.doneSender';
-      await say(step.context, this.deps.messages, key, { phone, reference: outcome.reference });
+      const key = outcome.smsResent ? 'fixPhone.doneSmsResent' : role === 'recipient' ? 'fixPhone.doneSmsLater' : 'fixPhone.doneSender';
+      await s.say(key, { phone, reference: outcome.reference });
     } else {
       const by = this.deps.calendar.addWorkingDays(this.deps.now(), outcome.workingDays);
-      await say(step.context, this.deps.messages, 'fixPhone.scheduled', {
+      await s.say('fixPhone.scheduled', {
         phone,
         reference: outcome.reference,
         count: outcome.workingDays,
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
-      const order = { action: 'change_phone', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays, role: values.role } as const;
-      await this.deps.handoff.createWorkOrder?.(order, customerRef(step.context, this.deps.now()));
+      const order: WorkOrderRequest = { action: 'change_phone', lang, fields: s.values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays, role };
+      await this.deps.handoff.createWorkOrder?.(order, s.turn.customerRef());
     }
-    if (values.role === 'sender') {
-      const profile = turnInfo(step.context).profile;
-      profile.verifiedPhones = [...new Set([...(profile.verifiedPhones ?? []).filter((p) => p !== values.senderPhone), values.newPhone])];
-    }
-    return step.endDialog({ status: 'done' } satisfies CaseResult);
+    return s.end({ status: 'done' });
+  }
+
+  /** The change being prepared: the parcel access and the phone chosen so far. */
+  private pending(s: S): { access: ParcelAccess; role: PhoneRole; newPhone?: string } {
+    const { access, role, newPhone } = s.values;
+    if (!access || !role) throw new Error('FixPhoneDialog: no parcel access or phone role in the values');
+    return { access, role, newPhone };
   }
 }

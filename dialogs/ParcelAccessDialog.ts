@@ -1,21 +1,22 @@
 /**
- * Finds the customer's parcel and proves they are its sender: the tracking number (validated and
- * looked up), the parcel's status (must allow the action), and the sender's phone, which must
- * match the one on the parcel. Used by every dialog that changes a parcel.
+ * Finds the customer's parcel and proves they may change it: the tracking number (validated and
+ * looked up), the parcel's status (must allow the action), then the proof step (`proof/proofStep.ts`,
+ * swappable). Used by every dialog that changes a parcel. It always asks for a fresh proof: a fact
+ * proven earlier (in this or another conversation) never authorizes a new change — one proof, one
+ * change.
  */
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder';
+import type { Dialog, DialogTurnResult } from 'botbuilder-dialogs';
 import type { ParcelStatus, ParcelView } from '../services/carrier/types';
-import { parsePhone } from '../services/nlu/entities';
+import type { ProvenPhone } from '../services/proof/types';
+import { CasePart, type CaseValues, type Step } from './CaseDialog';
+import { childRef } from './childRef';
 import type { DialogDeps } from './deps';
 import { PARCEL_ACCESS_DIALOG } from './ids';
-import { SlotPrompt, type SlotAnswer, type SlotParser } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, carrierFailure, loadParcel, slotPrompts } from './prompts/slots';
-import type { CaseResult } from './results';
-import type { CollectedFields } from './state';
-import { langOf, say, turnInfo, typing } from './turn';
-
-const SENDER_PHONE_PROMPT = 'slot.senderPhone';
+import { PROOF, parcelProof } from './proof/proofStep';
+import type { SlotAnswer } from './prompts/SlotPrompt';
+import { PARCEL_PROMPT, loadParcel } from './prompts/slots';
+import { isParcelView, isProvenPhone, isRecord } from './results';
+import { say, type Turn } from './turn';
 
 export interface ParcelAccessOptions {
   trackingNumber?: string;
@@ -25,102 +26,74 @@ export interface ParcelAccessOptions {
   purpose: 'readdress' | 'fixPhone';
 }
 
-export type ParcelAccessResult = { ok: true; parcel: ParcelView; senderPhone: string } | { ok: false; result: CaseResult };
-
-interface Values {
-  parcel?: ParcelView;
-  /** What is known so far, read by the main dialog if the customer asks for a person mid-flow. */
-  fields?: CollectedFields;
+/** The parcel and the proof that authorizes one change of it. */
+export interface ParcelAccess {
+  parcel: ParcelView;
+  proof: ProvenPhone;
 }
 
-export class ParcelAccessDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDeps) {
-    super(PARCEL_ACCESS_DIALOG);
-    for (const p of slotPrompts(deps)) this.addDialog(p);
-    this.addDialog(new SlotPrompt(SENDER_PHONE_PROMPT, deps, this.senderPhoneParser(), 'invalid.senderPhone'));
-    this.addDialog(
-      new WaterfallDialog<ParcelAccessOptions>(`${PARCEL_ACCESS_DIALOG}.steps`, [
-        this.askParcel.bind(this),
-        this.checkStatus.bind(this),
-        this.proveSender.bind(this),
-      ]),
-    );
-    this.initialDialogId = `${PARCEL_ACCESS_DIALOG}.steps`;
+const isParcelAccess = (v: unknown): v is ParcelAccess => isRecord(v) && isParcelView(v.parcel) && isProvenPhone(v.proof);
+
+/** Parcel access as the changes see it. */
+export const PARCEL_ACCESS = childRef<ParcelAccessOptions, ParcelAccess>(PARCEL_ACCESS_DIALOG, isParcelAccess);
+
+interface Values extends CaseValues {
+  parcel?: ParcelView;
+}
+
+type S = Step<ParcelAccessOptions, Values, ParcelAccess>;
+
+export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, ParcelAccess> {
+  /** `proof`: the proof step (a dialog registered as `PROOF_DIALOG`), by default the current method. */
+  constructor(deps: DialogDeps, proof: Dialog = parcelProof(deps)) {
+    super(PARCEL_ACCESS_DIALOG, deps, [proof]);
   }
 
-  private senderPhoneParser(): SlotParser<string> {
-    return async (text, context, options) => {
-      const phone = parsePhone(text, 'LT');
-      if (!phone.ok) return { ok: false, reason: phone.reason };
-      const trackingNumber = String(options.params?.trackingNumber ?? '');
-      await typing(context);
-      try {
-        return (await this.deps.carrier.verifySender(trackingNumber, phone.e164)) ? { ok: true, value: phone.e164 } : { ok: false, reason: 'not_sender' };
-      } catch (err) {
-        this.deps.logger.warn({ err }, 'ParcelAccessDialog.senderPhoneParser(): verification failed');
-        return carrierFailure(err);
-      }
-    };
+  protected start(): Values {
+    return { fields: {} };
   }
 
-  private async askParcel(step: WaterfallStepContext<ParcelAccessOptions>): Promise<DialogTurnResult> {
-    const known = step.options.trackingNumber;
+  protected steps() {
+    return [this.first(this.askParcel), this.after(PARCEL_PROMPT, this.checkStatus), this.after(PROOF, this.proven)];
+  }
+
+  private async askParcel(s: S): Promise<DialogTurnResult> {
+    const known = s.options.trackingNumber;
     if (known) {
-      const outcome = await loadParcel(this.deps, step.context, known);
-      if (outcome.ok || outcome.fatal) return step.next(outcome.ok ? { ok: true, value: outcome.value } : { ok: false, reason: outcome.reason, fatal: true });
-      await say(step.context, this.deps.messages, `invalid.tracking.${outcome.reason}`, { trackingNumber: known });
+      const outcome = await loadParcel(this.deps, s.turn, known);
+      if (outcome.ok) return s.skip(PARCEL_PROMPT, { ok: true, value: outcome.value });
+      if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
+      await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
     }
-    return step.beginDialog(PARCEL_PROMPT, { questionKey: 'ask.trackingNumber' });
+    return s.ask(PARCEL_PROMPT, { questionKey: 'ask.trackingNumber' });
   }
 
-  private async checkStatus(step: WaterfallStepContext<ParcelAccessOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<ParcelView>;
-    if (!answer.ok) return step.endDialog(failed(answer, {}));
-    const parcel = answer.value!;
-    (step.values as Values).parcel = parcel;
-    (step.values as Values).fields = { trackingNumber: parcel.trackingNumber };
-    if (!step.options.allowed.includes(parcel.status)) {
-      await sayNotPossible(step.context, this.deps, step.options.purpose, parcel.trackingNumber, parcel.status);
-      return step.endDialog({ ok: false, result: { status: 'done' } } satisfies ParcelAccessResult);
+  private async checkStatus(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    const parcel = answer.value;
+    s.values.parcel = parcel;
+    s.values.fields.trackingNumber = parcel.trackingNumber;
+    if (!s.options.allowed.includes(parcel.status)) {
+      await sayNotPossible(s.turn, this.deps, s.options.purpose, parcel.trackingNumber, parcel.status);
+      return s.leave({ status: 'done' });
     }
-    for (const phone of turnInfo(step.context).profile.verifiedPhones ?? []) {
-      try {
-        if (await this.deps.carrier.verifySender(parcel.trackingNumber, phone)) return step.next({ ok: true, value: phone });
-      } catch {
-        break; // fall back to asking
-      }
-    }
-    return step.beginDialog(SENDER_PHONE_PROMPT, { questionKey: 'ask.senderPhoneProof', params: { trackingNumber: parcel.trackingNumber } });
+    return s.ask(PROOF, { trackingNumber: parcel.trackingNumber, role: 'sender' });
   }
 
-  private async proveSender(step: WaterfallStepContext<ParcelAccessOptions>): Promise<DialogTurnResult> {
-    const parcel = (step.values as Values).parcel!;
-    const answer = step.result as SlotAnswer<string>;
-    if (!answer.ok) return step.endDialog(failed(answer, { trackingNumber: parcel.trackingNumber }));
-    const senderPhone = answer.value!;
-    const profile = turnInfo(step.context).profile;
-    const known = new Set(profile.verifiedPhones ?? []);
-    known.add(senderPhone);
-    profile.verifiedPhones = [...known].slice(-3);
-    return step.endDialog({ ok: true, parcel, senderPhone } satisfies ParcelAccessResult);
+  private async proven(s: S, proof: ProvenPhone): Promise<DialogTurnResult> {
+    const parcel = s.values.parcel;
+    if (!parcel) throw new Error('ParcelAccessDialog.proven(): no parcel in the values');
+    return s.end({ parcel, proof });
   }
 }
 
 /** Tells the customer the action is not possible for a parcel in `status` (the purpose's `notPossible` message). */
 export async function sayNotPossible(
-  context: TurnContext,
+  turn: Turn,
   deps: DialogDeps,
   purpose: ParcelAccessOptions['purpose'],
   trackingNumber: string | undefined,
   status: ParcelStatus,
 ): Promise<void> {
-  await say(context, deps.messages, `${purpose}.notPossible`, { trackingNumber, status: deps.messages.t(langOf(context), `status.${status}`) });
-}
-
-/** A prompt that gave up or hit a carrier failure becomes an escalation with what we know. */
-function failed(answer: Extract<SlotAnswer<unknown>, { ok: false }>, fields: { trackingNumber?: string }): ParcelAccessResult {
-  return {
-    ok: false,
-    result: { status: 'escalate', reason: answer.fatal ? 'carrier_unavailable' : 'too_many_attempts', fields },
-  };
+  await say(turn, deps.messages, `${purpose}.notPossible`, { trackingNumber, status: deps.messages.t(turn.lang, `status.${status}`) });
 }

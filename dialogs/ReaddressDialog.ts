@@ -1,22 +1,23 @@
 /**
- * Readdress: the sender picked the wrong locker. Parcel number and sender proof → is it still
- * movable → new locker by free text → confirm → carrier → outcome, with the carrier's time frame
- * when staff do the change.
+ * Readdress: the sender picked the wrong locker. Parcel number and a fresh proof → is it still
+ * movable → new locker by free text → confirm → carrier (with an idempotency key) → outcome, with
+ * the carrier's time frame when staff do the change. A proof that expired while the customer was
+ * deciding is asked for again before the change.
  */
-import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
-import { CaseDialog } from './CaseDialog';
-import { CarrierError, type ChangeOutcome, type ParcelStatus, type ParcelView } from '../services/carrier/types';
+import type { DialogTurnResult } from 'botbuilder-dialogs';
+import { CarrierError, type ChangeOutcome, type ParcelStatus } from '../services/carrier/types';
 import { describeLocker } from '../services/i18n/lockerText';
 import { formatDate } from '../services/i18n/format';
-import type { DialogDeps } from './deps';
-import { LOCKER_PICKER_DIALOG, PARCEL_ACCESS_DIALOG, READDRESS_DIALOG } from './ids';
-import { LockerPickerDialog, type LockerPickerOptions, type LockerPickerResult } from './LockerPickerDialog';
-import { ParcelAccessDialog, sayNotPossible, type ParcelAccessOptions, type ParcelAccessResult } from './ParcelAccessDialog';
+import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
+import { caseRef } from './childRef';
+import type { DialogDeps, WorkOrderRequest } from './deps';
+import { READDRESS_DIALOG } from './ids';
+import { LOCKER_PICKER, LockerPickerDialog } from './LockerPickerDialog';
+import { PARCEL_ACCESS, ParcelAccessDialog, sayNotPossible, type ParcelAccess } from './ParcelAccessDialog';
+import { changeIdempotencyKey } from './parcelChange';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { YES_NO_CHOICES, YES_NO_PROMPT } from './prompts/slots';
+import { YES_NO_PROMPT, type YesNo } from './prompts/slots';
 import type { CaseResult } from './results';
-import type { CollectedFields } from './state';
-import { customerRef, langOf, say, typing } from './turn';
 
 /** Statuses in which the carrier can still send the parcel elsewhere. */
 export const READDRESSABLE: ParcelStatus[] = ['registered', 'accepted', 'in_transit', 'at_terminal'];
@@ -27,101 +28,121 @@ export interface ReaddressOptions {
   lockerQuery?: string;
 }
 
-interface Values {
-  parcel: ParcelView;
-  senderPhone: string;
-  newLockerId: string;
-  fields: CollectedFields;
+/** The readdress case as the main dialog sees it. */
+export const READDRESS = caseRef<ReaddressOptions>(READDRESS_DIALOG);
+
+interface Values extends CaseValues {
+  access?: ParcelAccess;
+  newLockerId?: string;
 }
 
-export class ReaddressDialog extends CaseDialog<ReaddressOptions> {
+type S = Step<ReaddressOptions, Values, CaseResult>;
+
+export class ReaddressDialog extends CaseDialog<ReaddressOptions, Values> {
   constructor(deps: DialogDeps) {
     super(READDRESS_DIALOG, deps, [new ParcelAccessDialog(deps), new LockerPickerDialog(deps)]);
   }
 
-  protected steps(): WaterfallStep<ReaddressOptions>[] {
-    return [this.access, this.chooseLocker, this.confirm, this.execute];
+  protected start(): Values {
+    return { fields: {} };
   }
 
-  private async access(step: WaterfallStepContext<ReaddressOptions>): Promise<DialogTurnResult> {
-    (step.values as Values).fields = {};
-    return step.beginDialog(PARCEL_ACCESS_DIALOG, {
-      trackingNumber: step.options.trackingNumber,
-      allowed: READDRESSABLE,
-      purpose: 'readdress',
-    } satisfies ParcelAccessOptions);
+  protected steps() {
+    return [
+      this.first(this.access),
+      this.after(PARCEL_ACCESS, this.chooseLocker),
+      this.after(LOCKER_PICKER, this.confirm),
+      this.after(YES_NO_PROMPT, this.execute),
+      this.after(PARCEL_ACCESS, this.executeWithFreshProof),
+    ];
   }
 
-  private async chooseLocker(step: WaterfallStepContext<ReaddressOptions>): Promise<DialogTurnResult> {
-    const access = step.result as ParcelAccessResult;
-    if (!access.ok) return step.endDialog(access.result);
-    const values = step.values as Values;
-    values.parcel = access.parcel;
-    values.senderPhone = access.senderPhone;
-    values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.senderPhone, lockerId: access.parcel.destinationLockerId };
+  private async access(s: S): Promise<DialogTurnResult> {
+    return s.ask(PARCEL_ACCESS, { trackingNumber: s.options.trackingNumber, allowed: READDRESSABLE, purpose: 'readdress' });
+  }
+
+  private async chooseLocker(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    s.values.access = access;
+    s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164, lockerId: access.parcel.destinationLockerId };
     const current = this.deps.lockers.get(access.parcel.destinationLockerId);
-    if (current) await say(step.context, this.deps.messages, 'readdress.current', { locker: describeLocker(this.deps.messages, langOf(step.context), current) });
-    return step.beginDialog(LOCKER_PICKER_DIALOG, { query: step.options.lockerQuery, questionKey: 'ask.newLocker' } satisfies LockerPickerOptions);
+    if (current) await s.say('readdress.current', { locker: describeLocker(this.deps.messages, s.turn.lang, current) });
+    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery, questionKey: 'ask.newLocker' });
   }
 
-  private async confirm(step: WaterfallStepContext<ReaddressOptions>): Promise<DialogTurnResult> {
-    const picked = step.result as LockerPickerResult;
-    const values = step.values as Values;
-    if (!picked.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields: values.fields } satisfies CaseResult);
-    if (picked.lockerId === values.parcel.destinationLockerId) {
-      await say(step.context, this.deps.messages, 'readdress.sameLocker');
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+  private async confirm(s: S, lockerId: string): Promise<DialogTurnResult> {
+    const parcel = this.accessOf(s).parcel;
+    if (lockerId === parcel.destinationLockerId) {
+      await s.say('readdress.sameLocker');
+      return s.end({ status: 'done' });
     }
-    values.newLockerId = picked.lockerId;
-    values.fields.newLockerId = picked.lockerId;
-    const locker = this.deps.lockers.get(picked.lockerId)!;
-    return step.beginDialog(YES_NO_PROMPT, {
+    const locker = this.deps.lockers.get(lockerId);
+    if (!locker) throw new Error(`ReaddressDialog.confirm(): unknown locker ${lockerId}`);
+    s.values.newLockerId = lockerId;
+    s.values.fields.newLockerId = lockerId;
+    return s.ask(YES_NO_PROMPT, {
       questionKey: 'readdress.confirm',
-      params: { trackingNumber: values.parcel.trackingNumber, locker: describeLocker(this.deps.messages, langOf(step.context), locker) },
-      choices: YES_NO_CHOICES,
+      params: { trackingNumber: parcel.trackingNumber, locker: describeLocker(this.deps.messages, s.turn.lang, locker) },
     });
   }
 
-  private async execute(step: WaterfallStepContext<ReaddressOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const values = step.values as Values;
-    if (!answer.ok) return step.endDialog({ status: 'escalate', reason: 'too_many_attempts', fields: values.fields } satisfies CaseResult);
+  private async execute(s: S, answer: SlotAnswer<YesNo>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
     if (answer.value !== 'yes') {
-      await say(step.context, this.deps.messages, 'readdress.notChanged');
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+      await s.say('readdress.notChanged');
+      return s.end({ status: 'done' });
     }
-    const lang = langOf(step.context);
-    const locker = this.deps.lockers.get(values.newLockerId)!;
-    await typing(step.context);
+    const access = this.accessOf(s);
+    if (!s.turn.conversation.holds(access.proof)) {
+      await s.say('proof.expired');
+      return s.ask(PARCEL_ACCESS, { trackingNumber: access.parcel.trackingNumber, allowed: READDRESSABLE, purpose: 'readdress' });
+    }
+    return this.apply(s, access);
+  }
+
+  private async executeWithFreshProof(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    s.values.access = access;
+    s.values.fields.senderPhone = access.proof.e164;
+    return this.apply(s, access);
+  }
+
+  private async apply(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
+    const newLockerId = s.values.newLockerId;
+    const locker = newLockerId ? this.deps.lockers.get(newLockerId) : undefined;
+    if (!newLockerId || !locker) throw new Error('ReaddressDialog.apply(): no new locker chosen');
+    const trackingNumber = access.parcel.trackingNumber;
+    const idempotencyKey = changeIdempotencyKey(s.turn.conversationId, { action: 'readdress', trackingNumber, newLockerId }, access.proof);
+    const lang = s.turn.lang;
+    await s.typing();
     let outcome: ChangeOutcome;
     try {
-      outcome = await this.deps.carrier.readdress(values.parcel.trackingNumber, values.senderPhone, values.newLockerId);
+      outcome = await this.deps.carrier.readdress(trackingNumber, access.proof.e164, newLockerId, { idempotencyKey });
     } catch (err) {
-      return step.endDialog(await this.carrierError(step, err, values.fields));
+      this.deps.logger.warn({ err, conversationId: s.turn.conversationId }, 'ReaddressDialog.apply(): carrier refused');
+      if (err instanceof CarrierError && err.code === 'wrong_status') {
+        await sayNotPossible(s.turn, this.deps, 'readdress', trackingNumber, err.status ?? 'in_transit');
+        return s.end({ status: 'done' });
+      }
+      return s.end({ status: 'offer_person', reason: 'carrier_unavailable', fields: s.values.fields });
     }
     const lockerText = describeLocker(this.deps.messages, lang, locker);
     if (outcome.outcome === 'done') {
-      await say(step.context, this.deps.messages, 'readdress.done', { locker: lockerText, reference: outcome.reference });
+      await s.say('readdress.done', { locker: lockerText, reference: outcome.reference });
     } else {
       const by = this.deps.calendar.addWorkingDays(this.deps.now(), outcome.workingDays);
-      await say(step.context, this.deps.messages, 'readdress.scheduled', {
+      await s.say('readdress.scheduled', {
         locker: lockerText,
         reference: outcome.reference,
         count: outcome.workingDays,
         date: formatDate(lang, by, this.deps.calendar.timeZone),
       });
-      const order = { action: 'readdress', lang, fields: values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays } as const;
-      await this.deps.handoff.createWorkOrder?.(order, customerRef(step.context, this.deps.now()));
+      const order: WorkOrderRequest = { action: 'readdress', lang, fields: s.values.fields, carrierReference: outcome.reference, workingDays: outcome.workingDays };
+      await this.deps.handoff.createWorkOrder?.(order, s.turn.customerRef());
     }
-    return step.endDialog({ status: 'done' } satisfies CaseResult);
+    return s.end({ status: 'done' });
   }
 
-  private async carrierError(step: WaterfallStepContext<ReaddressOptions>, err: unknown, fields: CollectedFields): Promise<CaseResult> {
-    this.deps.logger.warn({ err, conversationId: step.context.activity.conversation?.id }, 'ReaddressDialog.execute(): carrier refused');
-    if (err instanceof CarrierError && err.code === 'wrong_status') {
-      await sayNotPossible(step.context, this.deps, 'readdress', fields.trackingNumber, err.status ?? 'in_transit');
-      return { status: 'done' };
-    }
-    return { status: 'escalate', reason: 'carrier_unavailable', fields };
+  private accessOf(s: S): ParcelAccess {
+    if (!s.values.access) throw new Error('ReaddressDialog: no parcel access in the values');
+    return s.values.access;
   }
 }

@@ -3,57 +3,59 @@
  * up to `delayEscalateWorkingDays` working days are normal at peak time; beyond that the bot offers
  * a person.
  */
-import type { DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
-import { CaseDialog } from './CaseDialog';
-import type { ParcelView } from '../services/carrier/types';
+import type { DialogTurnResult } from 'botbuilder-dialogs';
+import type { ParcelStatus, ParcelView } from '../services/carrier/types';
 import { formatDate, formatShortDateTime } from '../services/i18n/format';
 import { describeLocker } from '../services/i18n/lockerText';
+import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
+import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
 import { TRACK_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, YES_NO_CHOICES, YES_NO_PROMPT, loadParcel } from './prompts/slots';
+import { PARCEL_PROMPT, YES_NO_PROMPT, loadParcel, type YesNo } from './prompts/slots';
 import type { CaseResult } from './results';
 import { timelineCard, supportsCards } from './cards';
-import { langOf, say } from './turn';
 
 export interface TrackOptions {
   trackingNumber?: string;
 }
 
-interface Values {
-  parcel?: ParcelView;
-}
+/** The where-is-my-parcel case as the main dialog sees it. */
+export const TRACK = caseRef<TrackOptions>(TRACK_DIALOG);
 
-const FINAL = new Set(['delivered', 'returned', 'cancelled']);
+type S = Step<TrackOptions, CaseValues, CaseResult>;
 
-export class TrackDialog extends CaseDialog<TrackOptions> {
+const FINAL: ReadonlySet<ParcelStatus> = new Set(['delivered', 'returned', 'cancelled']);
+
+export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
   constructor(deps: DialogDeps) {
     super(TRACK_DIALOG, deps);
   }
 
-  protected steps(): WaterfallStep<TrackOptions>[] {
-    return [this.askParcel, this.report, this.afterOffer];
+  protected start(): CaseValues {
+    return { fields: {} };
   }
 
-  private async askParcel(step: WaterfallStepContext<TrackOptions>): Promise<DialogTurnResult> {
-    const known = step.options.trackingNumber;
+  protected steps() {
+    return [this.first(this.askParcel), this.after(PARCEL_PROMPT, this.report), this.after(YES_NO_PROMPT, this.afterOffer)];
+  }
+
+  private async askParcel(s: S): Promise<DialogTurnResult> {
+    const known = s.options.trackingNumber;
     if (known) {
-      const outcome = await loadParcel(this.deps, step.context, known);
-      if (outcome.ok) return step.next({ ok: true, value: outcome.value } satisfies SlotAnswer<ParcelView>);
-      if (outcome.fatal) return step.next({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<ParcelView>);
-      await say(step.context, this.deps.messages, `invalid.tracking.${outcome.reason}`, { trackingNumber: known });
+      const outcome = await loadParcel(this.deps, s.turn, known);
+      if (outcome.ok) return s.skip(PARCEL_PROMPT, { ok: true, value: outcome.value });
+      if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
+      await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
     }
-    return step.beginDialog(PARCEL_PROMPT, { questionKey: 'ask.trackingNumberTrack' });
+    return s.ask(PARCEL_PROMPT, { questionKey: 'ask.trackingNumberTrack' });
   }
 
-  private async report(step: WaterfallStepContext<TrackOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<ParcelView>;
-    if (!answer.ok) {
-      return step.endDialog({ status: 'escalate', reason: answer.fatal ? 'carrier_unavailable' : 'too_many_attempts', fields: {} } satisfies CaseResult);
-    }
-    const parcel = answer.value!;
-    (step.values as Values).parcel = parcel;
-    const lang = langOf(step.context);
+  private async report(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {
+    if (!answer.ok) return s.giveUp(answer);
+    const parcel = answer.value;
+    s.values.fields.trackingNumber = parcel.trackingNumber;
+    const lang = s.turn.lang;
     const tz = this.deps.calendar.timeZone;
     const m = this.deps.messages;
     const locker = this.deps.lockers.get(parcel.destinationLockerId);
@@ -62,7 +64,7 @@ export class TrackDialog extends CaseDialog<TrackOptions> {
       .sort((a, b) => a.at.localeCompare(b.at))
       .map((e) => ({ at: formatShortDateTime(lang, new Date(e.at), tz), status: m.t(lang, `status.${e.status}`), location: this.placeName(e.location) }));
     const timeline = rows.map((r) => m.t(lang, 'track.event', { ...r, location: r.location ?? '' }).trimEnd()).join('\n');
-    await say(step.context, m, `track.status.${parcel.status}`, {
+    await s.say(`track.status.${parcel.status}`, {
       trackingNumber: parcel.trackingNumber,
       locker: lockerText,
       phone: parcel.recipientPhoneMasked,
@@ -71,23 +73,23 @@ export class TrackDialog extends CaseDialog<TrackOptions> {
     });
     if (timeline) {
       const text = m.t(lang, 'track.timeline', { timeline });
-      if (supportsCards(step.context.activity.channelId)) {
-        await step.context.sendActivity({ type: 'message', attachments: [timelineCard(m.t(lang, 'track.timelineTitle'), rows, text)] });
+      if (supportsCards(s.context.activity.channelId)) {
+        await s.context.sendActivity({ type: 'message', attachments: [timelineCard(m.t(lang, 'track.timelineTitle'), rows, text)] });
       } else {
-        await step.context.sendActivity(text);
+        await s.context.sendActivity(text);
       }
     }
 
-    if (FINAL.has(parcel.status) || parcel.status === 'in_locker') return step.endDialog({ status: 'done' } satisfies CaseResult);
+    if (FINAL.has(parcel.status) || parcel.status === 'in_locker') return s.end({ status: 'done' });
     const expected = new Date(`${parcel.expectedDelivery}T23:59:59Z`);
     const late = this.deps.calendar.workingDaysBetween(expected, this.deps.now());
-    if (late <= 0) return step.endDialog({ status: 'done' } satisfies CaseResult);
+    if (late <= 0) return s.end({ status: 'done' });
     const limit = this.deps.settings.delayEscalateWorkingDays;
     if (late <= limit) {
-      await say(step.context, m, 'track.lateNormal', { count: late, limit });
-      return step.endDialog({ status: 'done' } satisfies CaseResult);
+      await s.say('track.lateNormal', { count: late, limit });
+      return s.end({ status: 'done' });
     }
-    return step.beginDialog(YES_NO_PROMPT, { questionKey: 'track.lateOffer', params: { count: late }, choices: YES_NO_CHOICES });
+    return s.ask(YES_NO_PROMPT, { questionKey: 'track.lateOffer', params: { count: late } });
   }
 
   /** Event locations are locker ids or terminal names; show lockers by name. */
@@ -96,12 +98,10 @@ export class TrackDialog extends CaseDialog<TrackOptions> {
     return this.deps.lockers.get(location)?.name ?? location;
   }
 
-  private async afterOffer(step: WaterfallStepContext<TrackOptions>): Promise<DialogTurnResult> {
-    const answer = step.result as SlotAnswer<string>;
-    const parcel = (step.values as Values).parcel!;
+  private async afterOffer(s: S, answer: SlotAnswer<YesNo>): Promise<DialogTurnResult> {
     if (answer.ok && answer.value === 'yes') {
-      return step.endDialog({ status: 'escalate', reason: 'late_parcel', fields: { trackingNumber: parcel.trackingNumber } } satisfies CaseResult);
+      return s.end({ status: 'escalate', reason: 'late_parcel', fields: { trackingNumber: s.values.fields.trackingNumber } });
     }
-    return step.endDialog({ status: 'done' } satisfies CaseResult);
+    return s.end({ status: 'done' });
   }
 }

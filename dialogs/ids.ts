@@ -7,3 +7,6 @@ export const TRACK_DIALOG = 'track';
 export const ESCALATE_DIALOG = 'escalate';
 export const PARCEL_ACCESS_DIALOG = 'parcelAccess';
 export const LOCKER_PICKER_DIALOG = 'lockerPicker';
+export const CLARIFY_DIALOG = 'clarify';
+export const OFFER_PERSON_DIALOG = 'offerPerson';
+export const PROOF_DIALOG = 'proof';

@@ -3,12 +3,12 @@
  * customer's language. A click sends the button's title, which maps back to an intent in any
  * language, so menus work on every channel.
  */
-import type { Activity, TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import type { Messages } from '../services/i18n/messages';
 import { foldAnswer } from '../services/i18n/choices';
 import type { Intent } from '../services/nlu/types';
 import { LANGS, type Lang } from '../services/i18n/langs';
-import { langOf, message, type Button } from './turn';
+import { message, type Button, type Turn } from './turn';
 
 const MENU: { intent: Intent; key: string }[] = [
   { intent: 'readdress', key: 'menu.readdress' },
@@ -41,6 +41,6 @@ export function intentTitleKey(intent: Intent): string | undefined {
 }
 
 /** Sends `key` with the main menu under it. */
-export async function sayWithMenu(context: TurnContext, messages: Messages, key: string, params?: Record<string, string | number>): Promise<void> {
-  await context.sendActivity(menuActivity(messages, langOf(context), key, params));
+export async function sayWithMenu(turn: Turn, messages: Messages, key: string, params?: Record<string, string | number>): Promise<void> {
+  await turn.context.sendActivity(menuActivity(messages, turn.lang, key, params));
 }

@@ -1,24 +1,30 @@
 /**
- * Typed conversation and user state. Accessors are created once in the composition root and
- * passed to the bot; dialogs read the per-turn values through `dialogs/turn.ts`.
+ * The shapes of what LockerDesk keeps between turns. The bot loads and saves them through
+ * `StatePropertyAccessor`s; dialogs read and change them only through the typed turn
+ * (`dialogs/turn.ts`), never directly.
  */
 import type { Lang } from '../services/i18n/langs';
+import type { ProvenFact } from '../services/proof/types';
 
-/** Long-lived facts about a customer (user state). */
-export interface UserProfile {
+/**
+ * Per conversation (conversation state). Proven facts live here, not in user state: a fact is
+ * bound to the conversation that proved it and expires (`PROOF_TTL_MINUTES`), so presenting
+ * somebody's channel user id in a new conversation proves nothing.
+ */
+export interface ConversationData {
+  welcomed?: boolean;
+  /** Number of turns, for logs. */
+  turns?: number;
+  /** Facts proven in this conversation, oldest first; expired ones are dropped when a new one is added. */
+  proven?: ProvenFact[];
+}
+
+/** Long-lived facts about a customer (user state): only preferences, never anything proven. */
+export interface UserData {
   /** The language the bot speaks with this customer. */
   lang?: Lang;
   /** True once the customer chose the language explicitly (a command or the widget's picker). */
   langChosen?: boolean;
-  /** Sender phones the customer proved in a flow (E.164); never guessed. */
-  verifiedPhones?: string[];
-}
-
-/** Per-conversation bookkeeping outside the dialog stack (conversation state). */
-export interface ConversationFlags {
-  welcomed?: boolean;
-  /** Number of turns, for logs. */
-  turns?: number;
 }
 
 /** What a case dialog has collected so far, handed to the escalation when it gives up. */

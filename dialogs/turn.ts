@@ -1,38 +1,204 @@
 /**
- * Per-turn facts the bot computes once (language, recognition) and every dialog reads,
- * plus small helpers to send localized messages.
+ * The typed turn: one object per turn that the bot creates, loads and saves, and that dialogs read
+ * and change through typed methods (`turn.user.lang`, `turn.conversation.rememberProof(…)`).
+ *
+ * Modelled on teams-ai's `TurnState<TConversation, TUser, TTemp>`: three scopes — what belongs to
+ * the conversation, what belongs to the customer, and what is computed for this turn only. Unlike
+ * teams-ai's open records, each scope here has purpose-named methods, because the rules belong with
+ * the data: a proven fact always gets its expiry and stays in its conversation, the language is
+ * always a supported one, the recognition is set once by the bot.
+ *
+ * How dialogs reach it: botbuilder-dialogs hands a dialog only a DialogContext, whose `context` is
+ * the turn's TurnContext. The bot binds its Turn to that TurnContext once (`bindTurn`) and dialogs
+ * ask `turnOf(context)`. The binding is a module-private WeakMap, not a key in `context.turnState`:
+ * no other layer can read or overwrite it, it goes away with the TurnContext, and `turnOf` throws
+ * instead of making up defaults when a dialog runs without a turn (a wiring bug tests must see).
+ * Case dialogs get it handed in their step context (`s.turn`), so most code never calls `turnOf`.
  */
-import { MessageFactory, TurnContext, type CardAction, ActionTypes, type Activity } from 'botbuilder';
+import { ActionTypes, MessageFactory, TurnContext, type Activity, type CardAction, type StatePropertyAccessor } from 'botbuilder';
 import type { RecognizerResult } from '../services/nlu/types';
-import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
-import type { MessageParams, Messages } from '../services/i18n/messages';
 import type { Command } from '../services/nlu/commands';
-import type { UserProfile } from './state';
+import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
+import { localeLang } from '../services/i18n/languagePolicy';
+import type { MessageParams, Messages } from '../services/i18n/messages';
+import { liveFacts, type ProvenFact, type ProvenPhone } from '../services/proof/types';
 import type { CustomerRef } from './deps';
+import type { ConversationData, UserData } from './state';
 
-export interface TurnInfo {
-  /** The language to answer in this turn. */
-  lang: Lang;
-  /** Recognition of the message text (absent for non-message activities or empty text). */
-  recognition?: RecognizerResult;
+/** At most this many proven facts are kept per conversation (the newest). */
+const MAX_PROVEN = 5;
+
+/** What the turn needs from its environment. */
+export interface TurnSettings {
+  /** The clock (injectable for tests). */
+  now(): Date;
+  /** How long a proven fact stays valid (`PROOF_TTL_MINUTES`), in milliseconds. */
+  proofTtlMs: number;
+}
+
+/** The accessors the bot loads the turn's scopes from. */
+export interface TurnStores {
+  conversation: StatePropertyAccessor<ConversationData>;
+  user: StatePropertyAccessor<UserData>;
+}
+
+/** Computed for this turn only; never saved. */
+export interface TurnTemp {
+  /** The message text, trimmed ('' for other activities and empty messages). */
+  readonly text: string;
+  /** Recognition of the text (absent for non-message activities, empty text or a recognizer failure). */
+  readonly recognition?: RecognizerResult;
   /** A whole-message command ("atšaukti", "english"), recognised before anything else. */
-  command?: Command;
-  /** The customer's profile (user state), loaded by the bot and saved at the end of the turn. */
-  profile: UserProfile;
+  readonly command?: Command;
 }
 
-const TURN_INFO = Symbol('lockerdesk.turnInfo');
+/** A fact as a proof step establishes it; the conversation adds when it was proven and when it expires. */
+export type ProofClaim = Omit<ProvenPhone, 'provenAt' | 'expiresAt'>;
 
-export function setTurnInfo(context: TurnContext, info: TurnInfo): void {
-  context.turnState.set(TURN_INFO, info);
+/** The conversation's scope: bookkeeping and the facts proven in this conversation. */
+export class ConversationScope {
+  constructor(
+    private readonly data: ConversationData,
+    private readonly settings: TurnSettings,
+  ) {}
+
+  /** Counts this turn; returns the count (for logs). */
+  countTurn(): number {
+    this.data.turns = (this.data.turns ?? 0) + 1;
+    return this.data.turns;
+  }
+
+  /** True the first time it is asked in a conversation: the welcome is sent once. */
+  welcomeOnce(): boolean {
+    if (this.data.welcomed) return false;
+    this.data.welcomed = true;
+    return true;
+  }
+
+  /**
+   * Records that the customer has just proven `claim` in this conversation. The fact expires after
+   * `PROOF_TTL_MINUTES`; expired facts are dropped and at most a few are kept.
+   *
+   * @example
+   * const fact = turn.conversation.rememberProof({ kind: 'phone', e164, role: 'sender', trackingNumber });
+   */
+  rememberProof(claim: ProofClaim): ProvenPhone {
+    const now = this.settings.now();
+    const fact: ProvenPhone = { ...claim, provenAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.settings.proofTtlMs).toISOString() };
+    this.data.proven = [...liveFacts(this.data.proven, now), fact].slice(-MAX_PROVEN);
+    return fact;
+  }
+
+  /** Facts proven in this conversation that have not expired, oldest first. */
+  get proven(): ProvenFact[] {
+    return liveFacts(this.data.proven, this.settings.now());
+  }
+
+  /** True while `fact` (as returned by `rememberProof`) is proven here and has not expired. */
+  holds(fact: ProvenFact): boolean {
+    return this.proven.some((f) => f.kind === fact.kind && f.e164 === fact.e164 && f.role === fact.role && f.provenAt === fact.provenAt);
+  }
 }
 
-export function turnInfo(context: TurnContext): TurnInfo {
-  return (context.turnState.get(TURN_INFO) as TurnInfo | undefined) ?? { lang: DEFAULT_LANG, profile: {} };
+/** The customer's scope: preferences only. */
+export class UserScope {
+  constructor(private readonly data: UserData) {}
+
+  /** The language the customer speaks with the bot, once known. */
+  get lang(): Lang | undefined {
+    return this.data.lang;
+  }
+
+  /** True when the customer chose the language explicitly. */
+  get langChosen(): boolean {
+    return !!this.data.langChosen;
+  }
+
+  /** Speak `lang` from now on; `chosen` marks an explicit choice (a command, the widget's picker). */
+  useLanguage(lang: Lang, chosen: boolean): void {
+    this.data.lang = lang;
+    this.data.langChosen = chosen;
+  }
 }
 
-export function langOf(context: TurnContext): Lang {
-  return turnInfo(context).lang;
+/** One turn of one conversation, as the bot and the dialogs see it. */
+export class Turn {
+  readonly conversation: ConversationScope;
+  readonly user: UserScope;
+  private current: TurnTemp = { text: '' };
+  private recognized = false;
+
+  constructor(
+    readonly context: TurnContext,
+    data: { conversation: ConversationData; user: UserData },
+    private readonly settings: TurnSettings,
+  ) {
+    this.conversation = new ConversationScope(data.conversation, settings);
+    this.user = new UserScope(data.user);
+  }
+
+  /** This turn's text, recognition and command. */
+  get temp(): TurnTemp {
+    return this.current;
+  }
+
+  /** Sets what the bot understood of this turn's message; once per turn. */
+  understood(temp: TurnTemp): void {
+    if (this.recognized) throw new Error('Turn.understood(): the turn was already understood');
+    this.recognized = true;
+    this.current = temp;
+  }
+
+  /** The language to answer in: the customer's, else the channel's locale, else the default. */
+  get lang(): Lang {
+    return this.user.lang ?? localeLang(this.context.activity.locale) ?? DEFAULT_LANG;
+  }
+
+  now(): Date {
+    return this.settings.now();
+  }
+
+  get conversationId(): string {
+    return this.context.activity.conversation.id;
+  }
+
+  /**
+   * Who is asking, for the hand-off gateway: the conversation, the channel identity, a reference
+   * for proactive replies and the facts this conversation has proven that are still valid.
+   */
+  customerRef(): CustomerRef {
+    const a = this.context.activity;
+    return {
+      conversationId: a.conversation.id,
+      customerKey: a.from?.id ?? a.conversation.id,
+      channel: a.channelId,
+      reference: { ...TurnContext.getConversationReference(a) },
+      proven: this.conversation.proven,
+    };
+  }
+}
+
+/** Loads the turn's scopes through the bot's state accessors (saving stays with the bot's BotStates). */
+export async function loadTurn(context: TurnContext, stores: TurnStores, settings: TurnSettings): Promise<Turn> {
+  const conversation = await stores.conversation.get(context, {});
+  const user = await stores.user.get(context, {});
+  // Profiles saved before proofs were bound to conversations held proven phones: drop them.
+  Reflect.deleteProperty(user, 'verifiedPhones');
+  return new Turn(context, { conversation, user }, settings);
+}
+
+const turns = new WeakMap<TurnContext, Turn>();
+
+/** Binds `turn` to its TurnContext for the dialogs of this turn. Called by the bot (and test clients) only. */
+export function bindTurn(turn: Turn): void {
+  turns.set(turn.context, turn);
+}
+
+/** The typed turn of `context`; throws when the dialogs run without one. */
+export function turnOf(context: TurnContext): Turn {
+  const turn = turns.get(context);
+  if (!turn) throw new Error('turnOf(): no Turn bound to this TurnContext (dialogs run through LockerDeskBot or a test client that binds one)');
+  return turn;
 }
 
 /** A button: `title` shown, the same text sent back when clicked (works on every channel). */
@@ -50,33 +216,11 @@ export function message(text: string, buttons: Button[] = []): Partial<Activity>
 }
 
 /** Sends the message `key` in the turn's language. */
-export async function say(context: TurnContext, messages: Messages, key: string, params?: MessageParams, buttons: Button[] = []): Promise<void> {
-  await context.sendActivity(message(messages.t(langOf(context), key, params), buttons));
+export async function say(turn: Turn, messages: Messages, key: string, params?: MessageParams, buttons: Button[] = []): Promise<void> {
+  await turn.context.sendActivity(message(messages.t(turn.lang, key, params), buttons));
 }
 
 /** Shows the typing indicator while a slow call runs (channels that support it). */
-export async function typing(context: TurnContext): Promise<void> {
-  await context.sendActivity({ type: 'typing' });
-}
-
-/**
- * Who is asking, for the hand-off gateway: the conversation, the channel identity, a reference for
- * proactive replies and the facts this conversation has proven.
- */
-export function customerRef(context: TurnContext, now: Date = new Date()): CustomerRef {
-  const a = context.activity;
-  const proven = (turnInfo(context).profile.verifiedPhones ?? []).map((e164) => ({
-    kind: 'phone' as const,
-    e164,
-    role: 'sender' as const,
-    provenAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
-  }));
-  return {
-    conversationId: a.conversation.id,
-    customerKey: a.from?.id ?? a.conversation.id,
-    channel: a.channelId,
-    reference: TurnContext.getConversationReference(a) as Record<string, unknown>,
-    proven,
-  };
+export async function typing(turn: Turn): Promise<void> {
+  await turn.context.sendActivity({ type: 'typing' });
 }

@@ -1,22 +1,43 @@
 /**
- * The slot prompts every case dialog shares, each with its parser and its rejection reasons
- * (message keys `invalid.<slot>.<reason>`). Parsing itself lives in services/; this file only
- * connects it to prompts.
+ * The slot prompts every case dialog shares, each a typed ref (`SlotRef<T>`) with its parser and
+ * its rejection reasons (message keys `invalid.<slot>.<reason>`). Parsing itself lives in services/;
+ * this file only connects it to prompts.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Dialog } from 'botbuilder-dialogs';
 import { parsePhone, parseTrackingNumber } from '../../services/nlu/entities';
-import { CarrierError, type ParcelView } from '../../services/carrier/types';
+import { CarrierError, type ParcelView, type PhoneRole } from '../../services/carrier/types';
+import { isIntent, type Intent } from '../../services/nlu/types';
 import { foldAnswer } from '../../services/i18n/choices';
 import type { DialogDeps } from '../deps';
-import { typing } from '../turn';
-import { SlotPrompt, choiceParser, type ParseOutcome, type SlotParser } from './SlotPrompt';
+import { isParcelView, isString } from '../results';
+import { typing, type Turn } from '../turn';
+import { SlotPrompt, choiceParser, slotRef, type ParseOutcome, type SlotChoice, type SlotParser } from './SlotPrompt';
 
-export const TRACKING_PROMPT = 'slot.tracking';
-export const PARCEL_PROMPT = 'slot.parcel';
-export const PHONE_PROMPT = 'slot.phone';
-export const CHOICE_PROMPT = 'slot.choice';
-export const YES_NO_PROMPT = 'slot.yesNo';
-export const TEXT_PROMPT = 'slot.text';
+/** The yes/no buttons of confirmation prompts. */
+export const YES_NO_CHOICES: SlotChoice[] = [
+  { value: 'yes', titleKey: 'buttons.yes', synonymsKey: 'words.yes' },
+  { value: 'no', titleKey: 'buttons.no', synonymsKey: 'words.no' },
+];
+
+export type YesNo = 'yes' | 'no';
+const isYesNo = (v: unknown): v is YesNo => v === 'yes' || v === 'no';
+const isPhoneRole = (v: unknown): v is PhoneRole => v === 'sender' || v === 'recipient';
+const isIntentValue = (v: unknown): v is Intent => isIntent(v);
+
+/** A syntactically valid tracking number. */
+export const TRACKING_PROMPT = slotRef<string>('slot.tracking', isString);
+/** A tracking number the carrier knows: the value is the parcel. */
+export const PARCEL_PROMPT = slotRef<ParcelView>('slot.parcel', isParcelView);
+/** A phone in LT, LV, EE or PL, as E.164. */
+export const PHONE_PROMPT = slotRef<string>('slot.phone', isString);
+/** Which of the parcel's phones (buttons given by the caller). */
+export const PHONE_ROLE_PROMPT = slotRef<PhoneRole>('slot.phoneRole', isPhoneRole);
+/** One of the intents offered as buttons (a clarifying question). */
+export const INTENT_PROMPT = slotRef<Intent>('slot.intent', isIntentValue);
+/** Yes or no, with the yes/no buttons. */
+export const YES_NO_PROMPT = slotRef<YesNo>('slot.yesNo', isYesNo, { choices: YES_NO_CHOICES });
+/** Free text (a description); an attachment without text also counts. */
+export const TEXT_PROMPT = slotRef<string>('slot.text', isString);
 
 /** Carrier failures that asking again cannot fix end the prompt as `fatal`. */
 export function carrierFailure(err: unknown): ParseOutcome<never> {
@@ -24,59 +45,52 @@ export function carrierFailure(err: unknown): ParseOutcome<never> {
   return { ok: false, reason: err instanceof CarrierError ? err.code : 'unexpected', fatal: true };
 }
 
-/** A syntactically valid tracking number (S10 with check digit, or 14 digits). */
 export const trackingParser: SlotParser<string> = async (text) => {
   const r = parseTrackingNumber(text);
   return r.ok ? { ok: true, value: r.value } : { ok: false, reason: r.reason };
 };
 
-/** A tracking number the carrier knows; the value is the parcel as the carrier sees it. */
 export function parcelParser(deps: DialogDeps): SlotParser<ParcelView> {
-  return async (text, context) => {
+  return async (text, turn) => {
     const r = parseTrackingNumber(text);
     if (!r.ok) return { ok: false, reason: r.reason };
-    return loadParcel(deps, context, r.value);
+    return loadParcel(deps, turn, r.value);
   };
 }
 
-export async function loadParcel(deps: DialogDeps, context: TurnContext, trackingNumber: string): Promise<ParseOutcome<ParcelView>> {
-  await typing(context);
+/** The parcel as the carrier sees it; `not_found` can be asked again, other carrier failures are fatal. */
+export async function loadParcel(deps: DialogDeps, turn: Turn, trackingNumber: string): Promise<ParseOutcome<ParcelView>> {
+  await typing(turn);
   try {
     return { ok: true, value: await deps.carrier.getParcel(trackingNumber) };
   } catch (err) {
-    deps.logger.warn({ err, conversationId: context.activity.conversation?.id }, 'loadParcel(): carrier lookup failed');
+    deps.logger.warn({ err, conversationId: turn.conversationId }, 'loadParcel(): carrier lookup failed');
     const failure = carrierFailure(err);
     return failure.ok ? failure : { ...failure, params: { trackingNumber } };
   }
 }
 
-/** A phone number in LT, LV, EE or PL, normalised to E.164. */
 export const phoneParser: SlotParser<string> = async (text) => {
   const r = parsePhone(text, 'LT');
   return r.ok ? { ok: true, value: r.e164 } : { ok: false, reason: r.reason };
 };
 
-/** Free text (a description); an attachment without text also counts. */
-export const textParser: SlotParser<string> = async (text, context) => {
-  const hasAttachment = (context.activity.attachments ?? []).length > 0;
+export const textParser: SlotParser<string> = async (text, turn) => {
+  const hasAttachment = (turn.context.activity.attachments ?? []).length > 0;
   if (!foldAnswer(text) && !hasAttachment) return { ok: false, reason: 'empty' };
   return { ok: true, value: text };
 };
 
-/** Registers the shared slot prompts on a component dialog. */
-export function slotPrompts(deps: DialogDeps): SlotPrompt<unknown>[] {
+/** The shared slot prompts, registered on every case dialog. */
+export function slotPrompts(deps: DialogDeps): Dialog[] {
   return [
     new SlotPrompt(TRACKING_PROMPT, deps, trackingParser, 'invalid.tracking'),
     new SlotPrompt(PARCEL_PROMPT, deps, parcelParser(deps), 'invalid.tracking'),
     new SlotPrompt(PHONE_PROMPT, deps, phoneParser, 'invalid.phone'),
-    new SlotPrompt(CHOICE_PROMPT, deps, choiceParser(deps), 'invalid.choice'),
-    new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps), 'invalid.yesNo'),
-    new SlotPrompt(TEXT_PROMPT, deps, textParser, 'invalid.text'),
-  ] as SlotPrompt<unknown>[];
+    new SlotPrompt(PHONE_ROLE_PROMPT, deps, choiceParser(deps, isPhoneRole), 'invalid.choice'),
+    new SlotPrompt(INTENT_PROMPT, deps, choiceParser(deps, isIntentValue), 'invalid.choice'),
+    new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps, isYesNo), 'invalid.yesNo'),
+    // A description is free text: whatever the customer writes is the answer.
+    new SlotPrompt(TEXT_PROMPT, deps, textParser, 'invalid.text', []),
+  ];
 }
-
-/** The yes/no buttons of confirmation prompts. */
-export const YES_NO_CHOICES = [
-  { value: 'yes', titleKey: 'buttons.yes', synonymsKey: 'words.yes' },
-  { value: 'no', titleKey: 'buttons.no', synonymsKey: 'words.no' },
-];

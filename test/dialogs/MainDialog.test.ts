@@ -1,0 +1,227 @@
+/**
+ * MainDialog, the router, on its own (scripted recognition, in-memory carrier), in lt/en/ru: what a
+ * new request starts, the clarifying question, low confidence, small talk, commands at any step, and
+ * what follows each way a case ends (the menu, a person offered, a hand-off, another request).
+ */
+import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
+import { MainDialog } from '../../dialogs/MainDialog';
+import { hasMessage } from '../support/messages';
+import type { ScriptLine } from '../support/scriptedRecognizer';
+import { dialogTable, type DialogCase } from './dialogCases';
+import type { Lines } from './testData';
+
+const CLOSE = 'my parcel went to the wrong place';
+const LOCKER_FAULT_STORY = 'the locker door at Akropolis will not open and my parcel is inside';
+
+function script(L: Lines): ScriptLine[] {
+  return [
+    [L.readdress, ['readdress', 0.95]],
+    [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['readdress', 0.95]],
+    [L.fixPhone, ['fix_phone', 0.95]],
+    [new RegExp(`^${L.findTracking}`), ['find_tracking', 0.95]],
+    [L.track, ['track', 0.95]],
+    [L.agent, ['agent', 0.95]],
+    [L.lockerFault, ['locker_fault', 0.95]],
+    [LOCKER_FAULT_STORY, ['locker_fault', 0.9]],
+    [L.greet, ['greet', 0.95]],
+    [L.thanks, ['thanks', 0.95]],
+    [L.outOfScope, ['none', 0.9]],
+    [CLOSE, ['readdress', 0.46], ['track', 0.41], ['none', 0.13]],
+  ];
+}
+
+dialogTable<object>(
+  'MainDialog',
+  (deps) => new MainDialog(deps),
+  (L, lang): DialogCase<object>[] => [
+    {
+      name: 'commands outside a flow: nothing to cancel, help, a language',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.cancel, ['main.nothingToCancel']],
+        [L.help, ['main.help']],
+        ['english', ['main.languageSwitchedMenu']],
+      ],
+      result: undefined,
+    },
+    {
+      name: 'empty text, emoji only and an image without text get a clear answer',
+      options: {},
+      script: script(L),
+      steps: [
+        ['', ['main.empty']],
+        ['😀😀🙏', ['main.notUnderstood']],
+      ],
+      result: undefined,
+      check: async ({ client, world }) => {
+        const image = await client.send('', { attachments: [{ contentType: 'image/jpeg', contentUrl: 'https://example.invalid/locker.jpg', name: 'locker.jpg' }] });
+        expect(hasMessage(world.messages, lang, image, 'main.attachmentOnly')).toBe(true);
+      },
+    },
+    {
+      name: 'a menu button starts its case in any language',
+      options: {},
+      script: script(L),
+      steps: [[(w) => w.messages.t('lt', 'menu.track'), ['ask.trackingNumberTrack']]],
+      result: 'waiting',
+    },
+    {
+      name: 'two close intents: one clarifying question with both as buttons, then the chosen case',
+      options: {},
+      script: script(L),
+      steps: [
+        [CLOSE, ['main.clarify']],
+        [(w) => w.messages.t(lang, 'menu.track'), ['ask.trackingNumberTrack']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(replies[0][0].buttons).toEqual([world.messages.t(lang, 'menu.readdress'), world.messages.t(lang, 'menu.track')]),
+    },
+    {
+      name: 'no usable answer to the clarifying question: what the bot can do',
+      options: {},
+      script: script(L),
+      steps: [
+        [CLOSE, ['main.clarify']],
+        ['?', ['invalid.choice.not_a_choice']],
+        ['??', ['invalid.choice.not_a_choice']],
+        ['???', ['invalid.choice.not_a_choice', 'main.notUnderstood']],
+      ],
+      result: undefined,
+    },
+    {
+      name: 'low confidence: what the bot can do instead of a guess; with a parcel number: where it is',
+      options: {},
+      script: script(L),
+      steps: [
+        ['hmm parcel thing', ['main.notUnderstood']],
+        [F.inLocker.trackingNumber, ['track.status.in_locker', 'main.anythingElse']],
+      ],
+      result: undefined,
+      check: ({ replies }) => expect(replies[0][0].buttons).toHaveLength(5),
+    },
+    {
+      name: 'small talk, thanks and out-of-scope questions get sensible answers',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.greet, ['welcome.again']],
+        [L.thanks, ['main.thanks']],
+        [L.outOfScope, ['main.outOfScope']],
+      ],
+      result: undefined,
+    },
+    {
+      name: 'cancel, help and start over at any step',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [L.cancel, ['main.cancelled']],
+        [L.track, ['ask.trackingNumberTrack']],
+        [L.help, ['main.helpInFlow', 'ask.trackingNumberTrack']],
+        ['english', ['main.languageSwitched', 'ask.trackingNumberTrack']],
+        [L.restart, ['main.restarted']],
+      ],
+      result: undefined,
+    },
+    {
+      name: 'three failed answers: a person offered; yes → the hand-off starts',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['nežinau', ['invalid.tracking.bad_format']],
+        ['123', ['invalid.tracking.bad_format']],
+        ['???', ['main.offerHuman.too_many_attempts']],
+        [L.yes, ['escalate.intro.too_many_attempts', 'escalate.askDescription']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'a person offered, no thanks: anything else?',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['nežinau', []],
+        ['123', []],
+        ['???', ['main.offerHuman.too_many_attempts']],
+        [L.no, ['main.anythingElse']],
+      ],
+      result: undefined,
+    },
+    {
+      name: '"I want a person" when a person is offered: the hand-off starts',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['nežinau', []],
+        ['123', []],
+        ['???', ['main.offerHuman.too_many_attempts']],
+        [L.agent, ['escalate.intro.agent_requested']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: '"I want a person" interrupts a running case and keeps what it collected',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [L.agent, ['escalate.intro.agent_requested', 'escalate.askDescription']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(hasMessage(world.messages, lang, replies[2], 'escalate.askTracking')).toBe(false),
+    },
+    {
+      name: 'more than 5 working days late: the person offered by the case is handed the parcel number',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [F.lateOver5.trackingNumber, ['track.lateOffer']],
+        [L.yes, ['escalate.intro.late_parcel']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(hasMessage(world.messages, lang, replies[2], 'escalate.askTracking')).toBe(false),
+    },
+    {
+      name: 'readdress pre-filled from the first message: number and locker, then anything else?',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['ask.senderPhoneProof']],
+        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        ['1', ['readdress.confirm']],
+        [L.yes, ['readdress.done', 'main.anythingElse']],
+      ],
+      result: undefined,
+      check: ({ world, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[1], 'ask.newLocker')).toBe(false);
+        expect(replies[1].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Akropolis Klaipėda/);
+      },
+    },
+    {
+      name: 'lost tracking number with both phones in the first message: straight to the locker',
+      options: {},
+      script: script(L),
+      steps: [[`${L.findTracking} ${F.sharedLookup.senderPhone} ${F.sharedLookup.recipientPhone}`, ['findTracking.intro', 'ask.destinationLocker']]],
+      result: 'waiting',
+    },
+    {
+      name: 'a locker fault told in the first message: its words are the description',
+      options: {},
+      script: script(L),
+      steps: [
+        [LOCKER_FAULT_STORY, ['escalate.intro.locker_fault', 'escalate.askTracking']],
+        [L.skip, ['escalate.askPhone']],
+        [L.skip, ['escalate.noHandoff', 'main.anythingElse']],
+      ],
+      result: undefined,
+    },
+  ],
+);

@@ -1,0 +1,203 @@
+/**
+ * ReaddressDialog on its own (DialogTestClient, in-memory carrier, scripted recognizer), in lt/en/ru:
+ * the happy paths, pre-filled values, refusals, validation, the person interruption, and the proof
+ * rules — a fresh proof for every change, asked again when it expired before the change.
+ */
+import { CarrierError, type CarrierApi, type ChangeOptions } from '../../services/carrier/types';
+import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
+import type { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCarrier';
+import { ReaddressDialog, type ReaddressOptions } from '../../dialogs/ReaddressDialog';
+import { carrierWith } from '../support/carrierWith';
+import { hasMessage } from '../support/messages';
+import { dialogTable, lockerName, type DialogCase } from './dialogCases';
+
+const P = F.readdressable;
+const sender8 = P.senderPhone.replace('+370', '8');
+
+/** Carrier calls that change a parcel, with the options they were sent with. */
+const changes: { trackingNumber: string; opts?: ChangeOptions }[] = [];
+function recording(inner: InMemoryCarrier): CarrierApi {
+  return carrierWith(inner, {
+    readdress: (t, s, l, opts) => {
+      changes.push({ trackingNumber: t, opts });
+      if (t === F.readdressableNow.trackingNumber && l === F.lockers.bigKlaipeda) return Promise.reject(new CarrierError('unavailable', 'test: carrier down'));
+      return inner.readdress(t, s, l);
+    },
+  });
+}
+beforeEach(() => void changes.splice(0));
+
+dialogTable<ReaddressOptions>(
+  'ReaddressDialog',
+  (deps) => new ReaddressDialog(deps),
+  (L, lang): DialogCase<ReaddressOptions>[] => [
+    {
+      name: 'number → proof → locker by free text → confirm → scheduled by staff, with an idempotency key',
+      options: {},
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [P.trackingNumber, ['ask.senderPhoneProof']],
+        [sender8, ['readdress.current', 'ask.newLocker']],
+        [L.lockerQuery, ['lockers.pick']],
+        [lockerName(F.lockers.panorama), ['readdress.confirm']],
+        [L.yes, ['readdress.scheduled']],
+      ],
+      result: { status: 'done' },
+      check: async ({ world, replies }) => {
+        expect(replies[3].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Panorama/);
+        expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(F.lockers.panorama);
+        expect(changes).toHaveLength(1);
+        expect(changes[0].opts?.idempotencyKey).toMatch(/^ld-readdress-[0-9a-f]{40}$/);
+      },
+    },
+    {
+      name: 'number and locker from the first message: no locker question, done at once',
+      options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        ['1', ['readdress.confirm']],
+        [L.yes, ['readdress.done']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, lang, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[1], 'ask.newLocker')).toBe(false);
+        expect(replies[1].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Akropolis Klaipėda/);
+      },
+    },
+    {
+      name: 'a parcel already in the locker: its status explained, nothing asked',
+      options: {},
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.inLocker.trackingNumber, ['readdress.notPossible']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, replies }) => expect(replies[1].map((r) => r.text).join(' ')).toContain(world.messages.t(lang, 'status.in_locker')),
+    },
+    {
+      name: 'proof validations: too short, not the sender',
+      options: { trackingNumber: P.trackingNumber },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        ['12345', ['invalid.senderPhone.too_short']],
+        ['+37069999999', ['invalid.senderPhone.not_sender']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'three wrong sender phones: a person is offered with the parcel number',
+      options: { trackingNumber: P.trackingNumber },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        ['+37069999999', ['invalid.senderPhone.not_sender']],
+        ['+37069999998', ['invalid.senderPhone.not_sender']],
+        ['+37069999997', ['invalid.senderPhone.not_sender']],
+      ],
+      result: { status: 'offer_person', reason: 'too_many_attempts', fields: { trackingNumber: P.trackingNumber } },
+    },
+    {
+      name: 'a locker search with no match, a yes/no that is neither, then no: nothing changed',
+      options: {},
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [P.trackingNumber, ['ask.senderPhoneProof']],
+        [P.senderPhone, ['ask.newLocker']],
+        ['qwxzvj', ['invalid.locker.no_match']],
+        ['Ozas', ['lockers.pick']],
+        [lockerName(F.lockers.ozas), ['readdress.confirm']],
+        ['🤔', ['invalid.yesNo.not_a_choice']],
+        [L.no, ['readdress.notChanged']],
+      ],
+      result: { status: 'done' },
+      check: async ({ world }) => {
+        expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(P.lockerId);
+        expect(changes).toHaveLength(0);
+      },
+    },
+    {
+      name: 'the locker the parcel already goes to: said so, nothing changed',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'Akropolis Vilnius' },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [P.senderPhone, ['lockers.pick']],
+        [lockerName(F.lockers.akropolisVilnius), ['readdress.sameLocker']],
+      ],
+      result: { status: 'done' },
+    },
+    {
+      name: '"I want a person" at the proof: the case ends with the parcel number for the agent',
+      options: {},
+      script: [[L.agent, ['agent', 0.95]]],
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [P.trackingNumber, ['ask.senderPhoneProof']],
+        [L.agent, []],
+      ],
+      result: { status: 'escalate', reason: 'agent_requested', fields: { trackingNumber: P.trackingNumber } },
+    },
+    {
+      name: '"I want a person" at the locker question keeps the proven sender phone and the current locker',
+      options: { trackingNumber: P.trackingNumber },
+      script: [[L.agent, ['agent', 0.95]]],
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [P.senderPhone, ['ask.newLocker']],
+        [L.agent, []],
+      ],
+      result: { status: 'escalate', reason: 'agent_requested', fields: { trackingNumber: P.trackingNumber, senderPhone: P.senderPhone, lockerId: P.lockerId } },
+    },
+    {
+      name: 'every change needs a fresh proof: a second readdress in the same conversation asks again',
+      options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        ['1', ['readdress.confirm']],
+        [L.yes, ['readdress.done']],
+        [L.readdress, ['ask.senderPhoneProof']],
+      ],
+      result: 'waiting',
+      check: ({ client }) => expect(client.lastTurn?.conversation.proven.map((f) => f.e164)).toEqual([F.readdressableNow.senderPhone]),
+    },
+    {
+      name: 'a proof that expired before "yes" is asked for again, and the change waits for it',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [P.senderPhone, ['lockers.pick']],
+        [lockerName(F.lockers.panorama), ['readdress.confirm']],
+        { wait: 16 },
+        [L.yes, ['proof.expired', 'ask.senderPhoneProof']],
+        [P.senderPhone, ['readdress.scheduled']],
+      ],
+      result: { status: 'done' },
+      check: async ({ world, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[3], 'readdress.scheduled')).toBe(false);
+        expect(changes).toHaveLength(1);
+        expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(F.lockers.panorama);
+      },
+    },
+    {
+      name: 'the carrier not answering at the change: a person is offered with everything collected',
+      options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'BIG Klaipėda' },
+      steps: [
+        [L.readdress, ['ask.senderPhoneProof']],
+        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [lockerName(F.lockers.bigKlaipeda), ['readdress.confirm']],
+        [L.yes, []],
+      ],
+      result: {
+        status: 'offer_person',
+        reason: 'carrier_unavailable',
+        fields: {
+          trackingNumber: F.readdressableNow.trackingNumber,
+          senderPhone: F.readdressableNow.senderPhone,
+          lockerId: F.readdressableNow.lockerId,
+          newLockerId: F.lockers.bigKlaipeda,
+        },
+      },
+    },
+  ],
+  { carrier: recording },
+);

@@ -1,0 +1,120 @@
+/**
+ * TrackDialog on its own, in lt/en/ru: status and timeline (text or an Adaptive Card), delays
+ * explained or a person offered, every tracking-number validation, the carrier down, giving up.
+ */
+import { CarrierError } from '../../services/carrier/types';
+import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
+import { makeS10 } from '../../services/carrier/s10';
+import { TrackDialog, type TrackOptions } from '../../dialogs/TrackDialog';
+import { texts } from '../support/messages';
+import { dialogTable, type DialogCase } from './dialogCases';
+import { carrierWith } from '../support/carrierWith';
+
+const DOWN = makeS10('CE', '00000001', 'LT');
+
+dialogTable<TrackOptions>(
+  'TrackDialog',
+  (deps) => new TrackDialog(deps),
+  (L): DialogCase<TrackOptions>[] => [
+    {
+      name: 'a parcel in the locker: status and timeline; the pickup code never appears',
+      options: { trackingNumber: F.inLocker.trackingNumber },
+      steps: [[L.track, ['track.status.in_locker', 'track.timeline']]],
+      result: { status: 'done' },
+      check: ({ replies }) => expect(texts(replies[0])).not.toMatch(/\b(code|kodas|код)\b[^.]*\b\d{4,8}\b/i),
+    },
+    {
+      name: 'the timeline as an Adaptive Card on a card channel',
+      options: { trackingNumber: F.inLocker.trackingNumber },
+      channelId: 'directline',
+      steps: [[L.track, ['track.status.in_locker']]],
+      result: { status: 'done' },
+      check: ({ replies }) => {
+        const card = replies[0].flatMap((r) => r.activity.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+        expect(JSON.stringify(card?.content)).toMatch(/FactSet/);
+      },
+    },
+    {
+      name: 'more than 5 working days late: a person offered; yes → escalate with the parcel number',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [F.lateOver5.trackingNumber, ['track.lateOffer']],
+        [L.yes, []],
+      ],
+      result: { status: 'escalate', reason: 'late_parcel', fields: { trackingNumber: F.lateOver5.trackingNumber } },
+    },
+    {
+      name: 'more than 5 working days late, no person wanted: done',
+      options: { trackingNumber: F.lateOver5.trackingNumber },
+      steps: [
+        [L.track, ['track.lateOffer']],
+        [L.no, []],
+      ],
+      result: { status: 'done' },
+    },
+    {
+      name: 'a short delay is explained as normal at peak time',
+      options: { trackingNumber: F.lateShort.trackingNumber },
+      steps: [[L.track, ['track.lateNormal']]],
+      result: { status: 'done' },
+    },
+    {
+      name: 'every tracking-number validation gives its own reason',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['ABC123', ['invalid.tracking.bad_format', 'ask.trackingNumberTrack']],
+        ['CE482139076LT', ['invalid.tracking.bad_check_digit']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'two numbers at once, and a number the carrier does not know',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [`${F.readdressable.trackingNumber} ${F.inLocker.trackingNumber}`, ['invalid.tracking.multiple']],
+        [makeS10('CE', '99999999', 'LT'), ['invalid.tracking.not_found']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'markup and SQL-looking text are just not a parcel number',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['<script>alert(1)</script>', ['invalid.tracking.bad_format']],
+        ["' OR '1'='1'; --", ['invalid.tracking.bad_format']],
+      ],
+      result: 'waiting',
+      check: ({ replies }) => expect(texts(replies[1])).not.toContain('<script>'),
+    },
+    {
+      name: 'three failed answers: a person is offered',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        ['nežinau', ['invalid.tracking.bad_format']],
+        ['123', ['invalid.tracking.bad_format']],
+        ['???', ['invalid.tracking.bad_format']],
+      ],
+      result: { status: 'offer_person', reason: 'too_many_attempts', fields: {} },
+    },
+    {
+      name: 'the carrier not answering: a person is offered at once',
+      options: {},
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [DOWN, []],
+      ],
+      result: { status: 'offer_person', reason: 'carrier_unavailable', fields: {} },
+    },
+  ],
+  {
+    carrier: (inner) =>
+      carrierWith(inner, {
+        getParcel: (t) => (t === DOWN ? Promise.reject(new CarrierError('unavailable', 'test: carrier down')) : inner.getParcel(t)),
+      }),
+  },
+);
