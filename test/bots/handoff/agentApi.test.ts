@@ -218,7 +218,7 @@ describe('cases', () => {
     const alice = await loggedIn('alice');
     const sue = await loggedIn('sue');
     expect((await alice.post(`/cases/${first}/claim`)).status).toBe(200);
-    await app.handoff.service.setPresence('carl', false);
+    await app.handoff.service.supervision.setPresence('carl', false);
     expect(await alice.post(`/cases/${first}/transfer`, { agentId: 'carl' })).toMatchObject({ status: 409 });
     expect(await alice.post(`/cases/${first}/transfer`, { agentId: 'ghost' })).toMatchObject({ status: 409 });
     const bob = await loggedIn('bob');
