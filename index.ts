@@ -30,7 +30,7 @@ import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
 import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
-import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
+import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
@@ -73,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
 async function startApp(config: Config, options: BuildOptions, cleanups: (() => Promise<unknown>)[]): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  assertAgentsConfigured(config);
   const startedAt = Date.now();
   const metrics = new Metrics();
   const infra = await openHandoffInfrastructure(config, logger);

@@ -135,6 +135,14 @@ export class DemoAgentsRefused extends Error {
   }
 }
 
+/**
+ * Refuses, before anything starts, a public deployment (https `PUBLIC_URL`) without configured
+ * agents. Called first by the composition root and again by `createHandoffRuntime`.
+ */
+export function assertAgentsConfigured(config: Pick<Config, 'handoff' | 'publicUrl'>): void {
+  if (!config.handoff.agents && config.publicUrl?.startsWith('https:')) throw new DemoAgentsRefused();
+}
+
 export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<HandoffRuntime> {
   const { infra, logger, config } = o;
   const log = logger.child({ component: 'handoff' });
@@ -144,7 +152,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
   let sessionStore = infra.ports.sessions;
   if (config.handoff.agents) accounts = config.handoff.agents;
   else {
-    if (config.publicUrl?.startsWith('https:')) throw new DemoAgentsRefused();
+    assertAgentsConfigured(config);
     const demo = createDemoAgents();
     accounts = demo.accounts;
     setupTokens = demo.tokens;

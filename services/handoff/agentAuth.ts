@@ -13,7 +13,7 @@
  * - Without configured agents, demo accounts exist only in this process and have no password:
  *   each is entered once through a single-use setup link printed at start-up.
  */
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'crypto';
+import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'crypto';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisClient } from '../state/redisClient';
 import type { SessionStore } from './ports';
@@ -271,11 +271,15 @@ export interface DemoAgents {
  * worth one session; after that (or after a restart) it is dead, so nothing in the log stays
  * usable and nothing demo is ever written to Redis.
  */
+const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
 export class SetupTokens {
   private readonly byHash = new Map<string, string>();
 
+  /** A new token for the agent: 40 random letters (about 228 bits; no digit runs the log masking would touch). */
   add(agentId: string): string {
-    const token = randomBytes(32).toString('base64url');
+    let token = '';
+    for (let i = 0; i < 40; i++) token += TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)];
     this.byHash.set(createHash('sha256').update(token).digest('hex'), agentId);
     return token;
   }

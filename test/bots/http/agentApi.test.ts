@@ -16,8 +16,8 @@ import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, testRedisUrl } fr
 import type { RedisClient } from '../../../services/state/redisClient';
 import { createMessages } from '../../../services/i18n/messages';
 import { CONSOLE_CSP } from '../../../bots/http/agentApi';
-import { AgentClient, caseIdOf, Customer, loginFrom, requestFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from './http';
-import { BUSINESS_MONDAY } from './harness';
+import { AgentClient, caseIdOf, Customer, loginFrom, requestFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from '../handoff/http';
+import { BUSINESS_MONDAY } from '../handoff/harness';
 
 const L = LINES.lt;
 const messages = createMessages();
