@@ -400,7 +400,6 @@ function handleEvent(e) {
         state.announced.add(c.id);
         notifyNewCase(c);
       }
-      if (state.current && state.related.length === 0 && e.caseId !== state.currentId) scheduleRefreshCurrent();
       break;
     }
     case 'case.updated':
