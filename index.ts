@@ -30,7 +30,8 @@ import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
 import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
-import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
+import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
+import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 
@@ -49,6 +50,11 @@ export interface BuildOptions {
   logger?: Logger;
   /** Clock for dialogs (tests). */
   now?: () => Date;
+  /**
+   * Uploads the embedded Direct Line stored itself, by URL (in-process). The hand-off keeps and
+   * serves only such attachments (and the channel's own CDN's); default none.
+   */
+  storedAttachments?: StoredAttachmentLookup;
 }
 
 /**
@@ -67,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
 async function startApp(config: Config, options: BuildOptions, cleanups: (() => Promise<unknown>)[]): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  assertAgentsConfigured(config);
   const startedAt = Date.now();
   const metrics = new Metrics();
   const infra = await openHandoffInfrastructure(config, logger);
@@ -102,7 +109,16 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
 
-  const handoff = await createHandoffRuntime({ config, infra, messages, calendar, logger, lockerName: (id) => lockers.get(id)?.name, now: options.now });
+  const handoff = await createHandoffRuntime({
+    config,
+    infra,
+    messages,
+    calendar,
+    logger,
+    lockerName: (id) => lockers.get(id)?.name,
+    storedAttachments: options.storedAttachments,
+    now: options.now,
+  });
   cleanups.push(() => handoff.close());
   const storage = infra.botStorage;
   const conversationState = new ConversationState(storage);

@@ -378,7 +378,7 @@ function agentList(text: string, ctx: z.RefinementCtx): AgentList | undefined {
 const handoff = variables({
   AGENTS: env(optionalString().transform((text, ctx) => (text ? agentList(text, ctx) : undefined)), {
     description:
-      'JSON array of `{id, name, role: agent|supervisor, passwordHash}`; hashes from `npm run agent:hash -- <password>`. Unset (and no `AGENTS_FILE`) = demo agents',
+      'JSON array of `{id, name, role: agent|supervisor, passwordHash}`; hashes from `npm run agent:hash -- <password>`. Unset (and no `AGENTS_FILE`) = demo accounts in this process only, entered through single-use links from the start-up log; the start is refused when `PUBLIC_URL` is https',
     default: 'demo agents',
     secret: true,
     azure: 'required',
@@ -416,7 +416,7 @@ const handoff = variables({
     if (e.AGENTS && e.AGENTS_FILE) ctx.addIssue({ code: 'custom', path: ['AGENTS'], message: 'set only one of AGENTS and AGENTS_FILE' });
   })
   .transform((e) => ({
-    /** Configured agents; undefined = create demo accounts with random passwords at start-up. */
+    /** Configured agents; undefined = demo accounts in this process only, with single-use setup links (refused with an https PUBLIC_URL). */
     agents: e.AGENTS ?? e.AGENTS_FILE,
     sessionTtlMinutes: e.AGENT_SESSION_TTL_MINUTES,
     /** First-response targets in working hours for priorities 1, 2, 3. */

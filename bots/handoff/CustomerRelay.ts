@@ -7,9 +7,9 @@
  * Anything outside its window is reported `undelivered` (kept in the transcript, agent told).
  */
 import { ActivityTypes, EventFactory, type Activity, type BotAdapter, type ConversationAccount, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { CaseStore } from '../../services/handoff/CaseStore';
+import type { ConversationDirectory } from '../../services/handoff/CaseStore';
 import type { DeliverFn, DeliveryJob } from '../../services/handoff/DeliveryOutbox';
-import { workOrderChat, type HandoffSignal } from '../../services/handoff/HandoffService';
+import type { HandoffSignal } from '../../services/handoff/HandoffService';
 import type { Logger } from '../../services/logging/logger';
 import { FACEBOOK_CHANNEL_ID, markHumanAgent, type MessengerAdapter } from '../messenger';
 
@@ -19,7 +19,8 @@ export interface ProactiveAdapter {
 }
 
 export interface CustomerRelayOptions {
-  store: CaseStore;
+  /** Conversation references and last-message times. */
+  conversations: Pick<ConversationDirectory, 'getReference' | 'lastCustomerMessageAt'>;
   logger: Logger;
   /** Messenger: human-agent messages allowed this long after the customer's last message. Default 7 days. */
   humanAgentWindowMs?: number;
@@ -47,18 +48,13 @@ export class CustomerRelay {
 
   /** For `DeliveryOutbox`: sends one message; throws on a channel error (the outbox retries). */
   readonly deliver: DeliverFn = async (job: DeliveryJob) => {
-    const ref = (await this.o.store.getReference(job.conversationId)) as Partial<ConversationReference> | undefined;
+    const ref = (await this.o.conversations.getReference(job.conversationId)) as Partial<ConversationReference> | undefined;
     if (!ref) {
       this.o.logger.warn({ caseId: job.caseId, conversationId: job.conversationId }, 'CustomerRelay: no conversation reference; message kept undelivered');
       return 'undelivered';
     }
     if (ref.channelId === FACEBOOK_CHANNEL_ID && !(await this.withinWindow(job))) return 'undelivered';
-    let activity: Partial<Activity> = {
-      type: ActivityTypes.Message,
-      text: job.text,
-      attachments: job.attachments?.map((a) => ({ contentType: a.contentType, contentUrl: a.url, name: a.name })),
-    };
-    if (!activity.attachments?.length) delete activity.attachments;
+    let activity: Partial<Activity> = { type: ActivityTypes.Message, text: job.text };
     if (job.from === 'agent') activity = markHumanAgent(activity);
     await this.send(ref, async (context) => {
       await context.sendActivity(activity);
@@ -68,7 +64,7 @@ export class CustomerRelay {
 
   /** `handoff.status` to the customer's channel, for an external agent hub (best effort). */
   readonly signal: HandoffSignal = async (conversationId, state, message) => {
-    const ref = (await this.o.store.getReference(conversationId)) as Partial<ConversationReference> | undefined;
+    const ref = (await this.o.conversations.getReference(conversationId)) as Partial<ConversationReference> | undefined;
     if (!ref?.conversation) return;
     const event = EventFactory.createHandoffStatus(ref.conversation as ConversationAccount, state, message);
     await this.send(ref, async (context) => {
@@ -77,7 +73,7 @@ export class CustomerRelay {
   };
 
   private async withinWindow(job: DeliveryJob): Promise<boolean> {
-    const last = await this.o.store.lastCustomerMessageAt(workOrderChat(job.conversationId));
+    const last = await this.o.conversations.lastCustomerMessageAt(job.conversationId);
     const window = job.from === 'agent' ? (this.o.humanAgentWindowMs ?? 7 * 86_400_000) : (this.o.standardWindowMs ?? 86_400_000);
     const ok = last !== undefined && this.now().getTime() - last.getTime() <= window;
     if (!ok) this.o.logger.info({ caseId: job.caseId, conversationId: job.conversationId, from: job.from }, 'CustomerRelay: outside the Messenger reply window');

@@ -3,33 +3,35 @@
  *
  * - `bot` (or `closed`): the bot answers as usual; the customer's message and every bot reply are
  *   recorded in the pre-case transcript buffer, so an agent later sees the whole bot conversation;
- * - `queued` / `agent`: the bot stays silent. The message (with attachments) goes to the case
- *   transcript and out to the agent consoles; while queued the customer gets at most one
- *   "added to your case, position N" per few minutes. "bot" / "cancel" in any language leaves:
- *   the case closes as `customer_left` and the customer is back with the bot.
+ * - `queued` / `agent`: the bot stays silent. The message (with the attachments the hand-off
+ *   keeps) goes to the case transcript and out to the agent consoles; while queued the customer
+ *   gets at most one "added to your case, position N" per few minutes. "bot" / "cancel" in any
+ *   language leaves: the case closes as `customer_left` and the customer is back with the bot.
  *
- * Proactive turns (agent replies) pass straight through: the relay records those itself.
+ * Answers are in the case's language (from the hand-off, not from the dialogs' turn state) and
+ * name only the case id this conversation's customer knows. Proactive turns (agent replies) pass
+ * straight through: the relay records those itself.
  */
-import { ActivityEventNames, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, EventFactory, type Activity, type Middleware, type TurnContext } from 'botbuilder';
 import { menuActivity } from '../../dialogs/menu';
-import type { HandoffService } from '../../services/handoff/HandoffService';
-import type { Attachment, TranscriptEntry } from '../../services/handoff/types';
+import type { IncomingAttachment } from '../../services/handoff/attachments';
+import type { CustomerSide, IncomingEntry } from '../../services/handoff/CustomerSide';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
 import { detectCommand } from '../../services/nlu/commands';
-import { DEFAULT_LANG } from '../../services/i18n/langs';
 
 export interface HandoffMiddlewareOptions {
-  service: HandoffService;
+  customers: CustomerSide;
   messages: Messages;
   logger: Logger;
   now?: () => Date;
 }
 
-function attachmentsOf(context: TurnContext): Attachment[] | undefined {
-  const list = (context.activity.attachments ?? [])
-    .filter((a) => typeof a.contentUrl === 'string' && a.contentUrl)
-    .map((a) => ({ url: a.contentUrl!, contentType: a.contentType, ...(a.name ? { name: a.name } : {}) }));
+function attachmentsOf(activity: Partial<Activity>): IncomingAttachment[] | undefined {
+  const list: IncomingAttachment[] = [];
+  for (const a of activity.attachments ?? []) {
+    if (typeof a.contentUrl === 'string' && a.contentUrl) list.push({ url: a.contentUrl, contentType: a.contentType, ...(a.name ? { name: a.name } : {}) });
+  }
   return list.length ? list : undefined;
 }
 
@@ -43,49 +45,49 @@ export class HandoffMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
     const conversationId = a.conversation?.id;
+    const channel = a.channelId ?? '';
     if (!conversationId || (a.type === ActivityTypes.Event && a.name === ActivityEventNames.ContinueConversation)) return next();
     if (a.type !== 'message') {
-      this.recordReplies(context, conversationId);
+      this.recordReplies(context, conversationId, channel);
       return next();
     }
-    const service = this.o.service;
+    const customers = this.o.customers;
     const at = this.now();
-    await service.recordCustomerActivity(conversationId, at);
-    const entry: TranscriptEntry = { at: at.toISOString(), from: 'customer', text: a.text ?? '' };
-    const attachments = attachmentsOf(context);
+    await customers.recordCustomerActivity(conversationId, at);
+    const entry: IncomingEntry = { at: at.toISOString(), from: 'customer', text: typeof a.text === 'string' ? a.text : '' };
+    const attachments = attachmentsOf(a);
     if (attachments) entry.attachments = attachments;
 
-    const owner = await service.ownership(conversationId);
-    if ((owner.state === 'queued' || owner.state === 'agent') && owner.caseId) {
-      this.recordReplies(context, conversationId);
-      const lang = (await service.store.get(owner.caseId))?.lang ?? DEFAULT_LANG;
+    const owner = await customers.ownership(conversationId);
+    if (owner.state === 'queued' || owner.state === 'agent') {
+      this.recordReplies(context, conversationId, channel);
       const command = entry.text.trim() ? detectCommand(entry.text.trim()) : undefined;
-      const relayed = await service.customerMessage(conversationId, owner, entry);
+      const relayed = await customers.customerMessage(conversationId, channel, owner, entry);
       if (command === 'bot' || command === 'cancel') {
-        await service.customerLeft(conversationId, owner.caseId);
+        await customers.customerLeft(conversationId, owner.caseId);
         await this.sendQuietly(context, EventFactory.createHandoffStatus(a.conversation, 'completed', 'customer_left'));
-        await context.sendActivity(menuActivity(this.o.messages, lang, 'handoff.backToBot', { caseId: owner.caseId }));
+        await context.sendActivity(menuActivity(this.o.messages, relayed.lang, 'handoff.backToBot', { caseId: relayed.toldCaseId }));
         return;
       }
-      if (relayed.ack) await context.sendActivity(this.o.messages.t(lang, 'handoff.ack', { caseId: owner.caseId, position: relayed.ack.position }));
+      if (relayed.ack) await context.sendActivity(this.o.messages.t(relayed.lang, 'handoff.ack', { caseId: relayed.toldCaseId, position: relayed.ack.position }));
       return;
     }
-    if (owner.state === 'closed') await service.backToBot(conversationId);
-    await this.safely(() => service.record(conversationId, entry), conversationId);
-    this.recordReplies(context, conversationId);
+    if (owner.state === 'closed') await customers.backToBot(conversationId);
+    await this.safely(() => customers.record(conversationId, channel, entry), conversationId);
+    this.recordReplies(context, conversationId, channel);
     await next();
   }
 
   /** Records the bot's outgoing messages of this turn (after they were sent). */
-  private recordReplies(context: TurnContext, conversationId: string): void {
+  private recordReplies(context: TurnContext, conversationId: string, channel: string): void {
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       const responses = await nextSend();
       for (const act of activities) {
         if (act.type !== 'message' || (!act.text && !act.attachments?.length)) continue;
-        const entry: TranscriptEntry = { at: this.now().toISOString(), from: 'bot', text: act.text ?? '' };
-        const atts = (act.attachments ?? []).filter((x) => x.contentUrl).map((x) => ({ url: x.contentUrl!, contentType: x.contentType, name: x.name }));
-        if (atts.length) entry.attachments = atts;
-        await this.safely(() => this.o.service.record(conversationId, entry), conversationId);
+        const entry: IncomingEntry = { at: this.now().toISOString(), from: 'bot', text: act.text ?? '' };
+        const atts = attachmentsOf(act);
+        if (atts) entry.attachments = atts;
+        await this.safely(() => this.o.customers.record(conversationId, channel, entry), conversationId);
       }
       return responses;
     });

@@ -4,21 +4,26 @@
  * middleware, the relay, the agent API and the background sweepers (outbox retries, unclaimed
  * priority-1 alerts). `index.ts` calls `openHandoffInfrastructure`, `createHandoffRuntime`,
  * then `attach` once the adapters and the server exist.
+ *
+ * Without `AGENTS`, demo console accounts exist in this process only (no password, one single-use
+ * setup link each, sessions in memory even with Redis); with an https `PUBLIC_URL` that is refused
+ * at start-up, because a public deployment must have real accounts.
  */
 import type { BotAdapter, Storage } from 'botbuilder';
 import type * as restify from 'restify';
 import type { Config } from '../../services/config';
 import type { BusinessCalendar } from '../../services/calendar/types';
-import { AgentDirectory, AgentSessions, ensureDemoAgents, LoginLimiter } from '../../services/handoff/agentAuth';
-import { MemoryAuxStore, type AuxStore } from '../../services/handoff/AuxStore';
+import { AgentDirectory, AgentSessions, createDemoAgents, LoginThrottle, type AgentAccount, type SetupTokens } from '../../services/handoff/agentAuth';
+import type { StoredAttachmentLookup } from '../../services/handoff/attachments';
 import type { CaseStore } from '../../services/handoff/CaseStore';
 import { DeliveryOutbox } from '../../services/handoff/DeliveryOutbox';
 import { MemoryEventBus, type EventBus } from '../../services/handoff/EventBus';
 import { HandoffService } from '../../services/handoff/HandoffService';
 import { MemoryCaseStore } from '../../services/handoff/MemoryCaseStore';
 import { WebhookNotifier, type AlertSink } from '../../services/handoff/Notifier';
-import { RedisAuxStore } from '../../services/handoff/RedisAuxStore';
+import { memoryPorts, MemorySessionStore, type HandoffPorts } from '../../services/handoff/ports';
 import { RedisCaseStore } from '../../services/handoff/RedisCaseStore';
+import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
@@ -27,7 +32,7 @@ import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
 import { connectRedis, type RedisClient } from '../../services/state/redisClient';
 import type { MessengerAdapter } from '../messenger';
 import { KeyValueBotStorage } from '../storage/BotStorage';
-import { registerAgentApi, type AgentApi } from './agentApi';
+import { registerAgentApi, type AgentApi } from '../http/agentApi';
 import { BotHandoffGateway } from './BotHandoffGateway';
 import { CustomerRelay, type ProactiveAdapter } from './CustomerRelay';
 import { HandoffMiddleware } from './HandoffMiddleware';
@@ -37,8 +42,10 @@ export interface HandoffInfrastructure {
   botStorage: Storage;
   store: CaseStore;
   bus: EventBus;
-  aux: AuxStore;
+  ports: HandoffPorts;
   redis?: RedisClient;
+  /** Key prefix on `redis` (REDIS_PREFIX). */
+  redisPrefix?: string;
   close(): Promise<void>;
 }
 
@@ -53,7 +60,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
       botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
       store: new MemoryCaseStore({ timeZone: config.business.timeZone }),
       bus,
-      aux: new MemoryAuxStore(),
+      ports: memoryPorts(),
       close: () => bus.close(),
     };
   }
@@ -73,8 +80,9 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
     botStorage: new KeyValueBotStorage(new RedisKeyValueStore(redis, { prefix: `${prefix}state:`, ttlMs: 30 * 86_400_000 })),
     store: new RedisCaseStore(redis, { prefix, timeZone: config.business.timeZone }),
     bus,
-    aux: new RedisAuxStore(redis, { prefix }),
+    ports: redisPorts(redis, prefix),
     redis,
+    redisPrefix: prefix,
     async close() {
       await bus.close();
       await redis.quit().catch(() => redis.disconnect());
@@ -83,7 +91,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
 }
 
 export interface HandoffRuntimeOptions {
-  config: Pick<Config, 'handoff' | 'publicUrl'>;
+  config: Pick<Config, 'handoff' | 'publicUrl' | 'port'>;
   infra: HandoffInfrastructure;
   messages: Messages;
   calendar: BusinessCalendar;
@@ -99,6 +107,8 @@ export interface HandoffRuntimeOptions {
   outboxBackoffMs?: number[];
   outboxMaxAttempts?: number;
   webDir?: string;
+  /** The embedded Direct Line's stored uploads (in-process); without it no upload is kept as stored. */
+  storedAttachments?: StoredAttachmentLookup;
   now?: () => Date;
 }
 
@@ -108,28 +118,56 @@ export interface HandoffRuntime {
   middleware: HandoffMiddleware;
   relay: CustomerRelay;
   outbox: DeliveryOutbox;
+  /** Demo sign-in links (relative to the server's base URL), only without configured agents. */
+  demoLinks?: { username: string; role: string; path: string }[];
   /** Adapters for proactive messages, the agent API routes, the sweepers. */
   attach(opts: { server: restify.Server; cloud: ProactiveAdapter | BotAdapter; messenger?: MessengerAdapter; botAppId?: string }): AgentApi;
   close(): Promise<void>;
 }
 
+/** Thrown at start-up when a public deployment has no configured agents. */
+export class DemoAgentsRefused extends Error {
+  constructor() {
+    super(
+      'AGENTS (or AGENTS_FILE) must be set when PUBLIC_URL is https: demo console accounts are for local use only. Create accounts with `npm run agent:hash -- <password>` and set AGENTS.',
+    );
+    this.name = 'DemoAgentsRefused';
+  }
+}
+
+/**
+ * Refuses, before anything starts, a public deployment (https `PUBLIC_URL`) without configured
+ * agents. Called first by the composition root and again by `createHandoffRuntime`.
+ */
+export function assertAgentsConfigured(config: Pick<Config, 'handoff' | 'publicUrl'>): void {
+  if (!config.handoff.agents && config.publicUrl?.startsWith('https:')) throw new DemoAgentsRefused();
+}
+
 export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<HandoffRuntime> {
   const { infra, logger, config } = o;
   const log = logger.child({ component: 'handoff' });
-  let accounts = config.handoff.agents;
-  if (!accounts) {
-    const demo = await ensureDemoAgents(infra.aux);
+  let accounts: AgentAccount[];
+  let setupTokens: SetupTokens | undefined;
+  let demoLinks: HandoffRuntime['demoLinks'];
+  let sessionStore = infra.ports.sessions;
+  if (config.handoff.agents) accounts = config.handoff.agents;
+  else {
+    assertAgentsConfigured(config);
+    const demo = createDemoAgents();
     accounts = demo.accounts;
-    if (demo.created) {
-      const lines = demo.created.map((c) => `${c.role} login "${c.username}" password "${c.password}"`).join('; ');
-      log.warn(`No AGENTS configured: created demo console accounts (shown once, set AGENTS for real ones): ${lines}`);
-    } else log.warn('No AGENTS configured: using the demo console accounts created earlier (their passwords were logged once at creation)');
+    setupTokens = demo.tokens;
+    // Demo sessions never outlive the process, whatever the shared store is.
+    sessionStore = new MemorySessionStore();
+    demoLinks = demo.links.map((l) => ({ username: l.username, role: l.role, path: `/agent#setup=${l.token}` }));
+    const base = config.publicUrl?.replace(/\/+$/, '') ?? (config.port ? `http://localhost:${config.port}` : '');
+    const lines = demoLinks.map((l) => `${l.role} "${l.username}": ${base}${l.path}`).join('  ');
+    log.warn(`No AGENTS configured: demo console accounts for this process only. Sign in once with each link (single use; set AGENTS for real accounts): ${lines}`);
   }
   const directory = new AgentDirectory(accounts);
-  const sessions = new AgentSessions(infra.aux, { ttlMs: config.handoff.sessionTtlMinutes * 60_000 });
-  const limiter = new LoginLimiter(infra.aux);
-  const relay = new CustomerRelay({ store: infra.store, logger: log, now: o.now });
-  const outbox = new DeliveryOutbox(infra.aux, relay.deliver, {
+  const sessions = new AgentSessions(sessionStore, { ttlMs: config.handoff.sessionTtlMinutes * 60_000 });
+  const throttle = new LoginThrottle(infra.redis && config.handoff.agents ? { kind: 'redis', client: infra.redis, prefix: infra.redisPrefix ?? 'ld:' } : { kind: 'memory' });
+  const relay = new CustomerRelay({ conversations: infra.store, logger: log, now: o.now });
+  const outbox = new DeliveryOutbox({ queue: infra.ports.outbox, leases: infra.ports.leases }, relay.deliver, {
     maxAttempts: o.outboxMaxAttempts,
     backoffMs: o.outboxBackoffMs,
     onError: (err, job) => log.warn({ err: err instanceof Error ? err.message : String(err), caseId: job?.caseId, attempts: job?.attempts }, 'delivery to the customer failed'),
@@ -142,7 +180,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
   const svc = new HandoffService({
     store: infra.store,
     bus: infra.bus,
-    aux: infra.aux,
+    flags: infra.ports.flags,
     calendar: o.calendar,
     messages: o.messages,
     agents: directory,
@@ -155,10 +193,11 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     ackIntervalMs: o.ackIntervalMs,
     lockerName: o.lockerName,
     signal: relay.signal,
+    storedAttachments: o.storedAttachments,
     now: o.now,
   });
-  const gateway = new BotHandoffGateway(svc, log);
-  const middleware = new HandoffMiddleware({ service: svc, messages: o.messages, logger: log, now: o.now });
+  const gateway = new BotHandoffGateway(svc.customers, log, o.now);
+  const middleware = new HandoffMiddleware({ customers: svc.customers, messages: o.messages, logger: log, now: o.now });
   const timers: NodeJS.Timeout[] = [];
   let api: AgentApi | undefined;
   const busy = { sweep: false, alerts: false };
@@ -182,13 +221,15 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     middleware,
     relay,
     outbox,
+    demoLinks,
     attach({ server, cloud, messenger, botAppId }) {
       relay.attach({ cloud, messenger, botAppId });
       api = registerAgentApi(server, {
         service: svc,
         directory,
         sessions,
-        limiter,
+        throttle,
+        setupTokens,
         messages: o.messages,
         logger: log,
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
@@ -197,8 +238,8 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
       every(o.alertCheckMs ?? 30_000, 'alerts', async () => {
-        await svc.alertUnclaimed();
-        await svc.releaseFromOfflineAgents();
+        await svc.supervision.alertUnclaimed();
+        await svc.supervision.releaseFromOfflineAgents();
       });
       return api;
     },

@@ -2,31 +2,29 @@
  * The hand-off store port: cases and their queue, conversation ownership and references, agent
  * presence. Shared by every bot instance (Redis) so a case opened through instance A is seen,
  * claimed and answered through instance B. Implementations: `MemoryCaseStore`, `RedisCaseStore`;
- * both pass `test/services/handoff/CaseStore.test.ts`.
+ * both pass `test/services/handoff/CaseStore.test.ts`. Only the hand-off service uses it; nothing
+ * outside `services/handoff` reaches a store.
  *
  * Promises every implementation keeps:
- * - one open case per problem: `createOrJoin` joins an open case found by conversation, tracking
- *   number, verified phone or customer key, atomically (racing calls never create two cases);
- * - queue order is (priority, queuedAt) and only changes by claim/release/close/priority edits:
- *   joining or writing again never moves a case;
- * - of several concurrent `claim`s of a queued case exactly one returns true;
+ * - a conversation joins an open case only by a join key (`caseRules.joinKeysFor`: the same
+ *   conversation, the same channel identity, a proven phone), atomically (racing calls never
+ *   create two cases for one conversation); a parcel number only *relates* a new case to the open
+ *   cases of that parcel, linked both ways in the same atomic step;
+ * - queue order is (priority, queuedAt) and only changes by claim/release/close/merge/priority
+ *   edits: joining or writing again never moves a case;
+ * - of several concurrent `claim`s of a queued case exactly one succeeds;
  * - a conversation's ownership follows its case (queued -> `queued`, assigned -> `agent`,
  *   closed -> `closed`) in the same atomic step as the case change;
+ * - every mutator returns the case as it is now (or a typed failure), so no caller re-reads;
+ * - transcript entries are capped (`caseRules.capEntry`);
  * - everything returned is a copy: mutating it changes nothing stored.
  */
-import type {
-  AgentPresence,
-  Case,
-  CaseInput,
-  CasePatch,
-  OwnershipRecord,
-  TranscriptEntry,
-  TranscriptTarget,
-} from './types';
+import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, TranscriptEntry, TranscriptTarget } from './types';
+import type { MergeRefusal } from './caseRules';
 
 export interface CreateOrJoinResult {
   case: Case;
-  /** true when the input joined an already open case. */
+  /** true when the input joined an already open case (by a join key). */
   joined: boolean;
 }
 
@@ -37,40 +35,45 @@ export interface AppendResult {
   seq: number;
 }
 
-export class CaseNotFoundError extends Error {
-  constructor(
-    readonly caseId: string,
-    where: string,
-  ) {
-    super(`${where}: case ${caseId} not found`);
-    this.name = 'CaseNotFoundError';
-  }
-}
+/**
+ * The outcome of a case transition: the case after it, or why not. `conflict` carries the case
+ * as it is (e.g. already claimed, already closed), so the caller can say why without reading again.
+ */
+export type CaseChange = { ok: true; case: Case } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'conflict'; current: Case };
+
+/** The outcome of a merge: both cases after it, or why not. */
+export type MergeChange = { ok: true; kept: Case; merged: Case } | { ok: false; reason: 'not_found' | MergeRefusal };
 
 /** Cases, the queue and transcripts. */
 export interface CaseRepository {
   createOrJoin(input: CaseInput): Promise<CreateOrJoinResult>;
   get(id: string): Promise<Case | undefined>;
-  /** Throws `CaseNotFoundError`. A priority change re-sorts a queued case, keeping its `queuedAt`. */
-  update(id: string, patch: CasePatch): Promise<Case>;
+  /** A priority change re-sorts a queued case, keeping its `queuedAt`. */
+  update(id: string, patch: CasePatch): Promise<CaseChange>;
   /** Queued cases, priority 1 first, FIFO within a priority. */
   listQueue(): Promise<Case[]>;
   /** 1-based place among queued cases; undefined when the case is not queued. */
   position(id: string): Promise<number | undefined>;
-  /** true for exactly one caller, and only while the case is queued. */
-  claim(id: string, agentId: string, at?: Date): Promise<boolean>;
-  /** true when `fromAgent` held the case and it now belongs to `toAgent`. */
-  transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<boolean>;
+  /** Succeeds for exactly one caller, and only while the case is queued. */
+  claim(id: string, agentId: string, at?: Date): Promise<CaseChange>;
+  /** Succeeds when `fromAgent` held the case and it now belongs to `toAgent`. */
+  transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<CaseChange>;
   /** Assigned -> queued at its original place. */
-  release(id: string): Promise<boolean>;
-  /** Any open case can be closed (by any agent); the open-case index forgets it. */
-  close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<boolean>;
+  release(id: string): Promise<CaseChange>;
+  /** Any open case can be closed here; who may close is the service's rule. The open-case index forgets it. */
+  close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<CaseChange>;
+  /**
+   * Merges `otherId` into `keptId` (`caseRules.merged`) and appends `other`'s transcript to
+   * `kept`'s after `marker`, all in one atomic step.
+   */
+  merge(keptId: string, otherId: string, by: string, marker: TranscriptEntry, at?: Date): Promise<MergeChange>;
   /** Cases assigned to the agent now. */
   listByAgent(agentId: string): Promise<Case[]>;
   /** All cases of a customer, newest first. */
   listByCustomer(customerKey: string): Promise<Case[]>;
-  /** Throws `CaseNotFoundError`. */
-  addNote(id: string, agentId: string, text: string, at?: Date): Promise<Case>;
+  /** Several cases by id, in the given order, skipping unknown ones. */
+  getMany(ids: string[]): Promise<Case[]>;
+  addNote(id: string, agentId: string, text: string, at?: Date): Promise<CaseChange>;
   /**
    * Appends in arrival order. With `{conversationId}` the entry goes to the conversation's open
    * case, or else to a short pre-case buffer that becomes the start of the case transcript when
@@ -91,7 +94,7 @@ export interface ConversationDirectory {
   /** Opaque (serialised botbuilder ConversationReference); kept for `referenceTtlMs`. */
   saveReference(conversationId: string, ref: Record<string, unknown>): Promise<void>;
   getReference(conversationId: string): Promise<Record<string, unknown> | undefined>;
-  /** For Messenger's 24 h / 7-day (HUMAN_AGENT tag) reply windows. */
+  /** For Messenger's 24 h / 7-day (HUMAN_AGENT tag) reply windows; kept `lastMessageTtlMs`. */
   recordCustomerMessage(conversationId: string, at: Date): Promise<void>;
   lastCustomerMessageAt(conversationId: string): Promise<Date | undefined>;
 }
@@ -118,11 +121,15 @@ export interface CaseStoreOptions {
   closedOwnershipTtlMs?: number;
   /** Default 30 days. */
   referenceTtlMs?: number;
+  /** How long the last customer message time is kept. Default 8 days (past Messenger's 7-day window). */
+  lastMessageTtlMs?: number;
   /** Entries kept per conversation before escalation. Default 50. */
   preCaseBufferSize?: number;
-  /** How long the pre-case buffer lives after its last entry. Default 7 days. */
+  /** How long the pre-case buffer lives after its last entry. Default 24 h. */
   preCaseBufferTtlMs?: number;
-  /** Clock for defaults (`at` omitted). */
+  /** Memory store: how often expired entries are swept (on the next write after this). Default 60 s. */
+  sweepEveryMs?: number;
+  /** Clock for defaults (`at` omitted) and expiry. */
   now?: () => Date;
 }
 
@@ -131,8 +138,10 @@ export const CASE_STORE_DEFAULTS = {
   presenceTtlMs: 90_000,
   closedOwnershipTtlMs: 7 * 86_400_000,
   referenceTtlMs: 30 * 86_400_000,
+  lastMessageTtlMs: 8 * 86_400_000,
   preCaseBufferSize: 50,
-  preCaseBufferTtlMs: 7 * 86_400_000,
+  preCaseBufferTtlMs: 86_400_000,
+  sweepEveryMs: 60_000,
 } as const;
 
 /** Resolved options with the defaults applied. */

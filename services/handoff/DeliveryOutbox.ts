@@ -11,9 +11,8 @@
  * channel's reply window: kept in the transcript, not sent).
  */
 import { randomUUID } from 'crypto';
-import type { AuxStore } from './AuxStore';
 import type { DeliveryState } from './caseView';
-import type { Attachment } from './types';
+import type { Leases, OutboxQueue } from './ports';
 
 export interface DeliveryJob {
   id: string;
@@ -25,7 +24,6 @@ export interface DeliveryJob {
   /** `agent` messages are human-written (Messenger HUMAN_AGENT tag); `bot` ones never are. */
   from: 'agent' | 'bot';
   text: string;
-  attachments?: Attachment[];
   attempts: number;
   createdAt: string;
   lastError?: string;
@@ -47,7 +45,6 @@ export interface DeliveryOutboxOptions {
   now?: () => number;
 }
 
-const DUE = 'ob:due';
 const STATE_TTL_MS = 30 * 86_400_000;
 /** Messages one drain may send before yielding (keeps one loop bounded). */
 const MAX_PER_DRAIN = 200;
@@ -59,7 +56,7 @@ export class DeliveryOutbox {
   private readonly now: () => number;
 
   constructor(
-    private readonly aux: AuxStore,
+    private readonly ports: { queue: OutboxQueue; leases: Leases },
     private readonly deliver: DeliverFn,
     private readonly opts: DeliveryOutboxOptions = {},
   ) {
@@ -76,39 +73,39 @@ export class DeliveryOutbox {
    */
   async submit(input: Omit<DeliveryJob, 'id' | 'attempts' | 'createdAt'>): Promise<DeliveryState> {
     const job: DeliveryJob = { ...input, id: randomUUID(), attempts: 0, createdAt: new Date(this.now()).toISOString() };
-    await this.aux.hset(this.stateKey(job.caseId), String(job.seq), 'pending', STATE_TTL_MS);
-    await this.aux.rpush(this.queueKey(job.conversationId), JSON.stringify(job));
-    await this.aux.zadd(DUE, job.conversationId, this.now());
+    const { queue } = this.ports;
+    await queue.setState(job.caseId, job.seq, 'pending', STATE_TTL_MS);
+    await queue.push(job.conversationId, JSON.stringify(job));
+    await queue.schedule(job.conversationId, this.now());
     await this.drain(job.conversationId);
     return (await this.states(job.caseId))[job.seq] ?? 'pending';
   }
 
   /** Delivery states of a case's transcript entries by seq. */
   async states(caseId: string): Promise<Record<number, DeliveryState>> {
-    const raw = await this.aux.hgetall(this.stateKey(caseId));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [Number(k), v as DeliveryState]));
+    return this.ports.queue.states(caseId);
   }
 
   /** Drains conversations whose next attempt is due; returns how many it looked at. */
   async sweep(limit = 20): Promise<number> {
-    const due = await this.aux.zrangeByScore(DUE, this.now(), limit);
+    const due = await this.ports.queue.due(this.now(), limit);
     for (const conversationId of due) await this.drain(conversationId);
     return due.length;
   }
 
   /** Sends the conversation's queue in order while this instance holds its lease. */
   async drain(conversationId: string): Promise<void> {
-    const lock = `ob:lock:${conversationId}`;
-    const token = randomUUID();
-    if (!(await this.aux.setIfAbsent(lock, token, this.leaseMs))) return;
-    const queue = this.queueKey(conversationId);
+    const lease = `ob:${conversationId}`;
+    const token = await this.ports.leases.acquire(lease, this.leaseMs);
+    if (!token) return;
+    const { queue } = this.ports;
     try {
       for (let i = 0; i < MAX_PER_DRAIN; i++) {
-        const raw = await this.aux.first(queue);
+        const raw = await queue.head(conversationId);
         if (!raw) {
-          await this.aux.zrem(DUE, conversationId);
+          await queue.unschedule(conversationId);
           // A job pushed between the read and the removal would otherwise wait for nobody.
-          if ((await this.aux.llen(queue)) === 0) return;
+          if ((await queue.size(conversationId)) === 0) return;
           continue;
         }
         const job = JSON.parse(raw) as DeliveryJob;
@@ -120,36 +117,28 @@ export class DeliveryOutbox {
           job.lastError = err instanceof Error ? err.message : String(err);
           this.opts.onError?.(err, job);
           if (job.attempts < this.maxAttempts) {
-            await this.aux.setFirst(queue, JSON.stringify(job));
+            await queue.replaceHead(conversationId, JSON.stringify(job));
             const wait = this.backoffMs[Math.min(job.attempts - 1, this.backoffMs.length - 1)];
-            await this.aux.zadd(DUE, conversationId, this.now() + wait);
+            await queue.schedule(conversationId, this.now() + wait);
             return;
           }
           state = 'failed';
         }
-        await this.aux.shift(queue);
+        await queue.shift(conversationId);
         await this.setState(job, state);
       }
-      await this.aux.zadd(DUE, conversationId, this.now());
+      await queue.schedule(conversationId, this.now());
     } finally {
-      await this.aux.delIf(lock, token);
+      await this.ports.leases.release(lease, token);
     }
   }
 
   private async setState(job: DeliveryJob, state: DeliveryState): Promise<void> {
-    await this.aux.hset(this.stateKey(job.caseId), String(job.seq), state, STATE_TTL_MS);
+    await this.ports.queue.setState(job.caseId, job.seq, state, STATE_TTL_MS);
     try {
       await this.opts.onState?.(job, state);
     } catch (err) {
       this.opts.onError?.(err, job);
     }
-  }
-
-  private queueKey(conversationId: string): string {
-    return `ob:q:${conversationId}`;
-  }
-
-  private stateKey(caseId: string): string {
-    return `dlv:${caseId}`;
   }
 }

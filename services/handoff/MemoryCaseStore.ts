@@ -1,10 +1,13 @@
 /**
  * Single-process `CaseStore` for tests and local runs without Redis. Same rules as
  * `RedisCaseStore` (both apply `caseRules`); atomicity comes from never awaiting between reading
- * and writing. Values are copied in and out as JSON.
+ * and writing. Values are copied in and out as JSON. Everything that expires in Redis expires
+ * here too (`ExpiringMap`, swept on writes): pre-case buffers, closed ownership, references,
+ * last-message times, presence.
  */
 import {
   buildCase,
+  capEntry,
   caseDay,
   claimed,
   closed,
@@ -13,26 +16,28 @@ import {
   formatCaseId,
   isOpen,
   joinCase,
-  matchKeysFor,
+  joinKeysFor,
+  joinVia,
+  merged,
   patched,
+  relatedTo,
+  relateKeysFor,
   released,
   transferred,
+  withNote,
   type Effect,
 } from './caseRules';
 import {
-  CaseNotFoundError,
   caseStoreSettings,
   type AppendResult,
+  type CaseChange,
   type CaseStore,
   type CaseStoreOptions,
   type CreateOrJoinResult,
+  type MergeChange,
 } from './CaseStore';
+import { ExpiringMap } from './expiringMap';
 import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, TranscriptEntry, TranscriptTarget } from './types';
-
-interface Expiring<T> {
-  value: T;
-  expiresAt?: number;
-}
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -40,31 +45,52 @@ export class MemoryCaseStore implements CaseStore {
   private readonly s: Required<CaseStoreOptions>;
   private readonly cases = new Map<string, Case>();
   private readonly openIndex = new Map<string, string>();
+  private readonly relIndex = new Map<string, Set<string>>();
   private readonly queued = new Set<string>();
   private readonly daySeq = new Map<string, number>();
   private readonly caseTx = new Map<string, TranscriptEntry[]>();
-  private readonly buffers = new Map<string, Expiring<TranscriptEntry[]>>();
-  private readonly ownership = new Map<string, Expiring<OwnershipRecord>>();
-  private readonly refs = new Map<string, Expiring<Record<string, unknown>>>();
-  private readonly lastCustomer = new Map<string, number>();
-  private readonly presence = new Map<string, number>();
+  private readonly buffers: ExpiringMap<TranscriptEntry[]>;
+  private readonly ownership: ExpiringMap<OwnershipRecord>;
+  private readonly refs: ExpiringMap<Record<string, unknown>>;
+  private readonly lastCustomer: ExpiringMap<number>;
+  private readonly presence: ExpiringMap<number>;
 
   constructor(opts: CaseStoreOptions = {}) {
     this.s = caseStoreSettings(opts);
+    const clock = () => this.s.now().getTime();
+    const map = <V>() => new ExpiringMap<V>(clock, this.s.sweepEveryMs);
+    this.buffers = map();
+    this.ownership = map();
+    this.refs = map();
+    this.lastCustomer = map();
+    this.presence = map();
+  }
+
+  /** Sweeps every expiring structure now; returns how many entries went (tests, diagnostics). */
+  sweep(): number {
+    return [this.buffers, this.ownership, this.refs, this.lastCustomer, this.presence].reduce((n, m) => n + m.sweep(), 0);
+  }
+
+  /** Entries held in the expiring structures (live or not yet swept). */
+  expiringEntries(): number {
+    return [this.buffers, this.ownership, this.refs, this.lastCustomer, this.presence].reduce((n, m) => n + m.size, 0);
   }
 
   async createOrJoin(input: CaseInput): Promise<CreateOrJoinResult> {
-    const found = this.openCaseFor(matchKeysFor(input));
+    const found = this.openCaseFor(joinKeysFor(input));
     if (found) {
-      const next = joinCase(found, input);
-      this.commit(found, next);
+      const next = joinCase(found.case, input, joinVia(found.key), this.s.now());
+      this.commit(found.case, next);
       return { case: copy(next), joined: true };
     }
     const at = input.at ?? this.s.now();
     const day = caseDay(at, this.s.timeZone);
     const seq = (this.daySeq.get(day) ?? 0) + 1;
     this.daySeq.set(day, seq);
-    const c = buildCase(formatCaseId(at, seq, this.s.timeZone), input, this.s.now());
+    const id = formatCaseId(at, seq, this.s.timeZone);
+    const related = this.relatedOpenCases(relateKeysFor(input.fields));
+    const c = buildCase(id, input, this.s.now(), related.map((r) => r.id));
+    for (const r of related) this.commit(r, relatedTo(r, id));
     this.commit(undefined, c);
     return { case: copy(c), joined: false };
   }
@@ -74,11 +100,12 @@ export class MemoryCaseStore implements CaseStore {
     return c && copy(c);
   }
 
-  async update(id: string, patch: CasePatch): Promise<Case> {
-    const c = this.mustGet(id, 'MemoryCaseStore.update()');
-    const next = patched(c, patch);
-    this.commit(c, next);
-    return copy(next);
+  async getMany(ids: string[]): Promise<Case[]> {
+    return ids.map((id) => this.cases.get(id)).filter((c): c is Case => c !== undefined).map(copy);
+  }
+
+  async update(id: string, patch: CasePatch): Promise<CaseChange> {
+    return this.transition(id, (c) => patched(c, patch));
   }
 
   async listQueue(): Promise<Case[]> {
@@ -90,20 +117,34 @@ export class MemoryCaseStore implements CaseStore {
     return i < 0 ? undefined : i + 1;
   }
 
-  async claim(id: string, agentId: string, at?: Date): Promise<boolean> {
+  async claim(id: string, agentId: string, at?: Date): Promise<CaseChange> {
     return this.transition(id, (c) => claimed(c, agentId, at ?? this.s.now()));
   }
 
-  async transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<boolean> {
+  async transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<CaseChange> {
     return this.transition(id, (c) => transferred(c, fromAgent, toAgent, at ?? this.s.now()));
   }
 
-  async release(id: string): Promise<boolean> {
+  async release(id: string): Promise<CaseChange> {
     return this.transition(id, released);
   }
 
-  async close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<boolean> {
+  async close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<CaseChange> {
     return this.transition(id, (c) => closed(c, agentId, resolutionCode, at ?? this.s.now()));
+  }
+
+  async merge(keptId: string, otherId: string, by: string, marker: TranscriptEntry, at?: Date): Promise<MergeChange> {
+    const kept = this.cases.get(keptId);
+    const other = this.cases.get(otherId);
+    if (!kept || !other) return { ok: false, reason: 'not_found' };
+    const result = merged(kept, other, by, at ?? this.s.now());
+    if (typeof result === 'string') return { ok: false, reason: result };
+    this.commit(other, result.other);
+    this.commit(kept, result.kept);
+    const tx = this.caseTx.get(keptId) ?? [];
+    tx.push(capEntry(copy(marker)), ...copy(this.caseTx.get(otherId) ?? []));
+    this.caseTx.set(keptId, tx);
+    return { ok: true, kept: copy(result.kept), merged: copy(result.other) };
   }
 
   async listByAgent(agentId: string): Promise<Case[]> {
@@ -114,39 +155,38 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async listByCustomer(customerKey: string): Promise<Case[]> {
+    if (!customerKey) return [];
     return [...this.cases.values()]
       .filter((c) => c.customerKey === customerKey)
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id))
       .map(copy);
   }
 
-  async addNote(id: string, agentId: string, text: string, at?: Date): Promise<Case> {
-    const c = this.mustGet(id, 'MemoryCaseStore.addNote()');
-    const next: Case = { ...c, notes: [...c.notes, { at: (at ?? this.s.now()).toISOString(), agentId, text }] };
-    this.commit(c, next);
-    return copy(next);
+  async addNote(id: string, agentId: string, text: string, at?: Date): Promise<CaseChange> {
+    return this.transition(id, (c) => withNote(c, agentId, text, at ?? this.s.now()));
   }
 
   async appendTranscript(target: TranscriptTarget, entry: TranscriptEntry): Promise<AppendResult> {
+    const capped = capEntry(copy(entry));
     const caseId = 'caseId' in target ? target.caseId : this.openIndex.get(`conv:${target.conversationId}`);
     if (caseId !== undefined) {
       const list = this.caseTx.get(caseId) ?? [];
-      list.push(copy(entry));
+      list.push(capped);
       this.caseTx.set(caseId, list);
       return { caseId, seq: list.length };
     }
     const conversationId = 'conversationId' in target ? target.conversationId : '';
-    const list = this.live(this.buffers, conversationId) ?? [];
-    list.push(copy(entry));
+    const list = this.buffers.get(conversationId) ?? [];
+    list.push(capped);
     list.splice(0, Math.max(0, list.length - this.s.preCaseBufferSize));
-    this.buffers.set(conversationId, { value: list, expiresAt: this.s.now().getTime() + this.s.preCaseBufferTtlMs });
+    this.buffers.set(conversationId, list, this.s.preCaseBufferTtlMs);
     return { seq: list.length };
   }
 
   async transcript(target: TranscriptTarget, opts: { fromSeq?: number } = {}): Promise<TranscriptEntry[]> {
     const from = Math.max(1, opts.fromSeq ?? 1) - 1;
     const caseId = 'caseId' in target ? target.caseId : this.openIndex.get(`conv:${target.conversationId}`);
-    const list = caseId !== undefined ? this.caseTx.get(caseId) : 'conversationId' in target ? this.live(this.buffers, target.conversationId) : undefined;
+    const list = caseId !== undefined ? this.caseTx.get(caseId) : 'conversationId' in target ? this.buffers.get(target.conversationId) : undefined;
     return copy((list ?? []).slice(from));
   }
 
@@ -156,7 +196,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async getOwnership(conversationId: string): Promise<OwnershipRecord> {
-    return copy(this.live(this.ownership, conversationId) ?? { state: 'bot' });
+    return copy(this.ownership.get(conversationId) ?? { state: 'bot' });
   }
 
   async setOwnership(conversationId: string, record: OwnershipRecord): Promise<void> {
@@ -164,16 +204,16 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async saveReference(conversationId: string, ref: Record<string, unknown>): Promise<void> {
-    this.refs.set(conversationId, { value: copy(ref), expiresAt: this.s.now().getTime() + this.s.referenceTtlMs });
+    this.refs.set(conversationId, copy(ref), this.s.referenceTtlMs);
   }
 
   async getReference(conversationId: string): Promise<Record<string, unknown> | undefined> {
-    const ref = this.live(this.refs, conversationId);
+    const ref = this.refs.get(conversationId);
     return ref && copy(ref);
   }
 
   async recordCustomerMessage(conversationId: string, at: Date): Promise<void> {
-    this.lastCustomer.set(conversationId, Math.max(at.getTime(), this.lastCustomer.get(conversationId) ?? 0));
+    this.lastCustomer.set(conversationId, Math.max(at.getTime(), this.lastCustomer.get(conversationId) ?? 0), this.s.lastMessageTtlMs);
   }
 
   async lastCustomerMessageAt(conversationId: string): Promise<Date | undefined> {
@@ -182,7 +222,7 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async setPresence(agentId: string, online: boolean, at?: Date): Promise<void> {
-    if (online) this.presence.set(agentId, (at ?? this.s.now()).getTime());
+    if (online) this.presence.set(agentId, (at ?? this.s.now()).getTime(), 100 * this.s.presenceTtlMs);
     else this.presence.delete(agentId);
   }
 
@@ -192,7 +232,8 @@ export class MemoryCaseStore implements CaseStore {
 
   async onlineAgents(now?: Date): Promise<AgentPresence[]> {
     const since = (now ?? this.s.now()).getTime() - this.s.presenceTtlMs;
-    return [...this.presence.entries()]
+    return this.presence
+      .entries()
       .filter(([, seen]) => seen > since)
       .sort((a, b) => b[1] - a[1])
       .map(([agentId, seen]) => ({ agentId, lastSeenAt: new Date(seen).toISOString() }));
@@ -203,46 +244,39 @@ export class MemoryCaseStore implements CaseStore {
     return seen !== undefined && seen > (now ?? this.s.now()).getTime() - this.s.presenceTtlMs;
   }
 
-  private openCaseFor(keys: string[]): Case | undefined {
+  private openCaseFor(keys: string[]): { case: Case; key: string } | undefined {
     for (const key of keys) {
       const id = this.openIndex.get(key);
       const c = id === undefined ? undefined : this.cases.get(id);
-      if (c && isOpen(c)) return c;
+      if (c && isOpen(c)) return { case: c, key };
     }
     return undefined;
   }
 
-  private mustGet(id: string, where: string): Case {
-    const c = this.cases.get(id);
-    if (!c) throw new CaseNotFoundError(id, where);
-    return c;
+  private relatedOpenCases(keys: string[]): Case[] {
+    const ids = new Set<string>();
+    for (const key of keys) for (const id of this.relIndex.get(key) ?? []) ids.add(id);
+    return [...ids]
+      .sort()
+      .map((id) => this.cases.get(id))
+      .filter((c): c is Case => c !== undefined && isOpen(c));
   }
 
-  private transition(id: string, step: (c: Case) => Case | undefined): boolean {
+  private transition(id: string, step: (c: Case) => Case | undefined): CaseChange {
     const c = this.cases.get(id);
-    const next = c && step(c);
-    if (!c || !next) return false;
+    if (!c) return { ok: false, reason: 'not_found' };
+    const next = step(c);
+    if (!next) return { ok: false, reason: 'conflict', current: copy(c) };
     this.commit(c, next);
-    return true;
+    return { ok: true, case: copy(next) };
   }
 
   private queueOrder(): Case[] {
     return [...this.queued].map((id) => this.cases.get(id)).filter((c): c is Case => c !== undefined).sort(compareQueue);
   }
 
-  private live<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
-    const e = map.get(key);
-    if (!e) return undefined;
-    if (e.expiresAt !== undefined && e.expiresAt <= this.s.now().getTime()) {
-      map.delete(key);
-      return undefined;
-    }
-    return e.value;
-  }
-
   private putOwnership(conversationId: string, record: OwnershipRecord): void {
-    const expiresAt = record.state === 'closed' ? this.s.now().getTime() + this.s.closedOwnershipTtlMs : undefined;
-    this.ownership.set(conversationId, { value: record, expiresAt });
+    this.ownership.set(conversationId, record, record.state === 'closed' ? this.s.closedOwnershipTtlMs : undefined);
   }
 
   private commit(before: Case | undefined, after: Case): void {
@@ -264,6 +298,18 @@ export class MemoryCaseStore implements CaseStore {
       case 'indexRemove':
         if (this.openIndex.get(fx.key) === fx.caseId) this.openIndex.delete(fx.key);
         return;
+      case 'relAdd': {
+        const set = this.relIndex.get(fx.key) ?? new Set<string>();
+        set.add(fx.caseId);
+        this.relIndex.set(fx.key, set);
+        return;
+      }
+      case 'relRemove': {
+        const set = this.relIndex.get(fx.key);
+        set?.delete(fx.caseId);
+        if (set && !set.size) this.relIndex.delete(fx.key);
+        return;
+      }
       case 'agentAdd':
       case 'agentRemove':
       case 'customerAdd':
@@ -272,7 +318,7 @@ export class MemoryCaseStore implements CaseStore {
         this.putOwnership(fx.conversationId, fx.record);
         return;
       case 'adoptBuffer': {
-        const buffered = this.live(this.buffers, fx.conversationId);
+        const buffered = this.buffers.get(fx.conversationId);
         this.buffers.delete(fx.conversationId);
         if (buffered?.length) this.caseTx.set(fx.caseId, [...(this.caseTx.get(fx.caseId) ?? []), ...buffered]);
         return;

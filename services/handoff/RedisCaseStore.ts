@@ -4,7 +4,8 @@
  * Layout (B = `<prefix>{handoff}:`):
  *   B case:<id>      string  case JSON
  *   B queue          zset    queued case ids, score = priority * 1e13 + queuedAt ms (FIFO per priority)
- *   B open           hash    match key (conv:/trk:/tel:/cust:) -> open case id
+ *   B open           hash    join key (conv:/tel:/cust:) -> open case id
+ *   B rel:<key>      set     open case ids under a relate key (trk:<parcel>)
  *   B agent:<id>     set     case ids assigned to the agent
  *   B cust:<key>     zset    case ids of a customer by creation time
  *   B own:<conv>     string  ownership JSON (`closed` expires after closedOwnershipTtlMs)
@@ -12,13 +13,14 @@
  *   B buf:<conv>     list    pre-case transcript buffer, capped, expiring
  *   B seq:<YYMMDD>   string  daily case counter
  *   B ref:<conv>     string  conversation reference JSON, expiring
- *   B last:<conv>    string  last customer message, epoch ms
+ *   B last:<conv>    string  last customer message, epoch ms, expiring
  *   B presence       zset    agent id -> last heartbeat ms
  *
  * Every write of a case goes through one Lua script that checks what the caller read (the case
- * JSON, the open-index entries) and, only if nothing changed, writes the case and all its derived
- * structures at once; otherwise the caller re-reads and retries. That gives atomic createOrJoin and
- * claim without long-held locks, and a process killed mid-operation leaves either all or nothing.
+ * JSON, the open-index entries, the size of a related set) and, only if nothing changed, writes
+ * the case(s) and all derived structures at once; otherwise the caller re-reads and retries. That
+ * gives atomic createOrJoin, claim and merge without long-held locks, and a process killed
+ * mid-operation leaves either all or nothing.
  *
  * Cluster: all keys carry the `{handoff}` hash tag, so every key lives in one slot and multi-key
  * scripts and MGETs are legal. A single slot (one shard) is plenty at this scale — a few thousand
@@ -26,6 +28,7 @@
  */
 import {
   buildCase,
+  capEntry,
   caseDay,
   claimed,
   closed,
@@ -33,28 +36,34 @@ import {
   formatCaseId,
   isOpen,
   joinCase,
-  matchKeysFor,
+  joinKeysFor,
+  joinVia,
+  merged,
   patched,
+  relatedTo,
+  relateKeysFor,
   released,
   transferred,
+  withNote,
   type Effect,
 } from './caseRules';
 import {
-  CaseNotFoundError,
   caseStoreSettings,
   type AppendResult,
+  type CaseChange,
   type CaseStore,
   type CaseStoreOptions,
   type CreateOrJoinResult,
+  type MergeChange,
 } from './CaseStore';
 import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, TranscriptEntry, TranscriptTarget } from './types';
 import { LuaScript } from '../state/luaScript';
 import type { RedisClient } from '../state/redisClient';
 
 /**
- * ARGV[1] = {c: checks, o: ops}. A check {k, f?, v?} compares GET KEYS[k] (or HGET KEYS[k] f) with
- * v (absent v = key/field must not exist). Returns {n} with n = 1-based failing check, or
- * {0, results...} after applying all ops.
+ * ARGV[1] = {c: checks, o: ops}. A check {k, f?, n?, v?} compares GET KEYS[k] (or HGET KEYS[k] f,
+ * or SCARD KEYS[k] when n) with v (absent v = key/field must not exist). Returns {n} with n =
+ * 1-based failing check, or {0, results...} after applying all ops.
  */
 const COMMIT = new LuaScript(
   'handoffCommit',
@@ -62,7 +71,9 @@ const COMMIT = new LuaScript(
 local spec = cjson.decode(ARGV[1])
 for i, c in ipairs(spec.c) do
   local cur
-  if c.f then cur = redis.call('HGET', KEYS[c.k], c.f) else cur = redis.call('GET', KEYS[c.k]) end
+  if c.n then cur = tostring(redis.call('SCARD', KEYS[c.k]))
+  elseif c.f then cur = redis.call('HGET', KEYS[c.k], c.f)
+  else cur = redis.call('GET', KEYS[c.k]) end
   if c.v == nil then
     if cur then return {i} end
   elseif cur ~= c.v then
@@ -87,10 +98,10 @@ for _, op in ipairs(spec.o) do
     if op.cap then redis.call('LTRIM', k, -op.cap, -1) end
     if op.px then redis.call('PEXPIRE', k, op.px) end
     r = redis.call('LLEN', k)
-  elseif op.o == 'move' then
+  elseif op.o == 'move' or op.o == 'copy' then
     local items = redis.call('LRANGE', k, 0, -1)
     for _, item in ipairs(items) do redis.call('RPUSH', KEYS[op.d], item) end
-    redis.call('DEL', k)
+    if op.o == 'move' then redis.call('DEL', k) end
   else
     return redis.error_reply('handoffCommit: unknown op ' .. tostring(op.o))
   end
@@ -100,14 +111,14 @@ return out
 `,
 );
 
-type Check = { k: number; f?: string; v?: string };
+type Check = { k: number; f?: string; n?: true; v?: string };
 type Op =
   | { o: 'set'; k: number; v: string; px?: number }
   | { o: 'hsetnx' | 'hdelif'; k: number; f: string; v: string }
   | { o: 'zadd'; k: number; s: string; m: string }
   | { o: 'zrem' | 'sadd' | 'srem'; k: number; m: string }
   | { o: 'rpush'; k: number; v: string; cap?: number; px?: number }
-  | { o: 'move'; k: number; d: number };
+  | { o: 'move' | 'copy'; k: number; d: number };
 
 /** Collects the keys of one script call; KEYS are referenced by 1-based index. */
 class Batch {
@@ -145,15 +156,17 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async createOrJoin(input: CaseInput): Promise<CreateOrJoinResult> {
-    const keys = matchKeysFor(input);
+    const keys = joinKeysFor(input);
+    const relKeys = relateKeysFor(input.fields);
     const openKey = this.k('open');
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const ids = await this.redis.hmget(openKey, ...keys);
+      const ids = keys.length ? await this.redis.hmget(openKey, ...keys) : [];
       const batch = new Batch();
       const ok = batch.key(openKey);
       keys.forEach((f, i) => batch.checks.push({ k: ok, f, v: ids[i] ?? undefined }));
 
       const stale: Effect[] = [];
+      let joinedTried = false;
       for (let i = 0; i < keys.length; i++) {
         const id = ids[i];
         if (!id) continue;
@@ -161,21 +174,41 @@ export class RedisCaseStore implements CaseStore {
         const found = raw ? (JSON.parse(raw) as Case) : undefined;
         if (found && isOpen(found)) {
           batch.checks.push({ k: batch.key(this.k(`case:${id}`)), v: raw ?? undefined });
-          const next = joinCase(found, input);
-          if (await this.commit(batch, found, next)) return { case: next, joined: true };
+          const next = joinCase(found, input, joinVia(keys[i]), this.s.now());
+          this.addCommit(batch, found, next);
+          if (await this.run(batch)) return { case: next, joined: true };
+          joinedTried = true;
           break;
         }
         stale.push({ t: 'indexRemove', key: keys[i], caseId: id });
       }
-      if (batch.checks.length > keys.length) continue;
+      if (joinedTried) continue;
 
+      // No join: relate to the open cases of the same parcel, linking both ways in this same step.
+      const related: { raw: string; c: Case }[] = [];
+      for (const rk of relKeys) {
+        const setKey = this.k(`rel:${rk}`);
+        const members = (await this.redis.smembers(setKey)).sort();
+        batch.checks.push({ k: batch.key(setKey), n: true, v: String(members.length) });
+        for (const id of members) {
+          if (related.some((r) => r.c.id === id)) continue;
+          const raw = await this.redis.get(this.k(`case:${id}`));
+          const c = raw ? (JSON.parse(raw) as Case) : undefined;
+          if (raw && c && isOpen(c)) related.push({ raw, c });
+        }
+      }
       const at = input.at ?? this.s.now();
       const id = formatCaseId(at, await this.nextSeq(at), this.s.timeZone);
-      const c = buildCase(id, input, this.s.now());
+      const c = buildCase(id, input, this.s.now(), related.map((r) => r.c.id));
       batch.checks.push({ k: batch.key(this.k(`case:${id}`)) });
-      if (await this.commit(batch, undefined, c, stale)) return { case: c, joined: false };
+      for (const r of related) {
+        batch.checks.push({ k: batch.key(this.k(`case:${r.c.id}`)), v: r.raw });
+        this.addCommit(batch, r.c, relatedTo(r.c, id));
+      }
+      this.addCommit(batch, undefined, c, stale);
+      if (await this.run(batch)) return { case: c, joined: false };
     }
-    throw new Error(`RedisCaseStore.createOrJoin(): too much contention for conversation ${input.conversationId}`);
+    throw new Error(`RedisCaseStore.createOrJoin(): too much contention for conversation ${input.conversationId ?? '(work order)'}`);
   }
 
   async get(id: string): Promise<Case | undefined> {
@@ -183,8 +216,12 @@ export class RedisCaseStore implements CaseStore {
     return raw ? (JSON.parse(raw) as Case) : undefined;
   }
 
-  async update(id: string, patch: CasePatch): Promise<Case> {
-    return this.mustMutate(id, 'RedisCaseStore.update()', (c) => patched(c, patch));
+  async getMany(ids: string[]): Promise<Case[]> {
+    return this.load(ids);
+  }
+
+  async update(id: string, patch: CasePatch): Promise<CaseChange> {
+    return this.mutate(id, (c) => patched(c, patch));
   }
 
   async listQueue(): Promise<Case[]> {
@@ -196,20 +233,41 @@ export class RedisCaseStore implements CaseStore {
     return rank === null ? undefined : rank + 1;
   }
 
-  async claim(id: string, agentId: string, at?: Date): Promise<boolean> {
-    return (await this.mutate(id, (c) => claimed(c, agentId, at ?? this.s.now()))) !== undefined;
+  async claim(id: string, agentId: string, at?: Date): Promise<CaseChange> {
+    return this.mutate(id, (c) => claimed(c, agentId, at ?? this.s.now()));
   }
 
-  async transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<boolean> {
-    return (await this.mutate(id, (c) => transferred(c, fromAgent, toAgent, at ?? this.s.now()))) !== undefined;
+  async transfer(id: string, fromAgent: string, toAgent: string, at?: Date): Promise<CaseChange> {
+    return this.mutate(id, (c) => transferred(c, fromAgent, toAgent, at ?? this.s.now()));
   }
 
-  async release(id: string): Promise<boolean> {
-    return (await this.mutate(id, released)) !== undefined;
+  async release(id: string): Promise<CaseChange> {
+    return this.mutate(id, released);
   }
 
-  async close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<boolean> {
-    return (await this.mutate(id, (c) => closed(c, agentId, resolutionCode, at ?? this.s.now()))) !== undefined;
+  async close(id: string, agentId: string, resolutionCode: string, at?: Date): Promise<CaseChange> {
+    return this.mutate(id, (c) => closed(c, agentId, resolutionCode, at ?? this.s.now()));
+  }
+
+  async merge(keptId: string, otherId: string, by: string, marker: TranscriptEntry, at?: Date): Promise<MergeChange> {
+    const keptKey = this.k(`case:${keptId}`);
+    const otherKey = this.k(`case:${otherId}`);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [keptRaw, otherRaw] = await this.redis.mget(keptKey, otherKey);
+      if (!keptRaw || !otherRaw) return { ok: false, reason: 'not_found' };
+      const result = merged(JSON.parse(keptRaw) as Case, JSON.parse(otherRaw) as Case, by, at ?? this.s.now());
+      if (typeof result === 'string') return { ok: false, reason: result };
+      const batch = new Batch();
+      batch.checks.push({ k: batch.key(keptKey), v: keptRaw }, { k: batch.key(otherKey), v: otherRaw });
+      // The merged case first: its keys leave the index before the kept case takes them.
+      this.addCommit(batch, JSON.parse(otherRaw) as Case, result.other);
+      this.addCommit(batch, JSON.parse(keptRaw) as Case, result.kept);
+      const tx = batch.key(this.k(`tx:${keptId}`));
+      batch.ops.push({ o: 'rpush', k: tx, v: JSON.stringify(capEntry(marker)) });
+      batch.ops.push({ o: 'copy', k: batch.key(this.k(`tx:${otherId}`)), d: tx });
+      if (await this.run(batch)) return { ok: true, kept: result.kept, merged: result.other };
+    }
+    throw new Error(`RedisCaseStore.merge(): too much contention on ${keptId} / ${otherId}`);
   }
 
   async listByAgent(agentId: string): Promise<Case[]> {
@@ -218,16 +276,17 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async listByCustomer(customerKey: string): Promise<Case[]> {
+    if (!customerKey) return [];
     return this.load(await this.redis.zrevrange(this.k(`cust:${customerKey}`), 0, -1));
   }
 
-  async addNote(id: string, agentId: string, text: string, at?: Date): Promise<Case> {
-    const note = { at: (at ?? this.s.now()).toISOString(), agentId, text };
-    return this.mustMutate(id, 'RedisCaseStore.addNote()', (c) => ({ ...c, notes: [...c.notes, note] }));
+  async addNote(id: string, agentId: string, text: string, at?: Date): Promise<CaseChange> {
+    const when = at ?? this.s.now();
+    return this.mutate(id, (c) => withNote(c, agentId, text, when));
   }
 
   async appendTranscript(target: TranscriptTarget, entry: TranscriptEntry): Promise<AppendResult> {
-    const json = JSON.stringify(entry);
+    const json = JSON.stringify(capEntry(entry));
     if ('caseId' in target) {
       return { caseId: target.caseId, seq: await this.redis.rpush(this.k(`tx:${target.caseId}`), json) };
     }
@@ -272,6 +331,7 @@ export class RedisCaseStore implements CaseStore {
   async setOwnership(conversationId: string, record: OwnershipRecord): Promise<void> {
     const key = this.k(`own:${conversationId}`);
     if (record.state === 'closed') await this.redis.set(key, JSON.stringify(record), 'PX', this.s.closedOwnershipTtlMs);
+    else if (record.state === 'bot') await this.redis.del(key);
     else await this.redis.set(key, JSON.stringify(record));
   }
 
@@ -287,7 +347,7 @@ export class RedisCaseStore implements CaseStore {
   async recordCustomerMessage(conversationId: string, at: Date): Promise<void> {
     const key = this.k(`last:${conversationId}`);
     const prev = Number((await this.redis.get(key)) ?? 0);
-    if (at.getTime() > prev) await this.redis.set(key, String(at.getTime()), 'PX', 8 * 86_400_000);
+    if (at.getTime() > prev) await this.redis.set(key, String(at.getTime()), 'PX', this.s.lastMessageTtlMs);
   }
 
   async lastCustomerMessageAt(conversationId: string): Promise<Date | undefined> {
@@ -341,31 +401,25 @@ export class RedisCaseStore implements CaseStore {
   }
 
   /** Re-reads and retries while someone else changed the case in between. */
-  private async mutate(id: string, step: (c: Case) => Case | undefined): Promise<Case | undefined> {
+  private async mutate(id: string, step: (c: Case) => Case | undefined): Promise<CaseChange> {
     const key = this.k(`case:${id}`);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const raw = await this.redis.get(key);
-      if (!raw) return undefined;
+      if (!raw) return { ok: false, reason: 'not_found' };
       const c = JSON.parse(raw) as Case;
       const next = step(c);
-      if (!next) return undefined;
+      if (!next) return { ok: false, reason: 'conflict', current: c };
       const batch = new Batch();
       batch.checks.push({ k: batch.key(key), v: raw });
-      if (await this.commit(batch, c, next)) return next;
+      this.addCommit(batch, c, next);
+      if (await this.run(batch)) return { ok: true, case: next };
     }
     throw new Error(`RedisCaseStore: too much contention on case ${id}`);
   }
 
-  private async mustMutate(id: string, where: string, step: (c: Case) => Case): Promise<Case> {
-    const next = await this.mutate(id, step);
-    if (!next) throw new CaseNotFoundError(id, where);
-    return next;
-  }
-
-  private async commit(batch: Batch, before: Case | undefined, after: Case, extra: Effect[] = []): Promise<boolean> {
+  private addCommit(batch: Batch, before: Case | undefined, after: Case, extra: Effect[] = []): void {
     batch.ops.push({ o: 'set', k: batch.key(this.k(`case:${after.id}`)), v: JSON.stringify(after) });
     for (const fx of [...extra, ...deriveEffects(before, after)]) batch.ops.push(this.op(batch, fx));
-    return (await this.run(batch)) !== undefined;
   }
 
   /** Op results (numbers) on success, undefined when a check failed. */
@@ -386,6 +440,10 @@ export class RedisCaseStore implements CaseStore {
         return { o: 'hsetnx', k: batch.key(this.k('open')), f: fx.key, v: fx.caseId };
       case 'indexRemove':
         return { o: 'hdelif', k: batch.key(this.k('open')), f: fx.key, v: fx.caseId };
+      case 'relAdd':
+        return { o: 'sadd', k: batch.key(this.k(`rel:${fx.key}`)), m: fx.caseId };
+      case 'relRemove':
+        return { o: 'srem', k: batch.key(this.k(`rel:${fx.key}`)), m: fx.caseId };
       case 'agentAdd':
         return { o: 'sadd', k: batch.key(this.k(`agent:${fx.agentId}`)), m: fx.caseId };
       case 'agentRemove':

@@ -1,15 +1,22 @@
 /**
- * Agent accounts, passwords, sessions and login throttling for the agent console.
+ * Agent accounts, passwords, sessions, login throttling and demo sign-in for the agent console.
  *
  * - Passwords are stored only as scrypt hashes `scrypt$N$r$p$saltB64$hashB64` (node:crypto),
  *   compared in constant time; an unknown user costs the same scrypt as a wrong password.
  * - Sessions are random 256-bit ids handed to the browser; the store keeps only their SHA-256, so
  *   a leaked store dump holds no usable session. Expiry slides with use.
- * - Logins are throttled per username: after `maxFailures` failures in `windowMs` every attempt is
- *   refused until the window ends, right password or not.
+ * - Every sign-in attempt is counted *before* the password is checked, atomically
+ *   (rate-limiter-flexible, memory or Redis): per client address and username, and per client
+ *   address over all usernames (spraying). Past a limit the address waits, and the wait doubles
+ *   with each repeat; the account itself is never locked, so an attacker elsewhere cannot keep the
+ *   real supervisor out.
+ * - Without configured agents, demo accounts exist only in this process and have no password:
+ *   each is entered once through a single-use setup link printed at start-up.
  */
 import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'crypto';
-import type { AuxStore } from './AuxStore';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClient } from '../state/redisClient';
+import type { SessionStore } from './ports';
 
 export type AgentRole = 'agent' | 'supervisor';
 
@@ -127,25 +134,25 @@ interface SessionRecord {
   refreshedAt: number;
 }
 
-/** Server-side sessions in the shared `AuxStore`, valid on every bot instance. */
+/** Server-side sessions in a `SessionStore`; with Redis valid on every bot instance. */
 export class AgentSessions {
   private readonly now: () => number;
 
   constructor(
-    private readonly aux: AuxStore,
+    private readonly store: SessionStore,
     private readonly opts: SessionOptions,
   ) {
     this.now = opts.now ?? Date.now;
   }
 
   private key(sessionId: string): string {
-    return `sess:${createHash('sha256').update(sessionId).digest('hex')}`;
+    return createHash('sha256').update(sessionId).digest('hex');
   }
 
   /** A new random 256-bit session id (base64url) for the agent. */
   async create(agentId: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.aux.set(this.key(id), JSON.stringify({ agentId, refreshedAt: this.now() } satisfies SessionRecord), this.opts.ttlMs);
+    await this.store.put(this.key(id), JSON.stringify({ agentId, refreshedAt: this.now() } satisfies SessionRecord), this.opts.ttlMs);
     return id;
   }
 
@@ -153,82 +160,154 @@ export class AgentSessions {
   async resolve(sessionId: string | undefined): Promise<string | undefined> {
     if (!sessionId || sessionId.length > 100) return undefined;
     const key = this.key(sessionId);
-    const raw = await this.aux.get(key);
+    const raw = await this.store.get(key);
     if (!raw) return undefined;
     const rec = JSON.parse(raw) as SessionRecord;
     const now = this.now();
     if (now - rec.refreshedAt > Math.min(60_000, this.opts.ttlMs / 10)) {
-      await this.aux.set(key, JSON.stringify({ ...rec, refreshedAt: now }), this.opts.ttlMs);
+      await this.store.put(key, JSON.stringify({ ...rec, refreshedAt: now }), this.opts.ttlMs);
     }
     return rec.agentId;
   }
 
   async destroy(sessionId: string | undefined): Promise<void> {
-    if (sessionId) await this.aux.del(this.key(sessionId));
+    if (sessionId) await this.store.delete(this.key(sessionId));
   }
 }
 
-/** Per-username failure counter over a fixed window. */
-export class LoginLimiter {
-  constructor(
-    private readonly aux: AuxStore,
-    private readonly opts: { maxFailures: number; windowMs: number } = { maxFailures: 5, windowMs: 15 * 60_000 },
-  ) {}
+/** How many sign-in attempts are free, and how the wait grows past them. */
+export interface LoginLimits {
+  /** Attempts per client address and username in `windowSec` before the address must wait. Default 5. */
+  perAddressAndUser: number;
+  /** Attempts per client address over all usernames in `windowSec` (username spraying). Default 20. */
+  perAddress: number;
+  /** Default 15 min. */
+  windowSec: number;
+  /** The first wait when a limit is hit; it doubles with each further hit within a day. Default 30 s. */
+  firstDelaySec: number;
+  /** The longest wait. Default 1 h. */
+  maxDelaySec: number;
+}
 
-  private key(username: string): string {
-    return `loginfail:${createHash('sha256').update(username.trim().toLowerCase()).digest('hex')}`;
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddressAndUser: 5, perAddress: 20, windowSec: 15 * 60, firstDelaySec: 30, maxDelaySec: 3600 };
+
+/** Where the throttle keeps its counters: this process, or Redis (shared by every instance). */
+export type LimiterBackend = { kind: 'memory' } | { kind: 'redis'; client: RedisClient; prefix: string };
+
+export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/**
+ * Counts sign-in attempts before they are checked. `attempt()` consumes one point from each
+ * limit atomically (of 40 parallel guesses only the allowed number ever reach the password
+ * check); the request that first overflows a limit starts a wait for that key which doubles with
+ * each repeat (`firstDelaySec`, `maxDelaySec`). A successful sign-in clears the address+username
+ * counter and gives back its point of the address counter.
+ */
+export class LoginThrottle {
+  private readonly byAddressUser: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
+  private readonly strikes: RateLimiterAbstract;
+  private readonly limits: LoginLimits;
+
+  constructor(backend: LimiterBackend, limits: Partial<LoginLimits> = {}) {
+    this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+    const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+      backend.kind === 'redis'
+        ? new RateLimiterRedis({ storeClient: backend.client, keyPrefix: `${backend.prefix}login:${keyPrefix}`, points, duration })
+        : new RateLimiterMemory({ keyPrefix: `login:${keyPrefix}`, points, duration });
+    this.byAddressUser = make('au', this.limits.perAddressAndUser, this.limits.windowSec);
+    this.byAddress = make('a', this.limits.perAddress, this.limits.windowSec);
+    this.strikes = make('strikes', 1_000_000, 86_400);
   }
 
-  async blocked(username: string): Promise<boolean> {
-    return Number((await this.aux.get(this.key(username))) ?? 0) >= this.opts.maxFailures;
+  private static key(...parts: string[]): string {
+    return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
   }
 
-  async fail(username: string): Promise<void> {
-    await this.aux.incr(this.key(username), this.opts.windowMs);
+  /** Counts one attempt of `username` from `address`; allowed only while both limits have room. */
+  async attempt(address: string, username: string): Promise<LoginAttempt> {
+    const au = LoginThrottle.key(address, username.trim().toLowerCase());
+    const a = LoginThrottle.key(address);
+    const results = await Promise.all([this.take(this.byAddressUser, au, this.limits.perAddressAndUser), this.take(this.byAddress, a, this.limits.perAddress)]);
+    const waits = results.filter((r): r is number => r !== undefined);
+    return waits.length ? { allowed: false, retryAfterMs: Math.max(...waits) } : { allowed: true };
   }
 
-  async reset(username: string): Promise<void> {
-    await this.aux.del(this.key(username));
+  /** After a successful sign-in. */
+  async succeeded(address: string, username: string): Promise<void> {
+    await this.byAddressUser.delete(LoginThrottle.key(address, username.trim().toLowerCase()));
+    await this.byAddress.reward(LoginThrottle.key(address), 1);
+  }
+
+  /** undefined = allowed; else the wait in ms. */
+  private async take(limiter: RateLimiterAbstract, key: string, points: number): Promise<number | undefined> {
+    try {
+      await limiter.consume(key);
+      return undefined;
+    } catch (rej) {
+      if (!(rej instanceof RateLimiterRes)) throw rej;
+      if (rej.consumedPoints !== points + 1) return Math.max(1000, rej.msBeforeNext);
+      // The one request that overflowed first starts the wait; it doubles with every strike.
+      const strike = await this.strikes.consume(`${limiter.keyPrefix}:${key}`);
+      const delaySec = Math.min(this.limits.maxDelaySec, this.limits.firstDelaySec * 2 ** (strike.consumedPoints - 1));
+      await limiter.block(key, delaySec);
+      return delaySec * 1000;
+    }
   }
 }
 
-const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
-
-/** A random password of letters in dash-separated groups (about 110 bits), easy to copy from a log. */
-export function randomPassword(groups = 4, groupLength = 5): string {
-  const out: string[] = [];
-  for (let g = 0; g < groups; g++) {
-    let s = '';
-    for (let i = 0; i < groupLength; i++) s += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
-    out.push(s);
-  }
-  return out.join('-');
-}
+/** A password hash no password matches: demo accounts are entered only through setup links. */
+export const NO_PASSWORD = '!setup-link-only';
 
 export interface DemoAgents {
   accounts: AgentAccount[];
-  /** Set only in the process that created the accounts: show once, never store. */
-  created?: { username: string; password: string; role: AgentRole }[];
+  /** One single-use setup token per account, to print once. */
+  links: { username: string; role: AgentRole; token: string }[];
+  tokens: SetupTokens;
 }
 
 /**
- * For a fresh installation without configured agents: one agent (`agent`) and one supervisor
- * (`supervisor`) with random passwords. The hashes live in the shared store so every instance
- * accepts the same credentials; only the instance that created them gets the passwords (to log
- * once). Nobody ever gets a fixed, guessable password.
+ * Single-use sign-in tokens for the demo accounts, in this process only. The printed link is
+ * worth one session; after that (or after a restart) it is dead, so nothing in the log stays
+ * usable and nothing demo is ever written to Redis.
  */
-export async function ensureDemoAgents(aux: AuxStore, params: ScryptParams = DEFAULT_SCRYPT): Promise<DemoAgents> {
-  const key = 'demo-agents';
-  const existing = await aux.get(key);
-  if (existing) return { accounts: JSON.parse(existing) as AgentAccount[] };
-  const created = [
-    { username: 'agent', password: randomPassword(), role: 'agent' as const, name: 'Demo agent' },
-    { username: 'supervisor', password: randomPassword(), role: 'supervisor' as const, name: 'Demo supervisor' },
-  ];
-  const accounts: AgentAccount[] = [];
-  for (const c of created) accounts.push({ id: c.username, name: c.name, role: c.role, passwordHash: await hashPassword(c.password, params) });
-  if (await aux.setIfAbsent(key, JSON.stringify(accounts), 10 * 365 * 86_400_000)) {
-    return { accounts, created: created.map(({ username, password, role }) => ({ username, password, role })) };
+const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+export class SetupTokens {
+  private readonly byHash = new Map<string, string>();
+
+  /** A new token for the agent: 40 random letters (about 228 bits; no digit runs the log masking would touch). */
+  add(agentId: string): string {
+    let token = '';
+    for (let i = 0; i < 40; i++) token += TOKEN_ALPHABET[randomInt(TOKEN_ALPHABET.length)];
+    this.byHash.set(createHash('sha256').update(token).digest('hex'), agentId);
+    return token;
   }
-  return { accounts: JSON.parse((await aux.get(key)) ?? '[]') as AgentAccount[] };
+
+  /** The agent the token was for, once; undefined for an unknown or used token. */
+  consume(token: string | undefined): string | undefined {
+    if (!token || token.length > 100) return undefined;
+    const h = createHash('sha256').update(token).digest('hex');
+    const agentId = this.byHash.get(h);
+    this.byHash.delete(h);
+    return agentId;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+}
+
+/**
+ * For a local installation without configured agents: one agent (`agent`) and one supervisor
+ * (`supervisor`), without passwords, each with a single-use setup link. Nobody ever gets a fixed,
+ * guessable or reusable credential.
+ */
+export function createDemoAgents(): DemoAgents {
+  const tokens = new SetupTokens();
+  const accounts: AgentAccount[] = [
+    { id: 'agent', name: 'Demo agent', role: 'agent', passwordHash: NO_PASSWORD },
+    { id: 'supervisor', name: 'Demo supervisor', role: 'supervisor', passwordHash: NO_PASSWORD },
+  ];
+  return { accounts, tokens, links: accounts.map((a) => ({ username: a.id, role: a.role, token: tokens.add(a.id) })) };
 }

@@ -14,26 +14,45 @@ export const OWNERSHIPS: readonly Ownership[] = ['bot', 'queued', 'agent', 'clos
 
 export type CaseStatus = 'queued' | 'assigned' | 'closed';
 
-export interface Attachment {
-  url: string;
-  contentType: string;
-  name?: string;
-}
+/**
+ * A file the customer (or the bot) sent, as the hand-off keeps it. Only attachments whose bytes
+ * the server can vouch for are kept with their address: uploads the embedded Direct Line stored
+ * itself (`stored`) and files on the channel's own CDN (`channel_cdn`, e.g. Facebook's). Anything
+ * else (an arbitrary https URL a client put in an activity) is kept only as `dropped`, without
+ * the address, so no agent's browser ever fetches it (a tracking pixel).
+ */
+export type Attachment =
+  | { kept: true; source: 'stored' | 'channel_cdn'; url: string; contentType: string; name?: string }
+  | { kept: false; contentType?: string; name?: string };
 
-/** A parcel change the bot could not apply itself, prepared for back-office staff. */
-export interface WorkOrder {
-  action: 'readdress' | 'change_phone';
-  params: Record<string, string>;
+export type KeptAttachment = Extract<Attachment, { kept: true }>;
+
+/** Common part of a work order: where the customer's chat is and what the carrier said. */
+interface WorkOrderBase {
+  /** The customer's chat the order came from; its ownership never changes because of the order. */
+  chat: { conversationId: string; channel: string };
+  trackingNumber: string;
+  /** The carrier's reference of the scheduled change. */
+  carrierReference: string;
+  /** The carrier's own time frame for staff, in working days. */
+  workingDays: number;
   /** All parameters collected and verified: staff can execute without asking the customer. */
   ready: boolean;
   done?: boolean;
 }
 
+/** A parcel change the bot could not apply itself, prepared for back-office staff. */
+export type WorkOrder =
+  | (WorkOrderBase & { action: 'readdress'; newLockerId: string; senderPhone?: string })
+  | (WorkOrderBase & { action: 'change_phone'; newPhone: string; role: 'sender' | 'recipient'; senderPhone?: string });
+
+export type WorkOrderAction = WorkOrder['action'];
+
 export interface CaseFields {
   trackingNumber?: string;
   senderPhone?: string;
   recipientPhone?: string;
-  /** E.164 phone the customer proved they hold (it matched the parcel). Used to join cases. */
+  /** E.164 phone the customer proved they hold in a conversation of this case. Joins cases. */
   verifiedPhone?: string;
   lockerId?: string;
   description?: string;
@@ -48,10 +67,35 @@ export interface CaseNote {
 }
 
 export interface CaseResolution {
-  /** e.g. 'solved', 'work_order_done', 'duplicate', 'no_reply'. */
+  /** One of `RESOLUTION_CODES` (vocabulary.ts). */
   code: string;
   at: string;
+  /** Who closed it: an agent id, or `customer` / `system`. */
   agentId: string;
+}
+
+/** How a conversation came to belong to a case. */
+export type JoinVia = 'opened' | 'same_conversation' | 'same_customer' | 'proven_phone' | 'merged';
+
+/** A conversation of a case: the customer's chat on one channel. */
+export interface CaseConversation {
+  id: string;
+  channel: string;
+  joinedAt: string;
+  via: JoinVia;
+  /**
+   * The case id the customer in this conversation has been told about: this case's id, or for a
+   * conversation that came with a merged case, that case's id. Messages to the conversation
+   * mention only this id, so a merge never tells a customer about a case they did not know.
+   */
+  toldCaseId: string;
+}
+
+export interface CaseMerge {
+  caseId: string;
+  at: string;
+  /** The agent who merged. */
+  by: string;
 }
 
 export interface Case {
@@ -71,25 +115,37 @@ export interface Case {
   /** Channel of the conversation that opened the case (`webchat`, `facebook`, ...). */
   channel: string;
   lang: Lang;
-  /** Stable customer id (channel user id), for "earlier cases of this customer". */
+  /** Stable customer id (channel user id), for "earlier cases of this customer". Empty for work orders. */
   customerKey: string;
-  /** Every conversation that joined this case, first one first. */
-  conversationIds: string[];
+  /** Every conversation that belongs to this case, first one first. Empty for a work order. */
+  conversations: CaseConversation[];
   fields: CaseFields;
   /** One line for the queue view. */
   summary: string;
   notes: CaseNote[];
   resolution?: CaseResolution;
   /**
-   * Normalised keys this case is found by while open (`trk:…`, `tel:…`, `conv:…`, `cust:…`).
-   * Maintained by the store; removed from the open-case index when the case closes.
+   * Other cases about the same parcel that were opened without proof that it is the same customer
+   * (agents see them as related and may merge). Linked both ways. Never shown to a customer.
+   */
+  related: string[];
+  /** Cases merged into this one. */
+  merges?: CaseMerge[];
+  /** Set on a case closed as `merged`: the case it went into. */
+  mergedInto?: CaseMerge;
+  /**
+   * Normalised keys this case is joined by while open (`conv:…`, `tel:…`, `cust:…`): facts proven
+   * in one of its conversations or the same channel identity. Maintained by the store.
    */
   matchKeys: string[];
+  /** Keys other cases are *related* by (`trk:…`): a parcel number alone never joins. */
+  relateKeys: string[];
 }
 
 /** What the bot knows when it escalates; `createOrJoin` turns it into a case or joins one. */
 export interface CaseInput {
-  conversationId: string;
+  /** The customer's chat; absent for a work order (it does not own the chat). */
+  conversationId?: string;
   customerKey: string;
   channel: string;
   lang: Lang;
@@ -112,7 +168,7 @@ export interface CasePatch {
   summary?: string;
   lang?: Lang;
   firstResponseDueAt?: string;
-  /** Merged into `fields`; `attachments` given here replace the list. */
+  /** Merged into `fields`; `attachments` given here are appended (never replace the list). */
   fields?: Partial<CaseFields>;
 }
 
@@ -122,15 +178,17 @@ export interface TranscriptEntry {
   text: string;
   attachments?: Attachment[];
   agentId?: string;
+  /** The conversation the entry was said in or sent to (absent for system entries). */
+  conversationId?: string;
+  /** Set when the text was cut to the transcript's size limit: how long the original was. */
+  cut?: { originalChars: number };
 }
 
 /** Where a transcript entry belongs: a case, or a conversation (its open case if any). */
 export type TranscriptTarget = { caseId: string } | { conversationId: string };
 
-export interface OwnershipRecord {
-  state: Ownership;
-  caseId?: string;
-}
+/** Who owns a conversation; a case id wherever there is a case, never optional. */
+export type OwnershipRecord = { state: 'bot' } | { state: 'queued' | 'agent'; caseId: string } | { state: 'closed'; caseId: string };
 
 /** An agent seen recently (heartbeat within the presence TTL). */
 export interface AgentPresence {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The agent API client: JSON over fetch with the session cookie, the CSRF header on every request,
  * a bounded timeout, and errors as `ApiError` carrying the HTTP status and the server's error code.
@@ -14,7 +15,9 @@ export class ApiError extends Error {
   constructor(status, code) {
     super(`${status} ${code}`);
     this.name = 'ApiError';
+    /** @type {number} */
     this.status = status;
+    /** @type {string} */
     this.code = code;
   }
 }
@@ -26,6 +29,7 @@ export class ApiError extends Error {
  * @returns {Promise<any>} the parsed JSON body, or undefined for 204
  */
 export async function api(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: 'application/json', 'X-Requested-With': 'lockerdesk' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
@@ -39,7 +43,7 @@ export async function api(method, path, body) {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
-    throw new ApiError(0, err && err.name === 'TimeoutError' ? 'timeout' : 'network');
+    throw new ApiError(0, err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network');
   }
   if (res.status === 204) return undefined;
   let data;
@@ -55,17 +59,26 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** @param {string} path */
 export const get = (path) => api('GET', path);
+/**
+ * @param {string} path
+ * @param {unknown} [body]
+ */
 export const post = (path, body) => api('POST', path, body);
 
-/** Encodes a case id for a URL path segment. */
+/**
+ * Encodes a case id for a URL path segment.
+ * @param {string} id
+ * @param {string} [action]
+ */
 export const casePath = (id, action) => `/cases/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 
 /**
  * A sentence an agent can act on, for a failed request. 401 is not described here: the caller
  * sends the agent back to sign-in.
  * @param {unknown} err
- * @param {string} [action] claim | message | transfer | reassign | close | release | note | workorder | login
+ * @param {string} [action] claim | message | transfer | reassign | close | release | note | workorder | merge | login
  */
 export function describeError(err, action) {
   if (!(err instanceof ApiError)) return 'Something went wrong in the console. Reload the page if it persists.';
@@ -86,10 +99,14 @@ export function describeError(err, action) {
         return 'This case is not assigned to you, so it cannot be released.';
       case 'close':
         return 'This case is already closed.';
+      case 'merge':
+        return 'These cases cannot be merged (closed, or a work order).';
       default:
         return 'The case changed in the meantime; the view has been refreshed.';
     }
   }
+  if (code === 'forbidden') return 'Only the agent handling this case or a supervisor can do that.';
+  if (code === 'conversation_required') return 'This case has several conversations: choose which one to answer.';
   if (status === 403) return 'You are not allowed to do that.';
   if (status === 404) return 'This case no longer exists.';
   if (status === 429) return 'Too many attempts. Wait a while and try again.';

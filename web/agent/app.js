@@ -1,65 +1,104 @@
+// @ts-check
 /**
  * LockerDesk agent console: sign-in, live queue (SSE), case view with transcript and actions,
- * supervisor view. Plain ES module, no dependencies. Customer text only ever reaches the DOM as
- * text nodes (see dom.js).
+ * related cases and merging, supervisor view. Plain ES module, no dependencies, type-checked
+ * (`// @ts-check`, types in types.d.ts shared with the server). Customer text only ever reaches the
+ * DOM as text nodes (see dom.js); labels of the hand-off vocabularies come from the server.
  */
 import { ApiError, get, post, casePath, describeError } from './api.js';
 import {
   h,
   replaceChildren,
-  safeUrl,
   formatTime,
   formatFull,
   formatShort,
   formatDuration,
   channelBadge,
+  channelName,
   priorityBadge,
   fieldLabel,
-  PRIORITY_LABEL,
-  KIND_LABEL,
-  REASON_LABEL,
-  ACTION_LABEL,
+  label,
+  setLabels,
+  attachmentNode,
 } from './dom.js';
 
+/** @typedef {import('./types').Agent} Agent */
+/** @typedef {import('./types').AgentOverview} AgentOverview */
+/** @typedef {import('./types').CannedReply} CannedReply */
+/** @typedef {import('./types').ResolutionOption} ResolutionOption */
+/** @typedef {import('./types').CaseSummary} CaseSummary */
+/** @typedef {import('./types').CaseView} CaseView */
+/** @typedef {import('./types').CaseDetail} CaseDetail */
+/** @typedef {import('./types').ConsoleEvent} ConsoleEvent */
+/** @typedef {import('./types').ConsoleLabels} ConsoleLabels */
+/** @typedef {import('./types').TranscriptView} TranscriptView */
+/** @typedef {import('./types').DeliveryState} DeliveryState */
+
+/** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+/** @param {string} id */
+const select = (id) => /** @type {HTMLSelectElement} */ (document.getElementById(id));
+/** @param {string} id */
+const textarea = (id) => /** @type {HTMLTextAreaElement} */ (document.getElementById(id));
+/** @param {string} id */
+const button = (id) => /** @type {HTMLButtonElement} */ (document.getElementById(id));
 const BASE_TITLE = 'LockerDesk agent console';
 const FIELD_ORDER = ['trackingNumber', 'senderPhone', 'recipientPhone', 'verifiedPhone', 'lockerId', 'description'];
 const MAX_TEXT = 2000;
+const LABEL_LANGS = ['lt', 'en', 'ru'];
 
 const state = {
-  /** @type {{id:string,name:string,role:'agent'|'supervisor'}|null} */
+  /** @type {Agent | null} */
   me: null,
-  /** Open cases by id (CaseSummary). */
+  /** Open cases by id. @type {Map<string, CaseSummary>} */
   cases: new Map(),
-  /** Ids of my cases with customer messages not yet seen. */
+  /** Ids of my cases with customer messages not yet seen. @type {Set<string>} */
   unread: new Set(),
-  /** Ids already announced as new (a created event and a reload must not ring twice). */
+  /** Ids already announced as new (a created event and a reload must not ring twice). @type {Set<string>} */
   announced: new Set(),
+  /** @type {string | null} */
   currentId: null,
-  /** The full case currently shown. */
+  /** The full case currently shown. @type {CaseView | null} */
   current: null,
-  /** Transcript rows of the current case by entry key (`s:<seq>`, `c:<at|from|text>`). */
+  /** Related cases of the current case. @type {CaseSummary[]} */
+  related: [],
+  /** Transcript rows of the current case by entry key (`s:<seq>`, `c:<at|from|text>`). @type {Map<string, HTMLElement>} */
   rendered: new Map(),
-  /** [{id,name,role,online,openCases,cases}] or null when the list is not available to this agent. */
+  /** The team, or null when the list is not available to this agent. @type {AgentOverview[] | null} */
   agents: null,
+  /** @type {Map<string, string>} */
   agentNames: new Map(),
+  /** @type {ResolutionOption[]} */
   resolutions: [],
+  /** @type {Map<string, CannedReply[]>} */
   canned: new Map(),
+  /** @type {'cases' | 'supervisor'} */
   view: 'cases',
   /** Server clock minus local clock. */
   skewMs: 0,
+  /** @type {EventSource | null} */
   es: null,
   esRetryMs: 1000,
   esHadError: false,
+  /** @type {ReturnType<typeof setInterval>[]} */
   timers: [],
   soundOn: localStorage.getItem('ld.sound') !== 'off',
+  /** Language of the labels (Lithuanian unless the agent chose another). */
+  labelLang: LABEL_LANGS.includes(localStorage.getItem('ld.lang') ?? '') ? /** @type {string} */ (localStorage.getItem('ld.lang')) : 'lt',
 };
 
 const nowMs = () => Date.now() + state.skewMs;
 
 /* ------------------------------------------------------------------ messages */
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/**
+ * @param {string} text
+ * @param {'error' | 'info'} [kind]
+ */
 function toast(text, kind = 'error') {
   const el = $('toast');
   $('toast-text').textContent = text;
@@ -69,13 +108,18 @@ function toast(text, kind = 'error') {
   toastTimer = setTimeout(() => (el.hidden = true), kind === 'error' ? 10000 : 5000);
 }
 
+/** @param {string} text */
 function announce(text) {
   const el = $('announcer');
   el.textContent = '';
   setTimeout(() => (el.textContent = text), 50);
 }
 
-/** Handles a failed request: 401 → sign-in; others → toast. Returns the ApiError status. */
+/**
+ * Handles a failed request: 401 → sign-in; others → toast. Returns the ApiError status.
+ * @param {unknown} err
+ * @param {string} [action]
+ */
 function failed(err, action) {
   if (err instanceof ApiError && err.status === 401 && action !== 'login') {
     expire();
@@ -87,6 +131,10 @@ function failed(err, action) {
 
 /* ------------------------------------------------------------------ sign-in */
 
+/**
+ * @param {string} [message]
+ * @param {'error' | 'info'} [kind]
+ */
 function showLogin(message, kind = 'error') {
   $('console-view').hidden = true;
   $('topbar-right').hidden = true;
@@ -116,15 +164,17 @@ function stopSession() {
   state.announced.clear();
   state.currentId = null;
   state.current = null;
+  state.related = [];
   state.agents = null;
   closeCaseView();
 }
 
+/** @param {SubmitEvent} ev */
 async function onLogin(ev) {
   ev.preventDefault();
   unlockAudio();
-  const username = /** @type {HTMLInputElement} */ ($('login-username')).value.trim();
-  const pw = /** @type {HTMLInputElement} */ ($('login-password'));
+  const username = input('login-username').value.trim();
+  const pw = input('login-password');
   const msg = $('login-message');
   msg.dataset.kind = 'error';
   if (!username || !pw.value) {
@@ -132,12 +182,12 @@ async function onLogin(ev) {
     (username ? pw : $('login-username')).focus();
     return;
   }
-  const button = /** @type {HTMLButtonElement} */ ($('login-submit'));
-  button.disabled = true;
+  const submit = button('login-submit');
+  submit.disabled = true;
   msg.dataset.kind = 'info';
   msg.textContent = 'Signing in…';
   try {
-    const { agent } = await post('/login', { username, password: pw.value });
+    const { agent } = /** @type {{agent: Agent}} */ (await post('/login', { username, password: pw.value }));
     pw.value = '';
     msg.textContent = '';
     await startConsole(agent);
@@ -145,11 +195,30 @@ async function onLogin(ev) {
     pw.value = '';
     msg.dataset.kind = 'error';
     if (err instanceof ApiError && err.status === 401) msg.textContent = 'Wrong username or password.';
-    else if (err instanceof ApiError && err.status === 429) msg.textContent = 'Too many failed attempts. Please wait 15 minutes and try again.';
+    else if (err instanceof ApiError && err.status === 429) msg.textContent = 'Too many attempts from this computer. Please wait a while and try again.';
     else msg.textContent = describeError(err, 'login');
     pw.focus();
   } finally {
-    button.disabled = false;
+    submit.disabled = false;
+  }
+}
+
+/**
+ * A demo account's single-use setup link (`/agent#setup=<token>`): signs in once, then the link is
+ * removed from the address bar (and is dead on the server).
+ * @returns {Promise<boolean>} true when it signed in
+ */
+async function setupFromLink() {
+  const m = /^#setup=([A-Za-z0-9_-]{20,100})$/.exec(window.location.hash);
+  if (!m) return false;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  try {
+    const { agent } = /** @type {{agent: Agent}} */ (await post('/setup', { token: m[1] }));
+    await startConsole(agent);
+    return true;
+  } catch (err) {
+    showLogin(err instanceof ApiError && err.status === 401 ? 'This sign-in link was already used or is no longer valid.' : describeError(err, 'login'));
+    return true;
   }
 }
 
@@ -165,6 +234,7 @@ async function onLogout() {
 
 /* ------------------------------------------------------------------ console start */
 
+/** @param {Agent} agent */
 async function startConsole(agent) {
   state.me = agent;
   state.agentNames.set(agent.id, agent.name);
@@ -182,7 +252,29 @@ async function startConsole(agent) {
   state.timers.push(setInterval(() => void reloadQueue(), 60000));
   state.timers.push(setInterval(heartbeat, 30000));
   state.timers.push(setInterval(() => void loadAgents(), 30000));
+  await loadLabels();
   await Promise.all([reloadQueue(), loadResolutions(), loadAgents()]);
+}
+
+/** The label tables in the agent's language, from the server's message files. */
+async function loadLabels() {
+  try {
+    setLabels(/** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`)));
+  } catch (err) {
+    failed(err);
+  }
+  select('label-lang').value = state.labelLang;
+}
+
+/** @param {string} lang */
+async function onLabelLang(lang) {
+  if (!LABEL_LANGS.includes(lang)) return;
+  state.labelLang = lang;
+  localStorage.setItem('ld.lang', lang);
+  await loadLabels();
+  await loadResolutions();
+  renderQueue();
+  if (state.currentId) await refreshCurrent(true);
 }
 
 async function heartbeat() {
@@ -196,20 +288,22 @@ async function heartbeat() {
 
 async function loadResolutions() {
   try {
-    const { codes } = await get('/resolutions?lang=en');
+    const { codes } = /** @type {{codes: ResolutionOption[]}} */ (await get(`/resolutions?lang=${encodeURIComponent(state.labelLang)}`));
     state.resolutions = codes;
   } catch (err) {
     failed(err);
   }
-  const sel = $('act-resolution');
+  const sel = select('act-resolution');
+  const prev = sel.value;
   replaceChildren(sel, h('option', { value: '' }, 'Choose…'), state.resolutions.map((r) => h('option', { value: r.code }, r.label || r.code)));
+  if (state.resolutions.some((r) => r.code === prev)) sel.value = prev;
 }
 
 /** Loads the agents list (supervisors; other roles may be refused, then transfer has no list). */
 async function loadAgents() {
   if (!state.me) return;
   try {
-    const { agents } = await get('/agents');
+    const { agents } = /** @type {{agents: AgentOverview[]}} */ (await get('/agents'));
     state.agents = agents;
     for (const a of agents) state.agentNames.set(a.id, a.name);
   } catch (err) {
@@ -220,6 +314,7 @@ async function loadAgents() {
   if (state.view === 'supervisor') renderSupervisor();
 }
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let agentsReloadTimer;
 function scheduleAgentsReload() {
   clearTimeout(agentsReloadTimer);
@@ -228,6 +323,10 @@ function scheduleAgentsReload() {
 
 /* ------------------------------------------------------------------ live events */
 
+/**
+ * @param {string} kind
+ * @param {string} text
+ */
 function setConn(kind, text) {
   const el = $('conn-state');
   el.dataset.state = kind;
@@ -248,13 +347,14 @@ function connectEvents() {
     }
   };
   es.onmessage = (ev) => {
+    /** @type {unknown} */
     let data;
     try {
       data = JSON.parse(ev.data);
     } catch {
       return;
     }
-    if (data && typeof data === 'object') handleEvent(data);
+    if (data && typeof data === 'object' && 'type' in data) handleEvent(/** @type {ConsoleEvent} */ (data));
   };
   es.onerror = () => {
     if (state.es !== es) return;
@@ -272,6 +372,7 @@ function connectEvents() {
   };
 }
 
+/** @type {Promise<unknown> | undefined} */
 let sessionCheck;
 function checkSession() {
   sessionCheck ??= get('/me')
@@ -288,12 +389,13 @@ async function resyncAll() {
   scheduleAgentsReload();
 }
 
+/** @param {ConsoleEvent} e */
 function handleEvent(e) {
   switch (e.type) {
     case 'case.created': {
       if (e.case) upsertCase(e.case);
       else scheduleQueueReload();
-      const c = e.case ?? { id: e.caseId, priority: 3, summary: '' };
+      const c = e.case ?? { id: e.caseId ?? '', priority: 3, summary: '' };
       if (c.id && !state.announced.has(c.id)) {
         state.announced.add(c.id);
         notifyNewCase(c);
@@ -312,6 +414,7 @@ function handleEvent(e) {
       else scheduleQueueReload();
       if (e.caseId && e.caseId === state.currentId) scheduleRefreshCurrent();
       else if (e.case && e.case.id === state.currentId) scheduleRefreshCurrent();
+      else if (e.caseId && state.related.some((r) => r.id === e.caseId)) scheduleRefreshCurrent();
       if (state.me?.role === 'supervisor' || e.type !== 'case.updated') scheduleAgentsReload();
       break;
     case 'message':
@@ -328,16 +431,17 @@ function handleEvent(e) {
   }
 }
 
+/** @param {ConsoleEvent} e */
 function onMessageEvent(e) {
   if (!e.entry) return;
   const caseId = e.caseId ?? e.case?.id;
   if (caseId && caseId === state.currentId) {
-    appendEntries([{ ...e.entry, seq: e.entry.seq ?? e.seq }]);
+    appendEntries([{ ...e.entry, seq: e.entry.seq ?? e.seq ?? 0 }]);
     return;
   }
   const c = caseId ? state.cases.get(caseId) : undefined;
   if (c && c.assignedTo === state.me?.id && e.entry.from === 'customer') {
-    state.unread.add(caseId);
+    state.unread.add(c.id);
     renderQueue();
     beep(660);
     announce(`New customer message in case ${caseId}.`);
@@ -346,10 +450,11 @@ function onMessageEvent(e) {
 
 /* ------------------------------------------------------------------ notifications and sound */
 
+/** @type {AudioContext | undefined} */
 let audioCtx;
 function unlockAudio() {
   try {
-    const Ctx = window.AudioContext || window.webkitAudioContext;
+    const Ctx = window.AudioContext;
     if (!Ctx) return;
     audioCtx ??= new Ctx();
     if (audioCtx.state === 'suspended') void audioCtx.resume();
@@ -379,12 +484,13 @@ function beep(freq = 880) {
   }
 }
 
+/** @param {{id: string, priority: number, summary?: string}} c */
 function notifyNewCase(c) {
   beep(880);
   announce(`New case ${c.id}, priority ${c.priority}.`);
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
   try {
-    const n = new Notification(`New case ${c.id} · P${c.priority} ${PRIORITY_LABEL[c.priority] ?? ''}`, {
+    const n = new Notification(`New case ${c.id} · P${c.priority} ${label('priorities', c.priority)}`, {
       body: String(c.summary ?? '').slice(0, 200),
       tag: `case-${c.id}`,
       lang: 'en',
@@ -400,7 +506,7 @@ function notifyNewCase(c) {
 }
 
 function updateNotifyButton() {
-  const btn = /** @type {HTMLButtonElement} */ ($('notify-btn'));
+  const btn = button('notify-btn');
   if (!('Notification' in window)) {
     btn.hidden = true;
     return;
@@ -427,7 +533,7 @@ async function onNotifyClick() {
 async function reloadQueue() {
   if (!state.me) return;
   try {
-    const { cases, now } = await get('/queue');
+    const { cases, now } = /** @type {{cases: CaseSummary[], now?: string}} */ (await get('/queue'));
     if (now) state.skewMs = Date.parse(now) - Date.now() || 0;
     state.cases.clear();
     for (const c of cases) {
@@ -442,28 +548,36 @@ async function reloadQueue() {
   }
 }
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let queueReloadTimer;
 function scheduleQueueReload() {
   clearTimeout(queueReloadTimer);
   queueReloadTimer = setTimeout(() => void reloadQueue(), 200);
 }
 
+/** @param {CaseSummary | CaseView} c */
 function learnName(c) {
   if (c.assignedTo && c.assignedToName) state.agentNames.set(c.assignedTo, c.assignedToName);
 }
 
+/** @param {CaseSummary} c */
 function upsertCase(c) {
   learnName(c);
   state.cases.set(c.id, { ...state.cases.get(c.id), ...c });
   renderQueue();
 }
 
+/** @param {string} id */
 function removeCase(id) {
   state.cases.delete(id);
   state.unread.delete(id);
   renderQueue();
 }
 
+/**
+ * @param {CaseSummary} a
+ * @param {CaseSummary} b
+ */
 function queueOrder(a, b) {
   return a.priority - b.priority || Date.parse(a.queuedAt) - Date.parse(b.queuedAt) || (a.id < b.id ? -1 : 1);
 }
@@ -474,7 +588,8 @@ function renderQueue() {
   const mine = all.filter((c) => c.status === 'assigned' && c.assignedTo === state.me?.id).sort(queueOrder);
   const others = all.filter((c) => c.status === 'assigned' && c.assignedTo !== state.me?.id).sort(queueOrder);
 
-  const focusedId = document.activeElement?.classList?.contains('queue-item') ? document.activeElement.dataset.id : undefined;
+  const active = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
+  const focusedId = active?.classList.contains('queue-item') ? active.dataset.id : undefined;
   fillList('q-queued', queued, 'No one is waiting.');
   fillList('q-mine', mine, 'You have no open cases.');
   fillList('q-others', others, 'None.');
@@ -482,12 +597,17 @@ function renderQueue() {
   $('q-mine-n').textContent = `(${mine.length})`;
   $('q-others-n').textContent = `(${others.length})`;
   $('queue-count').textContent = `· ${queued.length} waiting`;
-  if (focusedId) document.querySelector(`.queue-item[data-id="${CSS.escape(focusedId)}"]`)?.focus();
+  if (focusedId) document.querySelector(`.queue-item[data-id="${CSS.escape(focusedId)}"]`)?.closest('button')?.focus();
   document.title = queued.length ? `(${queued.length}) ${BASE_TITLE}` : BASE_TITLE;
   if (state.current && !state.agents) renderActions(state.current);
   tick();
 }
 
+/**
+ * @param {string} id
+ * @param {CaseSummary[]} cases
+ * @param {string} emptyText
+ */
 function fillList(id, cases, emptyText) {
   const list = $(id);
   if (!cases.length) {
@@ -497,6 +617,7 @@ function fillList(id, cases, emptyText) {
   replaceChildren(list, cases.map((c) => h('li', {}, queueItem(c))));
 }
 
+/** @param {CaseSummary} c */
 function queueItem(c) {
   const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? 'you' : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
   return h(
@@ -514,9 +635,10 @@ function queueItem(c) {
       priorityBadge(c.priority),
       h('span', { class: 'qi-id' }, c.id),
       state.unread.has(c.id) ? h('span', { class: 'qi-unread', title: 'New customer message' }, h('span', { class: 'visually-hidden' }, 'new message')) : null,
+      c.related ? h('span', { class: 'qi-related', title: 'Related cases (same parcel)' }, `⧉${c.related}`) : null,
       h('span', { class: 'qi-small' }, channelBadge(c.channel), ' · ', String(c.lang || '').toUpperCase()),
     ),
-    h('span', { class: 'qi-summary', title: c.summary }, c.summary || KIND_LABEL[c.kind] || ''),
+    h('span', { class: 'qi-summary', title: c.summary }, c.summary || label('kinds', c.kind)),
     h(
       'span',
       { class: 'qi-line qi-small' },
@@ -534,23 +656,26 @@ function queueItem(c) {
 function tick() {
   const now = nowMs();
   for (const el of document.querySelectorAll('[data-since]')) {
-    const since = Date.parse(el.dataset.since);
+    if (!(el instanceof HTMLElement)) continue;
+    const since = Date.parse(el.dataset.since ?? '');
     el.textContent = Number.isNaN(since) ? '' : formatDuration(now - since);
   }
   for (const el of document.querySelectorAll('[data-due]')) {
-    const due = Date.parse(el.dataset.due);
+    if (!(el instanceof HTMLElement)) continue;
+    const due = Date.parse(el.dataset.due ?? '');
     if (Number.isNaN(due)) continue;
     const left = due - now;
     const overdue = left < 0;
     el.classList.toggle('overdue', overdue);
     el.textContent = overdue ? `Overdue by ${formatDuration(-left)}` : `Reply due in ${formatDuration(left)}`;
-    el.title = `First response due ${formatFull(el.dataset.due)}`;
+    el.title = `First response due ${formatFull(el.dataset.due ?? '')}`;
   }
 }
 
+/** @param {KeyboardEvent} ev */
 function onQueueKeydown(ev) {
   if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
-  const items = [...document.querySelectorAll('.queue-item')];
+  const items = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('.queue-item')]);
   const i = items.indexOf(/** @type {HTMLElement} */ (document.activeElement));
   if (i < 0) return;
   ev.preventDefault();
@@ -567,6 +692,7 @@ function closeCaseView() {
 }
 
 let openToken = 0;
+/** @param {string} id */
 async function openCase(id) {
   setView('cases');
   const token = ++openToken;
@@ -575,14 +701,15 @@ async function openCase(id) {
   state.unread.delete(id);
   if (switching) {
     state.current = null;
+    state.related = [];
     state.rendered.clear();
     replaceChildren($('transcript'));
-    /** @type {HTMLTextAreaElement} */ ($('composer-text')).value = '';
+    textarea('composer-text').value = '';
     updateCount();
   }
   renderQueue();
   try {
-    const data = await get(casePath(id));
+    const data = /** @type {CaseDetail} */ (await get(casePath(id)));
     if (token !== openToken) return;
     renderCase(data, switching);
   } catch (err) {
@@ -594,31 +721,49 @@ async function openCase(id) {
   }
 }
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
 let refreshTimer;
 function scheduleRefreshCurrent() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refreshCurrent(), 150);
 }
 
-async function refreshCurrent() {
+/** @param {boolean} [redrawTranscript] e.g. after the label language changed */
+async function refreshCurrent(redrawTranscript = false) {
   const id = state.currentId;
   if (!id) return;
   const token = openToken;
   try {
-    const data = await get(casePath(id));
-    if (token === openToken && id === state.currentId) renderCase(data, false);
+    const data = /** @type {CaseDetail} */ (await get(casePath(id)));
+    if (token !== openToken || id !== state.currentId) return;
+    if (redrawTranscript) {
+      state.rendered.clear();
+      replaceChildren($('transcript'));
+    }
+    renderCase(data, redrawTranscript);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) expire();
   }
 }
 
+/** @param {CaseView | CaseSummary} c */
 function isMine(c) {
   return c.status === 'assigned' && c.assignedTo === state.me?.id;
 }
 
+/** The holder of the case or a supervisor: closes, notes, returns to the bot, merges into it. @param {CaseView} c */
+function mayManage(c) {
+  return state.me?.role === 'supervisor' || isMine(c);
+}
+
+/**
+ * @param {CaseDetail} data
+ * @param {boolean} opened
+ */
 function renderCase(data, opened) {
   const c = data.case;
   state.current = c;
+  state.related = data.related ?? [];
   $('case-empty').hidden = true;
   $('case-body').hidden = false;
 
@@ -627,7 +772,7 @@ function renderCase(data, opened) {
   const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? 'you' : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
   replaceChildren(
     $('case-meta'),
-    `${KIND_LABEL[c.kind] ?? c.kind} · ${REASON_LABEL[c.reason] ?? c.reason} · `,
+    `${label('kinds', c.kind)} · ${label('reasons', c.reason)} · `,
     channelBadge(c.channel),
     ` · ${String(c.lang || '').toUpperCase()} · opened ${formatShort(c.createdAt)} · `,
     c.status === 'queued' ? h('span', {}, 'waiting ', h('span', { dataset: { since: c.queuedAt } })) : c.status === 'assigned' ? `assigned to ${assignee}` : 'closed',
@@ -638,61 +783,115 @@ function renderCase(data, opened) {
   const banner = $('case-banner');
   if (c.status === 'closed') {
     const code = c.resolution?.code;
-    const label = state.resolutions.find((r) => r.code === code)?.label ?? code ?? '';
-    banner.textContent = `This case is closed${label ? ` (${label})` : ''}${c.closedAt ? ` since ${formatShort(c.closedAt)}` : ''}.`;
+    const text = code ? label('resolutions', code) : '';
+    const into = c.mergedInto ? ` into case ${c.mergedInto.caseId}` : '';
+    banner.textContent = `This case is closed${text ? ` (${text}${into})` : ''}${c.closedAt ? ` since ${formatShort(c.closedAt)}` : ''}.`;
     banner.hidden = false;
   } else if (c.status === 'assigned' && !isMine(c)) {
-    banner.textContent = `${assignee} is handling this case. You can read it and add internal notes.`;
+    banner.textContent = `${assignee} is handling this case. You can read it${state.me?.role === 'supervisor' ? ' and act as supervisor' : ''}.`;
     banner.hidden = false;
   } else banner.hidden = true;
 
   renderActions(c);
+  renderReplyTo(c);
   renderWorkOrder(c);
   renderFields(c);
   renderNotes(c);
+  renderRelated(c, state.related);
   renderEarlier(data.earlier ?? []);
   appendEntries(data.transcript ?? [], opened);
 
   if (opened) {
     const lang = ['lt', 'en', 'ru'].includes(c.lang) ? c.lang : 'lt';
-    /** @type {HTMLSelectElement} */ ($('canned-lang')).value = lang;
+    select('canned-lang').value = lang;
     void loadCanned(lang);
   }
   tick();
 }
 
-/** The response target matters until an agent has written to the customer. */
+/**
+ * The response target matters until an agent has written to the customer.
+ * @param {CaseView} c
+ * @param {TranscriptView[]} transcript
+ */
 function awaitingFirstResponse(c, transcript) {
   if (c.status === 'closed') return false;
   const since = Date.parse(c.queuedAt);
   return !transcript.some((e) => e.from === 'agent' && !(Date.parse(e.at) < since));
 }
 
+/** @param {CaseView} c */
 function renderActions(c) {
   const open = c.status !== 'closed';
   const mine = isMine(c);
   const sup = state.me?.role === 'supervisor';
-  const set = (id, enabled) => (/** @type {HTMLButtonElement} */ ($(id)).disabled = !enabled);
+  const manage = mayManage(c);
+  /**
+   * @param {string} id
+   * @param {boolean} enabled
+   */
+  const set = (id, enabled) => {
+    /** @type {HTMLButtonElement | HTMLSelectElement | HTMLTextAreaElement} */ ($(id)).disabled = !enabled;
+  };
   set('act-claim', c.status === 'queued');
   $('act-claim').hidden = c.status !== 'queued';
   set('act-release', mine);
   const canTransfer = mine && transferTargets().length > 0;
   set('act-transfer', canTransfer);
   set('act-transfer-to', canTransfer);
-  set('act-close', open && (mine || c.status === 'queued' || sup));
-  set('act-resolution', open && (mine || c.status === 'queued' || sup));
-  set('act-return', open && (mine || c.status === 'queued' || sup));
+  set('act-close', open && manage);
+  set('act-resolution', open && manage);
+  set('act-return', open && manage);
   set('act-reassign', open && sup);
   set('act-reassign-to', open && sup);
 
-  const text = /** @type {HTMLTextAreaElement} */ ($('composer-text'));
-  text.disabled = !mine;
+  textarea('composer-text').disabled = !mine;
   set('composer-send', mine);
   set('canned-select', mine);
   $('composer-hint').textContent = mine ? '' : c.status === 'queued' ? 'Claim the case to reply.' : c.status === 'closed' ? 'The case is closed.' : 'Only the assigned agent can reply.';
+  set('note-text', manage);
+  set('note-submit', manage);
+  $('note-hint').textContent = manage ? '' : c.status === 'queued' ? 'Claim the case to add notes.' : 'Only the agent handling the case or a supervisor adds notes.';
   renderAgentSelects();
 }
 
+/** The case's conversation by id, numbered as the console shows it. @param {CaseView} c @param {string | undefined} id */
+function conversationNumber(c, id) {
+  const i = c.conversations.findIndex((x) => x.id === id);
+  return i < 0 ? undefined : i + 1;
+}
+
+/**
+ * With several conversations the agent chooses which one to answer (the API requires it; nothing
+ * is preselected, so a reply never goes to "whoever wrote last" by default).
+ * @param {CaseView} c
+ */
+function renderReplyTo(c) {
+  const group = $('reply-to-group');
+  const sel = select('reply-to');
+  const several = c.conversations.length > 1;
+  group.hidden = !several;
+  if (!several) {
+    replaceChildren(sel);
+    return;
+  }
+  const prev = sel.value;
+  replaceChildren(
+    sel,
+    h('option', { value: '' }, 'Choose the conversation to answer…'),
+    c.conversations.map((x, i) =>
+      h(
+        'option',
+        { value: x.id },
+        `#${i + 1} ${channelName(x.channel)} · ${label('via', x.via)}${x.lastCustomerMessageAt ? ` · last message ${formatTime(x.lastCustomerMessageAt, nowMs())}` : ''}`,
+      ),
+    ),
+  );
+  if (c.conversations.some((x) => x.id === prev)) sel.value = prev;
+  sel.disabled = !isMine(c);
+}
+
+/** @param {string[]} excludeIds */
 function onlineAgents(excludeIds) {
   return (state.agents ?? []).filter((a) => a.online && !excludeIds.includes(a.id));
 }
@@ -703,6 +902,7 @@ function onlineAgents(excludeIds) {
  */
 function transferTargets() {
   if (state.agents) return onlineAgents([state.me?.id ?? '']);
+  /** @type {Map<string, {id: string, name: string}>} */
   const seen = new Map();
   for (const c of state.cases.values()) {
     if (c.status === 'assigned' && c.assignedTo && c.assignedTo !== state.me?.id) seen.set(c.assignedTo, { id: c.assignedTo, name: c.assignedToName || c.assignedTo });
@@ -712,8 +912,8 @@ function transferTargets() {
 
 function renderAgentSelects() {
   const c = state.current;
-  const transfer = /** @type {HTMLSelectElement} */ ($('act-transfer-to'));
-  const reassign = /** @type {HTMLSelectElement} */ ($('act-reassign-to'));
+  const transfer = select('act-transfer-to');
+  const reassign = select('act-reassign-to');
   const prevT = transfer.value;
   const prevR = reassign.value;
   const list = transferTargets();
@@ -724,8 +924,9 @@ function renderAgentSelects() {
   if ([...reassign.options].some((o) => o.value === prevR)) reassign.value = prevR;
 }
 
+/** @param {CaseView} c */
 function renderWorkOrder(c) {
-  const wo = c.fields?.workOrder ?? c.workOrder;
+  const wo = c.fields.workOrder;
   const box = $('workorder');
   if (!wo) {
     box.hidden = true;
@@ -738,36 +939,26 @@ function renderWorkOrder(c) {
   replaceChildren(
     $('workorder-params'),
     h('dt', {}, 'Action'),
-    h('dd', {}, ACTION_LABEL[wo.action] ?? String(wo.action)),
+    h('dd', {}, label('actions', wo.action)),
     Object.entries(wo.params ?? {}).map(([k, v]) => [h('dt', {}, fieldLabel(k)), h('dd', {}, String(v))]),
   );
-  const btn = /** @type {HTMLButtonElement} */ ($('act-workorder-done'));
+  const btn = button('act-workorder-done');
   btn.hidden = !!wo.done;
   btn.disabled = !(wo.ready && !wo.done && isMine(c));
   btn.title = isMine(c) ? '' : 'Claim the case first';
 }
 
+/** @param {CaseView} c */
 function renderFields(c) {
-  const f = c.fields ?? {};
+  const f = /** @type {Record<string, unknown>} */ (c.fields);
   const rows = FIELD_ORDER.filter((k) => f[k]).map((k) => [h('dt', {}, fieldLabel(k)), h('dd', {}, String(f[k]))]);
   const extra = Object.entries(f).filter(([k, v]) => !FIELD_ORDER.includes(k) && k !== 'attachments' && k !== 'workOrder' && (typeof v === 'string' || typeof v === 'number'));
   for (const [k, v] of extra) rows.push([h('dt', {}, fieldLabel(k)), h('dd', {}, String(v))]);
   replaceChildren($('case-fields'), rows.length ? rows : [h('dt', {}, 'Nothing collected'), h('dd', {}, '—')]);
-  replaceChildren($('case-attachments'), (f.attachments ?? []).map(attachmentNode));
+  replaceChildren($('case-attachments'), c.fields.attachments.map(attachmentNode));
 }
 
-function attachmentNode(a) {
-  const url = safeUrl(a.url);
-  const name = a.name || 'attachment';
-  if (!url) return h('span', { class: 'hint' }, `${name} (unsupported link)`);
-  const isImage = /^image\//.test(String(a.contentType ?? ''));
-  return h(
-    'a',
-    { href: url, target: '_blank', rel: 'noopener noreferrer', title: name },
-    isImage ? h('img', { src: url, alt: name, loading: 'lazy', referrerpolicy: 'no-referrer' }) : `📎 ${name}`,
-  );
-}
-
+/** @param {CaseView} c */
 function renderNotes(c) {
   const notes = c.notes ?? [];
   replaceChildren(
@@ -785,6 +976,49 @@ function renderNotes(c) {
   );
 }
 
+/**
+ * Cases about the same parcel that were not proven to be this customer's: shown side by side,
+ * merged with one click by the agent handling this case (or a supervisor).
+ * @param {CaseView} c
+ * @param {CaseSummary[]} related
+ */
+function renderRelated(c, related) {
+  $('related-panel').hidden = related.length === 0;
+  replaceChildren(
+    $('related-list'),
+    related.map((r) => {
+      const mergeable =
+        c.status !== 'closed' &&
+        c.kind !== 'work_order' &&
+        r.status !== 'closed' &&
+        r.kind !== 'work_order' &&
+        mayManage(c) &&
+        (r.status !== 'assigned' || r.assignedTo === state.me?.id || state.me?.role === 'supervisor');
+      return h(
+        'li',
+        { dataset: { related: r.id } },
+        h('button', { type: 'button', class: 'link-button', onclick: () => void openCase(r.id) }, r.id),
+        ` · ${formatShort(r.createdAt)} · ${r.status === 'closed' ? label('resolutions', r.resolution) || 'closed' : r.status} · `,
+        h('span', { class: 'qi-summary' }, r.summary ?? ''),
+        r.status !== 'closed'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-small',
+                disabled: !mergeable,
+                title: mergeable ? `Move ${r.id}'s conversation into this case and close ${r.id}` : 'Claim this case first (or ask a supervisor)',
+                onclick: (/** @type {Event} */ ev) => void onMerge(r.id, /** @type {HTMLButtonElement} */ (ev.currentTarget)),
+              },
+              'Merge into this case',
+            )
+          : null,
+      );
+    }),
+  );
+}
+
+/** @param {CaseSummary[]} earlier */
 function renderEarlier(earlier) {
   replaceChildren(
     $('earlier-list'),
@@ -804,12 +1038,14 @@ function renderEarlier(earlier) {
 
 /* ------------------------------------------------------------------ transcript */
 
+/** @param {TranscriptView} e */
 function entryKeys(e) {
   const keys = [`c:${e.at}|${e.from}|${e.text}`];
   if (typeof e.seq === 'number') keys.push(`s:${e.seq}`);
   return keys;
 }
 
+/** @param {TranscriptView} e */
 function speaker(e) {
   switch (e.from) {
     case 'customer':
@@ -817,13 +1053,17 @@ function speaker(e) {
     case 'bot':
       return 'Bot';
     case 'agent':
-      return e.agentId === state.me?.id ? 'You' : `Agent ${state.agentNames.get(e.agentId) ?? e.agentId ?? ''}`.trim();
+      return e.agentId === state.me?.id ? 'You' : `Agent ${(e.agentId && state.agentNames.get(e.agentId)) ?? e.agentId ?? ''}`.trim();
     default:
       return 'System';
   }
 }
 
-/** Appends the entries not rendered yet; keeps the view at the bottom if it was there. */
+/**
+ * Appends the entries not rendered yet; keeps the view at the bottom if it was there.
+ * @param {TranscriptView[]} entries
+ * @param {boolean} [initial]
+ */
 function appendEntries(entries, initial = false) {
   const list = $('transcript');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -837,17 +1077,20 @@ function appendEntries(entries, initial = false) {
       continue;
     }
     const from = ['customer', 'bot', 'agent', 'system'].includes(e.from) ? e.from : 'system';
+    const conv = state.current && state.current.conversations.length > 1 ? conversationNumber(state.current, e.conversationId) : undefined;
     const li = h(
       'li',
-      { class: `msg from-${from}`, dataset: { from } },
+      { class: `msg from-${from}`, dataset: { from, ...(e.conversationId ? { conversation: e.conversationId } : {}) } },
       h(
         'div',
         { class: 'msg-head' },
         h('span', { class: 'msg-who' }, speaker(e)),
+        conv ? h('span', { class: 'msg-conv', title: 'Conversation of this case' }, `#${conv}`) : null,
         h('time', { datetime: e.at, title: formatFull(e.at) }, formatTime(e.at, nowMs())),
         h('span', { class: 'delivery' }),
       ),
       h('div', { class: 'msg-text' }, e.text ?? ''),
+      e.cut ? h('div', { class: 'hint msg-cut' }, `(message cut: ${e.cut.originalChars} characters in all)`) : null,
       e.attachments?.length ? h('div', { class: 'attachments' }, e.attachments.map(attachmentNode)) : null,
     );
     if (e.delivery) setDelivery(li, e.delivery);
@@ -858,6 +1101,7 @@ function appendEntries(entries, initial = false) {
   if (added && (initial || atBottom)) list.scrollTop = list.scrollHeight;
 }
 
+/** @type {Record<DeliveryState, string>} */
 const DELIVERY_LABEL = {
   pending: 'sending…',
   sent: 'sent',
@@ -865,23 +1109,34 @@ const DELIVERY_LABEL = {
   undelivered: "NOT delivered: outside the channel's reply window",
 };
 
+/**
+ * @param {HTMLElement} li
+ * @param {DeliveryState} delivery
+ */
 function setDelivery(li, delivery) {
   const el = li.querySelector('.delivery');
-  if (!el) return;
+  if (!(el instanceof HTMLElement)) return;
   el.textContent = DELIVERY_LABEL[delivery] ?? '';
   el.dataset.delivery = delivery;
 }
 
 /* ------------------------------------------------------------------ actions */
 
-async function act(action, path, body, button) {
+/**
+ * @param {string} action
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {HTMLButtonElement} [btn]
+ * @returns {Promise<Record<string, unknown> | undefined>}
+ */
+async function act(action, path, body, btn) {
   const id = state.currentId;
   if (!id) return undefined;
-  if (button) button.disabled = true;
+  if (btn) btn.disabled = true;
   try {
     const result = await post(casePath(id, path), body);
     scheduleQueueReload();
-    return result ?? {};
+    return /** @type {Record<string, unknown>} */ (result ?? {});
   } catch (err) {
     const status = failed(err, action);
     if (status === 409 || status === 404) {
@@ -890,41 +1145,54 @@ async function act(action, path, body, button) {
     }
     return undefined;
   } finally {
-    if (button && state.current) renderActions(state.current);
-    if (button && state.current) renderWorkOrder(state.current);
+    if (btn && state.current) renderActions(state.current);
+    if (btn && state.current) renderWorkOrder(state.current);
   }
 }
 
+/**
+ * @param {Record<string, unknown> | undefined} result
+ * @param {string} [message]
+ */
 async function afterAction(result, message) {
   if (!result) return;
   if (message) toast(message, 'info');
   await refreshCurrent();
 }
 
+/** @param {Event} ev */
 async function onClaim(ev) {
-  await afterAction(await act('claim', 'claim', undefined, ev.currentTarget), 'Case claimed. The customer can now write to you.');
-  /** @type {HTMLTextAreaElement} */ ($('composer-text')).focus();
+  await afterAction(await act('claim', 'claim', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case claimed. The customer can now write to you.');
+  textarea('composer-text').focus();
 }
 
+/** @param {Event} ev */
 async function onRelease(ev) {
-  await afterAction(await act('release', 'release', undefined, ev.currentTarget), 'Case released back to the queue.');
+  await afterAction(await act('release', 'release', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case released back to the queue.');
 }
 
+/** @param {Event} ev */
 async function onTransfer(ev) {
-  const agentId = /** @type {HTMLSelectElement} */ ($('act-transfer-to')).value;
+  const agentId = select('act-transfer-to').value;
   if (!agentId) return toast('Choose an online agent to transfer to.');
   const name = state.agentNames.get(agentId) ?? agentId;
-  await afterAction(await act('transfer', 'transfer', { agentId }, ev.currentTarget), `Case transferred to ${name}.`);
+  await afterAction(await act('transfer', 'transfer', { agentId }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), `Case transferred to ${name}.`);
 }
 
+/** @param {Event} ev */
 async function onReassign(ev) {
-  const agentId = /** @type {HTMLSelectElement} */ ($('act-reassign-to')).value;
+  const agentId = select('act-reassign-to').value;
   if (!agentId) return toast('Choose an online agent.');
-  await reassign(state.currentId, agentId, ev.currentTarget);
+  if (state.currentId) await reassign(state.currentId, agentId, /** @type {HTMLButtonElement} */ (ev.currentTarget));
 }
 
-async function reassign(caseId, agentId, button) {
-  if (button) button.disabled = true;
+/**
+ * @param {string} caseId
+ * @param {string} agentId
+ * @param {HTMLButtonElement} [btn]
+ */
+async function reassign(caseId, agentId, btn) {
+  if (btn) btn.disabled = true;
   try {
     await post(casePath(caseId, 'reassign'), { agentId });
     toast(`Case ${caseId} reassigned to ${state.agentNames.get(agentId) ?? agentId}.`, 'info');
@@ -935,41 +1203,66 @@ async function reassign(caseId, agentId, button) {
     failed(err, 'reassign');
     scheduleAgentsReload();
   } finally {
-    if (button) button.disabled = false;
+    if (btn) btn.disabled = false;
   }
 }
 
+/**
+ * Merges a related case into the current one (the server checks who may).
+ * @param {string} otherId
+ * @param {HTMLButtonElement} btn
+ */
+async function onMerge(otherId, btn) {
+  const keptId = state.currentId;
+  if (!keptId) return;
+  const result = await act('merge', 'merge', { caseId: otherId }, btn);
+  if (!result) return;
+  toast(`Case ${otherId} merged into this case.`, 'info');
+  await refreshCurrent(true);
+}
+
+/** @param {Event} ev */
 async function onClose(ev) {
-  const sel = /** @type {HTMLSelectElement} */ ($('act-resolution'));
+  const sel = select('act-resolution');
   if (!sel.value) {
     toast('Choose a resolution before closing the case.');
     sel.focus();
     return;
   }
-  await afterAction(await act('close', 'close', { resolution: sel.value }, ev.currentTarget), 'Case closed. The customer is back with the bot.');
+  await afterAction(await act('close', 'close', { resolution: sel.value }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case closed. The customer is back with the bot.');
   sel.value = '';
 }
 
+/** @param {Event} ev */
 async function onReturnToBot(ev) {
-  await afterAction(await act('close', 'return-to-bot', undefined, ev.currentTarget), 'The customer is back with the bot.');
+  await afterAction(await act('close', 'return-to-bot', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'The customer is back with the bot.');
 }
 
+/** @param {Event} ev */
 async function onWorkOrderDone(ev) {
-  await afterAction(await act('workorder', 'work-order-done', undefined, ev.currentTarget), 'Work order marked done; the customer has been told.');
+  await afterAction(await act('workorder', 'work-order-done', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Work order marked done; the customer has been told.');
 }
 
+/** @param {SubmitEvent} ev */
 async function onSend(ev) {
   ev.preventDefault();
-  const ta = /** @type {HTMLTextAreaElement} */ ($('composer-text'));
+  const ta = textarea('composer-text');
   const text = ta.value.trim();
-  if (!text) return;
+  const id = state.currentId;
+  if (!text || !id || !state.current) return;
   if (text.length > MAX_TEXT) return toast(`A message can have at most ${MAX_TEXT} characters.`);
-  const btn = /** @type {HTMLButtonElement} */ ($('composer-send'));
+  const several = state.current.conversations.length > 1;
+  const conversationId = several ? select('reply-to').value : undefined;
+  if (several && !conversationId) {
+    toast('This case has several conversations: choose which one to answer.');
+    select('reply-to').focus();
+    return;
+  }
+  const btn = button('composer-send');
   if (btn.disabled) return;
   btn.disabled = true;
-  const id = state.currentId;
   try {
-    const { entry } = await post(casePath(id, 'messages'), { text });
+    const { entry } = /** @type {{entry?: TranscriptView}} */ (await post(casePath(id, 'messages'), conversationId ? { text, conversationId } : { text }));
     if (id === state.currentId) {
       if (ta.value.trim() === text) ta.value = '';
       updateCount();
@@ -983,32 +1276,31 @@ async function onSend(ev) {
   }
 }
 
+/** @param {KeyboardEvent} ev */
 function onComposerKeydown(ev) {
   if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
     ev.preventDefault();
-    $('composer').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('composer')).requestSubmit();
   }
 }
 
 function updateCount() {
-  const n = /** @type {HTMLTextAreaElement} */ ($('composer-text')).value.length;
+  const n = textarea('composer-text').value.length;
   const el = $('composer-count');
   el.textContent = `${n} / ${MAX_TEXT}`;
   el.classList.toggle('due', n > MAX_TEXT * 0.9);
 }
 
+/** @param {SubmitEvent} ev */
 async function onNote(ev) {
   ev.preventDefault();
-  const ta = /** @type {HTMLTextAreaElement} */ ($('note-text'));
+  const ta = textarea('note-text');
   const text = ta.value.trim();
   if (!text || !state.currentId) return;
   try {
-    const { case: c } = await post(casePath(state.currentId, 'notes'), { text });
+    await post(casePath(state.currentId, 'notes'), { text });
     ta.value = '';
-    if (c && c.id === state.currentId) {
-      state.current = c;
-      renderNotes(c);
-    } else scheduleRefreshCurrent();
+    await refreshCurrent();
     announce('Internal note added.');
   } catch (err) {
     failed(err, 'note');
@@ -1017,12 +1309,13 @@ async function onNote(ev) {
 
 /* ------------------------------------------------------------------ canned replies */
 
+/** @param {string} lang */
 async function loadCanned(lang) {
-  const sel = /** @type {HTMLSelectElement} */ ($('canned-select'));
+  const sel = select('canned-select');
   let replies = state.canned.get(lang);
   if (!replies) {
     try {
-      ({ replies } = await get(`/canned?lang=${encodeURIComponent(lang)}`));
+      ({ replies } = /** @type {{replies: CannedReply[]}} */ (await get(`/canned?lang=${encodeURIComponent(lang)}`)));
       state.canned.set(lang, replies);
     } catch (err) {
       failed(err);
@@ -1033,12 +1326,12 @@ async function loadCanned(lang) {
 }
 
 function onCannedPick() {
-  const sel = /** @type {HTMLSelectElement} */ ($('canned-select'));
-  const lang = /** @type {HTMLSelectElement} */ ($('canned-lang')).value;
+  const sel = select('canned-select');
+  const lang = select('canned-lang').value;
   const reply = (state.canned.get(lang) ?? []).find((r) => r.id === sel.value);
   sel.value = '';
   if (!reply) return;
-  const ta = /** @type {HTMLTextAreaElement} */ ($('composer-text'));
+  const ta = textarea('composer-text');
   const start = ta.selectionStart ?? ta.value.length;
   const end = ta.selectionEnd ?? ta.value.length;
   ta.value = ta.value.slice(0, start) + reply.text + ta.value.slice(end);
@@ -1049,6 +1342,7 @@ function onCannedPick() {
 
 /* ------------------------------------------------------------------ supervisor */
 
+/** @param {'cases' | 'supervisor'} view */
 function setView(view) {
   state.view = view === 'supervisor' && state.me?.role === 'supervisor' ? 'supervisor' : 'cases';
   const sup = state.view === 'supervisor';
@@ -1091,6 +1385,7 @@ function renderSupervisor() {
   } · updated ${formatTime(new Date(nowMs()).toISOString(), nowMs())}`;
 }
 
+/** @param {AgentOverview} agent */
 function supervisorCases(agent) {
   const cases = agent.cases ?? [];
   if (!cases.length) return h('span', { class: 'hint' }, '—');
@@ -1115,9 +1410,9 @@ function supervisorCases(agent) {
             type: 'button',
             class: 'btn btn-small',
             disabled: !targets.length,
-            onclick: (ev) => {
+            onclick: (/** @type {Event} */ ev) => {
               const target = /** @type {HTMLSelectElement} */ (sel).value;
-              if (target) void reassign(c.id, target, ev.currentTarget);
+              if (target) void reassign(c.id, target, /** @type {HTMLButtonElement} */ (ev.currentTarget));
             },
           },
           'Reassign',
@@ -1133,7 +1428,7 @@ function wire() {
   $('login-form').addEventListener('submit', onLogin);
   $('logout-btn').addEventListener('click', onLogout);
   $('notify-btn').addEventListener('click', onNotifyClick);
-  const sound = /** @type {HTMLInputElement} */ ($('sound-toggle'));
+  const sound = input('sound-toggle');
   sound.checked = state.soundOn;
   sound.addEventListener('change', () => {
     state.soundOn = sound.checked;
@@ -1154,13 +1449,14 @@ function wire() {
   $('composer').addEventListener('submit', onSend);
   $('composer-text').addEventListener('keydown', onComposerKeydown);
   $('composer-text').addEventListener('input', updateCount);
-  $('canned-lang').addEventListener('change', (ev) => void loadCanned(/** @type {HTMLSelectElement} */ (ev.target).value));
+  $('canned-lang').addEventListener('change', () => void loadCanned(select('canned-lang').value));
+  $('label-lang').addEventListener('change', () => void onLabelLang(select('label-lang').value));
   $('canned-select').addEventListener('change', onCannedPick);
   $('note-form').addEventListener('submit', onNote);
   $('note-text').addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
-      $('note-form').requestSubmit();
+      /** @type {HTMLFormElement} */ ($('note-form')).requestSubmit();
     }
   });
   document.addEventListener('pointerdown', unlockAudio, { once: true });
@@ -1172,8 +1468,10 @@ function wire() {
 
 async function boot() {
   wire();
+  select('label-lang').value = state.labelLang;
+  if (await setupFromLink()) return;
   try {
-    const { agent } = await get('/me');
+    const { agent } = /** @type {{agent: Agent}} */ (await get('/me'));
     await startConsole(agent);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) showLogin('');

@@ -1,21 +1,36 @@
+// @ts-check
 /**
  * DOM and formatting helpers. Everything that may contain customer text goes into text nodes:
  * `h()` never parses HTML, and URLs pass through `safeUrl()` before they become links or images.
+ * Labels of the hand-off vocabularies (reasons, kinds, priorities, resolutions, fields, actions)
+ * come from the server's message files (`GET /agent/api/labels`, `setLabels()`); this file has no
+ * label tables of its own.
  */
+
+/** @typedef {import('./types').ConsoleLabels} ConsoleLabels */
+/** @typedef {import('./types').AttachmentView} AttachmentView */
+
+/** @typedef {string | number | boolean | null | undefined | EventListener | Record<string, string>} PropValue */
+/** @typedef {Node | string | number | null | undefined | false | ChildList} Child */
+/** @typedef {Child[]} ChildList */
 
 /**
  * Creates an element. `props`: `class`, `text`, `dataset`, `on<event>` (functions only), any other
  * attribute (set with setAttribute; `true` = empty attribute, false/null/undefined = omitted).
  * Children: nodes or strings (strings become text nodes).
+ * @param {string} tag
+ * @param {Record<string, PropValue>} [props]
+ * @param {...Child} children
+ * @returns {HTMLElement}
  */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
+    if (key === 'class') el.className = String(value);
     else if (key === 'text') el.textContent = String(value);
-    else if (key === 'dataset') Object.assign(el.dataset, value);
-    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'dataset' && typeof value === 'object') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), /** @type {EventListener} */ (value));
     else if (key === 'href' || key === 'src') {
       const url = safeUrl(value);
       if (url) el.setAttribute(key, url);
@@ -25,6 +40,10 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {ChildList} children
+ */
 function append(el, children) {
   for (const c of children) {
     if (c === undefined || c === null || c === false) continue;
@@ -33,13 +52,21 @@ function append(el, children) {
   }
 }
 
-/** Empties `el` and appends the children. */
+/**
+ * Empties `el` and appends the children.
+ * @param {Element} el
+ * @param {...Child} children
+ */
 export function replaceChildren(el, ...children) {
   el.replaceChildren();
   append(el, children);
 }
 
-/** An absolute http(s) URL, or undefined for anything else (javascript:, data:, garbage). */
+/**
+ * A same-origin or absolute http(s) URL, or undefined for anything else (javascript:, data:, garbage).
+ * @param {unknown} value
+ * @returns {string | undefined}
+ */
 export function safeUrl(value) {
   try {
     const url = new URL(String(value), window.location.href);
@@ -54,7 +81,11 @@ const timeFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, hour: '2
 const dayFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 const shortFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** `14:03:22` today (Vilnius), else `2024-01-18 14:03:22`. */
+/**
+ * `14:03:22` today (Vilnius), else `2024-01-18 14:03:22`.
+ * @param {string} iso
+ * @param {number} [nowMs]
+ */
 export function formatTime(iso, nowMs = Date.now()) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
@@ -62,19 +93,28 @@ export function formatTime(iso, nowMs = Date.now()) {
   return sameDay ? timeFmt.format(d) : `${dayFmt.format(d)} ${timeFmt.format(d)}`;
 }
 
-/** `2024-01-18 14:03:22 (Europe/Vilnius)` for titles. */
+/**
+ * `2024-01-18 14:03:22 (Europe/Vilnius)` for titles.
+ * @param {string} iso
+ */
 export function formatFull(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : `${dayFmt.format(d)} ${timeFmt.format(d)} (${TIME_ZONE})`;
 }
 
-/** `01-18 14:03` (Vilnius). */
+/**
+ * `01-18 14:03` (Vilnius).
+ * @param {string} iso
+ */
 export function formatShort(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : shortFmt.format(d);
 }
 
-/** `45s`, `12m 05s`, `2h 03m`, `3d 4h`. */
+/**
+ * `45s`, `12m 05s`, `2h 03m`, `3d 4h`.
+ * @param {number} ms
+ */
 export function formatDuration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return `${s}s`;
@@ -85,8 +125,47 @@ export function formatDuration(ms) {
   return `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
 }
 
-export const PRIORITY_LABEL = { 1: 'Locker fault', 2: 'Parcel action', 3: 'General' };
+/* ------------------------------------------------------------------ labels from the server */
 
+/** @type {ConsoleLabels | undefined} */
+let labels;
+
+/**
+ * Installs the label tables the server sent for the agent's language.
+ * @param {ConsoleLabels} value
+ */
+export function setLabels(value) {
+  labels = value;
+}
+
+/** The language of the installed labels (`lt` until they are loaded). */
+export function labelLang() {
+  return labels?.lang ?? 'lt';
+}
+
+/**
+ * A label from one of the server's tables; the code itself when the table does not have it.
+ * @param {'priorities' | 'kinds' | 'reasons' | 'resolutions' | 'fields' | 'actions' | 'via'} table
+ * @param {string | number | undefined} key
+ * @returns {string}
+ */
+export function label(table, key) {
+  const k = String(key ?? '');
+  return labels?.[table]?.[k] ?? k;
+}
+
+/**
+ * Label for a collected field or work-order parameter (camelCase → words when the server has none).
+ * @param {string} key
+ */
+export function fieldLabel(key) {
+  const known = labels?.fields?.[key];
+  return known ?? String(key).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}
+
+/* ------------------------------------------------------------------ badges */
+
+/** @type {Record<string, string[]>} */
 const ICONS = {
   web: ['M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Z', 'M1 8h14', 'M8 1c2 2 2.8 4.3 2.8 7S10 13 8 15c-2-2-2.8-4.3-2.8-7S6 3 8 1Z'],
   chat: ['M2 3.5A1.5 1.5 0 0 1 3.5 2h9A1.5 1.5 0 0 1 14 3.5v6a1.5 1.5 0 0 1-1.5 1.5H7l-3.5 3v-3h0A1.5 1.5 0 0 1 2 9.5Z'],
@@ -94,7 +173,10 @@ const ICONS = {
   other: ['M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Z'],
 };
 
-/** A small decorative line icon (inline SVG, so it needs no font or file). */
+/**
+ * A small decorative line icon (inline SVG, so it needs no font or file).
+ * @param {string} name
+ */
 export function icon(name) {
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
@@ -110,6 +192,7 @@ export function icon(name) {
   return svg;
 }
 
+/** Channel brand names (not vocabulary: the same in every language). @type {Record<string, [string, string]>} */
 const CHANNELS = {
   webchat: ['web', 'Web'],
   directline: ['web', 'Web'],
@@ -119,41 +202,43 @@ const CHANNELS = {
   msteams: ['chat', 'Teams'],
 };
 
-/** A channel label with a decorative icon. */
-export function channelBadge(channel) {
-  const [name, label] = CHANNELS[channel] ?? ['other', String(channel || 'unknown')];
-  return h('span', { class: `qi-channel ch-${name}`, title: `Channel: ${label}` }, icon(name), label);
+/**
+ * The brand name of a channel.
+ * @param {string} channel
+ */
+export function channelName(channel) {
+  return CHANNELS[channel]?.[1] ?? String(channel || 'unknown');
 }
 
+/**
+ * A channel label with a decorative icon.
+ * @param {string} channel
+ */
+export function channelBadge(channel) {
+  const [name, text] = CHANNELS[channel] ?? ['other', String(channel || 'unknown')];
+  return h('span', { class: `qi-channel ch-${name}`, title: `Channel: ${text}` }, icon(name), text);
+}
+
+/** @param {number} priority */
 export function priorityBadge(priority) {
   const p = [1, 2, 3].includes(priority) ? priority : 3;
-  return h('span', { class: `prio p${p}`, title: `Priority ${p}: ${PRIORITY_LABEL[p]}` }, `P${p}`, h('span', { class: 'visually-hidden' }, ` ${PRIORITY_LABEL[p]}`));
+  return h('span', { class: `prio p${p}`, title: `P${p}: ${label('priorities', p)}` }, `P${p}`, h('span', { class: 'visually-hidden' }, ` ${label('priorities', p)}`));
 }
 
-const FIELD_LABELS = {
-  trackingNumber: 'Parcel number',
-  senderPhone: 'Sender phone',
-  recipientPhone: 'Recipient phone',
-  verifiedPhone: 'Verified phone',
-  lockerId: 'Locker',
-  description: 'Description',
-};
-
-/** Label for a collected field or work-order parameter (camelCase → words as a fallback). */
-export function fieldLabel(key) {
-  return FIELD_LABELS[key] ?? String(key).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+/**
+ * An attachment the server kept is shown from the server (same origin, behind the session);
+ * anything else is a note without a link. The console never loads a customer-chosen address.
+ * @param {AttachmentView} a
+ */
+export function attachmentNode(a) {
+  const name = a.name || 'attachment';
+  if (!a.kept) return h('span', { class: 'hint attachment-dropped' }, `${name} (attachment not kept)`);
+  const url = safeUrl(a.href);
+  if (!url || new URL(url).origin !== window.location.origin) return h('span', { class: 'hint attachment-dropped' }, `${name} (attachment not kept)`);
+  const isImage = /^image\//.test(String(a.contentType ?? ''));
+  return h(
+    'a',
+    { href: url, target: '_blank', rel: 'noopener noreferrer', title: name, class: 'attachment' },
+    isImage ? h('img', { src: url, alt: name, loading: 'lazy', referrerpolicy: 'no-referrer' }) : `📎 ${name}`,
+  );
 }
-
-export const KIND_LABEL = { locker_fault: 'Locker fault', parcel_action: 'Parcel action', work_order: 'Work order', general: 'General question' };
-export const REASON_LABEL = {
-  agent_requested: 'asked for a person',
-  too_many_attempts: 'bot could not understand',
-  locker_fault: 'locker fault',
-  damaged_parcel: 'damaged parcel',
-  complaint: 'complaint',
-  late_parcel: 'late parcel',
-  needs_staff: 'needs staff',
-  carrier_unavailable: 'carrier system unavailable',
-  out_of_scope: "outside the bot's topics",
-};
-export const ACTION_LABEL = { readdress: 'Readdress parcel to another locker', change_phone: 'Change recipient phone' };

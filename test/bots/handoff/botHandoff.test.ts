@@ -69,8 +69,9 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     // 4 working hours after Monday 10:00 -> 14:00 the same day.
     expect(Date.parse(kase.firstResponseDueAt!) - Date.parse(kase.queuedAt)).toBeGreaterThan(3.9 * 3600_000);
     expect(Date.parse(kase.firstResponseDueAt!) - Date.parse(kase.queuedAt)).toBeLessThan(4.1 * 3600_000);
-    expect(await store.getOwnership(kase.conversationIds[0])).toEqual({ state: 'queued', caseId });
-    expect(await store.getReference(kase.conversationIds[0])).toMatchObject({ conversation: { id: kase.conversationIds[0] }, channelId: 'test' });
+    const [conv] = kase.conversations;
+    expect(await store.getOwnership(conv.id)).toEqual({ state: 'queued', caseId });
+    expect(await store.getReference(conv.id)).toMatchObject({ conversation: { id: conv.id }, channelId: 'test' });
     const transcript = await store.transcript({ caseId });
     const from = transcript.map((e) => e.from);
     expect(transcript[0]).toMatchObject({ from: 'customer', text: L.agent });
@@ -85,16 +86,32 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     expect(JSON.stringify(initiate)).not.toContain(L.agent);
   });
 
-  test('the same parcel from another conversation joins the open case and keeps its place', async () => {
-    const first = await askForPerson(h.talk(), F.readdressable.trackingNumber);
+  test('the same parcel from a stranger’s conversation opens a new, related case; the stranger hears only about their own', async () => {
+    const first = await askForPerson(h.talk(), F.readdressable.trackingNumber, 'mano durų kodas 4711, adresas Vilniaus g. 1');
     const other = h.talk();
     const again = await askForPerson(other, F.readdressable.trackingNumber.toLowerCase(), 'rašau dar kartą dėl tos pačios siuntos');
-    expectKey(again.replies, 'escalate.joined');
-    expect(again.caseId).toBe(first.caseId);
-    const kase = (await h.infra.store.get(first.caseId))!;
-    expect(kase.conversationIds).toHaveLength(2);
-    expect((await h.infra.store.listQueue()).map((c) => c.id)).toEqual([first.caseId]);
-    expect(await h.infra.store.getOwnership(kase.conversationIds[1])).toEqual({ state: 'queued', caseId: first.caseId });
+    expectKey(again.replies, 'escalate.queuedOpen');
+    expect(again.caseId).not.toBe(first.caseId);
+    expect(texts(again.replies)).not.toContain(first.caseId);
+    expect(texts(again.replies)).not.toContain('4711');
+    const victim = (await h.infra.store.get(first.caseId))!;
+    const stranger = (await h.infra.store.get(again.caseId))!;
+    expect(victim.conversations).toHaveLength(1);
+    expect(victim.related).toEqual([stranger.id]);
+    expect(stranger.related).toEqual([victim.id]);
+    expect((await h.infra.store.listQueue()).map((c) => c.id)).toEqual([first.caseId, again.caseId]);
+    expect(await h.infra.store.getOwnership(stranger.conversations[0].id)).toEqual({ state: 'queued', caseId: again.caseId });
+    expect((await h.infra.store.transcript({ caseId: again.caseId })).map((e) => e.text).join('\n')).not.toContain('4711');
+  });
+
+  test('the same channel identity writing again joins its own case and keeps its place', async () => {
+    const c = h.talk();
+    const first = await askForPerson(c, F.readdressable.trackingNumber);
+    const again = await h.world.deps.handoff.escalate(
+      { reason: 'agent_requested', lang: 'lt', fields: {}, attachments: [] },
+      { conversationId: 'second-window', customerKey: String(c.adapter.template.from?.id), channel: 'test', reference: { conversation: { id: 'second-window' } }, proven: [] },
+    );
+    expect(again).toMatchObject({ kind: 'queued', joined: true, caseId: first.caseId, position: 1 });
   });
 
   test('while queued the bot stays quiet: messages join the case, one acknowledgement, attachments kept', async () => {
@@ -108,6 +125,7 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     expect(ack).toHaveLength(1);
     expectKey(ack, 'handoff.ack');
     expect(ack[0].text).toContain(caseId);
+    // An arbitrary https address in an activity is not kept (it could be a tracking pixel on the agent).
     const photo = { contentType: 'image/jpeg', contentUrl: 'https://example.test/photo.jpg', name: 'photo.jpg' };
     expect(await c.say('štai nuotrauka', { attachments: [photo] })).toEqual([]);
     expect(await c.say(L.readdress)).toEqual([]); // a request the bot would normally handle
@@ -119,7 +137,8 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
       ['customer', 'štai nuotrauka'],
       ['customer', L.readdress],
     ]);
-    expect(tail[2].attachments).toEqual([{ url: photo.contentUrl, contentType: photo.contentType, name: photo.name }]);
+    expect(tail[2].attachments).toEqual([{ kept: false, contentType: photo.contentType, name: photo.name }]);
+    expect(JSON.stringify(transcript)).not.toContain('example.test');
     for (let i = 0; i < 50 && events.filter((e) => (e as { type: string }).type === 'message').length < 4; i++) await new Promise((r) => setTimeout(r, 20));
     expect(events.filter((e) => (e as { type: string; caseId?: string }).type === 'message' && (e as { caseId?: string }).caseId === caseId).length).toBeGreaterThanOrEqual(4);
     await unsubscribe();
@@ -134,7 +153,7 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     const kase = (await h.infra.store.get(caseId))!;
     expect(kase.status).toBe('closed');
     expect(kase.resolution?.code).toBe('customer_left');
-    expect((await h.infra.store.getOwnership(kase.conversationIds[0])).state).toBe('bot');
+    expect((await h.infra.store.getOwnership(kase.conversations[0].id)).state).toBe('bot');
     expect(await h.infra.store.listQueue()).toEqual([]);
     expectKey(await c.say(L.track), 'ask.trackingNumberTrack');
   });
@@ -173,8 +192,10 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     const order = queue.find((x) => x.kind === 'work_order');
     expect(order).toBeDefined();
     expect(order!.priority).toBe(2);
-    expect(order!.fields.workOrder).toMatchObject({ action: 'readdress', ready: true, params: { trackingNumber: F.readdressable.trackingNumber, newLockerId: F.lockers.panorama } });
-    expect(order!.fields.workOrder!.params.carrierReference).toBeTruthy();
+    expect(order!.fields.workOrder).toMatchObject({ action: 'readdress', ready: true, trackingNumber: F.readdressable.trackingNumber, newLockerId: F.lockers.panorama });
+    expect(order!.fields.workOrder!.carrierReference).toBeTruthy();
+    expect(order!.fields.workOrder!.chat.conversationId).toBe(c.adapter.template.conversation?.id);
+    expect(order!.conversations).toEqual([]);
     expect(order!.summary).toContain('Darbo užsakymas');
     // The bot keeps answering in this conversation.
     expectKey(await c.say(L.track), 'ask.trackingNumberTrack');

@@ -6,11 +6,11 @@
  */
 import { createLogger } from '../../../services/logging/logger';
 import { loadConfig } from '../../../services/config';
-import { MemoryAuxStore } from '../../../services/handoff/AuxStore';
 import { MemoryEventBus } from '../../../services/handoff/EventBus';
 import { MemoryCaseStore } from '../../../services/handoff/MemoryCaseStore';
-import { RedisAuxStore } from '../../../services/handoff/RedisAuxStore';
+import { memoryPorts } from '../../../services/handoff/ports';
 import { RedisCaseStore } from '../../../services/handoff/RedisCaseStore';
+import { redisPorts } from '../../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../../services/handoff/RedisEventBus';
 import { MemoryKeyValueStore } from '../../../services/state/MemoryKeyValueStore';
 import type { RedisClient } from '../../../services/state/redisClient';
@@ -32,7 +32,7 @@ export function memoryInfrastructure(): HandoffInfrastructure {
     botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
     store: new MemoryCaseStore(),
     bus,
-    aux: new MemoryAuxStore(),
+    ports: memoryPorts(),
     close: () => bus.close(),
   };
 }
@@ -43,8 +43,9 @@ export function redisInfrastructure(client: RedisClient, prefix: string): Handof
     botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
     store: new RedisCaseStore(client, { prefix }),
     bus,
-    aux: new RedisAuxStore(client, { prefix }),
+    ports: redisPorts(client, prefix),
     redis: client,
+    redisPrefix: prefix,
     close: () => bus.close(),
   };
 }

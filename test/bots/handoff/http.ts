@@ -252,3 +252,38 @@ export function caseIdOf(activities: ChannelActivity[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * One HTTP request from a chosen loopback source address (127.0.0.x), so tests can play clients
+ * on different addresses against the server (which listens on every interface).
+ */
+export function requestFrom(
+  localAddress: string,
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+}
+
+/** `POST /agent/api/login` from `localAddress`. */
+export async function loginFrom(baseUrl: string, localAddress: string, username: string, password: string): Promise<{ status: number; body: Record<string, unknown>; retryAfter?: string; cookie?: string }> {
+  const res = await requestFrom(localAddress, `${baseUrl}/agent/api/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'lockerdesk' },
+    body: JSON.stringify({ username, password }),
+  });
+  const setCookie = res.headers['set-cookie'];
+  const cookie = Array.isArray(setCookie) ? setCookie[0]?.split(';')[0] : undefined;
+  const retry = res.headers['retry-after'];
+  return { status: res.status, body: JSON.parse(res.body) as Record<string, unknown>, retryAfter: typeof retry === 'string' ? retry : undefined, cookie };
+}

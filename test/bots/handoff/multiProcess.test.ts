@@ -13,7 +13,7 @@ import { connectTestRedis, deleteKeysWithPrefix, freePort, randomPrefix, testRed
 import { AgentClient, caseIdOf, Customer, startStandInChannel, waitUntil, type StandInChannel } from './http';
 import { ensureBuilt, startBotProcess, waitHealthy, type BotProcess } from './processes';
 
-jest.setTimeout(180_000);
+jest.setTimeout(360_000);
 
 const L = LINES.lt;
 const prefix = randomPrefix();

@@ -71,7 +71,7 @@ export function startBotProcess(port: number, env: Record<string, string>): BotP
 }
 
 /** Resolves when `/healthz` answers; rejects with the process output if it exits or times out. */
-export async function waitHealthy(p: BotProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitHealthy(p: BotProcess, timeoutMs = 150_000): Promise<void> {
   let exitCode: number | null | undefined;
   void p.exited.then((c) => (exitCode = c));
   try {

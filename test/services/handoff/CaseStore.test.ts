@@ -2,14 +2,23 @@
  * One contract, three backends: MemoryCaseStore, RedisCaseStore on the shared redis-server, and
  * RedisCaseStore on a one-node Redis Cluster (which refuses any cross-slot command).
  */
-import { CaseNotFoundError, type CaseStore, type CaseStoreOptions } from '../../../services/handoff/CaseStore';
+import type { CaseChange, CaseStore, CaseStoreOptions } from '../../../services/handoff/CaseStore';
+import { MAX_ENTRY_BYTES } from '../../../services/handoff/caseRules';
 import { MemoryCaseStore } from '../../../services/handoff/MemoryCaseStore';
 import { RedisCaseStore } from '../../../services/handoff/RedisCaseStore';
-import type { CaseInput, TranscriptEntry } from '../../../services/handoff/types';
+import type { Case, CaseInput, TranscriptEntry } from '../../../services/handoff/types';
 import { BACKENDS, useRedis, type Backend } from '../../setup/redis';
 
 const T0 = Date.parse('2024-01-18T08:00:00Z');
 const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
+
+/** The case after a change that must have succeeded. */
+function changed(change: CaseChange): Case {
+  if (!change.ok) throw new Error(`expected the change to succeed, got ${change.reason}`);
+  return change.case;
+}
+
+const ids = (c: Case) => c.conversations.map((x) => x.id);
 
 function input(over: Partial<CaseInput> & { conversationId: string }): CaseInput {
   return {
@@ -65,7 +74,8 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       );
       expect(joined).toBe(false);
       expect(c.id).toMatch(/^C-240118-\d{4}$/);
-      expect(c).toMatchObject({ status: 'queued', priority: 1, conversationIds: ['w1'], queuedAt: at(0).toISOString() });
+      expect(c).toMatchObject({ status: 'queued', priority: 1, queuedAt: at(0).toISOString(), related: [] });
+      expect(c.conversations).toEqual([{ id: 'w1', channel: 'webchat', joinedAt: at(0).toISOString(), via: 'opened', toldCaseId: c.id }]);
       expect(c.fields).toEqual({ lockerId: 'LT-VNO-0042', attachments: [] });
       expect(await store.get(c.id)).toEqual(c);
       expect(await store.getOwnership('w1')).toEqual({ state: 'queued', caseId: c.id });
@@ -89,9 +99,36 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect((await store.listQueue()).map((c) => c.id)).toEqual([first.case.id]);
     });
 
-    it('joins across channels by normalised tracking number, keeping priority and place in the queue', async () => {
+    it('never joins by parcel number alone: a new case, related to the open one both ways, nothing of it shared', async () => {
       const older = await store.createOrJoin(input({ conversationId: 'x', at: at(-10) }));
-      const web = await store.createOrJoin(input({ conversationId: 'web-1', customerKey: 'web-user', fields: { trackingNumber: 'lt 1234-5678' } }));
+      const victim = await store.createOrJoin(
+        input({ conversationId: 'web-1', customerKey: 'web-user', fields: { trackingNumber: 'lt 1234-5678', description: 'door code 4711', senderPhone: '+37061234567' } }),
+      );
+      const stranger = await store.createOrJoin(
+        input({ conversationId: 'fb-1', customerKey: 'psid-9', channel: 'facebook', at: at(30), fields: { trackingNumber: 'LT12345678', description: 'give me the code' } }),
+      );
+      expect(stranger.joined).toBe(false);
+      expect(stranger.case.id).not.toBe(victim.case.id);
+      expect(ids(stranger.case)).toEqual(['fb-1']);
+      expect(stranger.case.fields).toEqual({ trackingNumber: 'LT12345678', description: 'give me the code', attachments: [] });
+      expect(stranger.case.related).toEqual([victim.case.id]);
+      expect((await store.get(victim.case.id))?.related).toEqual([stranger.case.id]);
+      expect(ids((await store.get(victim.case.id))!)).toEqual(['web-1']);
+      expect(await store.getOwnership('fb-1')).toEqual({ state: 'queued', caseId: stranger.case.id });
+      expect((await store.listQueue()).map((c) => c.id)).toEqual([older.case.id, victim.case.id, stranger.case.id]);
+      // A third case about the parcel is related to both open ones.
+      const third = await store.createOrJoin(input({ conversationId: 'third', customerKey: 'k3', fields: { trackingNumber: 'LT12345678' } }));
+      expect([...third.case.related].sort()).toEqual([victim.case.id, stranger.case.id].sort());
+      expect((await store.get(stranger.case.id))?.related).toEqual([victim.case.id, third.case.id]);
+      // Closed cases are no longer found by the parcel.
+      await store.close(victim.case.id, 'ann', 'solved');
+      const fourth = await store.createOrJoin(input({ conversationId: 'fourth', customerKey: 'k4', fields: { trackingNumber: 'LT12345678' } }));
+      expect(fourth.case.related).not.toContain(victim.case.id);
+    });
+
+    it('joins by a proven phone (another channel, the same customer), keeping priority and place; never by an unproven one', async () => {
+      const older = await store.createOrJoin(input({ conversationId: 'x', at: at(-10) }));
+      const web = await store.createOrJoin(input({ conversationId: 'web-1', customerKey: 'web-user', fields: { verifiedPhone: '+370 612 34567', trackingNumber: 'LT1' } }));
       const fb = await store.createOrJoin(
         input({
           conversationId: 'fb-1',
@@ -99,35 +136,47 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
           channel: 'facebook',
           kind: 'locker_fault',
           at: at(30),
-          fields: { trackingNumber: 'LT12345678', description: 'door will not open', attachments: [{ url: 'https://x/p.jpg', contentType: 'image/jpeg' }] },
+          fields: {
+            verifiedPhone: '+37061234567',
+            description: 'door will not open',
+            attachments: [{ kept: true, source: 'channel_cdn', url: 'https://scontent.xx.fbcdn.net/p.jpg', contentType: 'image/jpeg' }],
+          },
         }),
       );
       expect(fb.joined).toBe(true);
       expect(fb.case.id).toBe(web.case.id);
-      expect(fb.case.conversationIds).toEqual(['web-1', 'fb-1']);
+      expect(fb.case.conversations.map((x) => [x.id, x.via, x.channel, x.toldCaseId])).toEqual([
+        ['web-1', 'opened', 'webchat', web.case.id],
+        ['fb-1', 'proven_phone', 'facebook', web.case.id],
+      ]);
       expect(fb.case.priority).toBe(3);
       expect(fb.case.queuedAt).toBe(at(0).toISOString());
-      expect(fb.case.fields).toMatchObject({ trackingNumber: 'lt 1234-5678', description: 'door will not open' });
+      expect(fb.case.fields).toMatchObject({ trackingNumber: 'LT1', description: 'door will not open' });
       expect(fb.case.fields.attachments).toHaveLength(1);
       expect(await store.getOwnership('fb-1')).toEqual({ state: 'queued', caseId: web.case.id });
       expect(await store.position(web.case.id)).toBe(2);
       expect((await store.listQueue()).map((c) => c.id)).toEqual([older.case.id, web.case.id]);
+      const unproven = await store.createOrJoin(input({ conversationId: 'c', fields: { recipientPhone: '+37061234567', senderPhone: '+37061234567' } }));
+      expect(unproven.joined).toBe(false);
     });
 
-    it('joins by verified phone, but never by an unverified one', async () => {
-      const a = await store.createOrJoin(input({ conversationId: 'a', fields: { verifiedPhone: '+370 612 34567' } }));
-      const b = await store.createOrJoin(input({ conversationId: 'b', fields: { verifiedPhone: '+37061234567' } }));
-      expect(b).toMatchObject({ joined: true, case: { id: a.case.id } });
-      const c = await store.createOrJoin(input({ conversationId: 'c', fields: { recipientPhone: '+37061234567' } }));
-      expect(c.joined).toBe(false);
-    });
-
-    it('joins by customer key, also a case an agent already holds', async () => {
+    it('joins by customer key (the same channel identity), also a case an agent already holds', async () => {
       const a = await store.createOrJoin(input({ conversationId: 'a', customerKey: 'same' }));
       await store.claim(a.case.id, 'ann');
       const b = await store.createOrJoin(input({ conversationId: 'b', customerKey: 'same' }));
       expect(b).toMatchObject({ joined: true, case: { id: a.case.id, status: 'assigned', assignedTo: 'ann' } });
+      expect(b.case.conversations[1]).toMatchObject({ id: 'b', via: 'same_customer' });
       expect(await store.getOwnership('b')).toEqual({ state: 'agent', caseId: a.case.id });
+    });
+
+    it('a work order owns no conversation and never joins anything', async () => {
+      const chat = await store.createOrJoin(input({ conversationId: 'chat', customerKey: 'k', fields: { trackingNumber: 'LT77' } }));
+      const order = await store.createOrJoin({ customerKey: '', channel: 'webchat', lang: 'lt', kind: 'work_order', reason: 'needs_staff', summary: 'WO', fields: { trackingNumber: 'LT77' }, at: at(1) });
+      expect(order.joined).toBe(false);
+      expect(order.case.conversations).toEqual([]);
+      expect(order.case.related).toEqual([chat.case.id]);
+      expect(await store.getOwnership('chat')).toEqual({ state: 'queued', caseId: chat.case.id });
+      expect(await store.listByCustomer('')).toEqual([]);
     });
 
     it('keeps different problems of different customers apart', async () => {
@@ -135,21 +184,37 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       const b = await store.createOrJoin(input({ conversationId: 'b', fields: { trackingNumber: 'BBB2' } }));
       expect(b.joined).toBe(false);
       expect(b.case.id).not.toBe(a.case.id);
+      expect(b.case.related).toEqual([]);
     });
 
-    it('creates exactly one case when 20 messages about one parcel race', async () => {
+    it('creates exactly one case when 20 escalations of one customer race (two instances)', async () => {
       const other = await s.other();
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          (i % 2 ? other : store).createOrJoin(input({ conversationId: `conv-${i}`, fields: { trackingNumber: 'LT99887766' } })),
+          (i % 2 ? other : store).createOrJoin(input({ conversationId: `conv-${i}`, customerKey: 'one-customer', fields: { trackingNumber: 'LT99887766' } })),
         ),
       );
-      const ids = new Set(results.map((r) => r.case.id));
-      expect(ids.size).toBe(1);
+      const found = new Set(results.map((r) => r.case.id));
+      expect(found.size).toBe(1);
       expect(results.filter((r) => !r.joined)).toHaveLength(1);
-      const [id] = [...ids];
-      expect((await store.get(id))?.conversationIds).toHaveLength(20);
+      const [id] = [...found];
+      expect((await store.get(id))?.conversations).toHaveLength(20);
       expect(await store.listQueue()).toHaveLength(1);
+    });
+
+    it('links racing cases of one parcel to the open ones, both ways (two instances)', async () => {
+      const other = await s.other();
+      const first = await store.createOrJoin(input({ conversationId: 'first', customerKey: 'k0', fields: { trackingNumber: 'LT5' } }));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? other : store).createOrJoin(input({ conversationId: `r-${i}`, customerKey: `k-${i + 1}`, fields: { trackingNumber: 'LT5' } }))),
+      );
+      expect(results.every((r) => !r.joined)).toBe(true);
+      const all = [first.case, ...results.map((r) => r.case)].map((c) => c.id);
+      const stored = await store.getMany(all);
+      for (const c of stored) {
+        expect(c.related).toContain(c.id === first.case.id ? results[0].case.id : first.case.id);
+        for (const r of c.related) expect((await store.get(r))?.related).toContain(c.id);
+      }
     });
   });
 
@@ -168,7 +233,7 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     it('lets exactly one of 20 concurrent claims win', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'w1' }));
       const other = await s.other();
-      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).claim(c.id, `agent-${i}`, at(1))));
+      const wins = (await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).claim(c.id, `agent-${i}`, at(1))))).map((r) => r.ok);
       expect(wins.filter(Boolean)).toHaveLength(1);
       const winner = `agent-${wins.indexOf(true)}`;
       expect(await store.get(c.id)).toMatchObject({ status: 'assigned', assignedTo: winner, assignedAt: at(1).toISOString() });
@@ -176,29 +241,29 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect(await store.listQueue()).toEqual([]);
       expect(await store.position(c.id)).toBeUndefined();
       expect((await store.listByAgent(winner)).map((x) => x.id)).toEqual([c.id]);
-      expect(await store.claim(c.id, 'late-agent')).toBe(false);
-      expect(await store.claim('C-000000-9999', 'agent')).toBe(false);
+      expect(await store.claim(c.id, 'late-agent')).toMatchObject({ ok: false, reason: 'conflict', current: { assignedTo: winner } });
+      expect(await store.claim('C-000000-9999', 'agent')).toEqual({ ok: false, reason: 'not_found' });
     });
 
     it('releases a case back to its original place', async () => {
       const a = await store.createOrJoin(input({ conversationId: 'a', at: at(0) }));
       const b = await store.createOrJoin(input({ conversationId: 'b', at: at(1) }));
-      expect(await store.claim(a.case.id, 'agent-1')).toBe(true);
+      expect((await store.claim(a.case.id, 'agent-1')).ok).toBe(true);
       const c = await store.createOrJoin(input({ conversationId: 'c', at: at(2) }));
-      expect(await store.release(a.case.id)).toBe(true);
+      expect(changed(await store.release(a.case.id))).toMatchObject({ status: 'queued' });
       expect((await store.listQueue()).map((x) => x.id)).toEqual([a.case.id, b.case.id, c.case.id]);
       expect(await store.get(a.case.id)).toMatchObject({ status: 'queued', queuedAt: at(0).toISOString() });
       expect((await store.get(a.case.id))?.assignedTo).toBeUndefined();
       expect(await store.getOwnership('a')).toEqual({ state: 'queued', caseId: a.case.id });
       expect(await store.listByAgent('agent-1')).toEqual([]);
-      expect(await store.release(a.case.id)).toBe(false);
+      expect((await store.release(a.case.id)).ok).toBe(false);
     });
 
     it('transfers only from the agent holding the case', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
       await store.claim(c.id, 'ann');
-      expect(await store.transfer(c.id, 'bob', 'carl')).toBe(false);
-      expect(await store.transfer(c.id, 'ann', 'bob')).toBe(true);
+      expect((await store.transfer(c.id, 'bob', 'carl')).ok).toBe(false);
+      expect(changed(await store.transfer(c.id, 'ann', 'bob')).assignedTo).toBe('bob');
       expect((await store.get(c.id))?.assignedTo).toBe('bob');
       expect(await store.listByAgent('ann')).toEqual([]);
       expect((await store.listByAgent('bob')).map((x) => x.id)).toEqual([c.id]);
@@ -208,7 +273,7 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     it('re-sorts a queued case when its priority changes, keeping queuedAt', async () => {
       const a = await store.createOrJoin(input({ conversationId: 'a', at: at(0) }));
       const b = await store.createOrJoin(input({ conversationId: 'b', at: at(1) }));
-      const updated = await store.update(b.case.id, { priority: 1, kind: 'locker_fault', summary: 'Door stuck' });
+      const updated = changed(await store.update(b.case.id, { priority: 1, kind: 'locker_fault', summary: 'Door stuck' }));
       expect(updated).toMatchObject({ priority: 1, kind: 'locker_fault', summary: 'Door stuck', queuedAt: at(1).toISOString() });
       expect((await store.listQueue()).map((x) => x.id)).toEqual([b.case.id, a.case.id]);
     });
@@ -218,9 +283,9 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     it('closes any open case once, forgets it for joining, and keeps it in the customer history', async () => {
       const first = await store.createOrJoin(input({ conversationId: 'w1', customerKey: 'k', fields: { trackingNumber: 'LT1', verifiedPhone: '+37061234567' } }));
       await store.claim(first.case.id, 'ann');
-      expect(await store.close(first.case.id, 'ann', 'solved', at(20))).toBe(true);
-      expect(await store.close(first.case.id, 'ann', 'solved')).toBe(false);
-      expect(await store.claim(first.case.id, 'bob')).toBe(false);
+      expect(changed(await store.close(first.case.id, 'ann', 'solved', at(20))).status).toBe('closed');
+      expect((await store.close(first.case.id, 'ann', 'solved')).ok).toBe(false);
+      expect((await store.claim(first.case.id, 'bob')).ok).toBe(false);
       expect(await store.get(first.case.id)).toMatchObject({
         status: 'closed',
         closedAt: at(20).toISOString(),
@@ -239,7 +304,7 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
 
     it('closes a queued case and takes it out of the queue', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
-      expect(await store.close(c.id, 'ann', 'spam')).toBe(true);
+      expect((await store.close(c.id, 'ann', 'spam')).ok).toBe(true);
       expect(await store.listQueue()).toEqual([]);
     });
 
@@ -254,34 +319,37 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
   });
 
   describe('case data', () => {
-    it('updates fields and makes a newly known tracking number joinable', async () => {
+    it('updates fields: a newly known tracking number relates, a newly proven phone joins', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
-      const updated = await store.update(c.id, { fields: { trackingNumber: 'LT555' } });
+      const updated = changed(await store.update(c.id, { fields: { trackingNumber: 'LT555' } }));
       expect(updated.fields).toEqual({ trackingNumber: 'LT555', attachments: [] });
       const other = await store.createOrJoin(input({ conversationId: 'b', fields: { trackingNumber: 'lt555' } }));
-      expect(other).toMatchObject({ joined: true, case: { id: c.id } });
-      await expect(store.update('C-000000-0000', { summary: 'x' })).rejects.toBeInstanceOf(CaseNotFoundError);
+      expect(other).toMatchObject({ joined: false, case: { related: [c.id] } });
+      await store.update(c.id, { fields: { verifiedPhone: '+37060000001' } });
+      const same = await store.createOrJoin(input({ conversationId: 'c', fields: { verifiedPhone: '+37060000001' } }));
+      expect(same).toMatchObject({ joined: true, case: { id: c.id } });
+      expect(await store.update('C-000000-0000', { summary: 'x' })).toEqual({ ok: false, reason: 'not_found' });
     });
 
     it('adds notes', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
       await store.addNote(c.id, 'ann', 'called the courier', at(3));
-      const withNotes = await store.addNote(c.id, 'bob', 'parcel found', at(4));
+      const withNotes = changed(await store.addNote(c.id, 'bob', 'parcel found', at(4)));
       expect(withNotes.notes).toEqual([
         { at: at(3).toISOString(), agentId: 'ann', text: 'called the courier' },
         { at: at(4).toISOString(), agentId: 'bob', text: 'parcel found' },
       ]);
       expect((await store.get(c.id))?.notes).toHaveLength(2);
-      await expect(store.addNote('C-000000-0000', 'ann', 'x')).rejects.toBeInstanceOf(CaseNotFoundError);
+      expect(await store.addNote('C-000000-0000', 'ann', 'x')).toEqual({ ok: false, reason: 'not_found' });
     });
 
     it('returns copies: changing a returned case changes nothing stored', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
       c.summary = 'mutated';
-      c.conversationIds.push('zzz');
+      c.conversations.push({ id: 'zzz', channel: 'x', joinedAt: '', via: 'opened', toldCaseId: '' });
       const got = await store.get(c.id);
       expect(got?.summary).toBe('Customer asked for a person');
-      got!.fields.attachments.push({ url: 'u', contentType: 'image/png' });
+      got!.fields.attachments.push({ kept: false, contentType: 'image/png' });
       expect((await store.get(c.id))?.fields.attachments).toEqual([]);
     });
   });
@@ -300,10 +368,10 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     });
 
     it('adds a joining conversation’s messages to the case, in arrival order', async () => {
-      const { case: c } = await store.createOrJoin(input({ conversationId: 'web', fields: { trackingNumber: 'LT7' } }));
+      const { case: c } = await store.createOrJoin(input({ conversationId: 'web', fields: { verifiedPhone: '+37060000007' } }));
       await store.appendTranscript({ conversationId: 'web' }, entry('web 1'));
       await store.appendTranscript({ conversationId: 'fb' }, entry('fb before'));
-      await store.createOrJoin(input({ conversationId: 'fb', fields: { trackingNumber: 'LT7' } }));
+      await store.createOrJoin(input({ conversationId: 'fb', fields: { verifiedPhone: '+37060000007' } }));
       await store.appendTranscript({ conversationId: 'fb' }, entry('fb after'));
       await store.appendTranscript({ conversationId: 'web' }, entry('web 2'));
       expect((await store.transcript({ caseId: c.id })).map((e) => e.text)).toEqual(['web 1', 'fb before', 'fb after', 'web 2']);
@@ -316,6 +384,22 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect(await store.appendTranscript({ conversationId: 'a' }, entry('after'))).toEqual({ seq: 1 });
       expect((await store.transcript({ caseId: c.id })).map((e) => e.text)).toEqual(['during']);
       expect((await store.transcript({ conversationId: 'a' })).map((e) => e.text)).toEqual(['after']);
+    });
+
+    it('caps an entry at 4 KB of text (marked as cut), whatever the way in', async () => {
+      const { case: c } = await store.createOrJoin(input({ conversationId: 'big' }));
+      const huge = 'ž'.repeat(10_000);
+      await store.appendTranscript({ conversationId: 'big' }, entry(huge));
+      await store.appendTranscript({ caseId: c.id }, entry('x'.repeat(5000), 'agent'));
+      await store.appendTranscript({ conversationId: 'pre' }, entry(huge));
+      const [a, b] = await store.transcript({ caseId: c.id });
+      for (const e of [a, b, ...(await store.transcript({ conversationId: 'pre' }))]) {
+        expect(Buffer.byteLength(e.text, 'utf8')).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+        expect(e.cut?.originalChars).toBeGreaterThan(MAX_ENTRY_BYTES / 2);
+      }
+      expect(a.text).toMatch(/^ž+$/);
+      expect(a.cut).toEqual({ originalChars: 10_000 });
+      expect((await store.transcript({ caseId: c.id }))[0].text.length).toBe(MAX_ENTRY_BYTES / 2);
     });
 
     it('keeps only the last entries before escalation', async () => {
@@ -361,6 +445,65 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     });
   });
 
+  describe('merging', () => {
+    const marker = (text: string): TranscriptEntry => ({ at: at(50).toISOString(), from: 'system', text });
+
+    it('moves the other case’s conversations, transcript, missing fields and notes into the kept case; the other closes as merged', async () => {
+      const kept = await store.createOrJoin(input({ conversationId: 'k', customerKey: 'ck', at: at(5), fields: { trackingNumber: 'LT9' } }));
+      await store.appendTranscript({ conversationId: 'k' }, entry('kept says hi'));
+      const other = await store.createOrJoin(
+        input({ conversationId: 'o', customerKey: 'co', channel: 'facebook', at: at(1), kind: 'locker_fault', fields: { trackingNumber: 'LT9', description: 'stuck', verifiedPhone: '+37060000009' } }),
+      );
+      await store.appendTranscript({ conversationId: 'o' }, entry('other says hi'));
+      await store.addNote(other.case.id, 'ann', 'called them');
+      expect(other.case.related).toEqual([kept.case.id]);
+      await store.claim(kept.case.id, 'ann');
+      const result = await store.merge(kept.case.id, other.case.id, 'ann', marker('merged in'), at(50));
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.kept.conversations.map((x) => [x.id, x.via, x.toldCaseId])).toEqual([
+        ['k', 'opened', kept.case.id],
+        ['o', 'merged', other.case.id],
+      ]);
+      expect(result.kept.fields).toMatchObject({ trackingNumber: 'LT9', description: 'stuck', verifiedPhone: '+37060000009' });
+      expect(result.kept.notes.map((n) => n.text)).toEqual(['called them']);
+      expect(result.kept.merges).toEqual([{ caseId: other.case.id, at: at(50).toISOString(), by: 'ann' }]);
+      expect(result.kept.related).toEqual([]);
+      expect(result.merged).toMatchObject({ status: 'closed', resolution: { code: 'merged', agentId: 'ann' }, mergedInto: { caseId: kept.case.id, by: 'ann' } });
+      expect(await store.get(other.case.id)).toEqual(result.merged);
+      expect(await store.get(kept.case.id)).toEqual(result.kept);
+      expect((await store.transcript({ caseId: kept.case.id })).map((e) => e.text)).toEqual(['kept says hi', 'merged in', 'other says hi']);
+      expect((await store.transcript({ caseId: other.case.id })).map((e) => e.text)).toEqual(['other says hi']);
+      // The moved conversation now belongs to the kept case; so do its customer and proven phone.
+      expect(await store.getOwnership('o')).toEqual({ state: 'agent', caseId: kept.case.id });
+      await store.appendTranscript({ conversationId: 'o' }, entry('after merge'));
+      expect((await store.transcript({ caseId: kept.case.id })).at(-1)?.text).toBe('after merge');
+      expect((await store.createOrJoin(input({ conversationId: 'o2', customerKey: 'co' }))).case.id).toBe(kept.case.id);
+      expect((await store.createOrJoin(input({ conversationId: 'o3', customerKey: 'x', fields: { verifiedPhone: '+37060000009' } }))).case.id).toBe(kept.case.id);
+      expect((await store.listQueue()).map((c) => c.id)).not.toContain(other.case.id);
+    });
+
+    it('two queued cases: the kept one takes the better place of the two', async () => {
+      const early = await store.createOrJoin(input({ conversationId: 'e', at: at(0) }));
+      const mid = await store.createOrJoin(input({ conversationId: 'm', at: at(1) }));
+      const late = await store.createOrJoin(input({ conversationId: 'l', at: at(2), kind: 'parcel_action' }));
+      const result = await store.merge(late.case.id, early.case.id, 'sue', marker('m'), at(3));
+      if (!result.ok) throw new Error(result.reason);
+      expect(result.kept).toMatchObject({ priority: 2, queuedAt: at(0).toISOString() });
+      expect((await store.listQueue()).map((c) => c.id)).toEqual([late.case.id, mid.case.id]);
+    });
+
+    it('refuses a closed case, the same case, a work order and unknown ids', async () => {
+      const a = await store.createOrJoin(input({ conversationId: 'a' }));
+      const b = await store.createOrJoin(input({ conversationId: 'b' }));
+      const wo = await store.createOrJoin({ customerKey: '', channel: 'webchat', lang: 'lt', kind: 'work_order', reason: 'needs_staff', summary: 'WO' });
+      expect(await store.merge(a.case.id, a.case.id, 'x', marker('m'))).toEqual({ ok: false, reason: 'same_case' });
+      expect(await store.merge(a.case.id, wo.case.id, 'x', marker('m'))).toEqual({ ok: false, reason: 'work_order' });
+      expect(await store.merge(a.case.id, 'C-000000-0000', 'x', marker('m'))).toEqual({ ok: false, reason: 'not_found' });
+      await store.close(b.case.id, 'x', 'spam');
+      expect(await store.merge(a.case.id, b.case.id, 'x', marker('m'))).toEqual({ ok: false, reason: 'closed' });
+    });
+  });
+
   describe('agent presence', () => {
     it('counts an agent online only while heartbeats keep coming', async () => {
       const p = s.make({ presenceTtlMs: 60_000 });
@@ -392,8 +535,30 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect((await restarted.transcript({ conversationId: 'b' })).map((e) => e.text)).toEqual(['hello']);
       expect(await restarted.getOwnership('b')).toEqual({ state: 'queued', caseId: b.case.id });
       expect(await restarted.getReference('b')).toEqual({ conversation: { id: 'b' } });
-      expect(await restarted.claim(b.case.id, 'ann')).toBe(true);
-      expect(await store.claim(b.case.id, 'bob')).toBe(false);
+      expect((await restarted.claim(b.case.id, 'ann')).ok).toBe(true);
+      expect((await store.claim(b.case.id, 'bob')).ok).toBe(false);
     });
   }
+});
+
+describe('MemoryCaseStore without Redis', () => {
+  it('sweeps expired pre-case buffers, closed ownership, references and last-message times (no unbounded growth)', async () => {
+    let now = T0;
+    const store = new MemoryCaseStore({ now: () => new Date(now), preCaseBufferTtlMs: 60_000, referenceTtlMs: 60_000, lastMessageTtlMs: 60_000, sweepEveryMs: 1000 });
+    for (let i = 0; i < 1000; i++) {
+      await store.appendTranscript({ conversationId: `visitor-${i}` }, entry(`hello ${i}`));
+      await store.saveReference(`visitor-${i}`, { conversation: { id: `visitor-${i}` } });
+      await store.recordCustomerMessage(`visitor-${i}`, new Date(now));
+    }
+    expect(store.expiringEntries()).toBe(3000);
+    now += 61_000;
+    // Expired entries are invisible at once…
+    expect(await store.transcript({ conversationId: 'visitor-1' })).toEqual([]);
+    expect(await store.getReference('visitor-2')).toBeUndefined();
+    // …and the next write to each structure sweeps its expired entries away.
+    await store.appendTranscript({ conversationId: 'new-visitor' }, entry('hi'));
+    await store.saveReference('new-visitor', { conversation: { id: 'new-visitor' } });
+    await store.recordCustomerMessage('new-visitor', new Date(now));
+    expect(store.expiringEntries()).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import { caseDay, formatCaseId, matchKeysFor, normaliseE164, normaliseTrackingNumber, queueScore } from '../../../services/handoff/caseRules';
+import { capEntry, caseDay, formatCaseId, joinKeysFor, normaliseE164, normaliseTrackingNumber, queueScore, relateKeysFor } from '../../../services/handoff/caseRules';
 
 describe('caseRules', () => {
   it.each([
@@ -34,9 +34,20 @@ describe('caseRules', () => {
     expect(Number.isSafeInteger(queueScore({ priority: 3, queuedAt: late }))).toBe(true);
   });
 
-  it('matches by conversation first, then parcel, verified phone and customer', () => {
-    expect(
-      matchKeysFor({ conversationId: 'c1', customerKey: 'u1', fields: { trackingNumber: 'lt1', verifiedPhone: '+37061234567', senderPhone: '+37069999999' } }),
-    ).toEqual(['conv:c1', 'trk:LT1', 'tel:+37061234567', 'cust:u1']);
+  it('joins by conversation, proven phone and channel identity only; the parcel number only relates', () => {
+    const input = { conversationId: 'c1', customerKey: 'u1', fields: { trackingNumber: 'lt1', verifiedPhone: '+37061234567', senderPhone: '+37069999999', recipientPhone: '+37068888888' } };
+    expect(joinKeysFor(input)).toEqual(['conv:c1', 'tel:+37061234567', 'cust:u1']);
+    expect(relateKeysFor(input.fields)).toEqual(['trk:LT1']);
+    expect(joinKeysFor({ customerKey: '', fields: { trackingNumber: 'LT1' } })).toEqual([]); // a work order joins nothing
+  });
+
+  it('cuts a transcript entry at 4 KB of UTF-8 on a character boundary and says so', () => {
+    const e = capEntry({ at: 'x', from: 'customer', text: `a${'€'.repeat(2000)}` });
+    expect(Buffer.byteLength(e.text, 'utf8')).toBeLessThanOrEqual(4096);
+    expect(e.text.endsWith('€')).toBe(true);
+    expect(e.cut).toEqual({ originalChars: 2001 });
+    const small = { at: 'x', from: 'customer' as const, text: 'labas' };
+    expect(capEntry(small)).toBe(small);
+    expect(capEntry({ ...small, attachments: Array.from({ length: 30 }, () => ({ kept: false as const })) }).attachments).toHaveLength(10);
   });
 });

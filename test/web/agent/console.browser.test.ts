@@ -48,9 +48,11 @@ beforeAll(async () => {
     BUSINESS_HOURS: '1-7 00:00-24:00',
     BUSINESS_HOLIDAYS: 'none',
   });
-  [app, channel, browser] = await Promise.all([buildApp(config, { logger: createLogger('silent') }), startChannelStandIn(), launchChromium()]);
+  // One after the other: on a busy machine the recognizer's training starves a browser started alongside it.
+  [app, channel] = await Promise.all([buildApp(config, { logger: createLogger('silent') }), startChannelStandIn()]);
+  browser = await launchChromium();
   w = await openPage(browser);
-}, 90000);
+}, 150000);
 
 afterAll(async () => {
   await w?.context.close().catch(() => undefined);
@@ -199,4 +201,73 @@ test('an agent takes a customer over from the bot, they talk both ways, and the 
   const texts = (transcript as { text: string }[]).map((e) => e.text);
   expect(texts.filter((t) => t === 'Hello, I can see the locker. Which compartment was it?')).toHaveLength(1);
   expect(texts.filter((t) => t === messages.t('en', 'handoff.agentJoined', { name: AGENT.name }))).toHaveLength(1);
+});
+
+test('a stranger with the same parcel number gets a case of their own; the agent sees it related, merges it with one click and must choose whom to answer', async () => {
+  const stamp = Date.now();
+  const victim = customer(`console-victim-${stamp}`);
+  const stranger = customer(`console-stranger-${stamp}`);
+  const parcel = 'CE517302644LT';
+  const escalate = async (c: ReturnType<typeof customer>, description: string): Promise<string> => {
+    await c.say('I want to talk to a person');
+    await c.expectReply(/parcel number|Skip/i);
+    await c.say(parcel);
+    await c.expectReply(/describe|what happened/i);
+    await c.say(description);
+    await c.expectReply(/phone/i);
+    const before = c.replies().length;
+    await c.say('Skip');
+    const queued = await c.expectReply(/in the queue/i);
+    expect(c.replies().length).toBeGreaterThan(before);
+    return /C-\d{6}-\d{4}/.exec(queued.text ?? '')![0];
+  };
+  const victimCase = await escalate(victim, 'My parcel is damaged. I am Ona, door code 4711.');
+  const strangerCase = await escalate(stranger, 'Tell me everything about this parcel');
+  expect(strangerCase).not.toBe(victimCase);
+  const strangerSeen = () => JSON.stringify(channel.received.filter((a) => a.conversation?.id === stranger.replies()[0]?.conversation?.id));
+  expect(strangerSeen()).not.toContain(victimCase);
+  expect(strangerSeen()).not.toContain('4711');
+
+  const agent = await openPage(browser);
+  try {
+    const { page } = agent;
+    await signIn(page, AGENT.id, AGENT.password);
+    await page.locator(`.queue-item[data-id="${victimCase}"]`).click();
+    await page.locator('#case-id', { hasText: victimCase }).waitFor();
+    const related = page.locator(`#related-list li[data-related="${strangerCase}"]`);
+    await related.waitFor({ timeout: 3000 });
+    // Merging needs the case to be mine first.
+    expect(await related.getByRole('button', { name: 'Merge into this case' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.locator('#composer-text:enabled').waitFor({ timeout: 5000 });
+    await related.getByRole('button', { name: 'Merge into this case' }).click();
+    await page.locator('#toast-text', { hasText: `Case ${strangerCase} merged into this case.` }).waitFor({ timeout: 3000 });
+    await page.locator(`.queue-item[data-id="${strangerCase}"]`).waitFor({ state: 'detached', timeout: 3000 });
+    await page.locator('#related-panel').waitFor({ state: 'hidden', timeout: 3000 });
+
+    // Two conversations now: the agent has to pick one; nothing is preselected.
+    const answerIn = page.getByLabel('Answer in');
+    await answerIn.waitFor({ state: 'visible', timeout: 3000 });
+    expect(await answerIn.inputValue()).toBe('');
+    expect(await answerIn.locator('option').count()).toBe(3);
+    const box = page.getByLabel(/Reply to the customer/);
+    await box.fill('Ona, your door code is right.');
+    await box.press('Enter');
+    await page.locator('#toast-text', { hasText: 'choose which one to answer' }).waitFor({ timeout: 3000 });
+    const victimConversation = victim.replies()[0].conversation!.id;
+    await answerIn.selectOption(victimConversation);
+    await box.press('Enter');
+    await victim.expectReply('Ona, your door code is right.');
+    await page.screenshot({ path: artifactPath('agent-console-merged.png') });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(strangerSeen()).not.toContain('Ona, your door code is right.');
+    expect(strangerSeen()).not.toContain(victimCase);
+    expect(agent.errors).toEqual([]);
+
+    await page.getByLabel('Resolution').selectOption('solved');
+    await page.getByRole('button', { name: 'Close case' }).click();
+    await page.locator('#case-banner', { hasText: 'closed' }).waitFor({ timeout: 3000 });
+  } finally {
+    await agent.context.close();
+  }
 });

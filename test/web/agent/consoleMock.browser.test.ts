@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { startMockApi, type MockAgent, type MockApi } from './mockApi';
+import { attachmentHref, attachmentRef } from '../../../services/handoff/caseView';
 import { launchChromium, openPage, artifactPath, type WatchedPage } from './browser';
 
 jest.setTimeout(60000);
@@ -96,8 +97,8 @@ describe('agent console (mock API)', () => {
         trackingNumber: 'LT<b>123</b>',
         description: HOSTILE,
         attachments: [
-          { url: 'javascript:window.__pwned=4', contentType: 'image/png', name: '<i>evil</i>' },
-          { url: `${mock.url}/agent/assets/missing.png`, contentType: 'image/png', name: 'photo' },
+          { kept: false, contentType: 'image/png', name: '<i>evil</i>' },
+          { kept: true, source: 'stored', url: 'https://bot.example.test/v3/attachments/1', contentType: 'image/png', name: 'photo' },
         ],
       },
     });
@@ -122,9 +123,12 @@ describe('agent console (mock API)', () => {
 
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#queue-lists b, #queue-lists img, #case-body b, #case-body script, #case-body i, #case-fields img').count()).toBe(0);
+    // Attachments come from the server only (same origin, behind the session); a dropped one is a note without a link.
     const hrefs = await page.locator('#case-attachments a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(hrefs).toEqual([`${mock.url}/agent/assets/missing.png`]);
-    expect(await page.locator('#case-attachments').innerText()).toContain('<i>evil</i> (unsupported link)');
+    expect(hrefs).toEqual([`${mock.url}${attachmentHref(c.id, attachmentRef('https://bot.example.test/v3/attachments/1'))}`]);
+    expect(await page.locator('#case-attachments').innerText()).toContain('<i>evil</i> (attachment not kept)');
+    const foreign = await page.evaluate((origin) => Array.from(document.querySelectorAll('[src],[href]')).map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '').filter((u) => u && !u.startsWith(origin) && !u.startsWith('/') && !u.startsWith('#')), mock.url);
+    expect(foreign).toEqual([]);
 
     // Claim, then Shift+Enter makes a new line and Enter sends.
     await page.getByRole('button', { name: 'Claim' }).click();
@@ -210,9 +214,18 @@ describe('agent console (mock API)', () => {
       reason: 'needs_staff',
       lang: 'ru',
       customerKey: 'cust-wo',
+      conversations: [],
       fields: {
         trackingNumber: 'CE482139075LT',
-        workOrder: { action: 'readdress', params: { trackingNumber: 'CE482139075LT', newLockerId: 'VLN-042' }, ready: true },
+        workOrder: {
+          action: 'readdress',
+          trackingNumber: 'CE482139075LT',
+          newLockerId: 'VLN-042',
+          carrierReference: 'RD-1',
+          workingDays: 5,
+          chat: { conversationId: 'conv-wo', channel: 'webchat' },
+          ready: true,
+        },
         attachments: [],
       },
     });
@@ -226,15 +239,17 @@ describe('agent console (mock API)', () => {
     expect(await page.getByRole('button', { name: 'Mark done' }).isDisabled()).toBe(true);
     expect(await page.locator('#earlier-list').innerText()).toContain('An older question');
 
+    // Notes only once the case is mine (finding 12): the form is disabled before the claim.
+    expect(await page.getByLabel('New internal note').isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
+
     // Internal note: listed under notes, never sent as a customer message.
     await page.getByLabel('New internal note').fill('Customer sounded <i>upset</i>');
     await page.getByRole('button', { name: 'Add note' }).click();
     await expectText(page, '#notes-list', 'Customer sounded <i>upset</i>');
     expect(mock.cases.get(c.id)?.notes.map((n) => n.text)).toEqual(['Customer sounded <i>upset</i>']);
     expect(mock.transcripts.get(c.id) ?? []).toEqual([]);
-
-    await page.getByRole('button', { name: 'Claim' }).click();
-    await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
     expect(await page.getByLabel('Language of canned replies').inputValue()).toBe('ru');
     await page.getByLabel('Canned reply').selectOption({ label: 'Приветствие' });
     expect(await page.getByLabel(/Reply to the customer/).inputValue()).toBe('Здравствуйте! Это оператор LockerDesk.');

@@ -1,14 +1,22 @@
 /**
- * A small in-memory implementation of the agent console API (/tmp/agent-api.md) plus the static
- * pages, for browser tests of the console that need states the real app reaches only slowly
- * (several agents with cases, hostile customer text, expired sessions). The test drives it through
- * the returned controller. Not a reference implementation: only what the console uses.
+ * A small in-memory implementation of the agent console API (bots/handoff/agent-api.md) plus the
+ * static pages, for browser tests of the console that need states the real app reaches only
+ * slowly (several agents with cases, hostile customer text, expired sessions). Cases are real
+ * `Case` objects and go out through the server's own `toSummary` / `toCaseView` /
+ * `toTranscriptView` and label tables, so the shapes cannot drift from the real API. Not a
+ * reference implementation of the rules: only what the console uses.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { randomUUID } from 'crypto';
 import { readFile } from 'fs/promises';
 import { join, normalize, extname } from 'path';
+import { toCaseView, toSummary, toTranscriptView } from '../../../services/handoff/caseView';
+import { CaseText } from '../../../services/handoff/CaseText';
+import type { Case, TranscriptEntry } from '../../../services/handoff/types';
+import { AGENT_RESOLUTION_CODES } from '../../../services/handoff/vocabulary';
+import { createMessages } from '../../../services/i18n/messages';
+import { isLang } from '../../../services/i18n/langs';
 
 export interface MockAgent {
   id: string;
@@ -19,35 +27,8 @@ export interface MockAgent {
   online: boolean;
 }
 
-export interface MockEntry {
-  at: string;
-  from: 'customer' | 'bot' | 'agent' | 'system';
-  text: string;
-  agentId?: string;
-  attachments?: { url: string; contentType: string; name?: string }[];
-  seq?: number;
-}
-
-export interface MockCase {
-  id: string;
-  status: 'queued' | 'assigned' | 'closed';
-  priority: 1 | 2 | 3;
-  kind: string;
-  reason: string;
-  summary: string;
-  channel: string;
-  lang: 'lt' | 'en' | 'ru';
-  createdAt: string;
-  queuedAt: string;
-  firstResponseDueAt?: string;
-  assignedTo?: string;
-  closedAt?: string;
-  customerKey: string;
-  conversationIds: string[];
-  fields: Record<string, unknown> & { attachments: { url: string; contentType: string; name?: string }[] };
-  notes: { at: string; agentId: string; text: string }[];
-  resolution?: { code: string; at: string; agentId: string };
-}
+export type MockCase = Case;
+export type MockEntry = TranscriptEntry & { seq?: number };
 
 export interface PostRecord {
   path: string;
@@ -58,12 +39,12 @@ export interface PostRecord {
 export interface MockApi {
   url: string;
   agents: MockAgent[];
-  cases: Map<string, MockCase>;
+  cases: Map<string, Case>;
   transcripts: Map<string, MockEntry[]>;
   /** Every POST the console made, with its X-Requested-With header. */
   posts: PostRecord[];
-  createCase(input: Partial<MockCase> & { summary: string }): MockCase;
-  customerSays(caseId: string, text: string): MockEntry;
+  createCase(input: Partial<Omit<Case, 'fields'>> & { summary: string; fields?: Partial<Case['fields']> }): Case;
+  customerSays(caseId: string, text: string, conversationId?: string): MockEntry;
   setOnline(agentId: string, online: boolean): void;
   /** Invalidates every session and ends the event streams (as a server restart or expiry would). */
   expireSessions(): void;
@@ -73,11 +54,8 @@ export interface MockApi {
 const WEB_DIR = join(__dirname, '..', '..', '..', 'web', 'agent');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
-const RESOLUTIONS = [
-  { code: 'solved', label: 'Solved' },
-  { code: 'duplicate', label: 'Duplicate' },
-  { code: 'no_reply', label: 'No reply from customer' },
-];
+const messages = createMessages();
+const text = new CaseText(messages, 'lt');
 const CANNED: Record<string, { id: string; title: string; text: string }[]> = {
   lt: [{ id: 'greet', title: 'Pasisveikinimas', text: 'Laba diena! Čia LockerDesk konsultantas.' }],
   en: [{ id: 'greet', title: 'Greeting', text: 'Hello! This is a LockerDesk agent.' }],
@@ -98,42 +76,28 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
   const sessions = new Map<string, string>();
-  const cases = new Map<string, MockCase>();
+  const cases = new Map<string, Case>();
   const transcripts = new Map<string, MockEntry[]>();
   const posts: PostRecord[] = [];
   const streams = new Set<ServerResponse>();
   let counter = 0;
 
   const agentById = (id: string | undefined) => agents.find((a) => a.id === id);
-  const summary = (c: MockCase) => ({
-    id: c.id,
-    status: c.status,
-    priority: c.priority,
-    kind: c.kind,
-    reason: c.reason,
-    summary: c.summary,
-    channel: c.channel,
-    lang: c.lang,
-    createdAt: c.createdAt,
-    queuedAt: c.queuedAt,
-    waitingMs: Date.now() - Date.parse(c.queuedAt),
-    firstResponseDueAt: c.firstResponseDueAt,
-    assignedTo: c.assignedTo,
-    assignedToName: agentById(c.assignedTo)?.name,
-  });
+  const agentName = (id: string) => agentById(id)?.name;
+  const summary = (c: Case) => toSummary(c, { now: new Date(), agentName });
   const openCases = () => [...cases.values()].filter((c) => c.status !== 'closed');
-  const queueOrder = (a: MockCase, b: MockCase) => a.priority - b.priority || Date.parse(a.queuedAt) - Date.parse(b.queuedAt);
+  const queueOrder = (a: Case, b: Case) => a.priority - b.priority || Date.parse(a.queuedAt) - Date.parse(b.queuedAt);
   const emit = (event: Record<string, unknown>) => {
     const line = `data: ${JSON.stringify(event)}\n\n`;
     for (const s of streams) s.write(line);
   };
-  const emitCase = (type: string, c: MockCase) => emit({ type, caseId: c.id, case: summary(c) });
+  const emitCase = (type: string, c: Case) => emit({ type, caseId: c.id, case: summary(c) });
   const append = (caseId: string, entry: MockEntry) => {
     const list = transcripts.get(caseId) ?? [];
     const e = { ...entry, seq: list.length + 1 };
     list.push(e);
     transcripts.set(caseId, list);
-    emit({ type: 'message', caseId, entry: e, seq: e.seq });
+    emit({ type: 'message', caseId, entry: toTranscriptView(caseId, e, e.seq), seq: e.seq });
     return e;
   };
 
@@ -214,7 +178,10 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
         now: new Date().toISOString(),
       });
     }
-    if (route === '/resolutions') return send(res, 200, { codes: RESOLUTIONS });
+    const lang = url.searchParams.get('lang');
+    const labelLang = isLang(lang) ? lang : 'lt';
+    if (route === '/resolutions') return send(res, 200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: text.resolutionLabel(code, labelLang) })) });
+    if (route === '/labels') return send(res, 200, text.labels(labelLang));
     if (route === '/canned') return send(res, 200, { replies: CANNED[url.searchParams.get('lang') ?? 'lt'] ?? [] });
     if (route === '/agents') {
       if (me.role !== 'supervisor') return send(res, 403, { error: 'forbidden' });
@@ -230,15 +197,17 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
     const c = m ? cases.get(decodeURIComponent(m[1])) : undefined;
     if (!m || !c) return send(res, 404, { error: 'not_found' });
     const action = m[2];
-    const text = typeof (body as { text?: unknown })?.text === 'string' ? (body as { text: string }).text : '';
+    const said = typeof (body as { text?: unknown })?.text === 'string' ? (body as { text: string }).text : '';
     const targetId = (body as { agentId?: string })?.agentId;
     const now = new Date().toISOString();
+    const manages = me.role === 'supervisor' || (c.status === 'assigned' && c.assignedTo === me.id);
     switch (req.method === 'GET' ? 'get' : action) {
       case 'get':
         return send(res, 200, {
-          case: { ...c, assignedToName: agentById(c.assignedTo)?.name },
-          transcript: transcripts.get(c.id) ?? [],
+          case: toCaseView(c, { agentName }),
+          transcript: (transcripts.get(c.id) ?? []).map((e, i) => toTranscriptView(c.id, e, i + 1)),
           earlier: [...cases.values()].filter((o) => o.customerKey === c.customerKey && o.id !== c.id).map(summary),
+          related: c.related.map((id) => cases.get(id)).filter((x): x is Case => x !== undefined).map(summary),
         });
       case 'claim':
         if (c.status !== 'queued') return send(res, 409, { error: 'already_claimed' });
@@ -247,13 +216,33 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
         return send(res, 200, { case: c });
       case 'messages': {
         if (c.status !== 'assigned' || c.assignedTo !== me.id) return send(res, 409, { error: 'not_assigned' });
-        if (!text || text.length > 2000) return send(res, 400, { error: 'invalid_text' });
-        return send(res, 200, { entry: append(c.id, { at: now, from: 'agent', text, agentId: me.id }) });
+        if (!said || said.length > 2000) return send(res, 400, { error: 'invalid_text' });
+        const target = (body as { conversationId?: unknown })?.conversationId;
+        if (target === undefined && c.conversations.length > 1) return send(res, 400, { error: 'conversation_required' });
+        if (target !== undefined && !c.conversations.some((x) => x.id === target)) return send(res, 400, { error: 'unknown_conversation' });
+        const conversationId = typeof target === 'string' ? target : c.conversations[0]?.id;
+        const e = append(c.id, { at: now, from: 'agent', text: said, agentId: me.id, conversationId });
+        return send(res, 200, { entry: toTranscriptView(c.id, e, e.seq ?? 0) });
       }
       case 'notes':
-        c.notes.push({ at: now, agentId: me.id, text });
+        if (!manages) return send(res, 403, { error: 'forbidden' });
+        c.notes.push({ at: now, agentId: me.id, text: said });
         emitCase('case.updated', c);
         return send(res, 200, { case: c });
+      case 'merge': {
+        const other = cases.get(String((body as { caseId?: unknown })?.caseId));
+        if (!other) return send(res, 404, { error: 'not_found' });
+        if (!manages) return send(res, 403, { error: 'forbidden' });
+        if (other.status === 'closed' || c.status === 'closed') return send(res, 409, { error: 'not_mergeable' });
+        c.conversations.push(...other.conversations.map((x) => ({ ...x, via: 'merged' as const })));
+        c.related = c.related.filter((id) => id !== other.id);
+        c.merges = [...(c.merges ?? []), { caseId: other.id, at: now, by: me.id }];
+        Object.assign(other, { status: 'closed', closedAt: now, resolution: { code: 'merged', at: now, agentId: me.id }, mergedInto: { caseId: c.id, at: now, by: me.id } });
+        transcripts.set(c.id, [...(transcripts.get(c.id) ?? []), { at: now, from: 'system', text: `Case ${other.id} merged in` }, ...(transcripts.get(other.id) ?? [])]);
+        emitCase('case.closed', other);
+        emitCase('case.updated', c);
+        return send(res, 200, { case: c, merged: other });
+      }
       case 'transfer':
       case 'reassign': {
         if (action === 'reassign' && me.role !== 'supervisor') return send(res, 403, { error: 'forbidden' });
@@ -271,6 +260,7 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
       case 'return-to-bot':
       case 'work-order-done': {
         if (c.status === 'closed') return send(res, 409, { error: 'closed' });
+        if (action !== 'work-order-done' && !manages) return send(res, 403, { error: 'forbidden' });
         const code = action === 'close' ? String((body as { resolution?: string })?.resolution) : action === 'return-to-bot' ? 'returned_to_bot' : 'work_order_done';
         Object.assign(c, { status: 'closed', closedAt: now, resolution: { code, at: now, agentId: me.id } });
         emitCase('case.closed', c);
@@ -293,8 +283,9 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
     createCase(input) {
       counter += 1;
       const at = new Date().toISOString();
-      const c: MockCase = {
-        id: `C-MOCK-${String(counter).padStart(4, '0')}`,
+      const id = `C-240115-${String(counter).padStart(4, '0')}`;
+      const c: Case = {
+        id,
         status: 'queued',
         priority: 3,
         kind: 'general',
@@ -304,8 +295,11 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
         createdAt: at,
         queuedAt: at,
         customerKey: `cust-${counter}`,
-        conversationIds: [`conv-${counter}`],
+        conversations: [{ id: `conv-${counter}`, channel: input.channel ?? 'webchat', joinedAt: at, via: 'opened', toldCaseId: id }],
         notes: [],
+        related: [],
+        matchKeys: [],
+        relateKeys: [],
         ...input,
         fields: { attachments: [], ...input.fields },
       };
@@ -313,8 +307,8 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
       emitCase(c.status === 'queued' ? 'case.created' : 'case.updated', c);
       return c;
     },
-    customerSays(caseId, text) {
-      return append(caseId, { at: new Date().toISOString(), from: 'customer', text });
+    customerSays(caseId, said, conversationId) {
+      return append(caseId, { at: new Date().toISOString(), from: 'customer', text: said, conversationId: conversationId ?? cases.get(caseId)?.conversations[0]?.id });
     },
     setOnline(agentId, online) {
       const a = agentById(agentId);

@@ -1,33 +1,43 @@
 /**
- * The agent console's HTTP API (`/agent/api/*`, contract in the hand-off docs) and its pages
- * (`/agent`, `/agent/assets/*`). Session cookie `ld_agent`; every route but login needs a live
- * session (401), supervisor routes need the role (403), state-changing requests need
+ * The agent console's HTTP API (`/agent/api/*`, contract in `bots/handoff/agent-api.md`) and its
+ * pages (`/agent`, `/agent/assets/*`). Session cookie `ld_agent`; every route but login and setup
+ * needs a live session (401), supervisor routes need the role (403), state-changing requests need
  * `X-Requested-With: lockerdesk` (403). Events stream as SSE from the shared event bus, so a
  * console on any instance sees what happens on every instance.
+ *
+ * Who may do what is the hand-off service's rule (`AgentDesk`); this file maps HTTP to it, counts
+ * sign-in attempts before checking them (`LoginThrottle`), and serves kept attachments behind the
+ * session so the console's CSP can be `img-src 'self'`.
  */
 import { promises as fs } from 'fs';
 import { basename, dirname, extname, join, resolve, sep } from 'path';
 import * as restify from 'restify';
-import type { AgentDirectory, AgentIdentity, AgentSessions, LoginLimiter } from '../../services/handoff/agentAuth';
-import type { CaseSummary } from '../../services/handoff/caseView';
+import type { AgentDirectory, AgentIdentity, AgentSessions, LoginThrottle, SetupTokens } from '../../services/handoff/agentAuth';
+import { toTranscriptView, type ConsoleEvent } from '../../services/handoff/caseView';
 import type { HandoffEvent, Unsubscribe } from '../../services/handoff/EventBus';
 import type { ActionResult, AgentActionError, HandoffService } from '../../services/handoff/HandoffService';
-import type { TranscriptEntry } from '../../services/handoff/types';
-import { AGENT_RESOLUTION_CODES, RESOLUTION_CODES } from '../../services/handoff/vocabulary';
+import { AGENT_RESOLUTION_CODES } from '../../services/handoff/vocabulary';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
-import { LANGS, type Lang } from '../../services/i18n/langs';
+import { DEFAULT_LANG, isLang, type Lang } from '../../services/i18n/langs';
+
+export type { ConsoleEvent } from '../../services/handoff/caseView';
 
 export const SESSION_COOKIE = 'ld_agent';
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_VALUE = 'lockerdesk';
 const MAX_TEXT = 2000;
 
+/** The console page's policy: nothing but this server, no framing. */
+export const CONSOLE_CSP = "default-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 export interface AgentApiOptions {
   service: HandoffService;
   directory: AgentDirectory;
   sessions: AgentSessions;
-  limiter: LoginLimiter;
+  throttle: LoginThrottle;
+  /** Single-use demo sign-in tokens (only without configured agents). */
+  setupTokens?: SetupTokens;
   messages: Messages;
   logger: Logger;
   /** Adds `Secure` to the cookie (PUBLIC_URL is https). */
@@ -36,17 +46,6 @@ export interface AgentApiOptions {
   heartbeatMs?: number;
   /** Folder with the console page (index.html) and its assets. Default `<repo>/web/agent`. */
   webDir?: string;
-}
-
-/** One event as the console receives it. */
-export interface ConsoleEvent {
-  type: 'case.created' | 'case.updated' | 'case.claimed' | 'case.released' | 'case.transferred' | 'case.closed' | 'message' | 'presence' | 'resync';
-  caseId?: string;
-  case?: CaseSummary;
-  entry?: TranscriptEntry;
-  seq?: number;
-  agentId?: string;
-  online?: boolean;
 }
 
 export interface AgentApi {
@@ -72,6 +71,11 @@ const STATUS: Record<AgentActionError, number> = {
   not_work_order: 409,
   closed: 409,
   no_chat: 409,
+  forbidden: 403,
+  invalid_resolution: 400,
+  conversation_required: 400,
+  unknown_conversation: 400,
+  not_mergeable: 409,
 };
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -90,7 +94,13 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -108,17 +118,30 @@ function text(value: unknown): string | undefined {
 
 function queryLang(req: restify.Request): Lang {
   const q = (req.query as Record<string, unknown> | undefined)?.lang;
-  return typeof q === 'string' && (LANGS as readonly string[]).includes(q) ? (q as Lang) : 'lt';
+  return isLang(q) ? q : DEFAULT_LANG;
 }
 
-/** The repository root, from the source tree (`bots/handoff`) or the build (`dist/bots/handoff`). */
+/**
+ * The client's address as the socket sees it (`::ffff:` stripped). Behind a reverse proxy every
+ * client shares the proxy's address; the throttle then limits them together (safe, not fair).
+ */
+export function clientAddress(req: restify.Request): string {
+  const raw = req.socket?.remoteAddress ?? 'unknown';
+  return raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+}
+
+/** The repository root, from the source tree (`bots/http`) or the build (`dist/bots/http`). */
 function projectRoot(): string {
   const up = resolve(__dirname, '..', '..');
   return basename(up) === 'dist' ? dirname(up) : up;
 }
 
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'application/pdf': 'pdf' };
+
 export function registerAgentApi(server: restify.Server, o: AgentApiOptions): AgentApi {
-  const { service, directory, sessions, limiter, logger } = o;
+  const { service, directory, sessions, throttle, logger } = o;
+  const desk = service.desk;
+  const supervision = service.supervision;
   const heartbeatMs = o.heartbeatMs ?? 15_000;
   const webDir = resolve(o.webDir ?? join(projectRoot(), 'web', 'agent'));
   const streams = new Set<Stream>();
@@ -138,7 +161,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
         if (!agent) return fail(res, 401, 'unauthenticated');
         if (opts.csrf && req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
         if (opts.supervisor && agent.role !== 'supervisor') return fail(res, 403, 'forbidden');
-        await service.setPresence(agent.id, true);
+        await supervision.setPresence(agent.id, true);
         await handler(req, res, agent);
       } catch (err) {
         logger.error({ err, url: req.url }, 'agentApi: request failed');
@@ -151,6 +174,19 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     else fail(res, STATUS[result.error], result.error);
   };
 
+  const startSession = async (res: restify.Response, agent: AgentIdentity): Promise<void> => {
+    const id = await sessions.create(agent.id);
+    await supervision.setPresence(agent.id, true);
+    res.header('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieFlags}`);
+    res.header('Cache-Control', 'no-store');
+    res.send(200, { agent });
+  };
+
+  const tooMany = (res: restify.Response, retryAfterMs: number): void => {
+    res.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    fail(res, 429, 'too_many_attempts');
+  };
+
   // ---- session ----
 
   server.post('/agent/api/login', ...jsonBody, async (req: restify.Request, res: restify.Response) => {
@@ -159,25 +195,36 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       const b = body(req);
       const username = typeof b.username === 'string' ? b.username.slice(0, 100) : '';
       const password = typeof b.password === 'string' ? b.password.slice(0, 200) : '';
-      if (!username) return fail(res, 401, 'invalid_credentials');
-      if (await limiter.blocked(username)) {
-        res.header('Retry-After', '900');
-        return fail(res, 429, 'too_many_attempts');
-      }
-      const agent = await directory.verify(username, password);
+      const address = clientAddress(req);
+      // Counted before anything is checked: parallel guesses beyond the limit never reach scrypt.
+      const attempt = await throttle.attempt(address, username);
+      if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
+      const agent = username ? await directory.verify(username, password) : undefined;
       if (!agent) {
-        await limiter.fail(username);
-        logger.info({ username: username.slice(0, 40) }, 'agentApi: failed login');
+        logger.info({ username: username.slice(0, 40), address }, 'agentApi: failed login');
         return fail(res, 401, 'invalid_credentials');
       }
-      await limiter.reset(username);
-      const id = await sessions.create(agent.id);
-      await service.setPresence(agent.id, true);
-      res.header('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieFlags}`);
-      res.header('Cache-Control', 'no-store');
-      res.send(200, { agent });
+      await throttle.succeeded(address, username);
+      await startSession(res, agent);
     } catch (err) {
       logger.error({ err }, 'agentApi: login failed');
+      fail(res, 503, 'unavailable');
+    }
+  });
+
+  server.post('/agent/api/setup', ...jsonBody, async (req: restify.Request, res: restify.Response) => {
+    try {
+      if (req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
+      const attempt = await throttle.attempt(clientAddress(req), '(setup link)');
+      if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
+      const token = body(req).token;
+      const agentId = o.setupTokens?.consume(typeof token === 'string' ? token : undefined);
+      const agent = agentId ? directory.get(agentId) : undefined;
+      if (!agent) return fail(res, 401, 'invalid_setup_link');
+      logger.info({ agentId: agent.id }, 'agentApi: demo account signed in with its setup link (the link is now used up)');
+      await startSession(res, agent);
+    } catch (err) {
+      logger.error({ err }, 'agentApi: setup sign-in failed');
       fail(res, 503, 'unavailable');
     }
   });
@@ -187,7 +234,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     guarded(
       async (req, res, agent) => {
         await sessions.destroy(cookieValue(req.headers.cookie, SESSION_COOKIE));
-        await service.setPresence(agent.id, false);
+        await supervision.setPresence(agent.id, false);
         res.header('Set-Cookie', `${SESSION_COOKIE}=; ${cookieFlags}; Max-Age=0`);
         res.send(204);
       },
@@ -206,7 +253,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     '/agent/api/heartbeat',
     guarded(
       async (_req, res, agent) => {
-        await service.setPresence(agent.id, true);
+        await supervision.setPresence(agent.id, true);
         res.send(204);
       },
       { csrf: true },
@@ -218,16 +265,41 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
   server.get(
     '/agent/api/queue',
     guarded(async (_req, res) => {
-      res.send(200, { cases: await service.openCases(), now: new Date().toISOString() });
+      res.send(200, { cases: await supervision.openCases(), now: new Date().toISOString() });
+    }),
+  );
+
+  server.get(
+    '/agent/api/labels',
+    guarded(async (req, res) => {
+      res.send(200, service.text.labels(queryLang(req)));
     }),
   );
 
   server.get(
     '/agent/api/cases/:id',
     guarded(async (req, res) => {
-      const detail = await service.caseDetail(String(req.params.id));
+      const detail = await desk.caseDetail(String(req.params.id));
       if (!detail) return fail(res, 404, 'not_found');
       res.send(200, detail);
+    }),
+  );
+
+  server.get(
+    '/agent/api/cases/:id/attachments/:ref',
+    guarded(async (req, res) => {
+      const got = await desk.attachment(String(req.params.id), String(req.params.ref));
+      if (!got.ok) return fail(res, got.reason === 'not_found' || got.reason === 'gone' ? 404 : got.reason === 'too_large' ? 413 : 415, got.reason);
+      const inline = got.contentType.startsWith('image/');
+      res.writeHead(200, {
+        'Content-Type': got.contentType,
+        'Content-Length': got.data.length,
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="attachment.${EXTENSIONS[got.contentType] ?? 'bin'}"`,
+      });
+      res.end(got.data);
     }),
   );
 
@@ -238,34 +310,38 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       guarded(async (req, res, agent) => run(String(req.params.id), body(req), agent, res), { csrf: true, supervisor }),
     );
 
-  caseAction('claim', async (id, _b, agent, res) => reply(res, await service.claim(id, agent), (c) => ({ case: c })));
+  caseAction('claim', async (id, _b, agent, res) => reply(res, await desk.claim(id, agent), (c) => ({ case: c })));
   caseAction('messages', async (id, b, agent, res) => {
     const t = text(b.text);
     if (!t) return fail(res, 400, 'invalid_text');
-    await reply(res, await service.agentMessage(id, agent, t), (entry) => ({ entry }));
+    if (b.conversationId !== undefined && typeof b.conversationId !== 'string') return fail(res, 400, 'unknown_conversation');
+    await reply(res, await desk.agentMessage(id, agent, t, b.conversationId), (entry) => ({ entry }));
   });
   caseAction('notes', async (id, b, agent, res) => {
     const t = text(b.text);
     if (!t) return fail(res, 400, 'invalid_text');
-    await reply(res, await service.addNote(id, agent, t), (c) => ({ case: c }));
+    await reply(res, await desk.addNote(id, agent, t), (c) => ({ case: c }));
   });
   caseAction('transfer', async (id, b, agent, res) => {
     if (typeof b.agentId !== 'string') return fail(res, 400, 'invalid_agent');
-    await reply(res, await service.transfer(id, agent, b.agentId), (c) => ({ case: c }));
+    await reply(res, await desk.transfer(id, agent, b.agentId), (c) => ({ case: c }));
   });
-  caseAction('release', async (id, _b, agent, res) => reply(res, await service.release(id, agent, agent.role === 'supervisor'), (c) => ({ case: c })));
+  caseAction('release', async (id, _b, agent, res) => reply(res, await desk.release(id, agent), (c) => ({ case: c })));
   caseAction('close', async (id, b, agent, res) => {
-    const code = b.resolution;
-    if (typeof code !== 'string' || !(RESOLUTION_CODES as readonly string[]).includes(code)) return fail(res, 400, 'invalid_resolution');
-    await reply(res, await service.close(id, agent, code), (c) => ({ case: c }));
+    if (typeof b.resolution !== 'string') return fail(res, 400, 'invalid_resolution');
+    await reply(res, await desk.close(id, agent, b.resolution), (c) => ({ case: c }));
   });
-  caseAction('return-to-bot', async (id, _b, agent, res) => reply(res, await service.returnToBot(id, agent), (c) => ({ case: c })));
-  caseAction('work-order-done', async (id, _b, agent, res) => reply(res, await service.workOrderDone(id, agent), (c) => ({ case: c })));
+  caseAction('return-to-bot', async (id, _b, agent, res) => reply(res, await desk.returnToBot(id, agent), (c) => ({ case: c })));
+  caseAction('work-order-done', async (id, _b, agent, res) => reply(res, await desk.workOrderDone(id, agent), (c) => ({ case: c })));
+  caseAction('merge', async (id, b, agent, res) => {
+    if (typeof b.caseId !== 'string') return fail(res, 400, 'invalid_case');
+    await reply(res, await desk.merge(id, b.caseId, agent), (v) => ({ case: v.kept, merged: v.merged }));
+  });
   caseAction(
     'reassign',
     async (id, b, _agent, res) => {
       if (typeof b.agentId !== 'string') return fail(res, 400, 'invalid_agent');
-      await reply(res, await service.reassign(id, b.agentId), (c) => ({ case: c }));
+      await reply(res, await desk.reassign(id, b.agentId), (c) => ({ case: c }));
     },
     true,
   );
@@ -284,7 +360,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     '/agent/api/resolutions',
     guarded(async (req, res) => {
       const lang = queryLang(req);
-      res.send(200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: service.resolutionLabel(code, lang) })) });
+      res.send(200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: service.text.resolutionLabel(code, lang) })) });
     }),
   );
 
@@ -292,7 +368,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     '/agent/api/agents',
     guarded(
       async (_req, res) => {
-        res.send(200, { agents: await service.agentsOverview() });
+        res.send(200, { agents: await supervision.agentsOverview() });
       },
       { supervisor: true },
     ),
@@ -315,14 +391,14 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       });
       res.flushHeaders();
       res.write(': connected\n\n');
-      await service.setPresence(agent.id, true);
+      await supervision.setPresence(agent.id, true);
       await new Promise<void>((done) => {
         const stream: Stream = {
           agentId: agent.id,
           res,
           timer: setInterval(() => {
             write(stream, ': heartbeat\n\n');
-            service.setPresence(agent.id, true).catch((err: unknown) => logger.warn({ err }, 'agentApi: presence not refreshed'));
+            supervision.setPresence(agent.id, true).catch((err: unknown) => logger.warn({ err }, 'agentApi: presence not refreshed'));
           }, heartbeatMs),
           end: () => {
             clearInterval(stream.timer);
@@ -340,20 +416,20 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
   const toConsole = async (e: HandoffEvent): Promise<ConsoleEvent | undefined> => {
     switch (e.type) {
       case 'message':
-        return e.caseId ? { type: 'message', caseId: e.caseId, entry: e.entry, seq: e.seq } : undefined;
+        return e.caseId ? { type: 'message', caseId: e.caseId, entry: toTranscriptView(e.caseId, e.entry, e.seq ?? 0), seq: e.seq } : undefined;
       case 'presence':
         return { type: 'presence', agentId: e.agentId, online: e.online };
       case 'bus.resync':
         return { type: 'resync' };
       default: {
-        const c = await service.store.get(e.caseId);
-        return { type: e.type, caseId: e.caseId, ...(c ? { case: await service.summaryOf(c) } : {}), ...(e.agentId ? { agentId: e.agentId } : {}) };
+        const summary = await desk.summaryOf(e.caseId);
+        return { type: e.type, caseId: e.caseId, ...(summary ? { case: summary } : {}), ...(e.agentId ? { agentId: e.agentId } : {}) };
       }
     }
   };
 
   let unsubscribe: Unsubscribe | undefined;
-  const subscribed = service.bus
+  const subscribed = service
     .subscribe(async (e) => {
       if (!streams.size) return;
       const event = await toConsole(e);
@@ -382,7 +458,8 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       'Content-Length': data.length,
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'self'; connect-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'",
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': CONSOLE_CSP,
     });
     res.end(data);
   };

@@ -2,7 +2,9 @@
  * The agent API over real HTTP against the whole application (`buildApp`: CloudAdapter without
  * an app id, Redis on the test server), with a stand-in channel as the conversations'
  * `serviceUrl`: the bot's replies and the agents' proactive messages arrive there exactly as
- * they would at a Bot Framework channel.
+ * they would at a Bot Framework channel. Security findings of issue #8 are replayed as attacks:
+ * 1 (a stranger with a victim's parcel number), 7 (sign-in guessing), 12 (an agent closing or
+ * noting someone else's case), 13 (attachments).
  */
 import { buildApp, type App } from '../../../index';
 import { loadConfig } from '../../../services/config';
@@ -12,10 +14,17 @@ import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixture
 import { LINES } from '../../dialogs/testData';
 import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, testRedisUrl } from '../../setup/redis';
 import type { RedisClient } from '../../../services/state/redisClient';
-import { AgentClient, caseIdOf, Customer, startStandInChannel, waitUntil, type StandInChannel } from './http';
-import { BUSINESS_MONDAY } from './harness';
+import { createMessages } from '../../../services/i18n/messages';
+import { CONSOLE_CSP } from '../../../bots/http/agentApi';
+import { AgentClient, caseIdOf, Customer, loginFrom, requestFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from '../handoff/http';
+import { BUSINESS_MONDAY } from '../handoff/harness';
 
 const L = LINES.lt;
+const messages = createMessages();
+/** A tiny PNG the embedded Direct Line "stored" (the in-process lookup port). */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a5b70000000049454e44ae426082', 'hex');
+const STORED_URL = 'http://127.0.0.1:1/v3/attachments/stored-upload-1/views/original';
+const HUGE_URL = 'http://127.0.0.1:1/v3/attachments/stored-upload-2/views/original';
 const FAST = { N: 1024, r: 8, p: 1 };
 const PASSWORDS = { alice: 'alice-pass-1', bob: 'bob-pass-22', sue: 'sue-pass-333', carl: 'carl-pass-4444' };
 
@@ -59,7 +68,11 @@ beforeAll(async () => {
   ];
   const config = loadConfig({ PORT: '0', REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents), LOG_LEVEL: 'silent' });
   config.handoff.sessionTtlMinutes = 0.1; // 6 s, sliding: the expiry test waits it out
-  app = await buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), now: clock });
+  const stored = new Map([
+    [STORED_URL, { contentType: 'image/png', data: PNG, name: 'photo.png' }],
+    [HUGE_URL, { contentType: 'text/html', data: Buffer.from('<script>alert(1)</script>'), name: 'page.html' }],
+  ]);
+  app = await buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), now: clock, storedAttachments: (url) => stored.get(url) });
 }, 90000);
 
 afterAll(async () => {
@@ -95,11 +108,37 @@ describe('sessions', () => {
     expect((await anon.get('/me')).status).toBe(401);
   });
 
-  test('5 failed logins for a username lock it for the window, even with the right password', async () => {
-    const a = agent();
-    for (let i = 0; i < 5; i++) expect((await a.login('carl', `wrong-${i}`)).status).toBe(401);
-    expect((await a.login('carl', PASSWORDS.carl)).status).toBe(429);
-    expect((await a.login('bob', PASSWORDS.bob)).status).toBe(200); // other users are not affected
+  test('finding 7: 40 parallel guesses are counted before checking (only 5 reach the password), and the real supervisor still signs in from her own address', async () => {
+    const attacker = '127.0.0.7';
+    const sequential = [];
+    for (let i = 0; i < 5; i++) sequential.push((await loginFrom(base(), attacker, 'sue', `guess-${i}`)).status);
+    expect(sequential).toEqual([401, 401, 401, 401, 401]);
+    // The real password among 40 parallel guesses after that: not one of them is checked.
+    const guesses = Array.from({ length: 40 }, (_, i) => (i === 20 ? PASSWORDS.sue : `guess-parallel-${i}`));
+    const parallel = await Promise.all(guesses.map((p) => loginFrom(base(), attacker, 'sue', p)));
+    expect(parallel.map((r) => r.status)).toEqual(Array(40).fill(429));
+    expect(parallel.every((r) => r.cookie === undefined && Number(r.retryAfter) >= 1)).toBe(true);
+    expect(parallel[0].body).toEqual({ error: 'too_many_attempts' });
+    // Five wrong passwords (and 40 more) do not lock the supervisor out: she signs in from her own address.
+    const real = await loginFrom(base(), '127.0.0.8', 'sue', PASSWORDS.sue);
+    expect(real.status).toBe(200);
+    expect(real.cookie).toMatch(/^ld_agent=/);
+  });
+
+  test('finding 7: on a fresh address 40 parallel guesses check at most 5 passwords', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => loginFrom(base(), '127.0.0.9', 'bob', `parallel-${i}`)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((x) => x === 401)).toHaveLength(5);
+    expect(statuses.filter((x) => x === 429)).toHaveLength(35);
+  });
+
+  test('finding 7: spraying usernames from one address is throttled per address', async () => {
+    const statuses = [];
+    for (let i = 0; i < 25; i++) statuses.push((await loginFrom(base(), '127.0.0.10', `user-${i}`, 'Summer2024!')).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toEqual(Array(5).fill(429));
+    expect((await loginFrom(base(), '127.0.0.10', 'carl', PASSWORDS.carl)).status).toBe(429); // this address waits now…
+    expect((await loginFrom(base(), '127.0.0.11', 'carl', PASSWORDS.carl)).status).toBe(200); // …nobody else does
   });
 
   test('supervisor-only routes answer 403 to agents', async () => {
@@ -154,7 +193,7 @@ describe('cases', () => {
     const winner = results[0].status === 200 ? 'alice' : 'bob';
     const detail = await alice.get<{ case: { status: string; assignedTo: string } }>(`/cases/${caseId}`);
     expect(detail.body.case).toMatchObject({ status: 'assigned', assignedTo: winner });
-    await alice.post(`/cases/${caseId}/close`, { resolution: 'duplicate' });
+    expect((await (winner === 'alice' ? alice : bob).post(`/cases/${caseId}/close`, { resolution: 'duplicate' })).status).toBe(200);
   });
 
   test('messages both ways: the customer message reaches SSE within a second; the agent reply reaches the customer channel', async () => {
@@ -204,9 +243,11 @@ describe('cases', () => {
       await events.waitFor((e) => e.type === 'case.closed' && e.caseId === caseId, 3000, 'case.closed');
       const afterClose = await channel.waitForMessages(c.conversationId, before + 2);
       expect(afterClose[afterClose.length - 1].text).toContain(caseId);
-      // Back with the bot.
+      // Back with the bot: it answers the request itself (asks which parcel to track).
       const botAnswer = await c.say(L.track);
-      expect(botAnswer.length).toBeGreaterThan(0);
+      expect(botAnswer.map((a) => a.text)).toContain(messages.t('lt', 'ask.trackingNumberTrack'));
+      const after = await alice.get<{ transcript: { text: string }[] }>(`/cases/${caseId}`);
+      expect(after.body.transcript.map((e) => e.text)).not.toContain(L.track); // no longer relayed to the closed case
     } finally {
       events.close();
     }
@@ -218,7 +259,7 @@ describe('cases', () => {
     const alice = await loggedIn('alice');
     const sue = await loggedIn('sue');
     expect((await alice.post(`/cases/${first}/claim`)).status).toBe(200);
-    await app.handoff.service.setPresence('carl', false);
+    await app.handoff.service.supervision.setPresence('carl', false);
     expect(await alice.post(`/cases/${first}/transfer`, { agentId: 'carl' })).toMatchObject({ status: 409 });
     expect(await alice.post(`/cases/${first}/transfer`, { agentId: 'ghost' })).toMatchObject({ status: 409 });
     const bob = await loggedIn('bob');
@@ -231,10 +272,10 @@ describe('cases', () => {
     expect(await alice.post(`/cases/${first}/reassign`, { agentId: 'bob' })).toMatchObject({ status: 403 });
     expect(await sue.post(`/cases/${first}/reassign`, { agentId: 'bob' })).toMatchObject({ status: 200, body: { case: { assignedTo: 'bob', status: 'assigned' } } });
     expect(await sue.post(`/cases/${second}/reassign`, { agentId: 'carl' })).toMatchObject({ status: 409 });
-    expect((await alice.post(`/cases/${first}/notes`, { text: 'Patikrinta sistemoje' })).body).toMatchObject({ case: { notes: [{ agentId: 'alice', text: 'Patikrinta sistemoje' }] } });
+    expect((await bob.post(`/cases/${first}/notes`, { text: 'Patikrinta sistemoje' })).body).toMatchObject({ case: { notes: [{ agentId: 'bob', text: 'Patikrinta sistemoje' }] } });
     expect((await bob.post(`/cases/${first}/return-to-bot`)).body).toMatchObject({ case: { resolution: { code: 'returned_to_bot' } } });
-    await sue.post(`/cases/${second}/close`, { resolution: 'no_reply' });
     expect((await sue.post(`/cases/${second}/close`, { resolution: 'made_up' })).status).toBe(400);
+    expect(await sue.post(`/cases/${second}/close`, { resolution: 'no_reply' })).toMatchObject({ status: 200, body: { case: { resolution: { code: 'no_reply', agentId: 'sue' } } } });
   });
 
   test('a failed delivery stays queued and is retried; the transcript shows its state', async () => {
@@ -316,8 +357,9 @@ describe('cases', () => {
     expect(got[got.length - 1].text).toContain(F.readdressable.trackingNumber);
     expect(got[got.length - 1].channelData?.humanAgent).toBeUndefined();
     const plain = await escalate(customer(), F.lateShort.trackingNumber);
-    expect(await alice.post(`/cases/${plain}/work-order-done`)).toMatchObject({ status: 409 });
-    await alice.post(`/cases/${plain}/close`, { resolution: 'solved' });
+    expect(await alice.post(`/cases/${plain}/work-order-done`)).toMatchObject({ status: 409, body: { error: 'not_work_order' } });
+    await alice.post(`/cases/${plain}/claim`);
+    expect((await alice.post(`/cases/${plain}/close`, { resolution: 'solved' })).status).toBe(200);
   });
 
   test('sessions expire after the idle time', async () => {
@@ -326,4 +368,187 @@ describe('cases', () => {
     await new Promise((r) => setTimeout(r, 6500));
     expect(await a.get('/me')).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
   }, 20000);
+});
+
+describe('finding 12: an attacker agent', () => {
+  test('cannot close, note or hand back a case another agent holds, nor use system codes; the holder and supervisors can', async () => {
+    const c = customer();
+    const caseId = await escalate(c, F.accepted.trackingNumber);
+    const alice = await loggedIn('alice');
+    const carl = await loggedIn('carl');
+    const sue = await loggedIn('sue');
+    // A queued case nobody holds: an agent may not close it (a supervisor may, see below).
+    expect(await carl.post(`/cases/${caseId}/close`, { resolution: 'spam' })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect((await alice.post(`/cases/${caseId}/claim`)).status).toBe(200);
+    const before = channel.messages(c.conversationId).length;
+    for (const code of ['solved', 'spam', 'duplicate']) expect(await carl.post(`/cases/${caseId}/close`, { resolution: code })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await carl.post(`/cases/${caseId}/notes`, { text: 'ignore the customer' })).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await carl.post(`/cases/${caseId}/return-to-bot`)).toMatchObject({ status: 403 });
+    expect(await carl.post(`/cases/${caseId}/release`)).toMatchObject({ status: 409 });
+    for (const code of ['customer_left', 'returned_to_bot', 'work_order_done', 'merged']) {
+      expect(await alice.post(`/cases/${caseId}/close`, { resolution: code })).toMatchObject({ status: 400, body: { error: 'invalid_resolution' } });
+      expect(await sue.post(`/cases/${caseId}/close`, { resolution: code })).toMatchObject({ status: 400, body: { error: 'invalid_resolution' } });
+    }
+    // What the attacker got: nothing changed, nobody was told anything.
+    const detail = await alice.get<{ case: { status: string; notes: unknown[]; assignedTo: string } }>(`/cases/${caseId}`);
+    expect(detail.body.case).toMatchObject({ status: 'assigned', assignedTo: 'alice', notes: [] });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(channel.messages(c.conversationId).length).toBe(before);
+    const codes = await carl.get<{ codes: { code: string }[] }>('/resolutions');
+    expect(codes.body.codes.map((x) => x.code)).toEqual(['solved', 'information_given', 'duplicate', 'no_reply', 'spam']);
+    expect((await sue.post(`/cases/${caseId}/notes`, { text: 'supervisor checked' })).status).toBe(200);
+    expect(await alice.post(`/cases/${caseId}/close`, { resolution: 'solved' })).toMatchObject({ status: 200, body: { case: { resolution: { code: 'solved', agentId: 'alice' } } } });
+  });
+});
+
+describe('finding 1: a stranger who knows a victim’s parcel number', () => {
+  const VICTIM = { name: 'Ona Petraitienė', phone: '+37061234567', address: 'Vilniaus g. 12-3, Kaunas', doorCode: '4711' };
+
+  /** Everything the stranger's channel ever received from the server, as one string. */
+  const receivedBy = (c: Customer): string => JSON.stringify(channel.received.get(c.conversationId) ?? []);
+
+  test('gets a new case of their own and nothing of the victim’s; agents see the two related and can merge them', async () => {
+    const victim = customer({ userId: 'victim-user' });
+    await victim.say(L.agent);
+    await victim.say(F.readdressable.trackingNumber);
+    await victim.say(`Čia ${VICTIM.name}, tel. ${VICTIM.phone}, adresas ${VICTIM.address}, durų kodas ${VICTIM.doorCode}`);
+    const victimCase = caseIdOf(await victim.say(L.skip))!;
+    expect(victimCase).toBeDefined();
+
+    const stranger = customer({ userId: 'stranger-user', channelId: 'facebook' });
+    await stranger.say(L.agent);
+    await stranger.say(F.readdressable.trackingNumber.toLowerCase());
+    await stranger.say('rašau dėl tos pačios siuntos, kokie duomenys?');
+    const strangerReplies = await stranger.say(L.skip);
+    const strangerCase = caseIdOf(strangerReplies)!;
+    expect(strangerCase).toBeDefined();
+    expect(strangerCase).not.toBe(victimCase);
+    expect(strangerReplies.map((r) => r.text)).not.toContain(expect.stringContaining('jau turite'));
+
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const events = await alice.events();
+    try {
+      // The agent answers the victim; the stranger's chat hears nothing of it.
+      expect((await alice.post(`/cases/${victimCase}/claim`)).status).toBe(200);
+      const reply = `Sveiki, ${VICTIM.name}, jūsų durų kodas ${VICTIM.doorCode} teisingas`;
+      expect(await alice.post(`/cases/${victimCase}/messages`, { text: reply })).toMatchObject({ status: 200, body: { entry: { delivery: 'sent' } } });
+      await channel.waitForMessages(victim.conversationId, 1);
+      expect(channel.messages(victim.conversationId).map((m) => m.text)).toContain(reply);
+      await new Promise((r) => setTimeout(r, 200));
+      const seen = receivedBy(stranger);
+      for (const secret of [victimCase, VICTIM.name, VICTIM.phone, VICTIM.address, VICTIM.doorCode, 'Vilniaus', reply]) expect(seen).not.toContain(secret);
+      // Not even the hub event carries anything but the stranger's own case.
+      const initiate = (channel.received.get(stranger.conversationId) ?? []).find((a: ChannelActivity) => a.name === 'handoff.initiate');
+      expect(JSON.stringify(initiate?.value)).toContain(strangerCase);
+
+      // The stranger's own case holds nothing of the victim's either.
+      const own = await bob.get<{ case: { fields: Record<string, unknown>; conversations: { id: string }[] }; transcript: { text: string }[] }>(`/cases/${strangerCase}`);
+      expect(JSON.stringify(own.body.case.fields) + JSON.stringify(own.body.transcript)).not.toContain(VICTIM.doorCode);
+      expect(own.body.case.conversations.map((x) => x.id)).toEqual([stranger.conversationId]);
+
+      // Agents see the two as related, both ways.
+      const victimDetail = await alice.get<{ related: { id: string }[]; case: { conversations: unknown[] } }>(`/cases/${victimCase}`);
+      expect(victimDetail.body.related.map((r) => r.id)).toEqual([strangerCase]);
+      expect(victimDetail.body.case.conversations).toHaveLength(1);
+      expect(own.body).toMatchObject({ related: [{ id: victimCase }] });
+      const queue = await alice.get<{ cases: { id: string; related?: number }[] }>('/queue');
+      expect(queue.body.cases.find((x) => x.id === strangerCase)?.related).toBe(1);
+
+      // Bob (not holding the victim's case) cannot merge; Alice can, with one call.
+      expect(await bob.post(`/cases/${victimCase}/merge`, { caseId: strangerCase })).toMatchObject({ status: 403 });
+      const merged = await alice.post<{ case: { conversations: { id: string; via: string }[]; merges: { caseId: string; by: string }[] }; merged: { status: string; resolution: { code: string } } }>(
+        `/cases/${victimCase}/merge`,
+        { caseId: strangerCase },
+      );
+      expect(merged.status).toBe(200);
+      expect(merged.body.case.conversations.map((x) => [x.id, x.via])).toEqual([
+        [victim.conversationId, 'opened'],
+        [stranger.conversationId, 'merged'],
+      ]);
+      expect(merged.body.case.merges).toEqual([expect.objectContaining({ caseId: strangerCase, by: 'alice' })]);
+      expect(merged.body.merged).toMatchObject({ status: 'closed', resolution: { code: 'merged' } });
+      await events.waitFor((e) => e.type === 'case.closed' && e.caseId === strangerCase, 3000, 'case.closed of the merged case');
+      const audit = await alice.get<{ transcript: { from: string; text: string }[] }>(`/cases/${victimCase}`);
+      expect(audit.body.transcript.some((e) => e.from === 'system' && e.text.includes(strangerCase) && e.text.includes('Alice'))).toBe(true);
+
+      // With two conversations the agent must name the one she answers: never "whoever wrote last".
+      await stranger.say('ar kas nors čia yra?');
+      expect(await alice.post(`/cases/${victimCase}/messages`, { text: 'Kam atsakau?' })).toMatchObject({ status: 400, body: { error: 'conversation_required' } });
+      const before = channel.messages(stranger.conversationId).length;
+      expect(await alice.post(`/cases/${victimCase}/messages`, { text: 'Tik aukai', conversationId: victim.conversationId })).toMatchObject({ status: 200 });
+      expect(await alice.post(`/cases/${victimCase}/messages`, { text: 'x', conversationId: 'conv-of-someone-else' })).toMatchObject({ status: 400, body: { error: 'unknown_conversation' } });
+      await new Promise((r) => setTimeout(r, 200));
+      const toStranger = channel.messages(stranger.conversationId).slice(before).map((m) => m.text ?? '');
+      expect(toStranger.filter((t) => !t.includes('Alice'))).toEqual([]); // at most "Alice joined the chat"
+      expect(receivedBy(stranger)).not.toContain('Tik aukai');
+      expect(receivedBy(stranger)).not.toContain(victimCase);
+
+      // Closing tells each conversation about the case its customer knows, nothing more.
+      expect((await alice.post(`/cases/${victimCase}/close`, { resolution: 'solved' })).status).toBe(200);
+      await waitUntil(() => (channel.messages(stranger.conversationId).some((m) => (m.text ?? '').includes(strangerCase)) ? true : undefined), 5000, 'closing message to the stranger');
+      expect(receivedBy(stranger)).not.toContain(victimCase);
+      expect(channel.messages(victim.conversationId).at(-1)?.text).toContain(victimCase);
+    } finally {
+      events.close();
+    }
+  });
+});
+
+describe('finding 13: attachments', () => {
+  test('a customer’s arbitrary https URL never reaches the console; a stored upload is served by the server behind the session', async () => {
+    const c = customer();
+    const caseId = await escalate(c, F.returning.trackingNumber);
+    await c.say('štai nuotraukos', {
+      attachments: [
+        { contentType: 'image/gif', contentUrl: 'https://tracker.example.com/pixel.gif?agent=1', name: 'pixel.gif' },
+        { contentType: 'image/png', contentUrl: STORED_URL, name: 'photo.png' },
+        { contentType: 'text/html', contentUrl: HUGE_URL, name: 'page.html' },
+      ],
+    });
+    const alice = await loggedIn('alice');
+    const detail = await alice.get<{ transcript: { attachments?: { kept: boolean; href?: string; name?: string }[] }[] }>(`/cases/${caseId}`);
+    const raw = JSON.stringify(detail.body);
+    expect(raw).not.toContain('tracker.example.com');
+    expect(raw).not.toContain('127.0.0.1:1'); // not even a stored upload's own address
+    const atts = detail.body.transcript.flatMap((e) => e.attachments ?? []);
+    expect(atts.map((a) => [a.kept, a.name])).toEqual([
+      [false, 'pixel.gif'],
+      [true, 'photo.png'],
+      [true, 'page.html'],
+    ]);
+    const photo = atts[1].href!;
+    expect(photo).toMatch(new RegExp(`^/agent/api/cases/${caseId}/attachments/[0-9a-f]{24}$`));
+    const got = await fetch(`${base()}${photo}`, { headers: { Cookie: alice.cookie! } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(`${base()}${photo}`)).status).toBe(401);
+    expect((await fetch(`${base()}${atts[2].href!}`, { headers: { Cookie: alice.cookie! } })).status).toBe(415); // not an allowed type
+    expect((await fetch(`${base()}/agent/api/cases/${caseId}/attachments/${'0'.repeat(24)}`, { headers: { Cookie: alice.cookie! } })).status).toBe(404);
+    // The console page may load images only from this server.
+    const page = await fetch(`${base()}/agent`);
+    expect(page.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
+    expect(CONSOLE_CSP).toContain("img-src 'self'");
+    expect(CONSOLE_CSP).not.toMatch(/img-src[^;]*(https:|data:)/);
+    await alice.post(`/cases/${caseId}/claim`);
+    await alice.post(`/cases/${caseId}/close`, { resolution: 'solved' });
+  });
+});
+
+describe('labels', () => {
+  test('the console gets every vocabulary label from the message files, Lithuanian by default, English on request', async () => {
+    const alice = await loggedIn('alice');
+    const lt = await alice.get<Record<string, Record<string, string>>>('/labels');
+    const en = await alice.get<Record<string, Record<string, string>>>('/labels?lang=en');
+    expect(lt.body.lang).toBe('lt');
+    expect(lt.body.reasons.agent_requested).toBe(messages.t('lt', 'handoff.agentView.reason.agent_requested'));
+    expect(en.body.reasons.agent_requested).toBe('Asks for a person');
+    expect(en.body.priorities).toEqual({ 1: 'Locker fault', 2: 'Parcel action', 3: 'General' });
+    expect(en.body.resolutions.merged).toBe(messages.t('en', 'handoff.resolution.merged'));
+    expect(Object.keys(lt.body.kinds).sort()).toEqual(['general', 'locker_fault', 'parcel_action', 'work_order']);
+    expect(lt.body.fields.trackingNumber).toBe('Siuntos numeris');
+  });
 });
