@@ -29,7 +29,7 @@ import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
 import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
 import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
