@@ -5,7 +5,6 @@
  */
 import { AddressInfo } from 'net';
 import {
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   UserState,
@@ -28,7 +27,16 @@ import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
-import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
+import {
+  ConversationQuota,
+  DirectLineCloudAdapter,
+  DirectLineKeys,
+  VisitorIds,
+  registerDirectLine,
+  registerTokenExchange,
+  serverOrigins,
+  type DirectLineEndpoint,
+} from './bots/channels/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
 import { createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import { registerWebPages } from './bots/webPages';
@@ -136,7 +144,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
 
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(metrics.middleware());
@@ -148,17 +156,30 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
 
+  const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
+  const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
+  const dlLimits = config.channels.directLineLimits;
   let directLine: DirectLineEndpoint | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     directLine = registerDirectLine(server, {
-      deliverToBot: cloudAdapterDelivery(adapter, runBot),
-      publicUrl: config.publicUrl,
-      tokenSigningKey: config.channels.directLineTokenKey,
+      adapter,
+      logic: runBot,
+      keys: dlKeys,
+      origins: dlOrigins,
+      tokenMaxLifetimeSeconds: dlLimits.tokenMaxHours * 3600,
+      messages,
       logger: logger.child({ component: 'directline' }),
     });
   }
   registerTokenExchange(server, {
-    allowedOrigins: config.channels.allowedOrigins,
+    origins: dlOrigins,
+    visitors: new VisitorIds(dlKeys.visitor),
+    quota: new ConversationQuota({
+      perClient: { points: dlLimits.conversationsPerClientPer10Minutes, seconds: 600 },
+      global: { points: dlLimits.conversationsPerMinute, seconds: 60 },
+      redis: infra.redis,
+      keyPrefix: `${config.redis?.prefix ?? 'ld:'}dl:quota:`,
+    }),
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,
     embedded: directLine,
