@@ -63,7 +63,7 @@ export class DirectLineStreams {
     this.heartbeat.unref();
   }
 
-  /** Starts handling upgrades of the given HTTP server (restify's `server.server`). */
+  /** Starts handling upgrades of the given HTTP server (restify's `server.server`); it owns every WebSocket upgrade there. */
   attach(server: HttpServer): void {
     this.attachedTo = server;
     server.on('upgrade', this.onUpgrade);
@@ -92,10 +92,9 @@ export class DirectLineStreams {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = this.pathPattern.exec(url.pathname);
-    if (!match) {
-      if (this.attachedTo && this.attachedTo.listenerCount('upgrade') <= 1) refuse(socket, 404, 'Not Found');
-      return;
-    }
+    // This server has no other WebSocket endpoint: any other upgrade is refused at once (restify
+    // proxies the event but never answers it, so an unanswered socket would stay open forever).
+    if (!match) return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     if (!this.options.origins.allows(typeof origin === 'string' ? origin : undefined)) return refuse(socket, 403, 'Forbidden');
     let conversationId: string;
