@@ -50,6 +50,8 @@ export interface App {
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
   handoff: HandoffRuntime;
+  /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
+  directLine?: DirectLineEndpoint;
   close(): Promise<void>;
 }
 
@@ -213,6 +215,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     url,
     sandbox,
     handoff,
+    directLine,
     async close() {
       await handoff.close();
       await directLine?.close();
