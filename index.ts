@@ -14,6 +14,7 @@ import {
 import type * as restify from 'restify';
 import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
+import { createLimiterFactory } from './services/limits/limiter';
 import { CarrierClient } from './services/carrier/CarrierClient';
 import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
@@ -179,8 +180,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     quota: new ConversationQuota({
       perClient: { points: dlLimits.conversationsPerClientPer10Minutes, seconds: 600 },
       global: { points: dlLimits.conversationsPerMinute, seconds: 60 },
-      redis: infra.redis,
-      keyPrefix: `${config.redis?.prefix ?? 'ld:'}dl:quota:`,
+      limits: createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix }),
+      logger: logger.child({ component: 'directline-quota' }),
     }),
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,

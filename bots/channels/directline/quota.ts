@@ -1,11 +1,12 @@
 /**
  * Quotas on new conversations (the only thing a stranger can create without proving anything):
- * per client address and for the whole service, with rate-limiter-flexible — in memory, or in
- * Redis when a client is given so that every instance counts against the same quota (with an
- * in-memory insurance limiter while Redis is unreachable).
+ * per client address and for the whole service, as two named limiters of `services/limits` —
+ * in memory, or in Redis so that every instance counts against the same quota. While the shared
+ * store fails, each process falls back to its own in-memory count (logged), so a Redis outage
+ * neither opens the gate nor closes the widget for everyone.
  */
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RedisClient } from '../../../services/state/redisClient';
+import { createLimiterFactory, type LimiterFactory, type NamedLimiter } from '../../../services/limits/limiter';
+import type { Logger } from '../../../services/logging/logger';
 
 /** `points` new conversations per `seconds`. */
 export interface Rate {
@@ -14,14 +15,14 @@ export interface Rate {
 }
 
 export interface ConversationQuotaOptions {
+  /** Where the counts live (`createLimiterFactory({ redis, prefix })`). Default: this process's memory. */
+  limits?: LimiterFactory;
   /** Per client address (IPv6 counted per /64). Default 30 per 10 minutes. */
   perClient?: Rate;
   /** For the whole service. Default 300 per minute. */
   global?: Rate;
-  /** Shared counters for several instances. */
-  redis?: RedisClient;
-  /** Key prefix in Redis. Default `ld:dl:quota:`. */
-  keyPrefix?: string;
+  /** Told when the shared store fails and the in-memory fallback counts instead. */
+  logger?: Logger;
 }
 
 export type QuotaDecision = { ok: true } | { ok: false; scope: 'client' | 'global'; retryAfterSeconds: number };
@@ -40,7 +41,7 @@ function expandIpv6(address: string): string[] | undefined {
   if (!/^[0-9a-f:]+$/.test(plain)) return undefined;
   const [head, tail] = plain.split('::');
   const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail ? tail.split(':') : [];
+  const t = tail ? tail.split(':') : [];
   if (plain.includes('::')) {
     const fill = 8 - h.length - t.length;
     if (fill < 0) return undefined;
@@ -49,44 +50,49 @@ function expandIpv6(address: string): string[] | undefined {
   return h.length === 8 ? h : undefined;
 }
 
+const PER_CLIENT = 'directline-conversations-per-client';
+const GLOBAL = 'directline-conversations';
+
 /**
  * Counts one new conversation for a client; refuses when the client's or the service's quota is
  * used up. The client is counted first, so one noisy client does not eat the global quota with
- * requests it would be refused anyway.
+ * requests it is refused anyway.
  */
 export class ConversationQuota {
-  private readonly perClient: RateLimiterAbstract;
-  private readonly global: RateLimiterAbstract;
+  private readonly shared: { client: NamedLimiter; global: NamedLimiter };
+  private readonly fallback: { client: NamedLimiter; global: NamedLimiter };
+  private readonly logger?: Logger;
 
   constructor(o: ConversationQuotaOptions = {}) {
     const perClient = o.perClient ?? { points: 30, seconds: 600 };
     const global = o.global ?? { points: 300, seconds: 60 };
-    const prefix = o.keyPrefix ?? 'ld:dl:quota:';
-    const make = (rate: Rate, name: string): RateLimiterAbstract => {
-      const memory = new RateLimiterMemory({ points: rate.points, duration: rate.seconds, keyPrefix: `${prefix}${name}` });
-      if (!o.redis) return memory;
-      return new RateLimiterRedis({ storeClient: o.redis, points: rate.points, duration: rate.seconds, keyPrefix: `${prefix}${name}`, insuranceLimiter: memory });
-    };
-    this.perClient = make(perClient, 'client');
-    this.global = make(global, 'global');
+    const make = (limits: LimiterFactory) => ({
+      client: limits.create(PER_CLIENT, { points: perClient.points, windowSeconds: perClient.seconds }),
+      global: limits.create(GLOBAL, { points: global.points, windowSeconds: global.seconds }),
+    });
+    this.fallback = make(createLimiterFactory());
+    this.shared = o.limits ? make(o.limits) : this.fallback;
+    this.logger = o.logger;
   }
 
   async consume(address: string | undefined): Promise<QuotaDecision> {
-    const client = await this.take(this.perClient, clientKey(address));
+    const key = clientKey(address);
+    const client = await this.take('client', key);
     if (client !== undefined) return { ok: false, scope: 'client', retryAfterSeconds: client };
-    const all = await this.take(this.global, 'all');
+    const all = await this.take('global', 'all');
     if (all !== undefined) return { ok: false, scope: 'global', retryAfterSeconds: all };
     return { ok: true };
   }
 
-  /** Seconds until the next point, when refused; `undefined` when the point was taken. */
-  private async take(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
+  /** Seconds until the window ends when refused; `undefined` when the point was taken. */
+  private async take(scope: 'client' | 'global', key: string): Promise<number | undefined> {
+    let decision;
     try {
-      await limiter.consume(key);
-      return undefined;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return Math.ceil(rejection.msBeforeNext / 1000);
-      throw rejection;
+      decision = await this.shared[scope].consume(key);
+    } catch (err) {
+      this.logger?.warn({ err }, 'ConversationQuota: the shared limit store failed; counting in this process');
+      decision = await this.fallback[scope].consume(key);
     }
+    return decision.allowed ? undefined : Math.max(1, Math.ceil(decision.resetInMs / 1000));
   }
 }

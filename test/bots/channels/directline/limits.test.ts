@@ -6,7 +6,8 @@
 import { Agent, request } from 'http';
 import { ConversationQuota, InMemoryDirectLineStore } from '../../../../bots/channels/directline';
 import { connectTestRedis, deleteKeysWithPrefix, randomPrefix } from '../../../setup/redis';
-import { startHarness, type Harness } from './harness';
+import { createLimiterFactory } from '../../../../services/limits/limiter';
+import { silent, startHarness, type Harness } from './harness';
 import { PNG, post, startConversation, texts, upload } from './rawClient';
 
 /** POST /api/directline/token from a chosen loopback source address; resolves with the status. */
@@ -138,19 +139,27 @@ test('an upload flood into one conversation stops at its budget; the store never
   }
 });
 
-test('with Redis, every instance counts against the same quota', async () => {
+test('with Redis, every instance counts against the same quota; while Redis fails each process counts on its own', async () => {
   const redis = await connectTestRedis();
   const prefix = randomPrefix();
   try {
-    const a = new ConversationQuota({ perClient: { points: 3, seconds: 60 }, global: { points: 5, seconds: 60 }, redis, keyPrefix: prefix });
-    const b = new ConversationQuota({ perClient: { points: 3, seconds: 60 }, global: { points: 5, seconds: 60 }, redis, keyPrefix: prefix });
+    const rules = { perClient: { points: 3, seconds: 60 }, global: { points: 5, seconds: 60 } };
+    const a = new ConversationQuota({ ...rules, limits: createLimiterFactory({ redis, prefix }), logger: silent });
+    const b = new ConversationQuota({ ...rules, limits: createLimiterFactory({ redis, prefix }), logger: silent });
     const results = [];
     for (let i = 0; i < 4; i++) results.push((await (i % 2 ? a : b).consume('203.0.113.7')).ok);
     expect(results).toEqual([true, true, true, false]);
     expect((await a.consume('2001:db8:1:2:3:4:5:6')).ok).toBe(true);
     expect((await b.consume('2001:db8:1:2:ffff::1')).ok).toBe(true);
     expect(await a.consume('198.51.100.1')).toEqual({ ok: false, scope: 'global', retryAfterSeconds: expect.any(Number) });
-    expect((await redis.keys(`${prefix}*`)).length).toBeGreaterThan(0);
+    expect((await redis.keys(`${prefix}limit:directline-*`)).length).toBeGreaterThan(0);
+
+    const broken = await connectTestRedis();
+    const c = new ConversationQuota({ ...rules, limits: createLimiterFactory({ redis: broken, prefix }), logger: silent });
+    broken.disconnect();
+    const offline = [];
+    for (let i = 0; i < 4; i++) offline.push((await c.consume('192.0.2.1')).ok);
+    expect(offline).toEqual([true, true, true, false]);
   } finally {
     await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
