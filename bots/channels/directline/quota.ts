@@ -62,6 +62,7 @@ export class ConversationQuota {
   private readonly shared: { client: NamedLimiter; global: NamedLimiter };
   private readonly fallback: { client: NamedLimiter; global: NamedLimiter };
   private readonly logger?: Logger;
+  private lastWarning = 0;
 
   constructor(o: ConversationQuotaOptions = {}) {
     const perClient = o.perClient ?? { points: 30, seconds: 600 };
@@ -90,7 +91,10 @@ export class ConversationQuota {
     try {
       decision = await this.shared[scope].consume(key);
     } catch (err) {
-      this.logger?.warn({ err }, 'ConversationQuota: the shared limit store failed; counting in this process');
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        this.logger?.warn({ err }, 'ConversationQuota: the shared limit store failed; counting in this process (logged once a minute)');
+      }
       decision = await this.fallback[scope].consume(key);
     }
     return decision.allowed ? undefined : Math.max(1, Math.ceil(decision.resetInMs / 1000));

@@ -69,6 +69,7 @@ export function registerTokenExchange(server: Server, options: TokenExchangeOpti
   const embedded = options.embedded;
   const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
   if (!secret && !embedded) throw new Error('registerTokenExchange(): give either directLineSecret or the embedded endpoint');
+  const refusals = new RefusalLog(logger);
 
   const guarded =
     (handler: (req: Request) => Promise<TokenExchangeReply>) =>
@@ -121,7 +122,7 @@ export function registerTokenExchange(server: Server, options: TokenExchangeOpti
       const domain = secret ? directLineUrl : (embedded as DirectLineEndpoint).domain(req);
       const allowed = await quota.consume(clientAddress(req));
       if (!allowed.ok) {
-        logger.warn({ scope: allowed.scope }, 'TokenExchange: conversation quota reached');
+        refusals.note(allowed.scope);
         throw new DirectLineHttpError(429, 'TooManyRequests', 'too many new conversations, please try again later', allowed.retryAfterSeconds);
       }
       const visitor = visitors.resume(parsed.data?.visitor);
@@ -160,5 +161,22 @@ function userOfToken(token: string): string | undefined {
     return typeof user === 'string' ? user : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Logs quota refusals at most once a minute (a flood must not become a flood of log lines). */
+class RefusalLog {
+  private counts = { client: 0, global: 0 };
+  private last = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  note(scope: 'client' | 'global'): void {
+    this.counts[scope] += 1;
+    const now = Date.now();
+    if (now - this.last < 60_000) return;
+    this.logger.warn({ refused: this.counts }, 'TokenExchange: new conversations refused by quota (counts since the last such line)');
+    this.counts = { client: 0, global: 0 };
+    this.last = now;
   }
 }
