@@ -61,7 +61,7 @@ export class EchoBot extends ActivityHandler {
       if (text === 'handoff') {
         const reference = TurnContext.getConversationReference(ctx.activity);
         await ctx.sendActivity(EventFactory.createHandoffInitiation(ctx, { caseId: 'C-1', position: 1 }));
-        await ctx.sendActivity({ type: 'message', text: 'case opened', channelData: { reference, serviceUrl: ctx.activity.serviceUrl }, value: { nested: { reference } } });
+        await ctx.sendActivity({ type: 'message', text: 'case opened', channelData: { reference, serviceUrl: ctx.activity.serviceUrl }, value: { nested: { reference }, serviceUrl: ctx.activity.serviceUrl, relatesTo: 'x' } });
         await ctx.sendActivity({ type: 'message', text: 'card', attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'T', relatesTo: reference } }], entities: [{ type: 'x', conversationReference: reference }] });
       }
       const files = (ctx.activity.attachments ?? []).map((a) => `${a.name}:${a.contentType}`).join(',');
