@@ -5,7 +5,6 @@
  */
 import { AddressInfo } from 'net';
 import {
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   UserState,
@@ -15,6 +14,7 @@ import {
 import type * as restify from 'restify';
 import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
+import { createLimiterFactory } from './services/limits/limiter';
 import { CarrierClient } from './services/carrier/CarrierClient';
 import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
@@ -28,8 +28,17 @@ import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
-import { registerDirectLine, cloudAdapterDelivery, registerTokenExchange, type DirectLineEndpoint } from './bots/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/messenger';
+import {
+  ConversationQuota,
+  DirectLineCloudAdapter,
+  DirectLineKeys,
+  VisitorIds,
+  registerDirectLine,
+  registerTokenExchange,
+  serverOrigins,
+  type DirectLineEndpoint,
+} from './bots/channels/directline';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
@@ -43,6 +52,8 @@ export interface App {
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
   handoff: HandoffRuntime;
+  /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
+  directLine?: DirectLineEndpoint;
   close(): Promise<void>;
 }
 
@@ -109,6 +120,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
 
+  let directLine: DirectLineEndpoint | undefined;
   const handoff = await createHandoffRuntime({
     config,
     infra,
@@ -116,7 +128,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     calendar,
     logger,
     lockerName: (id) => lockers.get(id)?.name,
-    storedAttachments: options.storedAttachments,
+    // The embedded Direct Line registers later; its stored uploads are looked up when the console asks.
+    storedAttachments: options.storedAttachments ?? (async (url) => {
+      const file = await directLine?.attachmentByUrl(url);
+      return file && { contentType: file.contentType, name: file.name, data: file.bytes };
+    }),
     now: options.now,
   });
   cleanups.push(() => handoff.close());
@@ -152,7 +168,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
 
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(metrics.middleware());
@@ -164,17 +180,29 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
 
-  let directLine: DirectLineEndpoint | undefined;
+  const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
+  const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
+  const dlLimits = config.channels.directLineLimits;
   if (!config.botAuth.MicrosoftAppId) {
     directLine = registerDirectLine(server, {
-      deliverToBot: cloudAdapterDelivery(adapter, runBot),
-      publicUrl: config.publicUrl,
-      tokenSigningKey: config.channels.directLineTokenKey,
+      adapter,
+      logic: runBot,
+      keys: dlKeys,
+      origins: dlOrigins,
+      tokenMaxLifetimeSeconds: dlLimits.tokenMaxHours * 3600,
+      messages,
       logger: logger.child({ component: 'directline' }),
     });
   }
   registerTokenExchange(server, {
-    allowedOrigins: config.channels.allowedOrigins,
+    origins: dlOrigins,
+    visitors: new VisitorIds(dlKeys.visitor),
+    quota: new ConversationQuota({
+      perClient: { points: dlLimits.conversationsPerClientPer10Minutes, seconds: 600 },
+      global: { points: dlLimits.conversationsPerMinute, seconds: 60 },
+      limits: createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix }),
+      logger: logger.child({ component: 'directline-quota' }),
+    }),
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,
     embedded: directLine,
@@ -208,6 +236,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     url,
     sandbox,
     handoff,
+    directLine,
     async close() {
       await handoff.close();
       await directLine?.close();

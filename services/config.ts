@@ -103,7 +103,8 @@ const server = variables({
   PORT: env(int(3978, 0, 65535), { description: 'HTTP port of the bot server (0 = any free port; App Service sets it)', azure: 'optional' }),
   LOG_LEVEL: env(oneOf(LOG_LEVELS, 'info'), { description: `pino level: ${LOG_LEVELS.join(', ')}`, azure: 'optional' }),
   PUBLIC_URL: env(optionalUrl(), {
-    description: 'public base URL of the server (used in links, Direct Line stream URLs, cookies\' Secure flag)',
+    description:
+      "public base URL of the server (used in links, cookies' Secure flag, and as the only base of the Direct Line `domain`, stream and upload URLs). Unset: those URLs are given only to requests addressed to a loopback host (`localhost`, `127.0.0.1`, `[::1]`); any other `Host` gets 403",
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
@@ -230,11 +231,30 @@ const channels = variables({
     azure: 'required',
   }),
   DIRECTLINE_URL: env(optionalUrl(), { description: 'regional Direct Line base URL', default: "Azure's", azure: 'optional' }),
-  DIRECTLINE_ALLOWED_ORIGINS: env(list('*'), { description: 'comma-separated page origins allowed to ask for widget tokens', default: '*', azure: 'required' }),
-  DIRECTLINE_TOKEN_KEY: env(optionalString(), {
-    description: 'signing key of embedded Direct Line tokens (set it to keep tokens valid across restarts)',
+  // Direct Line security (issue #8): same origin by default, one signing key, token lifetime, quotas.
+  DIRECTLINE_ALLOWED_ORIGINS: env(list(''), {
+    description:
+      "comma-separated page origins (`https://shop.example.lt`) that may embed the widget besides the server's own (the `PUBLIC_URL` origin, or its loopback origins); checked on the token route and on every Direct Line route and WebSocket; `*` = any page. Allowed origins get their own origin back in CORS, never `*`",
+    default: 'same origin',
+    azure: 'required',
+  }),
+  DIRECTLINE_TOKEN_KEY: env(optionalString().pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional()), {
+    description:
+      'at least 32 characters; signs embedded Direct Line tokens and the widget\'s visitor ids. Required with `REDIS_URL`; with it, tokens and visitor ids stay valid across restarts and instances. Random: both die with the process',
     default: 'random',
     secret: true,
+    azure: 'required',
+  }),
+  DIRECTLINE_TOKEN_MAX_HOURS: env(int(24, 1, 30 * 24), {
+    description: 'absolute lifetime of an embedded Direct Line token: refreshes and reconnects keep the first issue time and stop after this',
+    azure: 'optional',
+  }),
+  DIRECTLINE_CONVERSATIONS_PER_CLIENT: env(int(30, 1, 100_000), {
+    description: 'new widget conversations (token requests) one client address may start per 10 minutes (IPv6 counted per /64)',
+    azure: 'optional',
+  }),
+  DIRECTLINE_CONVERSATIONS_PER_MINUTE: env(int(300, 1, 1_000_000), {
+    description: 'new widget conversations the whole service starts per minute (counted in Redis when configured)',
     azure: 'optional',
   }),
   MESSENGER_PAGE_ACCESS_TOKEN: env(optionalString(), {
@@ -262,8 +282,14 @@ const channels = variables({
     directLineSecret: e.DIRECTLINE_SECRET,
     directLineUrl: e.DIRECTLINE_URL,
     allowedOrigins: e.DIRECTLINE_ALLOWED_ORIGINS,
-    /** Signing key of embedded Direct Line tokens (random per process when unset). */
+    /** Signing key of Direct Line tokens and visitor ids (random per process when unset; required with Redis). */
     directLineTokenKey: e.DIRECTLINE_TOKEN_KEY,
+    /** Absolute lifetime of an embedded Direct Line token chain, and quotas on new conversations. */
+    directLineLimits: {
+      tokenMaxHours: e.DIRECTLINE_TOKEN_MAX_HOURS,
+      conversationsPerClientPer10Minutes: e.DIRECTLINE_CONVERSATIONS_PER_CLIENT,
+      conversationsPerMinute: e.DIRECTLINE_CONVERSATIONS_PER_MINUTE,
+    },
     /** Messenger direct mode (no Azure), on when page token, app secret and verify token are all set. */
     messenger:
       e.MESSENGER_PAGE_ACCESS_TOKEN && e.MESSENGER_APP_SECRET && e.MESSENGER_VERIFY_TOKEN
@@ -474,6 +500,9 @@ export const configSchema = z.preprocess(
       const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
       if (c.botAuth.MicrosoftAppId && !c.channels.directLineSecret) {
         issue('DIRECTLINE_SECRET', 'required when MicrosoftAppId is set (the embedded Direct Line endpoint only runs without app credentials)');
+      }
+      if (c.redis && !c.channels.directLineTokenKey) {
+        issue('DIRECTLINE_TOKEN_KEY', 'required with REDIS_URL (every instance and every restart must accept the same tokens and visitor ids)');
       }
     }, { when: (payload) => payload.issues.length === 0 })
     .transform(({ server: top, ...rest }) => ({ ...top, ...rest })),

@@ -11,7 +11,7 @@ import type { ConversationDirectory } from '../../services/handoff/CaseStore';
 import type { DeliverFn, DeliveryJob } from '../../services/handoff/DeliveryOutbox';
 import type { HandoffSignal } from '../../services/handoff/HandoffService';
 import type { Logger } from '../../services/logging/logger';
-import { FACEBOOK_CHANNEL_ID, markHumanAgent, type MessengerAdapter } from '../messenger';
+import { FACEBOOK_CHANNEL_ID, markHumanAgent, type MessengerAdapter } from '../channels/messenger';
 
 /** What the relay needs of an adapter: CloudAdapter's proactive entry point. */
 export interface ProactiveAdapter {

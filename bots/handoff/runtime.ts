@@ -30,7 +30,7 @@ import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
 import { connectRedis, type RedisClient } from '../../services/state/redisClient';
-import type { MessengerAdapter } from '../messenger';
+import type { MessengerAdapter } from '../channels/messenger';
 import { KeyValueBotStorage } from '../storage/BotStorage';
 import { registerAgentApi, type AgentApi } from '../http/agentApi';
 import { BotHandoffGateway } from './BotHandoffGateway';

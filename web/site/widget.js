@@ -20,7 +20,9 @@
   if (!script || !script.src) return;
   var BASE = new URL('.', script.src).href;
   var WEBCHAT_SRC = BASE + 'webchat/webchat.js?v=__WEBCHAT_VERSION__';
-  var KEYS = { userId: 'lockerdesk:userId', lang: 'lockerdesk:lang', session: 'lockerdesk:session', open: 'lockerdesk:open' };
+  var KEYS = { visitor: 'lockerdesk:visitor', lang: 'lockerdesk:lang', session: 'lockerdesk:session', open: 'lockerdesk:open' };
+  /** Older widgets kept a bare user id, which the server no longer accepts: forgotten on sight. */
+  var LEGACY_USER_ID = 'lockerdesk:userId';
   /** A saved conversation is worth resuming while its token may still be refreshed (Direct Line tokens live 30 min). */
   var RESUME_WINDOW_MS = 30 * 60 * 1000;
   var FETCH_TIMEOUT_MS = 10000;
@@ -139,19 +141,24 @@
     return undefined;
   }
 
-  /** A token for the visitor's saved conversation when it can still be refreshed, otherwise for a new one. */
+  /**
+   * A token for the visitor's saved conversation when it can still be refreshed, otherwise for a new
+   * one. The visitor's identity is the signed credential the server issued (`visitor`): presenting
+   * it keeps the same user id; the server replaces anything it did not sign.
+   */
   function obtainToken() {
     var saved = readSession();
+    store.set('localStorage', LEGACY_USER_ID, null);
     var fresh = function () {
-      var userId = store.get('localStorage', KEYS.userId);
-      var ask = function (id) {
-        return postJson('api/directline/token', id ? { userId: id } : {}).catch(function (err) {
-          if (id && err.status === 400) return ask(undefined);
+      var visitor = store.get('localStorage', KEYS.visitor);
+      var ask = function (credential) {
+        return postJson('api/directline/token', credential ? { visitor: credential } : {}).catch(function (err) {
+          if (credential && err.status === 400) return ask(undefined);
           throw err;
         });
       };
-      return ask(userId).then(function (reply) {
-        if (typeof reply.userId === 'string' && reply.userId) store.set('localStorage', KEYS.userId, reply.userId);
+      return ask(visitor).then(function (reply) {
+        if (typeof reply.visitor === 'string' && reply.visitor) store.set('localStorage', KEYS.visitor, reply.visitor);
         return { token: reply.token, domain: reply.domain, conversationId: reply.conversationId, resumed: false };
       });
     };
@@ -316,7 +323,7 @@
             bubbleFromUserBorderRadius: 12,
             bubbleFromUserTextColor: '#ffffff',
             hideUploadButton: false,
-            uploadAccept: 'image/*',
+            uploadAccept: 'image/jpeg,image/png,image/gif,image/webp,application/pdf',
             uploadMultiple: false,
             suggestedActionLayout: 'flow',
             suggestedActionBackgroundColor: '#ffffff',

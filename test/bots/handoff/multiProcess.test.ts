@@ -43,7 +43,7 @@ beforeAll(async () => {
     { id: 'alice', name: 'Alice', role: 'agent', passwordHash: await hashPassword('alice-secret', { N: 1024, r: 8, p: 1 }) },
     { id: 'sue', name: 'Sue', role: 'supervisor', passwordHash: await hashPassword('sue-secret', { N: 1024, r: 8, p: 1 }) },
   ];
-  env = { REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents) };
+  env = { REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents) };
   [portA, portB] = [await freePort(), await freePort()];
   a = startBotProcess(portA, env);
   b = startBotProcess(portB, env);
@@ -155,7 +155,7 @@ test('kill -9 of both processes mid-hand-off: case, queue place, transcript, ses
 test('Redis unreachable at start-up: the process exits non-zero naming REDIS_URL', async () => {
   const port = await freePort();
   const closedRedisPort = await freePort();
-  const p = startBotProcess(port, { REDIS_URL: `redis://127.0.0.1:${closedRedisPort}`, AGENTS: env.AGENTS });
+  const p = startBotProcess(port, { REDIS_URL: `redis://127.0.0.1:${closedRedisPort}`, DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), AGENTS: env.AGENTS });
   let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([p.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 30000)))]);
   clearTimeout(timer);

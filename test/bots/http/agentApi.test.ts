@@ -66,7 +66,7 @@ beforeAll(async () => {
     { id: 'carl', name: 'Carl', role: 'agent', passwordHash: await hashPassword(PASSWORDS.carl, FAST) },
     { id: 'sue', name: 'Sue', role: 'supervisor', passwordHash: await hashPassword(PASSWORDS.sue, FAST) },
   ];
-  const config = loadConfig({ PORT: '0', REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents), LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents), LOG_LEVEL: 'silent' });
   config.handoff.sessionTtlMinutes = 0.1; // 6 s, sliding: the expiry test waits it out
   const stored = new Map([
     [STORED_URL, { contentType: 'image/png', data: PNG, name: 'photo.png' }],

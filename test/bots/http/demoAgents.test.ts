@@ -67,7 +67,7 @@ test('an https PUBLIC_URL without AGENTS refuses to start, naming AGENTS', async
 });
 
 test('without AGENTS: single-use sign-in links in the log, no password anywhere, nothing demo in Redis, nothing left after a restart', async () => {
-  const env = { PORT: '0', REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix, LOG_LEVEL: 'info' };
+  const env = { PORT: '0', REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, LOG_LEVEL: 'info' };
   const first = capture();
   let app: App | undefined = await buildApp(loadConfig(env), { logger: first.logger });
   try {

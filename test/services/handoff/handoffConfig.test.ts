@@ -16,6 +16,7 @@ test('AGENTS, REDIS_*, HANDOFF_TARGET_HOURS, AGENT_WEBHOOK_URL are parsed', asyn
   const c = loadConfig({
     AGENTS: JSON.stringify(agents),
     REDIS_URL: 'rediss://:secret@cache.example.test:6380',
+    DIRECTLINE_TOKEN_KEY: 'k'.repeat(32),
     REDIS_CLUSTER: 'true',
     REDIS_PREFIX: 'lt:',
     HANDOFF_TARGET_HOURS: '0.5, 2, 16',

@@ -2,8 +2,9 @@
  * The demo help page and its chat widget in headless Chromium against the real app (sandbox
  * carrier, embedded recognizer, embedded Direct Line): a customer readdresses a parcel by clicking
  * and typing in Lithuanian, switches the page to English, reloads and keeps the conversation; the
- * widget shows a polite retry when the token endpoint is down; and it works embedded in a page of
- * another origin with hostile styles. Nothing may be loaded from outside the loopback servers.
+ * widget shows a polite retry when the token endpoint is down; it works embedded in a page of an
+ * allowed origin with hostile styles, and not in a page of any other origin; a visitor id forged in
+ * localStorage is replaced by the server. Nothing may be loaded from outside the loopback servers.
  */
 import { existsSync, mkdirSync } from 'fs';
 import { createServer, type Server as HttpServer } from 'http';
@@ -23,23 +24,29 @@ jest.setTimeout(180_000);
 
 let app: App;
 let browser: Browser;
+/** A shop site whose origin is in DIRECTLINE_ALLOWED_ORIGINS, and one whose origin is not. */
+let shop: HostPage;
+let stranger: HostPage;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`browser tests need Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
-  [app, browser] = await Promise.all([
-    buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent' })),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-      timeout: 30_000,
-    }),
-  ]);
+  [shop, stranger] = await Promise.all([startHostPage(), startHostPage()]);
+  // The browser first: building the app trains the recognizer synchronously, and a blocked event
+  // loop on a busy machine would make playwright's launch handshake time out.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    timeout: 30_000,
+  });
+  app = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DIRECTLINE_ALLOWED_ORIGINS: shop.origin }));
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
+  await shop?.close();
+  await stranger?.close();
 });
 
 interface Watched {
@@ -153,7 +160,7 @@ test('customer readdresses a parcel through the widget, switches to English, rel
     await waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas');
     await expectButtonsVisible(page, ['Pakeisti paštomatą', 'Kur mano siunta?', 'Kalbėti su žmogumi']);
     await expect(panel(page).locator('.webchat__upload-button').count()).resolves.toBeGreaterThan(0);
-    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:userId'))).toMatch(/^dl_/);
+    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'))).toMatch(/^v1\.dl_[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
 
     await expectReply(page, ['Parašykite siuntos numerį'], () => suggested(page, 'Pakeisti paštomatą').click());
     await expectReply(page, ['siuntėjo telefono numerį'], () => type(page, F.trackingNumber));
@@ -182,13 +189,13 @@ test('customer readdresses a parcel through the widget, switches to English, rel
     await expectCleanTranscript(page);
     await page.screenshot({ path: join(ARTIFACTS, 'widget-page.png') });
 
-    const userId = await page.evaluate(() => localStorage.getItem('lockerdesk:userId'));
+    const visitor = await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'));
     await page.reload();
     await waitForBotText(page, 'Which parcel shall I look up');
     await expect(waitForBotText(page, 'Jūsų prašymas užregistruotas')).resolves.toBe(1);
     await expect(waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas')).resolves.toBe(1);
     await expect(page.locator('h1').innerText()).resolves.toBe('How can we help?');
-    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:userId'))).toBe(userId);
+    expect(await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'))).toBe(visitor);
     await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
 
     await panel(page).locator('.ldw-close').click();
@@ -275,15 +282,16 @@ test('token endpoint down or failing: a polite message in the page language and 
   }
 });
 
-test('embedded in another site: loads everything from the bot origin and survives hostile host styles', async () => {
-  const host = await startHostPage(
+test('embedded in an allowed site: loads everything from the bot origin and survives hostile host styles', async () => {
+  const host = shop;
+  host.html = (
     `<!doctype html><html lang="de"><head><meta charset="utf-8"><style>
       * { font-size: 40px; margin: 30px; }
       button { display: none; background: red; }
       h2 { text-transform: uppercase; color: red; }
       div { padding: 50px; }
     </style></head><body><p>Shop</p>
-    <script src="${app.url}/widget.js" data-lang="en" async></script></body></html>`,
+    <script src="${app.url}/widget.js" data-lang="en" async></script></body></html>`
   );
   const { context, page, errors } = await openContext([new URL(app.url).origin, host.origin]);
   try {
@@ -305,7 +313,75 @@ test('embedded in another site: loads everything from the bot origin and survive
     expect(errors).toEqual([]);
   } finally {
     await context.close();
-    await host.close();
+  }
+});
+
+test('embedded in a site whose origin is not allowed: the token route refuses it, no CORS answer, a polite message', async () => {
+  stranger.html = `<!doctype html><html lang="en"><head><meta charset="utf-8"></head><body><p>Copycat</p>
+    <script src="${app.url}/widget.js" data-lang="en" data-open="true" async></script></body></html>`;
+  const { context, page, errors } = await openContext([new URL(app.url).origin, stranger.origin]);
+  try {
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(stranger.origin);
+    await panel(page).locator('.ldw-status').getByText('Could not connect to the chat').waitFor();
+    expect(requests.some((u) => u.includes('/v3/directline/'))).toBe(false);
+    // What the copycat page's script gets, asked directly: a refusal without a CORS grant, so the browser shows it nothing.
+    for (const method of ['OPTIONS', 'POST']) {
+      const res = await fetch(`${app.url}/api/directline/token`, { method, headers: { Origin: stranger.origin, 'Access-Control-Request-Method': 'POST', 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      expect({ method, status: res.status, acao: res.headers.get('access-control-allow-origin') }).toEqual({ method, status: 403, acao: null });
+      expect(await res.text()).not.toContain('token"');
+    }
+    expect(errors.filter((e) => !/CORS|403|Failed to fetch|ERR_FAILED|blocked/i.test(e))).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a visitor id forged in localStorage is replaced by a new one; Direct Line never sees the forged id', async () => {
+  const origin = new URL(app.url).origin;
+  const victim = await openContext([origin]);
+  let victimVisitor = '';
+  try {
+    await victim.page.goto(`${app.url}/`);
+    await widget(victim.page).locator('.ldw-launcher').click();
+    await waitForBotText(victim.page, 'Sveiki! Esu paštomatų pagalbininkas');
+    victimVisitor = (await victim.page.evaluate(() => localStorage.getItem('lockerdesk:visitor'))) ?? '';
+  } finally {
+    await victim.context.close();
+  }
+  const [, victimId, issued, signature] = victimVisitor.split('.');
+  expect(victimId).toMatch(/^dl_/);
+
+  const attacker = await openContext([origin]);
+  try {
+    const forged = `v1.${victimId}.${issued}.${signature.slice(0, -2)}AA`;
+    await attacker.page.addInitScript(
+      ([v, id]) => {
+        if (!sessionStorage.getItem('seeded')) {
+          localStorage.setItem('lockerdesk:visitor', v);
+          localStorage.setItem('lockerdesk:userId', id);
+          sessionStorage.setItem('seeded', '1');
+        }
+      },
+      [forged, victimId],
+    );
+    const issuedIds: string[] = [];
+    attacker.page.on('response', async (r) => {
+      if (r.url() === `${origin}/api/directline/token` && r.status() === 200) issuedIds.push(((await r.json()) as { userId: string }).userId);
+    });
+    await attacker.page.goto(`${app.url}/`);
+    await widget(attacker.page).locator('.ldw-launcher').click();
+    await waitForBotText(attacker.page, 'Sveiki! Esu paštomatų pagalbininkas');
+    expect(issuedIds).toHaveLength(1);
+    expect(issuedIds[0]).toMatch(/^dl_/);
+    expect(issuedIds[0]).not.toBe(victimId);
+    const stored = await attacker.page.evaluate(() => [localStorage.getItem('lockerdesk:visitor'), localStorage.getItem('lockerdesk:userId')]);
+    expect(stored[0]?.startsWith(`v1.${issuedIds[0]}.`)).toBe(true);
+    expect(stored[1]).toBeNull();
+    expect(attacker.errors).toEqual([]);
+  } finally {
+    await attacker.context.close();
   }
 });
 
@@ -321,14 +397,21 @@ async function expectOnTop(page: Page, selector: string): Promise<void> {
   expect({ selector, onTop }).toEqual({ selector, onTop: true });
 }
 
-async function startHostPage(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+interface HostPage {
+  origin: string;
+  /** What the page serves; set by each test. */
+  html: string;
+  close(): Promise<void>;
+}
+
+async function startHostPage(): Promise<HostPage> {
+  const host: HostPage = { origin: '', html: '<!doctype html><p>empty</p>', close: async () => undefined };
   const server: HttpServer = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(html);
+    res.end(host.html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  host.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  host.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return host;
 }

@@ -1,5 +1,5 @@
 /** Messenger webhook event -> Bot Framework activity mapping (Azure facebook channel shape). */
-import { contentTypeFromUrl, eventToActivity, inboundEvents, webhookBodySchema } from '../../../bots/messenger/messengerEvents';
+import { contentTypeFromUrl, eventToActivity, inboundEvents, webhookBodySchema } from '../../../../bots/channels/messenger/messengerEvents';
 
 function body(messaging: unknown[]) {
   return webhookBodySchema.parse({ object: 'page', entry: [{ id: 'PAGE', time: 1, messaging }] });

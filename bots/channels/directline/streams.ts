@@ -1,21 +1,30 @@
 import type { IncomingMessage, Server as HttpServer } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { DirectLineStore, LiveEvent, StoredActivity } from './store';
-import type { DirectLineTokens } from './tokens';
-import type { DirectLineLogger } from './logger';
+import type { Logger } from '../../../services/logging/logger';
+import type { DirectLineTokenClaims, DirectLineTokens } from './auth';
+import type { OriginPolicy } from './origins';
+import type { ClientActivity } from './shaping';
+import type { DirectLineStore, LiveEvent } from './store';
 
 /** Options of {@link DirectLineStreams}. */
 export interface DirectLineStreamsOptions {
   store: DirectLineStore;
   tokens: DirectLineTokens;
+  /** Browsers' `Origin` on the upgrade request is checked like on every other route. */
+  origins: OriginPolicy;
+  /**
+   * Makes sure the token's conversation exists (restoring it from the token's claims when this
+   * process does not hold it, e.g. after a restart); false when it cannot be served.
+   */
+  open(claims: DirectLineTokenClaims): Promise<boolean>;
   /** Path prefix of the endpoint, e.g. `/v3/directline`. */
   basePath: string;
   /** Interval of WebSocket pings; a socket that missed the previous pong is dropped. */
   heartbeatMs: number;
   /** Sockets kept per conversation; the oldest is closed with reason `collision` beyond it. */
   maxSocketsPerConversation: number;
-  logger: DirectLineLogger;
+  logger: Logger;
 }
 
 interface Live {
@@ -35,7 +44,7 @@ const CLOSE_GOING_AWAY = 1001;
  * upgraded on the HTTP server restify runs on. On connect it sends the backlog after the watermark
  * in one ActivitySet, then every new activity as it is logged, each activity exactly once per
  * socket. Sockets close when their token expires, when the conversation is forgotten, or on missed
- * heartbeats.
+ * heartbeats. Frames carry only shaped activities (see `shaping.ts`).
  */
 export class DirectLineStreams {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -54,7 +63,7 @@ export class DirectLineStreams {
     this.heartbeat.unref();
   }
 
-  /** Starts handling upgrades of the given HTTP server (restify's `server.server`). */
+  /** Starts handling upgrades of the given HTTP server (restify's `server.server`); it owns every WebSocket upgrade there. */
   attach(server: HttpServer): void {
     this.attachedTo = server;
     server.on('upgrade', this.onUpgrade);
@@ -83,11 +92,17 @@ export class DirectLineStreams {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = this.pathPattern.exec(url.pathname);
-    if (!match) {
-      if (this.attachedTo && this.attachedTo.listenerCount('upgrade') <= 1) refuse(socket, 404, 'Not Found');
-      return;
+    // This server has no other WebSocket endpoint: any other upgrade is refused at once (restify
+    // proxies the event but never answers it, so an unanswered socket would stay open forever).
+    if (!match) return refuse(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (!this.options.origins.allows(typeof origin === 'string' ? origin : undefined)) return refuse(socket, 403, 'Forbidden');
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(match[1]);
+    } catch {
+      return refuse(socket, 404, 'Not Found');
     }
-    const conversationId = decodeURIComponent(match[1]);
     const token = url.searchParams.get('t');
     if (!token) return refuse(socket, 401, 'Unauthorized');
     const check = this.options.tokens.verify(token);
@@ -96,7 +111,7 @@ export class DirectLineStreams {
     const after = watermarkParam && /^\d+$/.test(watermarkParam) ? Number(watermarkParam) : -1;
     let exists: boolean;
     try {
-      exists = (await this.options.store.getConversation(conversationId)) !== undefined;
+      exists = await this.options.open(check.claims);
     } catch (err) {
       this.options.logger.error({ err, conversationId }, 'DirectLineStreams.upgrade(): store failed');
       return refuse(socket, 500, 'Internal Server Error');
@@ -184,7 +199,7 @@ export class DirectLineStreams {
   }
 }
 
-function send(ws: WebSocket, frame: { activities: StoredActivity[]; watermark?: string }): void {
+function send(ws: WebSocket, frame: { activities: ClientActivity[]; watermark?: string }): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
 }
 

@@ -2,10 +2,12 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import { WebSocket } from 'ws';
-import { InMemoryDirectLineStore, type DirectLineStore, type StoredActivity } from '../../../bots/directline/store';
-import { DirectLineStreams } from '../../../bots/directline/streams';
-import { DirectLineTokens } from '../../../bots/directline/tokens';
-import { silentLogger } from '../../../bots/directline/logger';
+import { DirectLineKeys, DirectLineTokens } from '../../../../bots/channels/directline/auth';
+import { OriginPolicy } from '../../../../bots/channels/directline/origins';
+import type { ClientActivity } from '../../../../bots/channels/directline/shaping';
+import { InMemoryDirectLineStore, type DirectLineStore } from '../../../../bots/channels/directline/store';
+import { DirectLineStreams } from '../../../../bots/channels/directline/streams';
+import { silent } from './harness';
 
 /** Delegates to the in-memory store, but answers backlog reads only after `delayMs`. */
 class SlowBacklogStore extends InMemoryDirectLineStore {
@@ -16,8 +18,8 @@ class SlowBacklogStore extends InMemoryDirectLineStore {
   }
 }
 
-function message(conversationId: string, text: string): StoredActivity {
-  return { type: 'message', id: '', text, timestamp: new Date().toISOString(), channelId: 'directline', conversation: { id: conversationId }, from: { id: 'bot' } };
+function message(conversationId: string, text: string): Omit<ClientActivity, 'id'> {
+  return { type: 'message', text, timestamp: new Date().toISOString(), channelId: 'directline', conversation: { id: conversationId }, from: { id: 'bot', role: 'bot' } };
 }
 
 describe('DirectLineStreams', () => {
@@ -25,12 +27,14 @@ describe('DirectLineStreams', () => {
   let store: SlowBacklogStore;
   let streams: DirectLineStreams;
   let port: number;
-  const tokens = new DirectLineTokens('s'.repeat(32), 600);
+  const tokens = new DirectLineTokens(new DirectLineKeys('s'.repeat(32)).token, 600, 3600);
+  const origins = new OriginPolicy({ allowedOrigins: [], listeningPort: () => port });
+  const open = async (claims: { conv: string }) => (await store.getConversation(claims.conv)) !== undefined;
 
   beforeEach(async () => {
     store = new SlowBacklogStore({ idleTimeoutMs: 5000, sweepIntervalMs: 60_000 });
     server = createServer((_req, res) => res.end());
-    streams = new DirectLineStreams({ store: store as DirectLineStore, tokens, basePath: '/dl', heartbeatMs: 60_000, maxSocketsPerConversation: 2, logger: silentLogger });
+    streams = new DirectLineStreams({ store: store as DirectLineStore, tokens, origins, open, basePath: '/dl', heartbeatMs: 60_000, maxSocketsPerConversation: 2, logger: silent });
     streams.attach(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as AddressInfo).port;
@@ -58,16 +62,16 @@ describe('DirectLineStreams', () => {
   test('an activity logged while the backlog is being read is delivered exactly once, in order', async () => {
     const now = Date.now();
     await store.createConversation({ id: 'conv1', userId: 'dl_u', started: true, createdAt: now, lastActiveAt: now });
-    await store.appendActivity('conv1', message('conv1', 'old 1'));
-    await store.appendActivity('conv1', message('conv1', 'old 2'));
+    await store.appendActivity('conv1', message('conv1', 'old 1'), false);
+    await store.appendActivity('conv1', message('conv1', 'old 2'), false);
     store.onBacklogRead = async () => {
       store.onBacklogRead = async () => undefined;
-      await store.appendActivity('conv1', message('conv1', 'during'));
+      await store.appendActivity('conv1', message('conv1', 'during'), false);
       await new Promise((r) => setTimeout(r, 50));
     };
     const c = connect('conv1', 1);
     await new Promise((r) => setTimeout(r, 300));
-    await store.appendActivity('conv1', message('conv1', 'after'));
+    await store.appendActivity('conv1', message('conv1', 'after'), false);
     await new Promise((r) => setTimeout(r, 100));
     expect(c.texts).toEqual(['old 2', 'during', 'after']);
     expect(c.marks).toEqual(['3', '4']);
@@ -93,7 +97,7 @@ describe('DirectLineStreams', () => {
 
   test('heartbeat: a client that stops answering pings is dropped, a live one stays', async () => {
     streams.close();
-    streams = new DirectLineStreams({ store, tokens, basePath: '/dl', heartbeatMs: 50, maxSocketsPerConversation: 4, logger: silentLogger });
+    streams = new DirectLineStreams({ store, tokens, origins, open, basePath: '/dl', heartbeatMs: 50, maxSocketsPerConversation: 4, logger: silent });
     streams.attach(server);
     const now = Date.now();
     await store.createConversation({ id: 'conv3', userId: 'dl_u', started: true, createdAt: now, lastActiveAt: now });

@@ -10,13 +10,13 @@ import {
   splitText,
   toQuickReplies,
   truncate,
-} from '../../../bots/messenger/facebookRendering';
+} from '../../../../bots/channels/messenger/facebookRendering';
 import {
   FacebookRenderingMiddleware,
   facebookChannelData,
   renderForFacebookChannel,
-} from '../../../bots/messenger/FacebookRenderingMiddleware';
-import { MESSENGER_DIRECT_SERVICE_URL } from '../../../bots/messenger/messengerEvents';
+} from '../../../../bots/channels/messenger/FacebookRenderingMiddleware';
+import { MESSENGER_DIRECT_SERVICE_URL } from '../../../../bots/channels/messenger/messengerEvents';
 
 function actions(n: number): CardAction[] {
   return Array.from({ length: n }, (_, i) => ({ type: 'imBack', title: `Option ${i + 1}`, value: `value-${i + 1}` }));

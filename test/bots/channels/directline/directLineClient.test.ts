@@ -17,14 +17,9 @@ interface TokenReply {
   expires_in: number;
 }
 
-async function generateToken(h: Harness, user?: { id: string; name?: string }): Promise<TokenReply> {
-  const res = await fetch(`${h.domain}/tokens/generate`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(user ? { user } : {}),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as TokenReply;
+/** What the widget does before it creates its DirectLine: the token route. */
+async function generateToken(h: Harness): Promise<TokenReply & { userId: string }> {
+  return h.token();
 }
 
 function first<T>(o: Observable<T>): Promise<T> {
@@ -85,23 +80,26 @@ describe('botframework-directlinejs against the embedded Direct Line', () => {
   });
 
   test('WebSocket: welcome on conversationUpdate, messages both ways, events with locale', async () => {
-    const tokenReply = await generateToken(h, { id: 'dl_alice_0001', name: 'Alice' });
+    const tokenReply = await generateToken(h);
+    const alice = tokenReply.userId;
     const c = client(new DirectLine({ domain: h.domain, token: tokenReply.token, conversationStartProperties: { locale: 'lt-LT' } }));
 
-    await waitFor(() => c.count('welcome dl_alice_0001 (lt-LT)') === 1, 5000, 'welcome');
+    await waitFor(() => c.count(`welcome ${alice} (lt-LT)`) === 1, 5000, 'welcome');
     expect(c.statuses).toContain(ConnectionStatus.Online);
 
     const id = await c.send('labas');
     expect(id).toMatch(new RegExp(`^${tokenReply.conversationId}\\|\\d+$`));
     await waitFor(() => c.count('echo: labas') === 1, 5000, 'echo');
     const mine = c.received.find((a) => a.id === id) as Message;
-    expect(mine).toMatchObject({ type: 'message', text: 'labas', from: { id: 'dl_alice_0001', role: 'user' }, channelId: 'directline' });
+    expect(mine).toMatchObject({ type: 'message', text: 'labas', from: { id: alice, role: 'user' }, channelId: 'directline' });
 
     await first(c.dl.postActivity({ type: 'event', name: 'webchat/join', value: { language: 'ru-RU' }, from: { id: 'x' }, locale: 'ru-RU' } as Activity));
     await waitFor(() => c.count('event webchat/join ru-RU') === 1, 5000, 'event reply');
 
     const seen = h.bot.seen.filter((s) => s.type === 'conversationUpdate');
-    expect(seen).toEqual([{ type: 'conversationUpdate', locale: 'lt-LT', channelId: 'directline', fromId: 'dl_alice_0001', text: undefined, name: undefined }]);
+    expect(seen).toEqual([
+      { type: 'conversationUpdate', locale: 'lt-LT', channelId: 'directline', fromId: alice, text: undefined, name: undefined, serviceUrl: 'https://directline.lockerdesk.invalid/' },
+    ]);
     expect(h.bot.seen.map((s) => s.type)).toEqual(['conversationUpdate', 'message', 'event']);
     expect(c.received.some((a) => String(a.type) === 'conversationUpdate')).toBe(false);
   });

@@ -3,13 +3,16 @@ import type { Request, Response } from 'restify';
 
 /**
  * An error that maps to a Direct Line `ErrorResponse` (`{ error: { code, message } }`) with an HTTP
- * status. Codes follow Direct Line's (`BadArgument`, `TokenExpired`, `BotError`, …).
+ * status. Codes follow Direct Line's (`BadArgument`, `TokenExpired`, `BotError`, …). The message is
+ * sent to the client as it is: write it for a stranger, never put internal details in it.
  */
 export class DirectLineHttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For 429 and 503: sent as `Retry-After` (whole seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DirectLineHttpError';
@@ -49,7 +52,7 @@ export async function readRawBody(req: IncomingMessage & { body?: unknown }, lim
       if (!over) chunks.push(chunk);
     });
     req.on('end', () => (over ? reject(tooLarge(limit)) : resolve(Buffer.concat(chunks))));
-    req.on('error', (err) => reject(new DirectLineHttpError(400, 'BadArgument', `request body could not be read: ${err.message}`)));
+    req.on('error', () => reject(new DirectLineHttpError(400, 'BadArgument', 'request body could not be read')));
   });
 }
 
@@ -89,10 +92,11 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.send(status, { error: { code, message } });
 }
 
-/** Turns any thrown value into an `ErrorResponse`; unexpected errors become 500 without internals. */
+/** Turns any thrown value into an `ErrorResponse`; unexpected errors become a 500 that says nothing of them. */
 export function sendThrown(res: Response, err: unknown, onUnexpected: (err: unknown) => void): void {
   if (err instanceof DirectLineHttpError) {
     if (err.status === 413) res.header('Connection', 'close');
+    if (err.retryAfterSeconds !== undefined && !res.headersSent) res.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     sendError(res, err.status, err.code, err.message);
     return;
   }
@@ -105,12 +109,3 @@ export function queryOf(req: Request): URLSearchParams {
   return new URL(req.url ?? '/', 'http://localhost').searchParams;
 }
 
-/**
- * The origin (scheme://host[:port]) clients reach this server at: the configured public URL, or
- * the request's Host header over plain HTTP.
- */
-export function publicOrigin(req: IncomingMessage, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl.replace(/\/+$/, '');
-  const host = req.headers.host ?? '127.0.0.1';
-  return `http://${host}`;
-}

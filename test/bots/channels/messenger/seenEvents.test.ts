@@ -1,6 +1,6 @@
 /** Replay protection stores: the bounded in-process LRU and the shared Redis store (real redis-server). */
 import Redis from 'ioredis';
-import { MemorySeenEventStore, RedisSeenEventStore } from '../../../bots/messenger/seenEvents';
+import { MemorySeenEventStore, RedisSeenEventStore } from '../../../../bots/channels/messenger/seenEvents';
 
 describe('MemorySeenEventStore', () => {
   it('says true once per key', async () => {

@@ -14,10 +14,10 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { ChoicePrompt, DialogSet, DialogTurnStatus, ListStyle, WaterfallDialog } from 'botbuilder-dialogs';
-import { MessengerAdapter } from '../../../bots/messenger/MessengerAdapter';
-import { registerMessengerWebhook } from '../../../bots/messenger/messengerWebhook';
-import { markHumanAgent } from '../../../bots/messenger/facebookRendering';
-import { MESSENGER_DIRECT_SERVICE_URL } from '../../../bots/messenger/messengerEvents';
+import { MessengerAdapter } from '../../../../bots/channels/messenger/MessengerAdapter';
+import { registerMessengerWebhook } from '../../../../bots/channels/messenger/messengerWebhook';
+import { markHumanAgent } from '../../../../bots/channels/messenger/facebookRendering';
+import { MESSENGER_DIRECT_SERVICE_URL } from '../../../../bots/channels/messenger/messengerEvents';
 import {
   APP_SECRET,
   events,

@@ -54,3 +54,21 @@ export function parseMultipart(body: Buffer, boundary: string): FormPart[] | und
     pos = next + 2;
   }
 }
+
+/** The file types customers may upload: photos of a parcel or a locker, and PDF receipts. */
+export const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
+export type UploadType = (typeof UPLOAD_TYPES)[number];
+
+/**
+ * The type of a file judged by its first bytes (magic numbers), whatever the client declared;
+ * `undefined` for anything that is not one of {@link UPLOAD_TYPES}.
+ */
+export function sniffUploadType(data: Buffer): UploadType | undefined {
+  const starts = (hex: string, at = 0) => data.length >= at + hex.length / 2 && data.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
+  if (starts('ffd8ff')) return 'image/jpeg';
+  if (starts('89504e470d0a1a0a')) return 'image/png';
+  if (starts('474946383761') || starts('474946383961')) return 'image/gif';
+  if (starts('52494646') && starts('57454250', 8)) return 'image/webp';
+  if (starts('255044462d')) return 'application/pdf';
+  return undefined;
+}

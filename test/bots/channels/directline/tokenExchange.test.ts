@@ -2,8 +2,16 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'http';
 import type { AddressInfo } from 'net';
 import * as restify from 'restify';
-import { registerTokenExchange, type TokenExchangeOptions, type TokenExchangeReply } from '../../../bots/directline';
-import { startHarness } from './harness';
+import {
+  ConversationQuota,
+  DirectLineKeys,
+  OriginPolicy,
+  VisitorIds,
+  registerTokenExchange,
+  type TokenExchangeOptions,
+  type TokenExchangeReply,
+} from '../../../../bots/channels/directline';
+import { silent, startHarness } from './harness';
 
 const SECRET = 'azure-direct-line-secret-value';
 const PAGE = 'https://pakuotes.example.lt';
@@ -52,9 +60,18 @@ async function startAzureStandIn(): Promise<AzureStandIn> {
   return standIn;
 }
 
-async function startExchange(options: TokenExchangeOptions): Promise<{ url: string; close(): Promise<void> }> {
+const visitors = new VisitorIds(new DirectLineKeys('exchange-test-key-0123456789abcdef').visitor);
+
+/** The token route alone (Azure mode), with the given allowed page origins. */
+async function startExchange(allowed: string[], options: Partial<TokenExchangeOptions>): Promise<{ url: string; close(): Promise<void> }> {
   const server = restify.createServer();
-  registerTokenExchange(server, options);
+  registerTokenExchange(server, {
+    origins: new OriginPolicy({ allowedOrigins: allowed, listeningPort: () => undefined }),
+    visitors,
+    quota: new ConversationQuota(),
+    logger: silent,
+    ...options,
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/directline/token`,
@@ -70,7 +87,7 @@ describe('token exchange with an Azure secret', () => {
   let exchange: { url: string; close(): Promise<void> };
   beforeEach(async () => {
     azure = await startAzureStandIn();
-    exchange = await startExchange({ allowedOrigins: [PAGE], directLineSecret: SECRET, directLineUrl: `${azure.url}/v3/directline`, timeoutMs: 2000 });
+    exchange = await startExchange([PAGE], { directLineSecret: SECRET, directLineUrl: `${azure.url}/v3/directline`, timeoutMs: 2000 });
   });
   afterEach(async () => {
     await exchange.close();
@@ -90,13 +107,16 @@ describe('token exchange with an Azure secret', () => {
     expect(azure.calls).toEqual([{ path: '/v3/directline/tokens/generate', authorization: `Bearer ${SECRET}`, body: { user: { id: reply.userId } } }]);
   });
 
-  test('keeps a returning visitor id when it is a dl_ id, refuses others', async () => {
-    const ok = await fetch(exchange.url, { method: 'POST', headers: { Origin: PAGE, 'Content-Type': 'application/json' }, body: JSON.stringify({ userId: 'dl_returning_42' }) });
-    expect(((await ok.json()) as TokenExchangeReply).userId).toBe('dl_returning_42');
-    expect(azure.calls[0].body).toEqual({ user: { id: 'dl_returning_42' } });
-    const bad = await fetch(exchange.url, { method: 'POST', headers: { Origin: PAGE, 'Content-Type': 'application/json' }, body: JSON.stringify({ userId: 'admin' }) });
-    expect(bad.status).toBe(400);
-    expect(azure.calls).toHaveLength(1);
+  test('keeps a returning visitor’s id only with its signed credential; a chosen id never reaches Azure', async () => {
+    const ask = (body: object) => fetch(exchange.url, { method: 'POST', headers: { Origin: PAGE, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const first = (await (await ask({})).json()) as TokenExchangeReply;
+    const back = (await (await ask({ visitor: first.visitor })).json()) as TokenExchangeReply;
+    expect(back.userId).toBe(first.userId);
+    const chosen = (await (await ask({ userId: 'dl_returning_42' })).json()) as TokenExchangeReply;
+    expect(chosen.userId).not.toBe('dl_returning_42');
+    expect(azure.calls.map((c) => c.body)).toEqual([{ user: { id: first.userId } }, { user: { id: first.userId } }, { user: { id: chosen.userId } }]);
+    expect((await ask({ visitor: 42 })).status).toBe(400);
+    expect(azure.calls).toHaveLength(3);
   });
 
   test('refuses foreign or missing origins without calling Azure', async () => {
@@ -123,7 +143,7 @@ describe('token exchange with an Azure secret', () => {
   });
 
   test('an unreachable Direct Line is a 502', async () => {
-    const dead = await startExchange({ allowedOrigins: ['*'], directLineSecret: SECRET, directLineUrl: 'http://127.0.0.1:9/v3/directline', timeoutMs: 1000 });
+    const dead = await startExchange(['*'], { directLineSecret: SECRET, directLineUrl: 'http://127.0.0.1:9/v3/directline', timeoutMs: 1000 });
     try {
       expect((await fetch(dead.url, { method: 'POST', headers: { Origin: 'https://any.example' } })).status).toBe(502);
     } finally {
@@ -134,8 +154,7 @@ describe('token exchange with an Azure secret', () => {
 
 describe('token exchange without a secret (embedded Direct Line)', () => {
   test('issues an embedded token the page uses with the returned domain', async () => {
-    const h = await startHarness();
-    registerTokenExchange(h.server, { allowedOrigins: [PAGE], embedded: h.endpoint });
+    const h = await startHarness({ allowedOrigins: [PAGE] });
     try {
       const res = await fetch(`${h.origin}/api/directline/token`, { method: 'POST', headers: { Origin: PAGE } });
       expect(res.status).toBe(200);
