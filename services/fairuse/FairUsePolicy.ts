@@ -1,0 +1,218 @@
+/**
+ * The service team's rules for fair use, as one decision per customer message:
+ *
+ * 1. **Blocked** by a supervisor → one notice, then nothing.
+ * 2. **Flood**: more than `floodMaxMessages` within `floodWindowSeconds` from one conversation, one
+ *    customer identity, or (for anonymous web visitors, when the channel gives one) one IP with
+ *    its own higher limit → one calm notice per window; the messages are recorded by the caller
+ *    but not answered one by one; answers resume when the pace drops.
+ * 3. **Repeat**: the same message as the customer's previous one (normalised text) within
+ *    `repeatWindowSeconds` → recorded, not answered twice (so it cannot open a second case).
+ * 4. **Abuse or threat** only → one calm reply per problem that restates what the bot can do; the
+ *    message never reaches the dialogs, so it is never queued for a person.
+ * 5. Otherwise the bot answers; a rude request gets its answer plus, once per problem, a calm note.
+ *
+ * Abuse and threats also raise the supervisor's flag ({@link AbuseFlags}). Every decision is shared
+ * by all instances when the stores are on Redis.
+ *
+ * Why a repeat is "the same as the previous message" and not "any earlier message": a polite
+ * customer legitimately sends the same text twice in one conversation — a menu button clicked
+ * again for a second parcel, "taip" to two questions. One-word answers are never repeats, and
+ * neither is a click on a choice the bot has just offered ({@link FairUsePolicy.rememberOffered}).
+ *
+ * A store failure never silences a customer: the policy then lets the message through
+ * (`onError` is told).
+ */
+import { createHash } from 'crypto';
+import { foldText } from '../nlu/text';
+import { assess as defaultAssess, type AssessOptions, type Assessment } from '../moderation/Moderator';
+import type { AbuseFlag, AbuseFlags } from './AbuseFlags';
+import { identityKey, type BlockList, type BlockRecord, type CustomerIdentity } from './BlockList';
+import { onceGate, windowCounter, type CounterBackend, type OnceGate, type WindowCounter } from './counters';
+import type { LastMessageStore } from './LastMessageStore';
+
+/** The configuration block (`services/config.ts` → `config.fairUse`). */
+export interface FairUseSettings {
+  /** Messages allowed per window per conversation and per customer identity. */
+  floodMaxMessages: number;
+  floodWindowSeconds: number;
+  /** Messages allowed per window per IP (many customers can share one address). */
+  floodMaxMessagesPerIp: number;
+  repeatWindowSeconds: number;
+}
+
+/** How long "one calm reply per problem" remembers that the reply was given. */
+export const TONE_MEMORY_SECONDS = 24 * 3600;
+
+/** One customer message as the channel delivered it. */
+export interface FairUseMessage {
+  conversationId: string;
+  channel: string;
+  /** The channel's user id; absent when the channel gives none. */
+  userId?: string;
+  /**
+   * The customer key the hand-off side uses (`CustomerRef.customerKey`), under which the abuse
+   * flag is also kept; default `userId`.
+   */
+  customerKey?: string;
+  /**
+   * The visitor's IP, only from a trusted source (a channel endpoint that saw the HTTP request).
+   * Never from activity fields the client can write, and never the Bot Connector's address.
+   */
+  ip?: string;
+  text: string;
+  at?: Date;
+  /** A person owns the conversation (queued or with an agent): no bot replies to the tone. */
+  humanOwned?: boolean;
+  /** What "one reply per problem" counts per; default the conversation. (The typed turn may pass a case or intent.) */
+  problem?: string;
+  /** Hint for moderation: the caller knows this is a request. */
+  requestLikely?: boolean;
+}
+
+export type FloodScope = 'conversation' | 'customer' | 'ip';
+
+/** What to do with a message; `assessment` is present for every message that was assessed. */
+export type FairUseDecision =
+  | { action: 'blocked'; notice: boolean; block: BlockRecord }
+  | { action: 'flood'; notice: boolean; scope: FloodScope; assessment: Assessment; flag?: AbuseFlag }
+  | { action: 'repeat'; assessment: Assessment; flag?: AbuseFlag }
+  /** Abuse or threat only: not answered; `reply` when the one calm reply is due. */
+  | { action: 'abuse'; reply: boolean; assessment: Assessment; flag?: AbuseFlag }
+  /** The bot answers; `note` when the calm note about the tone is due. */
+  | { action: 'answer'; note: boolean; assessment: Assessment; flag?: AbuseFlag };
+
+export type FairUseAction = FairUseDecision['action'];
+
+export interface FairUsePolicyDeps {
+  settings: FairUseSettings;
+  counters: CounterBackend;
+  lastMessages: LastMessageStore;
+  blockList: BlockList;
+  flags: AbuseFlags;
+  /** Moderation; default the repository's lists. */
+  assess?: (text: string, options?: AssessOptions) => Assessment;
+  onError?: (err: unknown, where: string) => void;
+  now?: () => Date;
+}
+
+/** Hash of the normalised text: case, diacritics, spacing and punctuation do not make a message new. */
+export function messageFingerprint(text: string): string {
+  return createHash('sha1').update(foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()).digest('base64url').slice(0, 16);
+}
+
+/** Messages of two words or more can be repeats; "taip", "2", a lone parcel or phone number cannot. */
+export function repeatEligible(text: string): boolean {
+  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter((w) => /\p{L}/u.test(w)).length >= 2;
+}
+
+export class FairUsePolicy {
+  private readonly perConversation: WindowCounter;
+  private readonly perCustomer: WindowCounter;
+  private readonly perIp: WindowCounter;
+  private readonly floodNotice: OnceGate;
+  private readonly toneReply: OnceGate;
+  private readonly assess: (text: string, options?: AssessOptions) => Assessment;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: FairUsePolicyDeps) {
+    const s = deps.settings;
+    this.perConversation = windowCounter(deps.counters, 'flood:conv', s.floodMaxMessages, s.floodWindowSeconds);
+    this.perCustomer = windowCounter(deps.counters, 'flood:cust', s.floodMaxMessages, s.floodWindowSeconds);
+    this.perIp = windowCounter(deps.counters, 'flood:ip', s.floodMaxMessagesPerIp, s.floodWindowSeconds);
+    this.floodNotice = onceGate(deps.counters, 'notice:flood', s.floodWindowSeconds);
+    this.toneReply = onceGate(deps.counters, 'notice:tone', TONE_MEMORY_SECONDS);
+    this.assess = deps.assess ?? defaultAssess;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get blockList(): BlockList {
+    return this.deps.blockList;
+  }
+
+  get flags(): AbuseFlags {
+    return this.deps.flags;
+  }
+
+  async decide(m: FairUseMessage): Promise<FairUseDecision> {
+    const identity: CustomerIdentity | undefined = m.userId ? { channel: m.channel, userId: m.userId } : undefined;
+    const customer = identity ? identityKey(identity) : undefined;
+    if (identity) {
+      const block = await this.safe(() => this.deps.blockList.get(identity), undefined, 'blockList.get');
+      if (block) return { action: 'blocked', notice: await this.safe(() => this.deps.blockList.claimNotice(identity), false, 'blockList.claimNotice'), block };
+    }
+
+    const assessment = this.assess(m.text, { requestLikely: m.requestLikely });
+    const abusive = assessment.kind === 'abuse' || assessment.kind === 'threat';
+    const conv = `${encodeURIComponent(m.channel)}:${m.conversationId}`;
+    const repeatKeys = repeatEligible(m.text) ? [`conv:${conv}`, ...(customer ? [`cust:${customer}`] : [])] : [];
+    const fingerprint = repeatKeys.length ? messageFingerprint(m.text) : '';
+
+    const [flood, previous, offered, flag] = await Promise.all([
+      this.flood(conv, customer, m.ip),
+      Promise.all(repeatKeys.map((k) => this.safe(() => this.deps.lastMessages.swap(k, fingerprint, this.deps.settings.repeatWindowSeconds * 1000), undefined, 'lastMessages.swap'))),
+      repeatKeys.length ? this.safe(() => this.deps.lastMessages.get(`offered:${conv}`), undefined, 'lastMessages.get') : Promise.resolve(undefined),
+      abusive ? this.raiseFlag(m, assessment) : Promise.resolve(undefined),
+    ]);
+    const extra = flag ? { flag } : {};
+
+    if (flood) {
+      const notice = await this.safe(() => this.floodNotice.claim(flood.key), false, 'floodNotice.claim');
+      return { action: 'flood', notice, scope: flood.scope, assessment, ...extra };
+    }
+    const choseOffered = offered?.split(',').includes(fingerprint) ?? false;
+    if (!choseOffered && previous.some((p) => p === fingerprint)) return { action: 'repeat', assessment, ...extra };
+
+    const toneKey = `${conv}:${m.problem ?? ''}`;
+    if (abusive && !m.humanOwned) return { action: 'abuse', reply: await this.safe(() => this.toneReply.claim(toneKey), false, 'toneReply.claim'), assessment, ...extra };
+    const note = assessment.kind === 'rude_request' && !m.humanOwned && (await this.safe(() => this.toneReply.claim(toneKey), false, 'toneReply.claim'));
+    return { action: 'answer', note, assessment, ...extra };
+  }
+
+  /**
+   * The choices (button and card values) the bot offered in its last reply to this conversation:
+   * clicking one answers the bot's question, so it is never a repeat, even when it equals the
+   * customer's previous message (typed "akropolis klaipeda", then clicked "Akropolis Klaipėda").
+   */
+  async rememberOffered(m: Pick<FairUseMessage, 'conversationId' | 'channel'>, values: string[]): Promise<void> {
+    const conv = `${encodeURIComponent(m.channel)}:${m.conversationId}`;
+    // An empty value clears the choices of an earlier reply.
+    const prints = [...new Set(values.filter(repeatEligible).map(messageFingerprint))].join(',');
+    await this.safe(() => this.deps.lastMessages.swap(`offered:${conv}`, prints, this.deps.settings.repeatWindowSeconds * 1000), undefined, 'lastMessages.swap');
+  }
+
+  /** The broadest scope over its limit (IP, then customer, then conversation), or undefined. */
+  private async flood(conv: string, customer: string | undefined, ip: string | undefined): Promise<{ scope: FloodScope; key: string } | undefined> {
+    const ok = { allowed: true, count: 0, msBeforeReset: 0 };
+    const [byConv, byCustomer, byIp] = await Promise.all([
+      this.safe(() => this.perConversation.hit(conv), ok, 'flood.conversation'),
+      customer ? this.safe(() => this.perCustomer.hit(customer), ok, 'flood.customer') : Promise.resolve(ok),
+      ip ? this.safe(() => this.perIp.hit(ip), ok, 'flood.ip') : Promise.resolve(ok),
+    ]);
+    if (!byIp.allowed && ip) return { scope: 'ip', key: `ip:${ip}` };
+    if (!byCustomer.allowed && customer) return { scope: 'customer', key: `cust:${customer}` };
+    if (!byConv.allowed) return { scope: 'conversation', key: `conv:${conv}` };
+    return undefined;
+  }
+
+  private async raiseFlag(m: FairUseMessage, assessment: Assessment): Promise<AbuseFlag | undefined> {
+    const subject = { conversationId: m.conversationId, customerKey: m.customerKey ?? m.userId };
+    return this.safe(
+      async () => {
+        await this.deps.flags.raise(subject, { threat: assessment.kind === 'threat', at: m.at ?? this.now() });
+        return this.deps.flags.get(subject);
+      },
+      undefined,
+      'flags.raise',
+    );
+  }
+
+  private async safe<T>(task: () => Promise<T>, fallback: T, where: string): Promise<T> {
+    try {
+      return await task();
+    } catch (err) {
+      this.deps.onError?.(err, where);
+      return fallback;
+    }
+  }
+}
