@@ -490,6 +490,11 @@ const pickupSms = variables({
 
 /** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
 const fairUse = variables({
+  FLOOD_BURST_MESSAGES: env(int(4, 2, 1000), {
+    description: 'more messages than this within `FLOOD_BURST_SECONDS` from one conversation or customer is a flood (caught after a few messages)',
+    azure: 'optional',
+  }),
+  FLOOD_BURST_SECONDS: env(int(5, 1, 3600), { description: 'the burst window', azure: 'optional' }),
   FLOOD_MAX_MESSAGES: env(int(8, 2, 1000), {
     description: 'more messages than this within `FLOOD_WINDOW_SECONDS` from one conversation or customer is a flood',
     azure: 'optional',
@@ -508,14 +513,17 @@ const fairUse = variables({
   }),
 })
   .superRefine((e, ctx) => {
-    if (e.FLOOD_MAX_MESSAGES_PER_IP < e.FLOOD_MAX_MESSAGES) {
-      ctx.addIssue({ code: 'custom', path: ['FLOOD_MAX_MESSAGES_PER_IP'], message: 'must not be below FLOOD_MAX_MESSAGES (many customers can share one address)' });
-    }
+    const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (e.FLOOD_MAX_MESSAGES_PER_IP < e.FLOOD_MAX_MESSAGES) issue('FLOOD_MAX_MESSAGES_PER_IP', 'must not be below FLOOD_MAX_MESSAGES (many customers can share one address)');
+    if (e.FLOOD_BURST_MESSAGES > e.FLOOD_MAX_MESSAGES) issue('FLOOD_BURST_MESSAGES', 'must not be above FLOOD_MAX_MESSAGES');
+    if (e.FLOOD_BURST_SECONDS > e.FLOOD_WINDOW_SECONDS) issue('FLOOD_BURST_SECONDS', 'must not be above FLOOD_WINDOW_SECONDS');
   })
   .transform(
     (e): FairUseSettings => ({
       floodMaxMessages: e.FLOOD_MAX_MESSAGES,
       floodWindowSeconds: e.FLOOD_WINDOW_SECONDS,
+      floodBurstMessages: e.FLOOD_BURST_MESSAGES,
+      floodBurstSeconds: e.FLOOD_BURST_SECONDS,
       floodMaxMessagesPerIp: e.FLOOD_MAX_MESSAGES_PER_IP,
       repeatWindowSeconds: e.REPEAT_WINDOW_SECONDS,
     }),

@@ -2,10 +2,13 @@
  * The service team's rules for fair use, as one decision per customer message:
  *
  * 1. **Blocked** by a supervisor → one notice, then nothing.
- * 2. **Flood**: more than `floodMaxMessages` within `floodWindowSeconds` from one conversation, one
- *    customer identity, or (for anonymous web visitors, when the channel gives one) one IP with
- *    its own higher limit → one calm notice per window; the messages are recorded by the caller
- *    but not answered one by one; answers resume when the pace drops.
+ * 2. **Flood**: more than `floodBurstMessages` within `floodBurstSeconds`, or more than
+ *    `floodMaxMessages` within `floodWindowSeconds`, from one conversation or one customer
+ *    identity, or (for anonymous web visitors, when the channel gives one) more than
+ *    `floodMaxMessagesPerIp` within `floodWindowSeconds` from one IP → one calm notice per window;
+ *    the messages are recorded by the caller but not answered one by one; answers resume when the
+ *    pace drops (a window after the last excess). The burst limit catches a scripted flood after a
+ *    few messages; the window limit catches a steady stream that stays under the burst limit.
  * 3. **Repeat**: the same message as the customer's previous one (normalised text) within
  *    `repeatWindowSeconds` → recorded, not answered twice (so it cannot open a second case).
  * 4. **Abuse or threat** only → one calm reply per problem that restates what the bot can do; the
@@ -36,6 +39,9 @@ export interface FairUseSettings {
   /** Messages allowed per window per conversation and per customer identity. */
   floodMaxMessages: number;
   floodWindowSeconds: number;
+  /** Messages allowed in a short burst (per conversation and customer), so a flood is caught after a few. */
+  floodBurstMessages: number;
+  floodBurstSeconds: number;
   /** Messages allowed per window per IP (many customers can share one address). */
   floodMaxMessagesPerIp: number;
   repeatWindowSeconds: number;
@@ -109,6 +115,8 @@ export function repeatEligible(text: string): boolean {
 export class FairUsePolicy {
   private readonly perConversation: WindowCounter;
   private readonly perCustomer: WindowCounter;
+  private readonly burstPerConversation: WindowCounter;
+  private readonly burstPerCustomer: WindowCounter;
   private readonly perIp: WindowCounter;
   private readonly floodNotice: OnceGate;
   private readonly toneReply: OnceGate;
@@ -119,6 +127,8 @@ export class FairUsePolicy {
     const s = deps.settings;
     this.perConversation = windowCounter(deps.counters, 'flood:conv', s.floodMaxMessages, s.floodWindowSeconds);
     this.perCustomer = windowCounter(deps.counters, 'flood:cust', s.floodMaxMessages, s.floodWindowSeconds);
+    this.burstPerConversation = windowCounter(deps.counters, 'burst:conv', s.floodBurstMessages, s.floodBurstSeconds);
+    this.burstPerCustomer = windowCounter(deps.counters, 'burst:cust', s.floodBurstMessages, s.floodBurstSeconds);
     this.perIp = windowCounter(deps.counters, 'flood:ip', s.floodMaxMessagesPerIp, s.floodWindowSeconds);
     this.floodNotice = onceGate(deps.counters, 'notice:flood', s.floodWindowSeconds);
     this.toneReply = onceGate(deps.counters, 'notice:tone', TONE_MEMORY_SECONDS);
@@ -184,14 +194,16 @@ export class FairUsePolicy {
   /** The broadest scope over its limit (IP, then customer, then conversation), or undefined. */
   private async flood(conv: string, customer: string | undefined, ip: string | undefined): Promise<{ scope: FloodScope; key: string } | undefined> {
     const ok = { allowed: true, count: 0, msBeforeReset: 0 };
-    const [byConv, byCustomer, byIp] = await Promise.all([
+    const [byConv, burstConv, byCustomer, burstCustomer, byIp] = await Promise.all([
       this.safe(() => this.perConversation.hit(conv), ok, 'flood.conversation'),
+      this.safe(() => this.burstPerConversation.hit(conv), ok, 'flood.conversation'),
       customer ? this.safe(() => this.perCustomer.hit(customer), ok, 'flood.customer') : Promise.resolve(ok),
+      customer ? this.safe(() => this.burstPerCustomer.hit(customer), ok, 'flood.customer') : Promise.resolve(ok),
       ip ? this.safe(() => this.perIp.hit(ip), ok, 'flood.ip') : Promise.resolve(ok),
     ]);
     if (!byIp.allowed && ip) return { scope: 'ip', key: `ip:${ip}` };
-    if (!byCustomer.allowed && customer) return { scope: 'customer', key: `cust:${customer}` };
-    if (!byConv.allowed) return { scope: 'conversation', key: `conv:${conv}` };
+    if (customer && !(byCustomer.allowed && burstCustomer.allowed)) return { scope: 'customer', key: `cust:${customer}` };
+    if (!(byConv.allowed && burstConv.allowed)) return { scope: 'conversation', key: `conv:${conv}` };
     return undefined;
   }
 

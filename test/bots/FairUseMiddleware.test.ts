@@ -14,7 +14,7 @@ import type { FairUsePolicy } from '../../services/fairuse/FairUsePolicy';
 
 const messages = createMessages();
 const logger = createLogger('silent');
-const SETTINGS: FairUseSettings = { floodMaxMessages: 3, floodWindowSeconds: 2, floodMaxMessagesPerIp: 4, repeatWindowSeconds: 60 };
+const SETTINGS: FairUseSettings = { floodMaxMessages: 3, floodWindowSeconds: 2, floodBurstMessages: 3, floodBurstSeconds: 2, floodMaxMessagesPerIp: 4, repeatWindowSeconds: 60 };
 
 let n = 0;
 

@@ -14,7 +14,7 @@ import { MemoryLastMessageStore } from '../../../services/fairuse/LastMessageSto
 import type { RedisClient } from '../../../services/state/redisClient';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const SMALL: FairUseSettings = { floodMaxMessages: 3, floodWindowSeconds: 1, floodMaxMessagesPerIp: 5, repeatWindowSeconds: 1 };
+const SMALL: FairUseSettings = { floodMaxMessages: 3, floodWindowSeconds: 1, floodBurstMessages: 3, floodBurstSeconds: 1, floodMaxMessagesPerIp: 5, repeatWindowSeconds: 1 };
 
 let seq = 0;
 /** A fresh customer in a fresh conversation. */
@@ -85,6 +85,24 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
     expect(floods.every((d) => d.scope === 'customer' || d.scope === 'conversation')).toBe(true);
     await sleep(1200);
     expect(await decide(say('ok, sorry, where is my parcel CE482139075LT'))).toMatchObject({ action: 'answer' });
+  });
+
+  test('a steady stream under the burst limit is still caught by the window limit', async () => {
+    fu = make({ ...SMALL, floodBurstMessages: 2, floodBurstSeconds: 1, floodMaxMessages: 4, floodWindowSeconds: 4 });
+    const say = customer();
+    const ds: FairUseDecision[] = [];
+    for (let i = 0; i < 5; i++) {
+      ds.push(await decide(say(`steady message ${i} about my parcel`)));
+      await sleep(600);
+    }
+    expect(actions(ds)).toEqual(['answer', 'answer', 'answer', 'answer', 'flood']);
+  });
+
+  test('a burst is caught after a few messages, before the window limit', async () => {
+    fu = make({ ...SMALL, floodBurstMessages: 2, floodBurstSeconds: 2, floodMaxMessages: 10, floodWindowSeconds: 10 });
+    const say = customer();
+    const ds = await Promise.all(Array.from({ length: 6 }, (_, i) => decide(say(`burst message ${i} hello hello`))));
+    expect(actions(ds).filter((a) => a === 'answer')).toHaveLength(2);
   });
 
   test('flood per customer identity across conversations; another customer is untouched', async () => {
@@ -164,7 +182,7 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
 
 describe('FairUsePolicy offered choices', () => {
   test('clicking a choice the bot just offered is not a repeat, even when it equals the previous message', async () => {
-    const policy = new FairUsePolicy({ settings: { ...SMALL, floodMaxMessages: 10 }, counters: { kind: 'memory' }, lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
+    const policy = new FairUsePolicy({ settings: { ...SMALL, floodMaxMessages: 10, floodBurstMessages: 10 }, counters: { kind: 'memory' }, lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
     const m = { conversationId: 'cards', channel: 'webchat', userId: 'u-cards' };
     expect((await policy.decide({ ...m, text: 'akropolis klaipeda' })).action).toBe('answer');
     expect((await policy.decide({ ...m, text: 'Akropolis Klaipėda' })).action).toBe('repeat'); // no choice offered: a repeat
