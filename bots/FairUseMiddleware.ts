@@ -7,8 +7,9 @@
  * - repeat of the previous message → no second answer (and so no second case);
  * - abuse or threat only → one calm reply per problem with the menu, no bot turn (never queued);
  * - a rude request → the bot answers, then one calm note per problem;
- * - anything else → the bot answers as usual; the choices its reply offers (buttons, cards) are
- *   remembered, so clicking one is never taken for a repeat.
+ * - anything else → the bot answers as usual; the end of its turn is reported to the policy (the
+ *   message becomes "the previous answered message", the choices its reply offers are remembered
+ *   so clicking one is never taken for a repeat). When Web Chat (re)joins, repeats start afresh.
  *
  * A message that does not reach the bot is handed to `record` (wired to the hand-off transcript),
  * with whatever this middleware said back, so nothing is lost. Non-message activities and
@@ -20,7 +21,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { menuActivity } from '../dialogs/menu';
 import { message } from '../dialogs/turn';
-import type { FairUseDecision, FairUsePolicy } from '../services/fairuse/FairUsePolicy';
+import type { FairUseDecision, FairUseMessage, FairUsePolicy } from '../services/fairuse/FairUsePolicy';
 import type { Attachment, TranscriptEntry } from '../services/handoff/types';
 import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
 import { localeLang } from '../services/i18n/languagePolicy';
@@ -36,7 +37,7 @@ export interface FairUseRecord {
 }
 
 export interface FairUseMiddlewareOptions {
-  policy: Pick<FairUsePolicy, 'decide' | 'rememberOffered'>;
+  policy: Pick<FairUsePolicy, 'decide' | 'finished' | 'sessionStarted'>;
   messages: Messages;
   /** Keeps what the bot did not answer (and the notices) in the conversation's transcript. */
   record: (r: FairUseRecord) => Promise<void>;
@@ -105,12 +106,19 @@ export class FairUseMiddleware implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
     const conversationId = a.conversation?.id;
-    if (a.type !== 'message' || !conversationId) return next();
+    if (!conversationId) return next();
+    if (a.type !== 'message') {
+      if (this.isSessionStart(context)) {
+        await this.o.policy.sessionStarted({ conversationId, channel: a.channelId, userId: a.from?.id }).catch((err: unknown) => this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: session start not noted'));
+      }
+      return next();
+    }
     const at = this.now();
     let decision: FairUseDecision;
+    let incoming: FairUseMessage;
     try {
       const humanOwned = this.o.humanOwned ? await this.o.humanOwned(conversationId) : false;
-      decision = await this.o.policy.decide({
+      incoming = {
         conversationId,
         channel: a.channelId,
         userId: a.from?.id,
@@ -119,7 +127,8 @@ export class FairUseMiddleware implements Middleware {
         text: a.text ?? '',
         at,
         humanOwned,
-      });
+      };
+      decision = await this.o.policy.decide(incoming);
     } catch (err) {
       this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: policy failed, the message goes to the bot');
       return next();
@@ -138,9 +147,14 @@ export class FairUseMiddleware implements Middleware {
         }
         return nextSend();
       });
-      await next();
-      // A click on one of these answers the bot's question: never a repeat of the previous message.
-      if (replied) await this.o.policy.rememberOffered({ conversationId, channel: a.channelId }, offered).catch((err: unknown) => this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: offered choices not remembered'));
+      let ok = false;
+      try {
+        await next();
+        ok = true;
+      } finally {
+        // Answered: now "the previous message" for repeats; a click on an offered choice answers the bot's question.
+        await this.o.policy.finished(incoming, { answered: ok && replied, offered }).catch((err: unknown) => this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: end of turn not noted'));
+      }
       if (decision.note) {
         // Part of a turn that reached the bot: the hand-off middleware records it with the bot's replies.
         this.o.logger.info(log, 'fair use: rude request answered, calm note sent');
@@ -168,6 +182,14 @@ export class FairUseMiddleware implements Middleware {
     const noticed = (decision.action === 'blocked' || decision.action === 'flood') && decision.notice;
     if (noticed || (decision.action === 'abuse' && decision.reply)) this.o.logger.info({ ...log, ...(decision.action === 'flood' ? { scope: decision.scope } : {}) }, 'fair use: message not answered, notice sent');
     else this.o.logger.debug(log, 'fair use: message not answered');
+  }
+
+  /** The customer (re)opened the chat: Web Chat's join event, or the channel adding the user. */
+  private isSessionStart(context: TurnContext): boolean {
+    const a = context.activity;
+    if (a.type === 'event') return a.name === 'webchat/join';
+    if (a.type === 'conversationUpdate') return (a.membersAdded ?? []).some((m) => m.id !== a.recipient?.id);
+    return false;
   }
 
   private async lang(context: TurnContext): Promise<Lang> {

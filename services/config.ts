@@ -491,12 +491,13 @@ const pickupSms = variables({
 /** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
 const fairUse = variables({
   FLOOD_BURST_MESSAGES: env(int(4, 2, 1000), {
-    description: 'more messages than this within `FLOOD_BURST_SECONDS` from one conversation or customer is a flood (caught after a few messages)',
+    description:
+      'more messages than this within `FLOOD_BURST_SECONDS` from one conversation or customer is a flood (caught after a few messages; tests and scripts that drive the bot faster than a person must raise it)',
     azure: 'optional',
   }),
   FLOOD_BURST_SECONDS: env(int(5, 1, 3600), { description: 'the burst window', azure: 'optional' }),
-  FLOOD_MAX_MESSAGES: env(int(8, 2, 1000), {
-    description: 'more messages than this within `FLOOD_WINDOW_SECONDS` from one conversation or customer is a flood',
+  FLOOD_MAX_MESSAGES: env(int(10, 2, 1000), {
+    description: 'more messages than this within `FLOOD_WINDOW_SECONDS` from one conversation or customer is a flood (a steady stream)',
     azure: 'optional',
   }),
   FLOOD_WINDOW_SECONDS: env(int(20, 1, 3600), {

@@ -2,26 +2,35 @@
  * The service team's rules for fair use, as one decision per customer message:
  *
  * 1. **Blocked** by a supervisor → one notice, then nothing.
- * 2. **Flood**: more than `floodBurstMessages` within `floodBurstSeconds`, or more than
- *    `floodMaxMessages` within `floodWindowSeconds`, from one conversation or one customer
- *    identity, or (for anonymous web visitors, when the channel gives one) more than
- *    `floodMaxMessagesPerIp` within `floodWindowSeconds` from one IP → one calm notice per window;
- *    the messages are recorded by the caller but not answered one by one; answers resume when the
- *    pace drops (a window after the last excess). The burst limit catches a scripted flood after a
- *    few messages; the window limit catches a steady stream that stays under the burst limit.
- * 3. **Repeat**: the same message as the customer's previous one (normalised text) within
- *    `repeatWindowSeconds` → recorded, not answered twice (so it cannot open a second case).
+ * 2. **Flood** → one calm notice per window; the messages are recorded by the caller but not
+ *    answered one by one; answers resume when the pace drops (a window after the last excess).
+ *    Two limits, per conversation and per customer identity:
+ *    - a *burst*: more than `floodBurstMessages` within `floodBurstSeconds` — a flood is caught
+ *      after a few messages, whether or not it waits for the answers (a script that waits is as
+ *      costly as one that does not);
+ *    - a *window*: more than `floodMaxMessages` within `floodWindowSeconds` — a steady stream that
+ *      stays under the burst limit.
+ *    Both are set so that a customer typing at human pace — even twice as fast — never reaches
+ *    them (tested). Programs that drive the bot faster than a person (tests, load scripts) must
+ *    raise them.
+ *    And per IP (anonymous web visitors, when the channel gives a trusted one): more than
+ *    `floodMaxMessagesPerIp` within `floodWindowSeconds`.
+ * 3. **Repeat**: the same message (normalised text) as the customer's previous *answered* message
+ *    within `repeatWindowSeconds` → recorded, not answered twice (so it cannot open a second case).
  * 4. **Abuse or threat** only → one calm reply per problem that restates what the bot can do; the
  *    message never reaches the dialogs, so it is never queued for a person.
  * 5. Otherwise the bot answers; a rude request gets its answer plus, once per problem, a calm note.
+ *    The caller reports the end of that turn with {@link FairUsePolicy.finished}.
  *
  * Abuse and threats also raise the supervisor's flag ({@link AbuseFlags}). Every decision is shared
  * by all instances when the stores are on Redis.
  *
- * Why a repeat is "the same as the previous message" and not "any earlier message": a polite
- * customer legitimately sends the same text twice in one conversation — a menu button clicked
- * again for a second parcel, "taip" to two questions. One-word answers are never repeats, and
- * neither is a click on a choice the bot has just offered ({@link FairUsePolicy.rememberOffered}).
+ * Why a repeat is "the same as the previous answered message" and not "any earlier message": a
+ * polite customer legitimately sends the same text twice in one conversation — a menu button
+ * clicked again for a second parcel, "taip" to two questions. One-word answers are never repeats;
+ * neither is a click on a choice the bot has just offered, the same question after the widget was
+ * reopened ({@link FairUsePolicy.sessionStarted}), or a message whose first copy got no answer
+ * (the turn failed).
  *
  * A store failure never silences a customer: the policy then lets the message through
  * (`onError` is told).
@@ -49,6 +58,7 @@ export interface FairUseSettings {
 
 /** How long "one calm reply per problem" remembers that the reply was given. */
 export const TONE_MEMORY_SECONDS = 24 * 3600;
+
 
 /** One customer message as the channel delivered it. */
 export interface FairUseMessage {
@@ -112,6 +122,10 @@ export function repeatEligible(text: string): boolean {
   return foldText(text).split(/[^\p{L}\p{N}]+/u).filter((w) => /\p{L}/u.test(w)).length >= 2;
 }
 
+function conversationKey(m: Pick<FairUseMessage, 'conversationId' | 'channel'>): string {
+  return `${encodeURIComponent(m.channel)}:${m.conversationId}`;
+}
+
 export class FairUsePolicy {
   private readonly perConversation: WindowCounter;
   private readonly perCustomer: WindowCounter;
@@ -154,14 +168,14 @@ export class FairUsePolicy {
 
     const assessment = this.assess(m.text, { requestLikely: m.requestLikely });
     const abusive = assessment.kind === 'abuse' || assessment.kind === 'threat';
-    const conv = `${encodeURIComponent(m.channel)}:${m.conversationId}`;
-    const repeatKeys = repeatEligible(m.text) ? [`conv:${conv}`, ...(customer ? [`cust:${customer}`] : [])] : [];
-    const fingerprint = repeatKeys.length ? messageFingerprint(m.text) : '';
+    const conv = conversationKey(m);
+    const keys = this.repeatKeys(m);
+    const fingerprint = keys.length ? messageFingerprint(m.text) : '';
 
     const [flood, previous, offered, flag] = await Promise.all([
       this.flood(conv, customer, m.ip),
-      Promise.all(repeatKeys.map((k) => this.safe(() => this.deps.lastMessages.swap(k, fingerprint, this.deps.settings.repeatWindowSeconds * 1000), undefined, 'lastMessages.swap'))),
-      repeatKeys.length ? this.safe(() => this.deps.lastMessages.get(`offered:${conv}`), undefined, 'lastMessages.get') : Promise.resolve(undefined),
+      Promise.all(keys.map((k) => this.safe(() => this.deps.lastMessages.get(k), undefined, 'lastMessages.get'))),
+      keys.length ? this.safe(() => this.deps.lastMessages.get(`offered:${conv}`), undefined, 'lastMessages.get') : Promise.resolve(undefined),
       abusive ? this.raiseFlag(m, assessment) : Promise.resolve(undefined),
     ]);
     const extra = flag ? { flag } : {};
@@ -180,15 +194,37 @@ export class FairUsePolicy {
   }
 
   /**
-   * The choices (button and card values) the bot offered in its last reply to this conversation:
-   * clicking one answers the bot's question, so it is never a repeat, even when it equals the
-   * customer's previous message (typed "akropolis klaipeda", then clicked "Akropolis Klaipėda").
+   * The bot's turn for an `answer` decision ended. When it succeeded (`answered`), the message
+   * becomes "the previous answered message" for repeats, and the choices its reply offered
+   * (button and card values) are remembered: clicking one answers the bot's question, so it is
+   * never a repeat, even when it equals the previous message (typed "akropolis klaipeda", then
+   * clicked "Akropolis Klaipėda"). A turn that failed changes nothing: sending it again is answered.
    */
-  async rememberOffered(m: Pick<FairUseMessage, 'conversationId' | 'channel'>, values: string[]): Promise<void> {
-    const conv = `${encodeURIComponent(m.channel)}:${m.conversationId}`;
+  async finished(m: FairUseMessage, outcome: { answered: boolean; offered: string[] }): Promise<void> {
+    if (!outcome.answered) return;
+    const conv = conversationKey(m);
+    const ttl = this.deps.settings.repeatWindowSeconds * 1000;
+    const fingerprint = messageFingerprint(m.text);
     // An empty value clears the choices of an earlier reply.
-    const prints = [...new Set(values.filter(repeatEligible).map(messageFingerprint))].join(',');
-    await this.safe(() => this.deps.lastMessages.swap(`offered:${conv}`, prints, this.deps.settings.repeatWindowSeconds * 1000), undefined, 'lastMessages.swap');
+    const prints = [...new Set(outcome.offered.filter(repeatEligible).map(messageFingerprint))].join(',');
+    await Promise.all([
+      ...this.repeatKeys(m).map((k) => this.safe(() => this.deps.lastMessages.swap(k, fingerprint, ttl), undefined, 'lastMessages.swap')),
+      this.safe(() => this.deps.lastMessages.swap(`offered:${conv}`, prints, ttl), undefined, 'lastMessages.swap'),
+    ]);
+  }
+
+  /**
+   * The customer (re)opened the chat — the widget connected again after a reload, Web Chat joined:
+   * they may not have seen the last answer, so asking the same again is not a repeat.
+   */
+  async sessionStarted(m: Pick<FairUseMessage, 'conversationId' | 'channel' | 'userId'>): Promise<void> {
+    const ttl = this.deps.settings.repeatWindowSeconds * 1000;
+    await Promise.all(this.repeatKeys({ ...m, text: 'any two' }).map((k) => this.safe(() => this.deps.lastMessages.swap(k, '', ttl), undefined, 'lastMessages.swap')));
+  }
+
+  private repeatKeys(m: Pick<FairUseMessage, 'conversationId' | 'channel' | 'userId' | 'text'>): string[] {
+    if (!repeatEligible(m.text)) return [];
+    return [`conv:${conversationKey(m)}`, ...(m.userId ? [`cust:${identityKey({ channel: m.channel, userId: m.userId })}`] : [])];
   }
 
   /** The broadest scope over its limit (IP, then customer, then conversation), or undefined. */

@@ -28,7 +28,7 @@ interface Harness {
   userId: string;
 }
 
-function harness(o: { locale?: string; languageOf?: (c: TurnContext) => Lang; humanOwned?: boolean; ipOf?: (c: TurnContext) => string | undefined; policy?: Pick<FairUsePolicy, 'decide' | 'rememberOffered'>; fu?: FairUse; userId?: string } = {}): Harness {
+function harness(o: { locale?: string; languageOf?: (c: TurnContext) => Lang; humanOwned?: boolean; ipOf?: (c: TurnContext) => string | undefined; policy?: Pick<FairUsePolicy, 'decide' | 'finished' | 'sessionStarted'>; fu?: FairUse; userId?: string } = {}): Harness {
   n++;
   const fu = o.fu ?? createFairUse({ settings: SETTINGS });
   const botTurns: string[] = [];
@@ -38,6 +38,7 @@ function harness(o: { locale?: string; languageOf?: (c: TurnContext) => Lang; hu
     async (context) => {
       const text = context.activity.text ?? '';
       botTurns.push(text);
+      if (context.activity.type !== 'message') return;
       if (text.startsWith('cards')) await context.sendActivity(MessageFactory.suggestedActions(['Akropolis Klaipėda', 'None of these'], 'Which one?'));
       else await context.sendActivity(`bot: ${text}`);
     },
@@ -162,6 +163,26 @@ test('a repeat is recorded and not answered; a click on a choice the bot offered
   expect(offeredChoices(MessageFactory.suggestedActions(['Taip', 'Ne'], 'Ar teisingai?'))).toEqual(['Taip', 'Ne']);
 });
 
+test('Web Chat joining again (a reload) starts repeats afresh; a failed turn is not "answered"', async () => {
+  const h = harness();
+  expect(texts(await h.say('kur mano siunta, prašau'))).toHaveLength(1);
+  expect(await h.say('kur mano siunta, prašau')).toEqual([]);
+  await h.adapter.receiveActivity({ type: 'event', name: 'webchat/join', value: { language: 'lt' } } as Partial<Activity>);
+  expect(texts(await h.say('kur mano siunta, prašau'))).toEqual(['bot: kur mano siunta, prašau']);
+
+  await sleep(2100); // out of the flood window
+  let fail = true;
+  const failing = new TestAdapter(async (context) => {
+    if (fail) throw new Error('carrier down');
+    await context.sendActivity(`bot: ${context.activity.text}`);
+  }, { channelId: 'webchat', conversation: { id: 'failing-turn' }, from: { id: 'u-failing' }, recipient: { id: 'bot' } } as Partial<Activity>);
+  failing.use(new FairUseMiddleware({ policy: h.fu.policy, messages, logger, record: async () => undefined }));
+  await expect(failing.receiveActivity({ type: 'message', text: 'kur mano siunta CE482139075LT' } as Partial<Activity>)).rejects.toThrow('carrier down');
+  fail = false;
+  await failing.receiveActivity({ type: 'message', text: 'kur mano siunta CE482139075LT' } as Partial<Activity>);
+  expect(failing.activeQueue.map((a) => a.text)).toEqual(['bot: kur mano siunta CE482139075LT']);
+});
+
 test('per-IP counting uses only what ipOf gives: new visitor ids from one address are one flood', async () => {
   const fu = createFairUse({ settings: SETTINGS });
   const replies: string[] = [];
@@ -176,7 +197,7 @@ test('per-IP counting uses only what ipOf gives: new visitor ids from one addres
 });
 
 test('non-message activities pass; a failing policy lets the message through to the bot', async () => {
-  const h = harness({ policy: { decide: async () => Promise.reject(new Error('Redis down')), rememberOffered: async () => undefined } });
+  const h = harness({ policy: { decide: async () => Promise.reject(new Error('Redis down')), finished: async () => undefined, sessionStarted: async () => undefined } });
   expect(texts(await h.say('labas, kur siunta?'))).toEqual(['bot: labas, kur siunta?']);
   await h.adapter.receiveActivity({ type: 'conversationUpdate', membersAdded: [{ id: 'x', name: 'x' }] } as Partial<Activity>);
   expect(h.botTurns).toHaveLength(2);

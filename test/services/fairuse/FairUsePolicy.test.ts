@@ -34,6 +34,12 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
     fu = make();
   });
   const decide = (m: FairUseMessage) => fu.policy.decide(m);
+  /** A whole turn as the middleware runs it: the decision, then the end of the bot's turn. */
+  const turn = async (m: FairUseMessage, offered: string[] = []) => {
+    const d = await decide(m);
+    if (d.action === 'answer') await fu.policy.finished(m, { answered: true, offered });
+    return d;
+  };
 
   test('an ordinary message is answered, with no note and no flag', async () => {
     const say = customer();
@@ -92,7 +98,7 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
     const say = customer();
     const ds: FairUseDecision[] = [];
     for (let i = 0; i < 5; i++) {
-      ds.push(await decide(say(`steady message ${i} about my parcel`)));
+      ds.push(await turn(say(`steady message ${i} about my parcel`)));
       await sleep(600);
     }
     expect(actions(ds)).toEqual(['answer', 'answer', 'answer', 'answer', 'flood']);
@@ -103,6 +109,15 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
     const say = customer();
     const ds = await Promise.all(Array.from({ length: 6 }, (_, i) => decide(say(`burst message ${i} hello hello`))));
     expect(actions(ds).filter((a) => a === 'answer')).toHaveLength(2);
+    expect(ds.filter((d) => d.action === 'flood' && d.notice)).toHaveLength(1);
+  });
+
+  test('a script that waits for each answer is a flood too, after the same few messages', async () => {
+    fu = make({ ...SMALL, floodBurstMessages: 2, floodBurstSeconds: 5, floodMaxMessages: 10, floodWindowSeconds: 10 });
+    const say = customer();
+    const ds: FairUseDecision[] = [];
+    for (let i = 0; i < 4; i++) ds.push(await turn(say(`question ${i} about my parcel`)));
+    expect(actions(ds)).toEqual(['answer', 'answer', 'flood', 'flood']);
   });
 
   test('flood per customer identity across conversations; another customer is untouched', async () => {
@@ -129,17 +144,29 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
 
   test('repeat: the same message as the previous one is not answered twice; variants of case and punctuation count', async () => {
     const say = customer();
-    expect((await decide(say('Where is my parcel?'))).action).toBe('answer');
-    expect((await decide(say('where is my parcel'))).action).toBe('repeat');
-    expect((await decide(say('WHERE IS MY PARCEL!!!'))).action).toBe('repeat');
+    expect((await turn(say('Where is my parcel?'))).action).toBe('answer');
+    expect((await turn(say('where is my parcel'))).action).toBe('repeat');
+    expect((await turn(say('WHERE IS MY PARCEL!!!'))).action).toBe('repeat');
     await sleep(1100);
-    expect((await decide(say('where is my parcel'))).action).toBe('answer'); // after the window
+    expect((await turn(say('where is my parcel'))).action).toBe('answer'); // after the window
+  });
+
+  test('repeat: a message whose first copy got no answer (the turn failed), or asked again after the chat was reopened, is answered', async () => {
+    fu = make({ ...SMALL, floodMaxMessages: 10, floodBurstMessages: 10 });
+    const say = customer();
+    const m = say('kur mano siunta CE482139075LT');
+    expect((await decide(m)).action).toBe('answer');
+    await fu.policy.finished(m, { answered: false, offered: [] }); // the bot's turn threw
+    expect((await turn(m)).action).toBe('answer');
+    expect((await turn(m)).action).toBe('repeat');
+    await fu.policy.sessionStarted(m); // the widget reconnected after a reload
+    expect((await turn(m)).action).toBe('answer');
   });
 
   test('repeat: polite patterns are not repeats (one-word answers, a number twice, the same text after another)', async () => {
     const say = customer();
     const ds = [];
-    for (const text of ['taip', 'taip', 'CE482139075LT', 'CE482139075LT', 'kur mano siunta', 'pakeisti paštomatą', 'kur mano siunta']) ds.push(await decide(say(text)));
+    for (const text of ['taip', 'taip', 'CE482139075LT', 'CE482139075LT', 'kur mano siunta', 'pakeisti paštomatą', 'kur mano siunta']) ds.push(await turn(say(text)));
     expect(actions(ds).every((a) => a === 'answer' || a === 'flood')).toBe(true);
     expect(actions(ds)).not.toContain('repeat');
     expect(repeatEligible('taip')).toBe(false);
@@ -151,8 +178,8 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
 
   test('repeat across conversations of the same customer identity', async () => {
     const a = { conversationId: `first-${seq}`, channel: 'facebook', userId: `psid-${seq}`, text: 'noriu kalbėti su žmogumi' };
-    expect((await decide(a)).action).toBe('answer');
-    expect((await decide({ ...a, conversationId: `second-${seq}` })).action).toBe('repeat');
+    expect((await turn(a)).action).toBe('answer');
+    expect((await turn({ ...a, conversationId: `second-${seq}` })).action).toBe('repeat');
   });
 
   test('blocked: one notice, then nothing; other customers are not affected; unblocked → answered', async () => {
@@ -184,12 +211,16 @@ describe('FairUsePolicy offered choices', () => {
   test('clicking a choice the bot just offered is not a repeat, even when it equals the previous message', async () => {
     const policy = new FairUsePolicy({ settings: { ...SMALL, floodMaxMessages: 10, floodBurstMessages: 10 }, counters: { kind: 'memory' }, lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
     const m = { conversationId: 'cards', channel: 'webchat', userId: 'u-cards' };
-    expect((await policy.decide({ ...m, text: 'akropolis klaipeda' })).action).toBe('answer');
-    expect((await policy.decide({ ...m, text: 'Akropolis Klaipėda' })).action).toBe('repeat'); // no choice offered: a repeat
-    await policy.rememberOffered(m, ['Akropolis Klaipėda', 'None of these']);
-    expect((await policy.decide({ ...m, text: 'Akropolis Klaipėda' })).action).toBe('answer');
-    await policy.rememberOffered(m, []); // the next reply offered nothing
-    expect((await policy.decide({ ...m, text: 'Akropolis Klaipėda' })).action).toBe('repeat');
+    const turn = async (text: string, offered: string[]) => {
+      const d = await policy.decide({ ...m, text });
+      if (d.action === 'answer') await policy.finished({ ...m, text }, { answered: true, offered });
+      return d.action;
+    };
+    expect(await turn('akropolis klaipeda', [])).toBe('answer');
+    expect(await turn('Akropolis Klaipėda', [])).toBe('repeat'); // no choice offered: a repeat
+    await policy.finished({ ...m, text: 'akropolis klaipeda' }, { answered: true, offered: ['Akropolis Klaipėda', 'None of these'] });
+    expect(await turn('Akropolis Klaipėda', [])).toBe('answer'); // the bot offered it: an answer to its question
+    expect(await turn('Akropolis Klaipėda', [])).toBe('repeat'); // the reply to that offered nothing
   });
 });
 
@@ -210,7 +241,7 @@ describe('FairUsePolicy failures', () => {
       onError: (_err, where) => errors.push(where),
     });
     expect(await policy.decide({ conversationId: 'c', channel: 'webchat', userId: 'u', text: 'kur mano siunta' })).toMatchObject({ action: 'answer' });
-    expect(errors).toEqual(expect.arrayContaining(['blockList.get', 'lastMessages.swap']));
+    expect(errors).toEqual(expect.arrayContaining(['blockList.get', 'lastMessages.get']));
   });
 });
 
@@ -241,8 +272,10 @@ describe('a polite customer at human pace is never limited (default configuratio
     for (let round = 0; round < 2; round++) {
       for (const [seconds, text, offered] of READDRESS) {
         jest.advanceTimersByTime(seconds * speed * 1000);
-        decisions.push(await policy.decide({ conversationId: 'polite', channel: 'webchat', userId: 'polite-user', text }));
-        await policy.rememberOffered({ conversationId: 'polite', channel: 'webchat' }, offered); // what the middleware does after the bot's reply
+        const m = { conversationId: 'polite', channel: 'webchat', userId: 'polite-user', text };
+        decisions.push(await policy.decide(m));
+        jest.advanceTimersByTime(800); // the bot answers
+        await policy.finished(m, { answered: true, offered }); // what the middleware reports after the bot's reply
       }
       jest.advanceTimersByTime(60_000); // reads the outcome, then does the same for a second parcel
     }

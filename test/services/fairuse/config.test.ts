@@ -3,7 +3,7 @@ import { loadConfig } from '../../../services/config';
 
 test('defaults', () => {
   expect(loadConfig({}).fairUse).toEqual({
-    floodMaxMessages: 8,
+    floodMaxMessages: 10,
     floodWindowSeconds: 20,
     floodBurstMessages: 4,
     floodBurstSeconds: 5,
@@ -21,8 +21,8 @@ test.each([
   [{ FLOOD_MAX_MESSAGES: 'many' }, 'FLOOD_MAX_MESSAGES'],
   [{ FLOOD_WINDOW_SECONDS: '0' }, 'FLOOD_WINDOW_SECONDS'],
   [{ FLOOD_MAX_MESSAGES: '1' }, 'FLOOD_MAX_MESSAGES'],
-  [{ FLOOD_MAX_MESSAGES_PER_IP: '5' }, 'FLOOD_MAX_MESSAGES_PER_IP: must not be below FLOOD_MAX_MESSAGES'],
-  [{ FLOOD_BURST_MESSAGES: '9' }, 'FLOOD_BURST_MESSAGES: must not be above FLOOD_MAX_MESSAGES'],
+  [{ FLOOD_MAX_MESSAGES_PER_IP: '9' }, 'FLOOD_MAX_MESSAGES_PER_IP: must not be below FLOOD_MAX_MESSAGES'],
+  [{ FLOOD_BURST_MESSAGES: '11' }, 'FLOOD_BURST_MESSAGES: must not be above FLOOD_MAX_MESSAGES'],
   [{ FLOOD_BURST_SECONDS: '30' }, 'FLOOD_BURST_SECONDS: must not be above FLOOD_WINDOW_SECONDS'],
   [{ REPEAT_WINDOW_SECONDS: '-1' }, 'REPEAT_WINDOW_SECONDS'],
 ])('%o is rejected naming the variable', (env, message) => {
