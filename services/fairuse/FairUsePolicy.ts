@@ -40,7 +40,7 @@ import { foldText } from '../nlu/text';
 import { assess as defaultAssess, type AssessOptions, type Assessment } from '../moderation/Moderator';
 import type { AbuseFlag, AbuseFlags } from './AbuseFlags';
 import { identityKey, type BlockList, type BlockRecord, type CustomerIdentity } from './BlockList';
-import { onceGate, windowCounter, type CounterBackend, type OnceGate, type WindowCounter } from './counters';
+import type { LimiterFactory, NamedLimiter } from '../limits/limiter';
 import type { LastMessageStore } from './LastMessageStore';
 
 /** The configuration block (`services/config.ts` → `config.fairUse`). */
@@ -58,7 +58,6 @@ export interface FairUseSettings {
 
 /** How long "one calm reply per problem" remembers that the reply was given. */
 export const TONE_MEMORY_SECONDS = 24 * 3600;
-
 
 /** One customer message as the channel delivered it. */
 export interface FairUseMessage {
@@ -102,7 +101,8 @@ export type FairUseAction = FairUseDecision['action'];
 
 export interface FairUsePolicyDeps {
   settings: FairUseSettings;
-  counters: CounterBackend;
+  /** Where the counts live (memory, or Redis shared by every instance); one policy per factory. */
+  limits: LimiterFactory;
   lastMessages: LastMessageStore;
   blockList: BlockList;
   flags: AbuseFlags;
@@ -127,25 +127,28 @@ function conversationKey(m: Pick<FairUseMessage, 'conversationId' | 'channel'>):
 }
 
 export class FairUsePolicy {
-  private readonly perConversation: WindowCounter;
-  private readonly perCustomer: WindowCounter;
-  private readonly burstPerConversation: WindowCounter;
-  private readonly burstPerCustomer: WindowCounter;
-  private readonly perIp: WindowCounter;
-  private readonly floodNotice: OnceGate;
-  private readonly toneReply: OnceGate;
+  private readonly perConversation: NamedLimiter;
+  private readonly perCustomer: NamedLimiter;
+  private readonly burstPerConversation: NamedLimiter;
+  private readonly burstPerCustomer: NamedLimiter;
+  private readonly perIp: NamedLimiter;
+  /** One flood notice per window and scope; one calm reply per problem. */
+  private readonly floodNotice: NamedLimiter;
+  private readonly toneReply: NamedLimiter;
   private readonly assess: (text: string, options?: AssessOptions) => Assessment;
   private readonly now: () => Date;
 
   constructor(private readonly deps: FairUsePolicyDeps) {
     const s = deps.settings;
-    this.perConversation = windowCounter(deps.counters, 'flood:conv', s.floodMaxMessages, s.floodWindowSeconds);
-    this.perCustomer = windowCounter(deps.counters, 'flood:cust', s.floodMaxMessages, s.floodWindowSeconds);
-    this.burstPerConversation = windowCounter(deps.counters, 'burst:conv', s.floodBurstMessages, s.floodBurstSeconds);
-    this.burstPerCustomer = windowCounter(deps.counters, 'burst:cust', s.floodBurstMessages, s.floodBurstSeconds);
-    this.perIp = windowCounter(deps.counters, 'flood:ip', s.floodMaxMessagesPerIp, s.floodWindowSeconds);
-    this.floodNotice = onceGate(deps.counters, 'notice:flood', s.floodWindowSeconds);
-    this.toneReply = onceGate(deps.counters, 'notice:tone', TONE_MEMORY_SECONDS);
+    const window = { points: s.floodMaxMessages, windowSeconds: s.floodWindowSeconds };
+    const burst = { points: s.floodBurstMessages, windowSeconds: s.floodBurstSeconds };
+    this.perConversation = deps.limits.create('fairuse.flood-conversation', window);
+    this.perCustomer = deps.limits.create('fairuse.flood-customer', window);
+    this.burstPerConversation = deps.limits.create('fairuse.burst-conversation', burst);
+    this.burstPerCustomer = deps.limits.create('fairuse.burst-customer', burst);
+    this.perIp = deps.limits.create('fairuse.flood-ip', { points: s.floodMaxMessagesPerIp, windowSeconds: s.floodWindowSeconds });
+    this.floodNotice = deps.limits.create('fairuse.notice-flood', { points: 1, windowSeconds: s.floodWindowSeconds });
+    this.toneReply = deps.limits.create('fairuse.notice-tone', { points: 1, windowSeconds: TONE_MEMORY_SECONDS });
     this.assess = deps.assess ?? defaultAssess;
     this.now = deps.now ?? (() => new Date());
   }
@@ -169,7 +172,7 @@ export class FairUsePolicy {
     const assessment = this.assess(m.text, { requestLikely: m.requestLikely });
     const abusive = assessment.kind === 'abuse' || assessment.kind === 'threat';
     const conv = conversationKey(m);
-    const keys = this.repeatKeys(m);
+    const keys = repeatEligible(m.text) ? this.repeatKeys(m) : [];
     const fingerprint = keys.length ? messageFingerprint(m.text) : '';
 
     const [flood, previous, offered, flag] = await Promise.all([
@@ -181,15 +184,15 @@ export class FairUsePolicy {
     const extra = flag ? { flag } : {};
 
     if (flood) {
-      const notice = await this.safe(() => this.floodNotice.claim(flood.key), false, 'floodNotice.claim');
+      const notice = await this.claim(this.floodNotice, flood.key);
       return { action: 'flood', notice, scope: flood.scope, assessment, ...extra };
     }
     const choseOffered = offered?.split(',').includes(fingerprint) ?? false;
     if (!choseOffered && previous.some((p) => p === fingerprint)) return { action: 'repeat', assessment, ...extra };
 
     const toneKey = `${conv}:${m.problem ?? ''}`;
-    if (abusive && !m.humanOwned) return { action: 'abuse', reply: await this.safe(() => this.toneReply.claim(toneKey), false, 'toneReply.claim'), assessment, ...extra };
-    const note = assessment.kind === 'rude_request' && !m.humanOwned && (await this.safe(() => this.toneReply.claim(toneKey), false, 'toneReply.claim'));
+    if (abusive && !m.humanOwned) return { action: 'abuse', reply: await this.claim(this.toneReply, toneKey), assessment, ...extra };
+    const note = assessment.kind === 'rude_request' && !m.humanOwned && (await this.claim(this.toneReply, toneKey));
     return { action: 'answer', note, assessment, ...extra };
   }
 
@@ -208,7 +211,7 @@ export class FairUsePolicy {
     // An empty value clears the choices of an earlier reply.
     const prints = [...new Set(outcome.offered.filter(repeatEligible).map(messageFingerprint))].join(',');
     await Promise.all([
-      ...this.repeatKeys(m).map((k) => this.safe(() => this.deps.lastMessages.swap(k, fingerprint, ttl), undefined, 'lastMessages.swap')),
+      ...(repeatEligible(m.text) ? this.repeatKeys(m) : []).map((k) => this.safe(() => this.deps.lastMessages.swap(k, fingerprint, ttl), undefined, 'lastMessages.swap')),
       this.safe(() => this.deps.lastMessages.swap(`offered:${conv}`, prints, ttl), undefined, 'lastMessages.swap'),
     ]);
   }
@@ -219,28 +222,37 @@ export class FairUsePolicy {
    */
   async sessionStarted(m: Pick<FairUseMessage, 'conversationId' | 'channel' | 'userId'>): Promise<void> {
     const ttl = this.deps.settings.repeatWindowSeconds * 1000;
-    await Promise.all(this.repeatKeys({ ...m, text: 'any two' }).map((k) => this.safe(() => this.deps.lastMessages.swap(k, '', ttl), undefined, 'lastMessages.swap')));
+    await Promise.all(this.repeatKeys(m).map((k) => this.safe(() => this.deps.lastMessages.swap(k, '', ttl), undefined, 'lastMessages.swap')));
   }
 
-  private repeatKeys(m: Pick<FairUseMessage, 'conversationId' | 'channel' | 'userId' | 'text'>): string[] {
-    if (!repeatEligible(m.text)) return [];
+  /** Where "the previous answered message" is kept: per conversation and per customer identity. */
+  private repeatKeys(m: Pick<FairUseMessage, 'conversationId' | 'channel' | 'userId'>): string[] {
     return [`conv:${conversationKey(m)}`, ...(m.userId ? [`cust:${identityKey({ channel: m.channel, userId: m.userId })}`] : [])];
   }
 
   /** The broadest scope over its limit (IP, then customer, then conversation), or undefined. */
   private async flood(conv: string, customer: string | undefined, ip: string | undefined): Promise<{ scope: FloodScope; key: string } | undefined> {
-    const ok = { allowed: true, count: 0, msBeforeReset: 0 };
     const [byConv, burstConv, byCustomer, burstCustomer, byIp] = await Promise.all([
-      this.safe(() => this.perConversation.hit(conv), ok, 'flood.conversation'),
-      this.safe(() => this.burstPerConversation.hit(conv), ok, 'flood.conversation'),
-      customer ? this.safe(() => this.perCustomer.hit(customer), ok, 'flood.customer') : Promise.resolve(ok),
-      customer ? this.safe(() => this.burstPerCustomer.hit(customer), ok, 'flood.customer') : Promise.resolve(ok),
-      ip ? this.safe(() => this.perIp.hit(ip), ok, 'flood.ip') : Promise.resolve(ok),
+      this.within(this.perConversation, conv),
+      this.within(this.burstPerConversation, conv),
+      customer ? this.within(this.perCustomer, customer) : true,
+      customer ? this.within(this.burstPerCustomer, customer) : true,
+      ip ? this.within(this.perIp, ip) : true,
     ]);
-    if (!byIp.allowed && ip) return { scope: 'ip', key: `ip:${ip}` };
-    if (customer && !(byCustomer.allowed && burstCustomer.allowed)) return { scope: 'customer', key: `cust:${customer}` };
-    if (!(byConv.allowed && burstConv.allowed)) return { scope: 'conversation', key: `conv:${conv}` };
+    if (!byIp && ip) return { scope: 'ip', key: `ip:${ip}` };
+    if (customer && !(byCustomer && burstCustomer)) return { scope: 'customer', key: `cust:${customer}` };
+    if (!(byConv && burstConv)) return { scope: 'conversation', key: `conv:${conv}` };
     return undefined;
+  }
+
+  /** Counts one message; a failing store lets it through (a comfort limit fails open). */
+  private within(limiter: NamedLimiter, key: string): Promise<boolean> {
+    return this.safe(async () => (await limiter.consume(key)).allowed, true, limiter.name);
+  }
+
+  /** True for the first claim of `key` in the limiter's window; false when the store fails (no extra message). */
+  private claim(limiter: NamedLimiter, key: string): Promise<boolean> {
+    return this.safe(async () => (await limiter.consume(key)).allowed, false, limiter.name);
   }
 
   private async raiseFlag(m: FairUseMessage, assessment: Assessment): Promise<AbuseFlag | undefined> {

@@ -7,14 +7,13 @@ import type { Logger } from '../logging/logger';
 import type { RedisClient } from '../state/redisClient';
 import { MemoryAbuseFlags, RedisAbuseFlags, type AbuseFlags } from './AbuseFlags';
 import { MemoryBlockList, RedisBlockList, type BlockList } from './BlockList';
-import type { CounterBackend } from './counters';
+import { createLimiterFactory } from '../limits/limiter';
 import { FairUsePolicy, type FairUsePolicyDeps, type FairUseSettings } from './FairUsePolicy';
 import { MemoryLastMessageStore, RedisLastMessageStore } from './LastMessageStore';
 
 export * from './AbuseFlags';
 export * from './BlockList';
 export * from './FairUsePolicy';
-export type { CounterBackend } from './counters';
 
 export interface FairUse {
   policy: FairUsePolicy;
@@ -40,19 +39,17 @@ function throttledWarn(logger: Logger | undefined): FairUsePolicyDeps['onError']
   };
 }
 
-/** Keys live under `<REDIS_PREFIX>fairuse:`. */
+/** Keys live under `<REDIS_PREFIX>fairuse:` (block list, flags, repeats) and `<REDIS_PREFIX>limit:fairuse.*` (counts). */
 export function createFairUse(o: CreateFairUseOptions): FairUse {
   const onError = throttledWarn(o.logger);
   if (!o.redis) {
     const blockList = new MemoryBlockList();
     const flags = new MemoryAbuseFlags();
-    const counters: CounterBackend = { kind: 'memory' };
-    return { blockList, flags, policy: new FairUsePolicy({ settings: o.settings, counters, lastMessages: new MemoryLastMessageStore(), blockList, flags, onError, assess: o.assess }) };
+    return { blockList, flags, policy: new FairUsePolicy({ settings: o.settings, limits: createLimiterFactory(), lastMessages: new MemoryLastMessageStore(), blockList, flags, onError, assess: o.assess }) };
   }
   const prefix = `${o.redis.prefix}fairuse:`;
   const { client } = o.redis;
   const blockList = new RedisBlockList(client, prefix);
   const flags = new RedisAbuseFlags(client, prefix);
-  const counters: CounterBackend = { kind: 'redis', client, prefix };
-  return { blockList, flags, policy: new FairUsePolicy({ settings: o.settings, counters, lastMessages: new RedisLastMessageStore(client, prefix), blockList, flags, onError, assess: o.assess }) };
+  return { blockList, flags, policy: new FairUsePolicy({ settings: o.settings, limits: createLimiterFactory({ redis: client, prefix: o.redis.prefix }), lastMessages: new RedisLastMessageStore(client, prefix), blockList, flags, onError, assess: o.assess }) };
 }

@@ -12,6 +12,7 @@ import { MemoryAbuseFlags } from '../../../services/fairuse/AbuseFlags';
 import { MemoryBlockList, type BlockList } from '../../../services/fairuse/BlockList';
 import { MemoryLastMessageStore } from '../../../services/fairuse/LastMessageStore';
 import type { RedisClient } from '../../../services/state/redisClient';
+import { createLimiterFactory } from '../../../services/limits/limiter';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SMALL: FairUseSettings = { floodMaxMessages: 3, floodWindowSeconds: 1, floodBurstMessages: 3, floodBurstSeconds: 1, floodMaxMessagesPerIp: 5, repeatWindowSeconds: 1 };
@@ -209,7 +210,7 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
 
 describe('FairUsePolicy offered choices', () => {
   test('clicking a choice the bot just offered is not a repeat, even when it equals the previous message', async () => {
-    const policy = new FairUsePolicy({ settings: { ...SMALL, floodMaxMessages: 10, floodBurstMessages: 10 }, counters: { kind: 'memory' }, lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
+    const policy = new FairUsePolicy({ settings: { ...SMALL, floodMaxMessages: 10, floodBurstMessages: 10 }, limits: createLimiterFactory(), lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
     const m = { conversationId: 'cards', channel: 'webchat', userId: 'u-cards' };
     const turn = async (text: string, offered: string[]) => {
       const d = await policy.decide({ ...m, text });
@@ -234,7 +235,7 @@ describe('FairUsePolicy failures', () => {
     });
     const policy = new FairUsePolicy({
       settings: SMALL,
-      counters: { kind: 'memory' },
+      limits: createLimiterFactory(),
       lastMessages: { swap: async () => Promise.reject(new Error('connection lost')), get: async () => Promise.reject(new Error('connection lost')) },
       blockList: broken,
       flags: new MemoryAbuseFlags(),
@@ -267,7 +268,7 @@ describe('a polite customer at human pace is never limited (default configuratio
   ])('a full readdress conversation %s', async (_label, speed) => {
     jest.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     const settings = loadConfig({}).fairUse;
-    const policy = new FairUsePolicy({ settings, counters: { kind: 'memory' }, lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
+    const policy = new FairUsePolicy({ settings, limits: createLimiterFactory(), lastMessages: new MemoryLastMessageStore(), blockList: new MemoryBlockList(), flags: new MemoryAbuseFlags() });
     const decisions: FairUseDecision[] = [];
     for (let round = 0; round < 2; round++) {
       for (const [seconds, text, offered] of READDRESS) {

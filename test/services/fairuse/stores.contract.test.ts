@@ -1,13 +1,12 @@
 /**
  * Contract suites of the fair-use ports on every backend: in memory, on the shared redis-server
- * and on a one-node Redis Cluster (no cross-slot commands). Counters and gates on Redis are
- * shared by two clients, as two bot instances would share them.
+ * and on a one-node Redis Cluster (no cross-slot commands), shared by two clients as two bot
+ * instances would share them. (The counts themselves are `services/limits`, with its own suite.)
  */
 import { BACKENDS, useRedis, type Backend } from '../../setup/redis';
 import { MemoryBlockList, RedisBlockList, identityKey, type BlockList } from '../../../services/fairuse/BlockList';
 import { MemoryAbuseFlags, RedisAbuseFlags, type AbuseFlags } from '../../../services/fairuse/AbuseFlags';
 import { MemoryLastMessageStore, RedisLastMessageStore, type LastMessageStore } from '../../../services/fairuse/LastMessageStore';
-import { onceGate, windowCounter, type CounterBackend } from '../../../services/fairuse/counters';
 import type { RedisClient } from '../../../services/state/redisClient';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +23,6 @@ describe.each(BACKENDS)('fair-use stores (%s)', (backend: Backend) => {
   const blockList = (client?: RedisClient): BlockList => (redis ? new RedisBlockList(client ?? redis.client, redis.prefix) : shared.blocks);
   const flags = (client?: RedisClient): AbuseFlags => (redis ? new RedisAbuseFlags(client ?? redis.client, redis.prefix) : shared.flags);
   const lastMessages = (client?: RedisClient): LastMessageStore => (redis ? new RedisLastMessageStore(client ?? redis.client, redis.prefix) : shared.last);
-  const counters = (client?: RedisClient): CounterBackend => (redis ? { kind: 'redis', client: client ?? redis.client, prefix: redis.prefix } : { kind: 'memory' });
   /** One memory instance per test stands in for "shared" (memory is one process). */
   let shared: { blocks: MemoryBlockList; flags: MemoryAbuseFlags; last: MemoryLastMessageStore };
   beforeEach(() => {
@@ -114,34 +112,6 @@ describe.each(BACKENDS)('fair-use stores (%s)', (backend: Backend) => {
       await sleep(350);
       expect(await s.get('conv:1')).toBeUndefined();
       expect(await s.swap('conv:1', 'c', 300)).toBeUndefined();
-    });
-  });
-
-  describe('counters (rate-limiter-flexible)', () => {
-    /** Two instances' view of one counter: two clients on Redis; in memory, one process holds one. */
-    function twoWindowCounters(name: string, max: number, seconds: number) {
-      const one = windowCounter(counters(), name, max, seconds);
-      return [one, redis ? windowCounter(counters(second), name, max, seconds) : one];
-    }
-
-    test('a window counter allows max hits, then refuses until a window after the excess, then allows again', async () => {
-      const [one, two] = twoWindowCounters('test:w', 3, 1);
-      const hits = [await one.hit('k'), await two.hit('k'), await one.hit('k'), await two.hit('k'), await one.hit('k')];
-      expect(hits.map((h) => h.allowed)).toEqual([true, true, true, false, false]);
-      expect(hits[2].count).toBe(3);
-      expect((await one.hit('other')).allowed).toBe(true);
-      await sleep(1100);
-      expect((await two.hit('k')).allowed).toBe(true);
-    });
-
-    test('a once gate lets exactly one claim through per window, also under concurrency', async () => {
-      const one = onceGate(counters(), 'test:once', 1);
-      const two = redis ? onceGate(counters(second), 'test:once', 1) : one;
-      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? one : two).claim('notice:conv:1')));
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await one.claim('notice:conv:2')).toBe(true);
-      await sleep(1100);
-      expect(await two.claim('notice:conv:1')).toBe(true);
     });
   });
 });
