@@ -62,6 +62,10 @@ export function fairUseDecision(context: TurnContext): FairUseDecision | undefin
   return context.turnState.get(DECISION) as FairUseDecision | undefined;
 }
 
+function humanOwnedOf(m: FairUseMessage): boolean {
+  return m.humanOwned === true;
+}
+
 export function defaultLanguageOf(context: TurnContext): Lang {
   return localeLang(context.activity.locale) ?? DEFAULT_LANG;
 }
@@ -152,8 +156,9 @@ export class FairUseMiddleware implements Middleware {
         await next();
         ok = true;
       } finally {
-        // Answered: now "the previous message" for repeats; a click on an offered choice answers the bot's question.
-        await this.o.policy.finished(incoming, { answered: ok && replied, offered }).catch((err: unknown) => this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: end of turn not noted'));
+        // Answered (by the bot, or handed to the person who owns the chat): now "the previous message"
+        // for repeats; a click on an offered choice answers the bot's question.
+        await this.o.policy.finished(incoming, { answered: ok && (replied || humanOwnedOf(incoming)), offered }).catch((err: unknown) => this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: end of turn not noted'));
       }
       if (decision.note) {
         // Part of a turn that reached the bot: the hand-off middleware records it with the bot's replies.

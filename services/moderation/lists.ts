@@ -42,6 +42,10 @@ export interface ModerationLists {
   patterns: PatternEntry[];
 }
 
+function isSection(name: string): name is Section {
+  return (SECTIONS as readonly string[]).includes(name);
+}
+
 /** Languages whose entries and patterns are also matched as Latin-script transliteration. */
 export const SKELETON_LANGS: readonly Lang[] = ['ru'];
 
@@ -59,8 +63,8 @@ export function parseModerationFile(content: string, lang: Lang, file = `${lang}
     const header = /^\[(\w+)\]$/.exec(line);
     if (header) {
       const name = header[1];
-      if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`parseModerationFile(): ${file}:${i + 1}: unknown section [${name}]`);
-      section = name as Section;
+      if (!isSection(name)) throw new Error(`parseModerationFile(): ${file}:${i + 1}: unknown section [${name}]`);
+      section = name;
       return;
     }
     if (!section) throw new Error(`parseModerationFile(): ${file}:${i + 1}: entry outside a section`);
