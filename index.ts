@@ -47,6 +47,8 @@ import { createFairUse, type FairUse } from './services/fairuse';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG } from './services/i18n/langs';
+import type { UserData } from './dialogs/state';
+import { USER_PROPERTY } from './bots/stateKeys';
 
 export interface App {
   server: restify.Server;
@@ -174,6 +176,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
+  // The customer's language for its notices, read from the same user state the bot keeps.
+  const customerPreferences = userState.createProperty<UserData>(USER_PROPERTY);
   const fairUse = createFairUse({
     settings: config.fairUse,
     redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
@@ -183,9 +187,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     policy: fairUse.policy,
     messages,
     logger: logger.child({ component: 'fairuse' }),
-    record: ({ conversationId, entry }) => handoff.service.record(conversationId, entry),
-    humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.ownership(conversationId)).state),
-    languageOf: async (context) => (await bot.profile.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
+    record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
+    humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
+    languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
   });
   // ---- end of fair use ----
 

