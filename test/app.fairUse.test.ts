@@ -148,7 +148,7 @@ test('a flood of 120 messages from one customer yields a handful of bot messages
 
   process.stdout.write(
     [
-      'fair use through /api/messages (default FLOOD_MAX_MESSAGES / FLOOD_WINDOW_SECONDS):',
+      'fair use through /api/messages (default FLOOD_* and REPEAT_WINDOW_SECONDS limits):',
       `  flood: 120 messages from one customer in ${floodMs} ms (one every ${FLOOD_EVERY_MS} ms, up to 20 in flight)`,
       `  bot messages answered to the flooding customer: ${floodReplies.length} (flood notices: ${notices.length}); cases opened for them: ${flooderCases.length}`,
       `  other customer's answer times during the flood (${answerMs.length} questions): ${answerMs.join(', ')} ms; median ${median(answerMs)} ms`,
