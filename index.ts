@@ -43,6 +43,12 @@ import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
+import { createFairUse, type FairUse } from './services/fairuse';
+import { FairUseMiddleware } from './bots/FairUseMiddleware';
+import { localeLang } from './services/i18n/languagePolicy';
+import { DEFAULT_LANG } from './services/i18n/langs';
+import type { UserData } from './dialogs/state';
+import { USER_PROPERTY } from './bots/stateKeys';
 
 export interface App {
   server: restify.Server;
@@ -54,6 +60,8 @@ export interface App {
   handoff: HandoffRuntime;
   /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
   directLine?: DirectLineEndpoint;
+  /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
+  fairUse: FairUse;
   close(): Promise<void>;
 }
 
@@ -167,12 +175,31 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     onRecognized: metrics.intentRecognized,
   });
 
+  // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
+  // The customer's language for its notices, read from the same user state the bot keeps.
+  const customerPreferences = userState.createProperty<UserData>(USER_PROPERTY);
+  const fairUse = createFairUse({
+    settings: config.fairUse,
+    redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
+    logger: logger.child({ component: 'fairuse' }),
+  });
+  const fairUseMiddleware = new FairUseMiddleware({
+    policy: fairUse.policy,
+    messages,
+    logger: logger.child({ component: 'fairuse' }),
+    record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
+    humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
+    languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
+  });
+  // ---- end of fair use ----
+
   const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
+  adapter.use(fairUseMiddleware);
   adapter.use(handoff.middleware);
 
   const server = createServer({ adapter, bot, logger });
@@ -219,6 +246,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
     messenger.onTurnError = onTurnError;
     messenger.use(metrics.middleware());
+    messenger.use(fairUseMiddleware);
     messenger.use(handoff.middleware);
     registerMessengerWebhook(server, messenger, runBot);
   }
@@ -237,6 +265,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     sandbox,
     handoff,
     directLine,
+    fairUse,
     async close() {
       await handoff.close();
       await directLine?.close();

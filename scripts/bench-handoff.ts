@@ -148,6 +148,8 @@ async function main(): Promise<void> {
     port: 0,
     logLevel: 'error' as const,
     redis: base.redis ? { ...base.redis, prefix } : undefined,
+    // A benchmark drives conversations faster than a person: the fair-use flood limits are for people.
+    fairUse: { ...base.fairUse, floodBurstMessages: 1_000_000, floodMaxMessages: 1_000_000, floodMaxMessagesPerIp: 1_000_000 },
     handoff: {
       ...base.handoff,
       agents: [

@@ -17,6 +17,7 @@ import { readFileSync } from 'fs';
 import { z } from 'zod';
 import { parsePasswordHash } from './handoff/agentAuth';
 import type { ProofSettings } from './proof/ProofService';
+import type { FairUseSettings } from './fairuse/FairUsePolicy';
 
 /** Whether an Azure deployment (App Service + Azure Bot, see `deploymentTemplates/`) must set a variable. */
 export type AzureUse = 'required' | 'optional' | 'unused';
@@ -487,8 +488,50 @@ const pickupSms = variables({
   }),
 }).transform((e) => ({ resendsPerDay: e.PICKUP_SMS_RESENDS_PER_DAY }));
 
+/** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
+const fairUse = variables({
+  FLOOD_BURST_MESSAGES: env(int(4, 2, 1000), {
+    description:
+      'more messages than this within `FLOOD_BURST_SECONDS` from one conversation or customer is a flood (caught after a few messages; tests and scripts that drive the bot faster than a person must raise it)',
+    azure: 'optional',
+  }),
+  FLOOD_BURST_SECONDS: env(int(5, 1, 3600), { description: 'the burst window', azure: 'optional' }),
+  FLOOD_MAX_MESSAGES: env(int(10, 2, 1000), {
+    description: 'more messages than this within `FLOOD_WINDOW_SECONDS` from one conversation or customer is a flood (a steady stream)',
+    azure: 'optional',
+  }),
+  FLOOD_WINDOW_SECONDS: env(int(20, 1, 3600), {
+    description: 'the flood window; after an excess the customer is answered again once the pace has dropped',
+    azure: 'optional',
+  }),
+  FLOOD_MAX_MESSAGES_PER_IP: env(int(60, 2, 100000), {
+    description: 'per IP of an anonymous web visitor within `FLOOD_WINDOW_SECONDS` (only where the channel endpoint gives a trusted IP)',
+    azure: 'optional',
+  }),
+  REPEAT_WINDOW_SECONDS: env(int(120, 1, 86400), {
+    description: "the same message as the customer's previous answered one within this time is not answered twice",
+    azure: 'optional',
+  }),
+})
+  .superRefine((e, ctx) => {
+    const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (e.FLOOD_MAX_MESSAGES_PER_IP < e.FLOOD_MAX_MESSAGES) issue('FLOOD_MAX_MESSAGES_PER_IP', 'must not be below FLOOD_MAX_MESSAGES (many customers can share one address)');
+    if (e.FLOOD_BURST_MESSAGES > e.FLOOD_MAX_MESSAGES) issue('FLOOD_BURST_MESSAGES', 'must not be above FLOOD_MAX_MESSAGES');
+    if (e.FLOOD_BURST_SECONDS > e.FLOOD_WINDOW_SECONDS) issue('FLOOD_BURST_SECONDS', 'must not be above FLOOD_WINDOW_SECONDS');
+  })
+  .transform(
+    (e): FairUseSettings => ({
+      floodMaxMessages: e.FLOOD_MAX_MESSAGES,
+      floodWindowSeconds: e.FLOOD_WINDOW_SECONDS,
+      floodBurstMessages: e.FLOOD_BURST_MESSAGES,
+      floodBurstSeconds: e.FLOOD_BURST_SECONDS,
+      floodMaxMessagesPerIp: e.FLOOD_MAX_MESSAGES_PER_IP,
+      repeatWindowSeconds: e.REPEAT_WINDOW_SECONDS,
+    }),
+  );
+
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

@@ -18,6 +18,7 @@ import { createMessages } from '../../../services/i18n/messages';
 import { CONSOLE_CSP } from '../../../bots/http/agentApi';
 import { AgentClient, caseIdOf, Customer, loginFrom, requestFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from '../handoff/http';
 import { BUSINESS_MONDAY } from '../handoff/harness';
+import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 
 const L = LINES.lt;
 const messages = createMessages();
@@ -66,7 +67,7 @@ beforeAll(async () => {
     { id: 'carl', name: 'Carl', role: 'agent', passwordHash: await hashPassword(PASSWORDS.carl, FAST) },
     { id: 'sue', name: 'Sue', role: 'supervisor', passwordHash: await hashPassword(PASSWORDS.sue, FAST) },
   ];
-  const config = loadConfig({ PORT: '0', REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents), LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...SCRIPTED_CLIENT_ENV, PORT: '0', REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents), LOG_LEVEL: 'silent' });
   config.handoff.sessionTtlMinutes = 0.1; // 6 s, sliding: the expiry test waits it out
   const stored = new Map([
     [STORED_URL, { contentType: 'image/png', data: PNG, name: 'photo.png' }],

@@ -15,6 +15,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { createMessages } from '../../../services/i18n/messages';
 import { channelActivity, startChannelStandIn, type ChannelActivity, type ChannelStandIn } from '../../support/channelStandIn';
 import { artifactPath, launchChromium, openPage, type WatchedPage } from './browser';
+import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 
 jest.setTimeout(90000);
 
@@ -41,6 +42,7 @@ beforeAll(async () => {
     { id: SUPERVISOR.id, name: SUPERVISOR.name, role: 'supervisor', passwordHash: scryptHash(SUPERVISOR.password) },
   ];
   const config = loadConfig({
+    ...SCRIPTED_CLIENT_ENV,
     PORT: '0',
     LOG_LEVEL: 'silent',
     AGENTS: JSON.stringify(agents),

@@ -14,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { buildApp, type App } from '../../../index';
 import { loadConfig } from '../../../services/config';
 import { SANDBOX_FIXTURES } from '../../../services/carrier/sandbox/fixtures';
+import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
@@ -38,7 +39,7 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     timeout: 30_000,
   });
-  app = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DIRECTLINE_ALLOWED_ORIGINS: shop.origin }));
+  app = await buildApp(loadConfig({ ...SCRIPTED_CLIENT_ENV, PORT: '0', LOG_LEVEL: 'silent', DIRECTLINE_ALLOWED_ORIGINS: shop.origin }));
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
