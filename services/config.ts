@@ -113,8 +113,15 @@ const server = variables({
     secret: true,
     azure: 'required',
   }),
+  INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
+    description:
+      'test environments only: without `MicrosoftAppId`, accept anonymous activities on `/api/messages` from any client with any http(s) `serviceUrl` (the bot then POSTs wherever a caller says). Off: only loopback clients with a loopback `serviceUrl`; the start-up log warns when on',
+    azure: 'unused',
+  }),
 }).transform((e) => ({
   port: e.PORT,
+  /** Anonymous `/api/messages` from anyone (test environments); see `bots/server.ts`. */
+  insecureAnonymousActivities: e.INSECURE_ANONYMOUS_ACTIVITIES,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,
   /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
