@@ -45,6 +45,8 @@ import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
+import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
+import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
 import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG } from './services/i18n/langs';
 import type { UserData } from './dialogs/state';
@@ -197,6 +199,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
+  // Redis when configured (several instances), else this process only.
+  const turns: TurnCoordinator = infra.redis && config.redis ? new RedisTurnCoordinator(infra.redis, { prefix: `${config.redis.prefix}turn:` }) : new MemoryTurnCoordinator();
+  const turnGuard = new TurnGuardMiddleware(turns, logger.child({ component: 'turn-guard' }));
+  adapter.use(turnGuard);
   adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
   adapter.use(fairUseMiddleware);
@@ -251,6 +257,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   if (config.channels.messenger) {
     messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
     messenger.onTurnError = onTurnError;
+    messenger.use(turnGuard);
     messenger.use(metrics.middleware());
     messenger.use(fairUseMiddleware);
     messenger.use(handoff.middleware);
