@@ -109,7 +109,7 @@ const server = variables({
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
-    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    description: '`GET /metrics` (Prometheus) from anywhere but a loopback client (no proxy header) requires `Authorization: Bearer <token>`; unset = loopback clients only',
     secret: true,
     azure: 'required',
   }),
@@ -124,7 +124,7 @@ const server = variables({
   insecureAnonymousActivities: e.INSECURE_ANONYMOUS_ACTIVITIES,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  /** Bearer token for `GET /metrics` from non-loopback clients; unset = loopback clients only. */
   metricsToken: e.METRICS_TOKEN,
 }));
 
