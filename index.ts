@@ -38,7 +38,7 @@ import {
   serverOrigins,
   type DirectLineEndpoint,
 } from './bots/channels/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
@@ -255,7 +255,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   let messenger: MessengerAdapter | undefined;
   if (config.channels.messenger) {
-    messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
+    messenger = new MessengerAdapter({
+      ...config.channels.messenger,
+      // Replay protection shared by every instance behind the webhook URL, and kept across restarts.
+      seenEvents: infra.redis && config.redis ? new RedisSeenEventStore(infra.redis, 24 * 3600_000, `${config.redis.prefix}messenger:seen:`) : undefined,
+      logger: logger.child({ component: 'messenger' }),
+    });
     messenger.onTurnError = onTurnError;
     messenger.use(turnGuard);
     messenger.use(metrics.middleware());
