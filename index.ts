@@ -21,7 +21,7 @@ import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirect
 import { WorkingCalendar } from './services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
 import { createRecognizer } from './services/nlu/createRecognizer';
-import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
