@@ -117,7 +117,7 @@ export class DirectLineStreams {
       return refuse(socket, 500, 'Internal Server Error');
     }
     if (!exists) return refuse(socket, 404, 'Not Found');
-    const msLeft = check.claims.exp * 1000 - Date.now();
+    const msLeft = check.claims.exp * 1000 - this.options.tokens.now();
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.connected(ws, conversationId, after, msLeft));
   }
 
