@@ -32,6 +32,7 @@ import {
   ConversationQuota,
   DirectLineCloudAdapter,
   DirectLineKeys,
+  RedisDirectLineStore,
   VisitorIds,
   registerDirectLine,
   registerTokenExchange,
@@ -210,8 +211,17 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
+  let dlStore: RedisDirectLineStore | undefined;
   if (!config.botAuth.MicrosoftAppId) {
+    // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
+    if (infra.redis && config.redis) {
+      const dlLogger = logger.child({ component: 'directline-store' });
+      const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
+      dlStore = opened;
+      cleanups.push(() => opened.close());
+    }
     directLine = registerDirectLine(server, {
+      store: dlStore,
       adapter,
       logic: runBot,
       keys: dlKeys,
@@ -269,6 +279,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     async close() {
       await handoff.close();
       await directLine?.close();
+      await dlStore?.close();
       await messenger?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
