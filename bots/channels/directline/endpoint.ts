@@ -68,6 +68,11 @@ export interface DirectLineOptions {
   maxSocketsPerConversation?: number;
   /** Customer-facing notes (a refused upload), from the message files. */
   messages?: Messages;
+  /**
+   * The sender's address of a client request (`clientAddressResolver(TRUSTED_PROXIES)`), handed to
+   * the bot's turn for per-IP limits. Default: the TCP peer.
+   */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
   /** The clock tokens are issued, renewed and checked by (milliseconds). Default `Date.now`; tests move it instead of sleeping. */
   now?: () => number;
 }
@@ -161,6 +166,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     maxUploadsInFlight: options.maxUploadsInFlight ?? 8,
     streamUrl,
+    clientAddress: options.clientAddress,
     logger,
   });
 
