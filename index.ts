@@ -28,10 +28,12 @@ import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
+import { clientAddressResolver } from './bots/http/clientAddress';
 import {
   ConversationQuota,
   DirectLineCloudAdapter,
   DirectLineKeys,
+  RedisDirectLineStore,
   VisitorIds,
   registerDirectLine,
   registerTokenExchange,
@@ -183,6 +185,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
     logger: logger.child({ component: 'fairuse' }),
   });
+  // The web visitor's address: the TCP peer, or behind a trusted proxy (TRUSTED_PROXIES) its forwarded one.
+  const clientAddress = clientAddressResolver(config.trustedProxies);
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new DirectLineCloudAdapter(auth);
   const fairUseMiddleware = new FairUseMiddleware({
     policy: fairUse.policy,
     messages,
@@ -190,11 +196,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
     humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
     languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
+    // Only the embedded Direct Line saw the visitor's HTTP request; other channels' turns have no address.
+    ipOf: (context) => adapter.clientAddressOf(context),
   });
   // ---- end of fair use ----
 
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(metrics.middleware());
@@ -210,13 +216,23 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
+  let dlStore: RedisDirectLineStore | undefined;
   if (!config.botAuth.MicrosoftAppId) {
+    // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
+    if (infra.redis && config.redis) {
+      const dlLogger = logger.child({ component: 'directline-store' });
+      const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
+      dlStore = opened;
+      cleanups.push(() => opened.close());
+    }
     directLine = registerDirectLine(server, {
+      store: dlStore,
       adapter,
       logic: runBot,
       keys: dlKeys,
       origins: dlOrigins,
       tokenMaxLifetimeSeconds: dlLimits.tokenMaxHours * 3600,
+      clientAddress,
       messages,
       logger: logger.child({ component: 'directline' }),
     });
@@ -233,6 +249,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,
     embedded: directLine,
+    clientAddress,
     logger: logger.child({ component: 'directline-token' }),
   });
   registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
@@ -269,6 +286,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     async close() {
       await handoff.close();
       await directLine?.close();
+      await dlStore?.close();
       await messenger?.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();

@@ -14,6 +14,7 @@
  * The rest of the code receives a typed `Config`; nothing else reads `process.env`.
  */
 import { readFileSync } from 'fs';
+import { isIP } from 'net';
 import { z } from 'zod';
 import { parsePasswordHash } from './handoff/agentAuth';
 import type { ProofSettings } from './proof/ProofService';
@@ -95,6 +96,15 @@ const list = (def = '') =>
       .filter(Boolean),
   );
 
+/** One `TRUSTED_PROXIES` entry: an IP address, a CIDR range, `loopback` or `private`. */
+function isProxyEntry(entry: string): boolean {
+  if (/^(loopback|private)$/i.test(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -113,10 +123,17 @@ const server = variables({
     secret: true,
     azure: 'required',
   }),
+  TRUSTED_PROXIES: env(list('').pipe(z.array(z.string().refine(isProxyEntry, { error: 'expected addresses, CIDR ranges (10.0.0.0/8), loopback or private' }))), {
+    description:
+      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
+    azure: 'optional',
+  }),
 }).transform((e) => ({
   port: e.PORT,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,
+  /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
+  trustedProxies: e.TRUSTED_PROXIES,
   /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
   metricsToken: e.METRICS_TOKEN,
 }));
