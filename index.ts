@@ -208,7 +208,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   adapter.use(fairUseMiddleware);
   adapter.use(handoff.middleware);
 
-  const server = createServer({ adapter, bot, logger });
+  const anonymous = config.botAuth.MicrosoftAppId ? 'none' : config.insecureAnonymousActivities ? 'any' : 'loopback';
+  if (anonymous === 'any') {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is on: /api/messages accepts anonymous activities from anyone and replies to any serviceUrl they name; for test environments only');
+  } else if (config.insecureAnonymousActivities) {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is ignored: MicrosoftAppId is set, so every activity needs a channel token');
+  }
+  const server = createServer({ adapter, bot, logger, anonymous });
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);

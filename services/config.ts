@@ -128,8 +128,15 @@ const server = variables({
       "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
     azure: 'optional',
   }),
+  INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
+    description:
+      'test environments only: without `MicrosoftAppId`, accept anonymous activities on `/api/messages` from any client with any http(s) `serviceUrl` (the bot then POSTs wherever a caller says). Off: only loopback clients with a loopback `serviceUrl`; the start-up log warns when on',
+    azure: 'unused',
+  }),
 }).transform((e) => ({
   port: e.PORT,
+  /** Anonymous `/api/messages` from anyone (test environments); see `bots/server.ts`. */
+  insecureAnonymousActivities: e.INSECURE_ANONYMOUS_ACTIVITIES,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,
   /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
