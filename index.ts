@@ -123,11 +123,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const calendar = new WorkingCalendar(config.business);
   const messages = createMessages();
   const resolveLockers = (text: string) => lockers.extractMentions(text);
-  const embedded = await EmbeddedRecognizer.create({
+  const { recognizer: embedded, model } = EmbeddedRecognizer.load({
     maxChars: config.nlu.maxChars,
     resolveLockers,
     onError: (err) => logger.warn({ err }, 'recognizer: recoverable error'),
   });
+  const modelLog = { nluModel: { from: model.from, ms: Math.round(model.ms), key: model.key.slice(0, 12), bytes: model.bytes, path: model.path } };
+  if (model.from === 'cache') logger.info(modelLog, 'NLU model loaded from the build artifact');
+  else logger.warn({ ...modelLog, reason: model.reason, err: model.writeError }, 'NLU training data or trainer changed since the last build: trained the model at start-up');
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
 
   let directLine: DirectLineEndpoint | undefined;
