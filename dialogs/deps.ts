@@ -51,6 +51,8 @@ export type EscalationOutcome =
       /** What `handoff.initiate` tells an external agent hub: this case's id, priority, kind, reason, position. Never a transcript. */
       hubContext: Record<string, unknown>;
     }
+  /** This customer opened too many new cases lately: none opened now (what they wrote is kept). */
+  | { kind: 'limited'; retryAt: Date }
   | { kind: 'unavailable' };
 
 /**

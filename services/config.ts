@@ -462,6 +462,15 @@ const handoff = variables({
     azure: 'optional',
   }),
   UNCLAIMED_ALERT_MINUTES: env(int(10, 1, 24 * 60), { description: 'a priority-1 case unclaimed this long triggers the webhook', azure: 'optional' }),
+  HANDOFF_CASES_PER_CUSTOMER_PER_HOUR: env(int(3, 1, 100), {
+    description:
+      'new cases one customer identity (channel user id) may open per hour, across conversations and instances; escalating again while their case is open joins it and never counts',
+    azure: 'optional',
+  }),
+  OFF_HOURS_ALERTS_PER_HOUR: env(int(10, 1, 1000), {
+    description: 'out-of-hours webhook alerts per hour for the whole service; further new cases are queued and logged without a webhook',
+    azure: 'optional',
+  }),
 })
   .superRefine((e, ctx) => {
     if (e.AGENTS && e.AGENTS_FILE) ctx.addIssue({ code: 'custom', path: ['AGENTS'], message: 'set only one of AGENTS and AGENTS_FILE' });
@@ -474,6 +483,8 @@ const handoff = variables({
     targetHours: e.HANDOFF_TARGET_HOURS,
     webhookUrl: e.AGENT_WEBHOOK_URL,
     unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
+    casesPerCustomerPerHour: e.HANDOFF_CASES_PER_CUSTOMER_PER_HOUR,
+    offHoursAlertsPerHour: e.OFF_HOURS_ALERTS_PER_HOUR,
   }));
 
 /** Proof by possession (`services/proof`): one-time code limits and lifetimes. */
