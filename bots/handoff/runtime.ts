@@ -26,6 +26,7 @@ import { RedisCaseStore } from '../../services/handoff/RedisCaseStore';
 import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
+import type { Reports } from '../../services/reports';
 import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
@@ -109,6 +110,8 @@ export interface HandoffRuntimeOptions {
   webDir?: string;
   /** The embedded Direct Line's stored uploads (in-process); without it no upload is kept as stored. */
   storedAttachments?: StoredAttachmentLookup;
+  /** Reports: hand-off events, the rating after an agent's close, the supervisors' report routes. */
+  reports?: Reports;
   now?: () => Date;
 }
 
@@ -194,6 +197,8 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     lockerName: o.lockerName,
     signal: relay.signal,
     storedAttachments: o.storedAttachments,
+    reports: o.reports?.recorder,
+    ratings: o.reports?.ratings,
     now: o.now,
   });
   const gateway = new BotHandoffGateway(svc.customers, log, o.now);
@@ -235,6 +240,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
+        reports: o.reports?.queries,
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
       every(o.alertCheckMs ?? 30_000, 'alerts', async () => {

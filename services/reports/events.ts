@@ -52,6 +52,8 @@ export type ReportEvent =
   | (Base & { type: 'first_reply'; caseId: string; priority: number; workingSeconds: number; breached: boolean })
   | (Base & { type: 'case_closed'; caseId: string; priority: number; resolution: string; workingSeconds: number })
   | (Base & { type: 'rating'; conversationId: string; source: RatingSource; score: number; lang: Lang; comment?: string })
+  /** The optional comment after a rating (digits masked, cut to `MAX_TEXT`). */
+  | (Base & { type: 'rating_comment'; conversationId: string; source: RatingSource; lang: Lang; text: string })
   /** A message the bot did not understand (digits masked, cut to `MAX_TEXT`). */
   | (Base & { type: 'unrecognized'; conversationId: string; lang: Lang; text: string })
   /** A supervisor assigned the intent a not-understood message should have had (latest wins). */
