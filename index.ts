@@ -46,6 +46,8 @@ import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
+import { createReports, type Reports } from './services/reports';
+import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG } from './services/i18n/langs';
@@ -64,6 +66,8 @@ export interface App {
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** Report events, rating state and the supervisors' queries. */
+  reports: Reports;
   close(): Promise<void>;
 }
 
@@ -132,6 +136,15 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   if (model.from === 'cache') logger.info(modelLog, 'NLU model loaded from the build artifact');
   else logger.warn({ ...modelLog, reason: model.reason, err: model.writeError }, 'NLU training data or trainer changed since the last build: trained the model at start-up');
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
+  const reports = createReports({
+    settings: config.reports,
+    redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
+    logger: logger.child({ component: 'reports' }),
+    timeZone: config.business.timeZone,
+    now: options.now,
+  });
+  reports.recorder.observe(metrics.reportEvent);
+  cleanups.push(() => reports.recorder.idle());
 
   let directLine: DirectLineEndpoint | undefined;
   const handoff = await createHandoffRuntime({
@@ -146,6 +159,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const file = await directLine?.attachmentByUrl(url);
       return file && { contentType: file.contentType, name: file.name, data: file.bytes };
     }),
+    reports,
     now: options.now,
   });
   cleanups.push(() => handoff.close());
@@ -167,6 +181,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now: options.now ?? (() => new Date()),
+    reports: reports.recorder,
+    ratings: reports.ratings,
   };
   const bot = new LockerDeskBot({
     conversationState,
@@ -178,6 +194,15 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     proofTtlMinutes: config.proof.proofTtlMinutes,
     now: deps.now,
     onRecognized: metrics.intentRecognized,
+    reports: reports.recorder,
+  });
+  metrics.watch({
+    queue: async () => (await handoff.service.supervision.openCases()).filter((c) => c.status === 'queued').map((c) => c.priority),
+    containment: cached(60_000, async () => {
+      const now = deps.now().getTime();
+      const events = await reports.store.range(now - 7 * 86_400_000, now + REPEAT_WINDOW_MS);
+      return containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= now - 7 * 86_400_000));
+    }),
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
@@ -292,15 +317,32 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     handoff,
     directLine,
     fairUse,
+    reports,
     async close() {
       await handoff.close();
       await directLine?.close();
       await dlStore?.close();
       await messenger?.idle();
+      await reports.recorder.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
       await infra.close();
     },
+  };
+}
+
+/** `load` at most once per `ms`; callers in between get the last value (a scrape must stay cheap). */
+function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ms) {
+      const value = load();
+      last = { at: Date.now(), value };
+      value.catch(() => {
+        last = undefined;
+      });
+    }
+    return last.value;
   };
 }
 

@@ -10,6 +10,8 @@ import type { Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
 import type { EscalationReason } from '../services/handoff/vocabulary';
 import type { ProvenFact } from '../services/proof/types';
+import type { ReportSink } from '../services/reports/ReportRecorder';
+import type { RatingState } from '../services/reports/RatingState';
 import type { CollectedFields } from './state';
 
 export type { EscalationReason } from '../services/handoff/vocabulary';
@@ -95,6 +97,10 @@ export interface DialogDeps {
   };
   /** Clock, injectable for tests. */
   now(): Date;
+  /** Report events (requests, flow outcomes, ratings, not-understood messages); none when absent. */
+  reports?: ReportSink;
+  /** When to ask for a rating; without it the bot never asks. */
+  ratings?: RatingState;
 }
 
 /** The gateway used until a hand-off queue is configured: dialogs give the customer a summary. */

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { parsePasswordHash } from './handoff/agentAuth';
 import type { ProofSettings } from './proof/ProofService';
 import type { FairUseSettings } from './fairuse/FairUsePolicy';
+import type { ReportsSettings } from './reports';
 
 /** Whether an Azure deployment (App Service + Azure Bot, see `deploymentTemplates/`) must set a variable. */
 export type AzureUse = 'required' | 'optional' | 'unused';
@@ -565,8 +566,20 @@ const fairUse = variables({
     }),
   );
 
+/** Reports (`services/reports`): how long the events they are computed from are kept. */
+const reports = variables({
+  REPORTS_RETENTION_DAYS: env(int(400, 1, 3650), {
+    description: 'report events (conversations, flows, hand-offs, ratings, not-understood messages) older than this are dropped',
+    azure: 'optional',
+  }),
+  REPORTS_MAX_EVENTS: env(int(1_000_000, 1000, 50_000_000), {
+    description: 'at most this many report events are kept (the oldest go first)',
+    azure: 'optional',
+  }),
+}).transform((e): ReportsSettings => ({ retentionDays: e.REPORTS_RETENTION_DAYS, maxEvents: e.REPORTS_MAX_EVENTS }));
+
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse, reports });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */
