@@ -11,6 +11,7 @@
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { EventFactory, type TurnContext } from 'botbuilder';
+import { formatBusinessHours } from '../services/i18n/businessHours';
 import { formatDateTime, maskPhone } from '../services/i18n/format';
 import type { Lang } from '../services/i18n/langs';
 import { describeEscalationAnswer, mentionsAmount, type EscalationAnswer } from '../services/nlu/escalationFacts';
@@ -168,6 +169,7 @@ export class EscalateDialog extends CaseDialog<EscalateOptions, Values> {
         position: outcome.position,
         back: outcome.nextOpening ? formatDateTime(lang, outcome.nextOpening, tz) : '',
         expected: outcome.expectedResponse ? formatDateTime(lang, outcome.expectedResponse, tz) : '',
+        hours: formatBusinessHours(this.deps.messages, lang, this.deps.settings.businessHours),
       });
       return s.end({ status: 'handed_off' });
     }
