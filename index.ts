@@ -50,7 +50,8 @@ import { createReports, type Reports } from './services/reports';
 import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { localeLang } from './services/i18n/languagePolicy';
-import { DEFAULT_LANG } from './services/i18n/langs';
+import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
+import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
 
@@ -177,6 +178,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
@@ -286,7 +288,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     clientAddress,
     logger: logger.child({ component: 'directline-token' }),
   });
-  registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
+  registerWebPages(server, {
+    directLineUrl: config.channels.directLineUrl,
+    businessHours: Object.fromEntries(LANGS.map((l) => [l, formatBusinessHours(messages, l, config.business)])),
+    logger: logger.child({ component: 'web-pages' }),
+  });
 
   if (config.nlu.luisCompatAppIds.length) {
     registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });
