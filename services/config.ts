@@ -120,7 +120,7 @@ const server = variables({
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
-    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    description: '`GET /metrics` (Prometheus) from anywhere but a loopback client (no proxy header) requires `Authorization: Bearer <token>`; unset = loopback clients only',
     secret: true,
     azure: 'required',
   }),
@@ -142,7 +142,7 @@ const server = variables({
   publicUrl: e.PUBLIC_URL,
   /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
   trustedProxies: e.TRUSTED_PROXIES,
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  /** Bearer token for `GET /metrics` from non-loopback clients; unset = loopback clients only. */
   metricsToken: e.METRICS_TOKEN,
 }));
 
