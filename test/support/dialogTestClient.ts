@@ -78,6 +78,7 @@ export async function dialogWorld(overrides: WorldOverrides = {}): Promise<Dialo
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
