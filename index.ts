@@ -16,6 +16,8 @@ import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
 import { createLimiterFactory } from './services/limits/limiter';
 import { CarrierClient } from './services/carrier/CarrierClient';
+import { createProofService } from './services/proof/createProofService';
+import type { ProofService } from './services/proof/ProofService';
 import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from './services/calendar/workingCalendar';
@@ -64,11 +66,15 @@ export interface App {
   url: string;
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
+  /** Base URL of the carrier API in use (the sandbox's own 127.0.0.1 listener when embedded; its `/sandbox/sms` is the SMS outbox). */
+  carrierUrl: string;
   handoff: HandoffRuntime;
   /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** One-time codes: the locks supervisors list and clear (`listLocks`, `clearLock`). */
+  proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
   close(): Promise<void>;
@@ -170,8 +176,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
+  const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
+  const dialogLimits = createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix });
   const deps: DialogDeps = {
     carrier,
+    proof,
+    trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar,
     messages,
@@ -332,9 +342,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     config,
     url,
     sandbox,
+    carrierUrl,
     handoff,
     directLine,
     fairUse,
+    proof,
     reports,
     async close() {
       await handoff.close();
