@@ -49,6 +49,9 @@ import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG } from './services/i18n/langs';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { createProofService } from './services/proof/createProofService';
+import type { ProofService } from './services/proof/ProofService';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -62,6 +65,10 @@ export interface App {
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** One-time codes, limits and locks (supervisors list and clear the locks). */
+  proof: ProofService;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -251,7 +258,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks, erasure ----
+  const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -266,6 +276,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     handoff,
     directLine,
     fairUse,
+    proof,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();
