@@ -49,9 +49,12 @@ import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
+import { createReports, type Reports } from './services/reports';
+import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { localeLang } from './services/i18n/languagePolicy';
-import { DEFAULT_LANG } from './services/i18n/langs';
+import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
+import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
 
@@ -67,6 +70,8 @@ export interface App {
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** Report events, rating state and the supervisors' queries. */
+  reports: Reports;
   close(): Promise<void>;
 }
 
@@ -126,12 +131,24 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const calendar = new WorkingCalendar(config.business);
   const messages = createMessages();
   const resolveLockers = (text: string) => lockers.extractMentions(text);
-  const embedded = await EmbeddedRecognizer.create({
+  const { recognizer: embedded, model } = EmbeddedRecognizer.load({
     maxChars: config.nlu.maxChars,
     resolveLockers,
     onError: (err) => logger.warn({ err }, 'recognizer: recoverable error'),
   });
+  const modelLog = { nluModel: { from: model.from, ms: Math.round(model.ms), key: model.key.slice(0, 12), bytes: model.bytes, path: model.path } };
+  if (model.from === 'cache') logger.info(modelLog, 'NLU model loaded from the build artifact');
+  else logger.warn({ ...modelLog, reason: model.reason, err: model.writeError }, 'NLU training data or trainer changed since the last build: trained the model at start-up');
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
+  const reports = createReports({
+    settings: config.reports,
+    redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
+    logger: logger.child({ component: 'reports' }),
+    timeZone: config.business.timeZone,
+    now: options.now,
+  });
+  reports.recorder.observe(metrics.reportEvent);
+  cleanups.push(() => reports.recorder.idle());
 
   let directLine: DirectLineEndpoint | undefined;
   const handoff = await createHandoffRuntime({
@@ -146,6 +163,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const file = await directLine?.attachmentByUrl(url);
       return file && { contentType: file.contentType, name: file.name, data: file.bytes };
     }),
+    reports,
     now: options.now,
   });
   cleanups.push(() => handoff.close());
@@ -163,10 +181,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now: options.now ?? (() => new Date()),
+    reports: reports.recorder,
+    ratings: reports.ratings,
   };
   const bot = new LockerDeskBot({
     conversationState,
@@ -178,6 +199,15 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     proofTtlMinutes: config.proof.proofTtlMinutes,
     now: deps.now,
     onRecognized: metrics.intentRecognized,
+    reports: reports.recorder,
+  });
+  metrics.watch({
+    queue: async () => (await handoff.service.supervision.openCases()).filter((c) => c.status === 'queued').map((c) => c.priority),
+    containment: cached(60_000, async () => {
+      const now = deps.now().getTime();
+      const events = await reports.store.range(now - 7 * 86_400_000, now + REPEAT_WINDOW_MS);
+      return containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= now - 7 * 86_400_000));
+    }),
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
@@ -211,7 +241,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   adapter.use(fairUseMiddleware);
   adapter.use(handoff.middleware);
 
-  const server = createServer({ adapter, bot, logger });
+  const anonymous = config.botAuth.MicrosoftAppId ? 'none' : config.insecureAnonymousActivities ? 'any' : 'loopback';
+  if (anonymous === 'any') {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is on: /api/messages accepts anonymous activities from anyone and replies to any serviceUrl they name; for test environments only');
+  } else if (config.insecureAnonymousActivities) {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is ignored: MicrosoftAppId is set, so every activity needs a channel token');
+  }
+  const server = createServer({ adapter, bot, logger, anonymous });
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
@@ -260,7 +296,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     clientAddress,
     logger: logger.child({ component: 'directline-token' }),
   });
-  registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
+  registerWebPages(server, {
+    directLineUrl: config.channels.directLineUrl,
+    businessHours: Object.fromEntries(LANGS.map((l) => [l, formatBusinessHours(messages, l, config.business)])),
+    logger: logger.child({ component: 'web-pages' }),
+  });
 
   if (config.nlu.luisCompatAppIds.length) {
     registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });
@@ -291,15 +331,32 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     handoff,
     directLine,
     fairUse,
+    reports,
     async close() {
       await handoff.close();
       await directLine?.close();
       await dlStore?.close();
       await messenger?.idle();
+      await reports.recorder.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
       await infra.close();
     },
+  };
+}
+
+/** `load` at most once per `ms`; callers in between get the last value (a scrape must stay cheap). */
+function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ms) {
+      const value = load();
+      last = { at: Date.now(), value };
+      value.catch(() => {
+        last = undefined;
+      });
+    }
+    return last.value;
   };
 }
 

@@ -20,7 +20,7 @@
  * place every send of every turn passes through, after every handler (see botbuilder-core
  * `turnContext.js` `emit`, `cloudAdapterBase.js` `sendActivities` / `processProactive`).
  */
-import { ActivityTypes, CloudAdapter, type Activity, type ConversationReference, type ResourceResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, type Activity, type InvokeResponse, type ConversationReference, type ResourceResponse, type TurnContext } from 'botbuilder';
 
 /** The `serviceUrl` of every embedded Direct Line conversation: `.invalid` never resolves (RFC 2606). */
 export const EMBEDDED_DIRECT_LINE_SERVICE_URL = 'https://directline.lockerdesk.invalid/';
@@ -82,6 +82,16 @@ export class DirectLineCloudAdapter extends CloudAdapter {
    */
   clientAddressOf(context: TurnContext): string | undefined {
     return this.addresses.get(context.activity);
+  }
+
+  /**
+   * One activity posted to `/api/messages`, after the edge checks (`bots/server.ts`): botbuilder
+   * authenticates it (the channel's JWT, or anonymous without an app id) and runs the turn.
+   * Rejects with botbuilder's `AuthenticationError` (`statusCode` 401/403) or the turn's error;
+   * resolves with the invoke response, if any.
+   */
+  processInbound(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
   }
 
   /** Proactive turns (`continueConversationAsync`) of this process may write into their conversation. */
