@@ -5,7 +5,8 @@
  * not-understood lines with labels and their training-data file.
  */
 import { conversationOutcomes, containmentRate, REPEAT_WINDOW_MS } from '../../../services/reports/containment';
-import { parcelKey, storedText, type ReportEvent } from '../../../services/reports/events';
+import { storedText, type ReportEvent } from '../../../services/reports/events';
+import { parcelKey } from '../../../services/reports/parcelKey';
 import { buildReport, csvCell, reportCsv, weekOf } from '../../../services/reports/report';
 import { trainingTsv, unrecognizedLines } from '../../../services/reports/unrecognized';
 import { parseTrainingTsv } from '../../../services/nlu/trainingData';
