@@ -84,7 +84,7 @@ test('a supervisor sees the charts drawn with data, downloads the CSV, labels a 
   // Each chart is a chart.js instance with at least one non-zero value.
   const drawn = await page.evaluate(() => {
     const lib = (globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart;
-    return [...document.querySelectorAll('canvas')].map((c) => {
+    return Array.from(document.querySelectorAll('canvas')).map((c) => {
       const chart = lib.getChart(c);
       const values = chart ? chart.data.datasets.flatMap((d) => d.data.map(Number)) : [];
       // Waiting and first-response times of a case claimed at once are 0: that chart only needs its points.
