@@ -28,10 +28,12 @@ import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
+import { clientAddressResolver } from './bots/http/clientAddress';
 import {
   ConversationQuota,
   DirectLineCloudAdapter,
   DirectLineKeys,
+  RedisDirectLineStore,
   VisitorIds,
   registerDirectLine,
   registerTokenExchange,
@@ -48,7 +50,8 @@ import { createReports, type Reports } from './services/reports';
 import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { localeLang } from './services/i18n/languagePolicy';
-import { DEFAULT_LANG } from './services/i18n/langs';
+import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
+import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
 
@@ -125,11 +128,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const calendar = new WorkingCalendar(config.business);
   const messages = createMessages();
   const resolveLockers = (text: string) => lockers.extractMentions(text);
-  const embedded = await EmbeddedRecognizer.create({
+  const { recognizer: embedded, model } = EmbeddedRecognizer.load({
     maxChars: config.nlu.maxChars,
     resolveLockers,
     onError: (err) => logger.warn({ err }, 'recognizer: recoverable error'),
   });
+  const modelLog = { nluModel: { from: model.from, ms: Math.round(model.ms), key: model.key.slice(0, 12), bytes: model.bytes, path: model.path } };
+  if (model.from === 'cache') logger.info(modelLog, 'NLU model loaded from the build artifact');
+  else logger.warn({ ...modelLog, reason: model.reason, err: model.writeError }, 'NLU training data or trainer changed since the last build: trained the model at start-up');
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
   const reports = createReports({
     settings: config.reports,
@@ -172,6 +178,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
@@ -208,6 +215,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
     logger: logger.child({ component: 'fairuse' }),
   });
+  // The web visitor's address: the TCP peer, or behind a trusted proxy (TRUSTED_PROXIES) its forwarded one.
+  const clientAddress = clientAddressResolver(config.trustedProxies);
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new DirectLineCloudAdapter(auth);
   const fairUseMiddleware = new FairUseMiddleware({
     policy: fairUse.policy,
     messages,
@@ -215,11 +226,11 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
     humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
     languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
+    // Only the embedded Direct Line saw the visitor's HTTP request; other channels' turns have no address.
+    ipOf: (context) => adapter.clientAddressOf(context),
   });
   // ---- end of fair use ----
 
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
   adapter.use(metrics.middleware());
@@ -227,7 +238,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   adapter.use(fairUseMiddleware);
   adapter.use(handoff.middleware);
 
-  const server = createServer({ adapter, bot, logger });
+  const anonymous = config.botAuth.MicrosoftAppId ? 'none' : config.insecureAnonymousActivities ? 'any' : 'loopback';
+  if (anonymous === 'any') {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is on: /api/messages accepts anonymous activities from anyone and replies to any serviceUrl they name; for test environments only');
+  } else if (config.insecureAnonymousActivities) {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is ignored: MicrosoftAppId is set, so every activity needs a channel token');
+  }
+  const server = createServer({ adapter, bot, logger, anonymous });
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
@@ -235,13 +252,23 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
+  let dlStore: RedisDirectLineStore | undefined;
   if (!config.botAuth.MicrosoftAppId) {
+    // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
+    if (infra.redis && config.redis) {
+      const dlLogger = logger.child({ component: 'directline-store' });
+      const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
+      dlStore = opened;
+      cleanups.push(() => opened.close());
+    }
     directLine = registerDirectLine(server, {
+      store: dlStore,
       adapter,
       logic: runBot,
       keys: dlKeys,
       origins: dlOrigins,
       tokenMaxLifetimeSeconds: dlLimits.tokenMaxHours * 3600,
+      clientAddress,
       messages,
       logger: logger.child({ component: 'directline' }),
     });
@@ -258,9 +285,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,
     embedded: directLine,
+    clientAddress,
     logger: logger.child({ component: 'directline-token' }),
   });
-  registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
+  registerWebPages(server, {
+    directLineUrl: config.channels.directLineUrl,
+    businessHours: Object.fromEntries(LANGS.map((l) => [l, formatBusinessHours(messages, l, config.business)])),
+    logger: logger.child({ component: 'web-pages' }),
+  });
 
   if (config.nlu.luisCompatAppIds.length) {
     registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });
@@ -295,6 +327,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     async close() {
       await handoff.close();
       await directLine?.close();
+      await dlStore?.close();
       await messenger?.idle();
       await reports.recorder.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,6 +7,7 @@
  * switch. ("I want a person" is the prompts' business: see `PromptInterceptor`.)
  */
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { storyOf } from '../services/nlu/escalationFacts';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
 import { CLARIFY, ClarifyDialog } from './ClarifyDialog';
@@ -203,6 +204,8 @@ export class MainDialog extends ComponentDialog {
     const descriptive = words >= 5 && !menuIntent(m, text) ? text : undefined;
     this.deps.reports?.record({ type: 'request', at: turn.now().toISOString(), conversationId: turn.conversationId, intent, lang: turn.lang });
     const flow = isFlowType(intent) ? intent : undefined;
+    // The problems people are for: the first message may already tell the story ("CE… arrived crushed").
+    const story = menuIntent(m, text) ? undefined : storyOf(text);
     const run = async (started: Promise<DialogTurnResult>) => this.follow(inner, turn, await started, flow);
     switch (intent) {
       case 'readdress':
@@ -228,6 +231,20 @@ export class MainDialog extends ComponentDialog {
             attachments,
           }),
         );
+      case 'damaged_parcel':
+      case 'billing':
+      case 'complaint':
+      case 'other_problem':
+        return run(
+          beginChild(inner, ESCALATE, {
+            reason: intent,
+            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: phones.length === 1 ? phones[0] : undefined },
+            description: story,
+            attachments,
+          }),
+        );
+      case 'no_sms':
+        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
       case 'agent':
         return run(
           beginChild(inner, ESCALATE, {
@@ -244,9 +261,10 @@ export class MainDialog extends ComponentDialog {
         await say(turn, m, 'main.thanks');
         return END;
       case 'none':
+        // Outside the carrier's business; a person may still help, so one is offered.
         this.notUnderstood(turn);
-        await sayWithMenu(turn, m, 'main.outOfScope');
-        return END;
+        await say(turn, m, 'main.outOfScope');
+        return run(beginChild(inner, OFFER_PERSON, { reason: 'out_of_scope', fields: { description: descriptive ?? text } }));
     }
   }
 }

@@ -81,7 +81,10 @@ export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
     }
 
     if (FINAL.has(parcel.status) || parcel.status === 'in_locker') return s.end({ status: 'done' });
-    const expected = new Date(`${parcel.expectedDelivery}T23:59:59Z`);
+    // The promised calendar date itself (noon UTC is that date in every European time zone), so the
+    // count is the carrier's: working days in (promised date, today]. End of day in UTC was already
+    // the next day in Vilnius and lost one.
+    const expected = new Date(`${parcel.expectedDelivery}T12:00:00Z`);
     const late = this.deps.calendar.workingDaysBetween(expected, this.deps.now());
     if (late <= 0) return s.end({ status: 'done' });
     const limit = this.deps.settings.delayEscalateWorkingDays;

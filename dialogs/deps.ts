@@ -5,6 +5,7 @@
 import type { CarrierApi } from '../services/carrier/types';
 import type { LockerDirectory } from '../services/lockers/types';
 import type { BusinessCalendar } from '../services/calendar/types';
+import type { BusinessHours } from '../services/i18n/businessHours';
 import type { Messages } from '../services/i18n/messages';
 import type { Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
@@ -53,6 +54,8 @@ export type EscalationOutcome =
       /** What `handoff.initiate` tells an external agent hub: this case's id, priority, kind, reason, position. Never a transcript. */
       hubContext: Record<string, unknown>;
     }
+  /** This customer opened too many new cases lately: none opened now (what they wrote is kept). */
+  | { kind: 'limited'; retryAt: Date }
   | { kind: 'unavailable' };
 
 /**
@@ -88,6 +91,8 @@ export interface DialogDeps {
   settings: {
     maxPromptAttempts: number;
     delayEscalateWorkingDays: number;
+    /** The agents' configured hours (`BUSINESS_HOURS`), told to customers when agents are away. */
+    businessHours: BusinessHours;
     /** Below this intent confidence the bot says what it can do. */
     minConfidence: number;
     /** When the top two intents are closer than this, the bot asks which one was meant. */

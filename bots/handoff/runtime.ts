@@ -26,6 +26,7 @@ import { RedisCaseStore } from '../../services/handoff/RedisCaseStore';
 import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
+import { createLimiterFactory } from '../../services/limits/limiter';
 import type { Reports } from '../../services/reports';
 import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
@@ -197,6 +198,9 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     lockerName: o.lockerName,
     signal: relay.signal,
     storedAttachments: o.storedAttachments,
+    limits: createLimiterFactory({ redis: infra.redis, prefix: infra.redisPrefix }),
+    casesPerCustomerPerHour: config.handoff.casesPerCustomerPerHour,
+    offHoursAlertsPerHour: config.handoff.offHoursAlertsPerHour,
     reports: o.reports?.recorder,
     ratings: o.reports?.ratings,
     now: o.now,

@@ -8,6 +8,7 @@ import { parsePhone, parseTrackingNumber } from '../../services/nlu/entities';
 import { CarrierError, type ParcelView, type PhoneRole } from '../../services/carrier/types';
 import { isIntent, type Intent } from '../../services/nlu/types';
 import { foldAnswer } from '../../services/i18n/choices';
+import { LANGS } from '../../services/i18n/langs';
 import type { DialogDeps } from '../deps';
 import { isParcelView, isString } from '../results';
 import { typing, type Turn } from '../turn';
@@ -75,11 +76,20 @@ export const phoneParser: SlotParser<string> = async (text) => {
   return r.ok ? { ok: true, value: r.e164 } : { ok: false, reason: r.reason };
 };
 
-export const textParser: SlotParser<string> = async (text, turn) => {
-  const hasAttachment = (turn.context.activity.attachments ?? []).length > 0;
-  if (!foldAnswer(text) && !hasAttachment) return { ok: false, reason: 'empty' };
-  return { ok: true, value: text };
-};
+/**
+ * A description: any text or an attachment, except a bare "yes" / "no" / "ok" (an answer to
+ * something else, never what happened).
+ */
+export function textParser(deps: DialogDeps): SlotParser<string> {
+  return async (text, turn) => {
+    const hasAttachment = (turn.context.activity.attachments ?? []).length > 0;
+    const folded = foldAnswer(text);
+    if (!folded && !hasAttachment) return { ok: false, reason: 'empty' };
+    const bare = LANGS.some((l) => [...deps.messages.list(l, 'words.yes'), ...deps.messages.list(l, 'words.no')].some((w) => foldAnswer(w) === folded));
+    if (folded && bare && !hasAttachment) return { ok: false, reason: 'not_description' };
+    return { ok: true, value: text };
+  };
+}
 
 /** The shared slot prompts, registered on every case dialog. */
 export function slotPrompts(deps: DialogDeps): Dialog[] {
@@ -91,6 +101,6 @@ export function slotPrompts(deps: DialogDeps): Dialog[] {
     new SlotPrompt(INTENT_PROMPT, deps, choiceParser(deps, isIntentValue), 'invalid.choice'),
     new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps, isYesNo), 'invalid.yesNo'),
     // A description is free text: whatever the customer writes is the answer.
-    new SlotPrompt(TEXT_PROMPT, deps, textParser, 'invalid.text', []),
+    new SlotPrompt(TEXT_PROMPT, deps, textParser(deps), 'invalid.text', []),
   ];
 }

@@ -16,6 +16,7 @@ export const LABELLED_FIELDS = [
   'trackingNumber',
   'senderPhone',
   'recipientPhone',
+  'contactPhone',
   'verifiedPhone',
   'lockerId',
   'description',

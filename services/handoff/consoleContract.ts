@@ -75,6 +75,7 @@ export interface CaseView {
     trackingNumber?: string;
     senderPhone?: string;
     recipientPhone?: string;
+    contactPhone?: string;
     verifiedPhone?: string;
     lockerId?: string;
     description?: string;

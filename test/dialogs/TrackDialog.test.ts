@@ -9,8 +9,12 @@ import { TrackDialog, type TrackOptions } from '../../dialogs/TrackDialog';
 import { texts } from '../support/messages';
 import { dialogTable, type DialogCase } from './dialogCases';
 import { carrierWith } from '../support/carrierWith';
+import { DialogTestClient } from '../support/dialogTestClient';
+import { vilniusDate, workingDaysBefore } from '../../services/carrier/sandbox/workingDays';
 
 const DOWN = makeS10('CE', '00000001', 'LT');
+/** A parcel promised exactly 6 working days ago (the carrier's count), over the 5-day limit. */
+const SIX_LATE = makeS10('CE', '00000006', 'LT');
 
 dialogTable<TrackOptions>(
   'TrackDialog',
@@ -52,6 +56,24 @@ dialogTable<TrackOptions>(
         [L.no, []],
       ],
       result: { status: 'done' },
+    },
+    {
+      name: 'the delay is the carrier\'s own count of working days (2 late is 2, 8 late is 8)',
+      options: { trackingNumber: F.lateShort.trackingNumber },
+      steps: [[L.track, ['track.lateNormal']]],
+      result: { status: 'done' },
+      check: async ({ replies, world }) => {
+        expect(texts(replies[0])).toMatch(new RegExp(`\\b${F.lateShort.lateWorkingDays}\\b`));
+        const late = new DialogTestClient(new TrackDialog(world.deps), { trackingNumber: F.lateOver5.trackingNumber }, world, { lang: 'en' });
+        expect(texts(await late.send('x'))).toMatch(new RegExp(`\\b${F.lateOver5.lateWorkingDays} working days\\b`));
+      },
+    },
+    {
+      name: '6 working days late by the carrier\'s count is over the limit: a person offered, not "normal"',
+      options: { trackingNumber: SIX_LATE },
+      steps: [[L.track, ['track.lateOffer']]],
+      result: 'waiting',
+      check: ({ replies }) => expect(texts(replies[0])).toMatch(/\b6\b/),
     },
     {
       name: 'a short delay is explained as normal at peak time',
@@ -114,7 +136,11 @@ dialogTable<TrackOptions>(
   {
     carrier: (inner) =>
       carrierWith(inner, {
-        getParcel: (t) => (t === DOWN ? Promise.reject(new CarrierError('unavailable', 'test: carrier down')) : inner.getParcel(t)),
+        getParcel: async (t) => {
+          if (t === DOWN) throw new CarrierError('unavailable', 'test: carrier down');
+          if (t === SIX_LATE) return { ...(await inner.getParcel(F.lateShort.trackingNumber)), trackingNumber: SIX_LATE, expectedDelivery: workingDaysBefore(vilniusDate(new Date()), 6) };
+          return inner.getParcel(t);
+        },
       }),
   },
 );

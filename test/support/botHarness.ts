@@ -1,6 +1,6 @@
 /**
  * Runs the real bot (MainDialog, LockerDeskBot, embedded recognizer, message resources) on a
- * botbuilder TestAdapter against the sandbox carrier over real HTTP. One trained recognizer and
+ * botbuilder TestAdapter against the sandbox carrier over real HTTP. One recognizer (the model artifact) and
  * one sandbox are shared per test file; every `conversation()` is a fresh conversation and user.
  */
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
@@ -37,7 +37,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-let recognizerPromise: Promise<EmbeddedRecognizer> | undefined;
+let recognizer: EmbeddedRecognizer | undefined;
 
 export async function createWorld(
   overrides: { carrier?: CarrierApi; handoff?: HandoffGateway; carrierTimeoutMs?: number; now?: () => Date } = {},
@@ -46,10 +46,11 @@ export async function createWorld(
   const { url } = await sandbox.listen(0, '127.0.0.1');
   const carrier = overrides.carrier ?? new CarrierClient({ baseUrl: url, timeoutMs: overrides.carrierTimeoutMs ?? 3000, retries: 1, retryBaseDelayMs: 20 });
   const lockers = new InMemoryLockerDirectory(await new CarrierClient({ baseUrl: url }).listLockers());
-  recognizerPromise ??= EmbeddedRecognizer.create();
-  const base = await recognizerPromise;
+  // The model artifact built by globalSetup, loaded once per test file.
+  recognizer ??= EmbeddedRecognizer.load().recognizer;
+  const base = recognizer;
   // The locker resolver is per world; the trained model is shared.
-  const recognizer: Recognizer = {
+  const worldRecognizer: Recognizer = {
     async recognize(text, options) {
       const r = await base.recognize(text, options);
       return { ...r, entities: { ...r.entities, lockers: lockers.extractMentions(text) } };
@@ -67,12 +68,13 @@ export async function createWorld(
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now: overrides.now ?? (() => new Date()),
   };
-  return { sandbox, carrierUrl: url, carrier, lockers, recognizer, messages, deps, proofTtlMinutes: config.proof.proofTtlMinutes, close: () => sandbox.close() };
+  return { sandbox, carrierUrl: url, carrier, lockers, recognizer: worldRecognizer, messages, deps, proofTtlMinutes: config.proof.proofTtlMinutes, close: () => sandbox.close() };
 }
 
 export interface Conversation {

@@ -52,6 +52,7 @@ export async function dialogWorld(overrides: { handoff?: HandoffGateway; carrier
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
