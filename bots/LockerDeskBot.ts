@@ -10,7 +10,8 @@
  * turn, and the adapter's `onTurnError` stays the last line for failures before the turn exists.
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
-import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { Dialog, DialogState } from 'botbuilder-dialogs';
+import { runDialog } from '../dialogs/dialogsLib';
 import type { Messages } from '../services/i18n/messages';
 import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
