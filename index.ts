@@ -42,7 +42,7 @@ import {
   serverOrigins,
   type DirectLineEndpoint,
 } from './bots/channels/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
@@ -51,11 +51,14 @@ import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';
 import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
+import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
+import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
 import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
 import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -75,6 +78,8 @@ export interface App {
   proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -243,6 +248,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
+  // Redis when configured (several instances), else this process only.
+  const turns: TurnCoordinator = infra.redis && config.redis ? new RedisTurnCoordinator(infra.redis, { prefix: `${config.redis.prefix}turn:` }) : new MemoryTurnCoordinator();
+  const turnGuard = new TurnGuardMiddleware(turns, logger.child({ component: 'turn-guard' }));
+  adapter.use(turnGuard);
   adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
   adapter.use(fairUseMiddleware);
@@ -310,15 +319,23 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   let messenger: MessengerAdapter | undefined;
   if (config.channels.messenger) {
-    messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
+    messenger = new MessengerAdapter({
+      ...config.channels.messenger,
+      // Replay protection shared by every instance behind the webhook URL, and kept across restarts.
+      seenEvents: infra.redis && config.redis ? new RedisSeenEventStore(infra.redis, 24 * 3600_000, `${config.redis.prefix}messenger:seen:`) : undefined,
+      logger: logger.child({ component: 'messenger' }),
+    });
     messenger.onTurnError = onTurnError;
+    messenger.use(turnGuard);
     messenger.use(metrics.middleware());
     messenger.use(fairUseMiddleware);
     messenger.use(handoff.middleware);
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -336,6 +353,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     fairUse,
     proof,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();
