@@ -12,6 +12,7 @@ import { createLogger } from '../../services/logging/logger';
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { channelActivity, startChannelStandIn, type ChannelStandIn } from '../support/channelStandIn';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
+import { sandboxCode } from '../support/sandboxSms';
 
 let app: App;
 let channel: ChannelStandIn;
@@ -29,7 +30,16 @@ const texts = (conversationId: string) => channel.received.filter((a) => a.conve
 
 /** Walks a conversation up to the readdress confirmation question. */
 async function upToConfirmation(conversationId: string, parcel: { trackingNumber: string; senderPhone: string }): Promise<void> {
-  for (const text of ['I chose the wrong parcel locker and want to change it', parcel.trackingNumber, parcel.senderPhone, 'Akropolis Vilnius', '1']) {
+  // The proof is the one-time code the sandbox texted to the sender's phone (read from its outbox), typed back.
+  const steps: (string | (() => Promise<string>))[] = [
+    'I chose the wrong parcel locker and want to change it',
+    parcel.trackingNumber,
+    () => sandboxCode(app.carrierUrl, parcel.senderPhone),
+    'Akropolis Vilnius',
+    '1',
+  ];
+  for (const step of steps) {
+    const text = typeof step === 'string' ? step : await step();
     const before = texts(conversationId).length;
     expect((await post(channelActivity(channel, conversationId, { type: 'message', text, locale: 'en-US' }))).status).toBe(200);
     await channel.waitFor(() => texts(conversationId).length > before);
@@ -39,14 +49,14 @@ async function upToConfirmation(conversationId: string, parcel: { trackingNumber
 
 function countReaddress(): { calls: number; restore(): void } {
   const carrier = app.sandbox!.carrier;
-  const original = carrier.readdress.bind(carrier);
+  const original = carrier.readdressWithProof.bind(carrier);
   const counter = {
     calls: 0,
     restore: () => {
-      carrier.readdress = original;
+      carrier.readdressWithProof = original;
     },
   };
-  carrier.readdress = (...args: Parameters<typeof original>) => {
+  carrier.readdressWithProof = (...args: Parameters<typeof original>) => {
     counter.calls += 1;
     return original(...args);
   };
