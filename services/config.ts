@@ -126,7 +126,7 @@ const server = variables({
   }),
   TRUSTED_PROXIES: env(list('').pipe(z.array(z.string().refine(isProxyEntry, { error: 'expected addresses, CIDR ranges (10.0.0.0/8), loopback or private' }))), {
     description:
-      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
+      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota, agent sign-in limits and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
     azure: 'optional',
   }),
   INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
