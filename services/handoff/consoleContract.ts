@@ -125,4 +125,6 @@ export interface ConsoleLabels {
   fields: Record<string, string>;
   actions: Record<string, string>;
   via: Record<string, string>;
+  /** The console's own texts (`console.*` in the message files, key without the prefix). */
+  ui: Record<string, string>;
 }
