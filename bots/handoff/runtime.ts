@@ -27,6 +27,7 @@ import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
 import { createLimiterFactory } from '../../services/limits/limiter';
+import type { Reports } from '../../services/reports';
 import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
@@ -114,6 +115,8 @@ export interface HandoffRuntimeOptions {
   webDir?: string;
   /** The embedded Direct Line's stored uploads (in-process); without it no upload is kept as stored. */
   storedAttachments?: StoredAttachmentLookup;
+  /** Reports: hand-off events, the rating after an agent's close, the supervisors' report routes. */
+  reports?: Reports;
   now?: () => Date;
 }
 
@@ -202,6 +205,8 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     limits: createLimiterFactory({ redis: infra.redis, prefix: infra.redisPrefix }),
     casesPerCustomerPerHour: config.handoff.casesPerCustomerPerHour,
     offHoursAlertsPerHour: config.handoff.offHoursAlertsPerHour,
+    reports: o.reports?.recorder,
+    ratings: o.reports?.ratings,
     now: o.now,
   });
   const gateway = new BotHandoffGateway(svc.customers, log, o.now);
@@ -244,6 +249,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
         supervisorTools,
+        reports: o.reports?.queries,
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
       // Retention: every instance checks; a once-per-period flag on the shared ports lets one run it.

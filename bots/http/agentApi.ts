@@ -23,6 +23,8 @@ import { DEFAULT_LANG, isLang, type Lang } from '../../services/i18n/langs';
 import { MAX_REASON_CHARS, type BlockList } from '../../services/fairuse/BlockList';
 import type { ProofService } from '../../services/proof/ProofService';
 import type { Eraser } from '../../services/privacy/Eraser';
+import type { ReportQueries } from '../../services/reports';
+import { registerReportRoutes, type Guard } from './reportsApi';
 
 export type { ConsoleEvent } from '../../services/handoff/caseView';
 
@@ -49,6 +51,8 @@ export interface AgentApiOptions {
   heartbeatMs?: number;
   /** Folder with the console page (index.html) and its assets. Default `<repo>/web/agent`. */
   webDir?: string;
+  /** The supervisors' reports (routes in `reportsApi.ts`); without it there are none. */
+  reports?: ReportQueries;
   /** Supervisor tools: blocking customers, proof locks, erasure. Routes answer 404 for a tool not given. */
   supervisorTools?: SupervisorTools;
 }
@@ -164,7 +168,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     res.send(status, { error });
   };
 
-  const guarded =
+  const guarded: Guard =
     (handler: Handler, opts: { csrf?: boolean; supervisor?: boolean } = {}) =>
     async (req: restify.Request, res: restify.Response): Promise<void> => {
       try {
@@ -538,6 +542,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     res.end(data);
   };
   server.get('/agent', async (_req: restify.Request, res: restify.Response) => sendFile(res, 'index.html'));
+  if (o.reports) registerReportRoutes(server, { guarded, queries: o.reports, sendPage: sendFile, jsonBody });
   server.get('/agent/assets/*', async (req: restify.Request, res: restify.Response) => sendFile(res, String((req.params as Record<string, string>)['*'] ?? '')));
 
   return {

@@ -16,6 +16,7 @@ export const LABELLED_FIELDS = [
   'trackingNumber',
   'senderPhone',
   'recipientPhone',
+  'contactPhone',
   'verifiedPhone',
   'lockerId',
   'description',
@@ -98,6 +99,12 @@ export class CaseText {
           .keys(lang)
           .filter((k) => k.startsWith('console.'))
           .map((k) => [k.slice('console.'.length), t(k)]),
+      ),
+      reports: Object.fromEntries(
+        this.messages
+          .keys(lang)
+          .filter((k) => k.startsWith('reports.'))
+          .map((k) => [k.slice('reports.'.length), t(k)]),
       ),
     };
   }

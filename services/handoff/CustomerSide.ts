@@ -132,6 +132,7 @@ export class CustomerSide {
     for (const relatedId of joined ? [] : c.related) await core.publish('case.updated', relatedId);
     const open = core.calendar.isOpen(now);
     if (!joined && !open) await core.alert(c, 'handoff.alert.offHours');
+    core.reports.record({ type: 'handoff', at: now.toISOString(), conversationId: input.conversationId, caseId: c.id, reason: input.reason, priority: c.priority, joined });
     const position = (await core.store.position(c.id)) ?? 1;
     const dueAt = c.firstResponseDueAt ? new Date(c.firstResponseDueAt) : due;
     const told = c.conversations.find((x) => x.id === input.conversationId)?.toldCaseId ?? c.id;
@@ -241,9 +242,13 @@ export class CustomerSide {
   /** The customer typed "bot"/"cancel" while waiting or talking to an agent. */
   async customerLeft(conversationId: string, caseId: string): Promise<void> {
     const { core } = this;
-    const closed = await core.store.close(caseId, 'customer', 'customer_left', core.now());
+    const now = core.now();
+    const closed = await core.store.close(caseId, 'customer', 'customer_left', now);
     await core.store.setOwnership(conversationId, { state: 'bot' });
-    if (closed.ok) await core.publish('case.closed', caseId, { conversationId });
+    if (!closed.ok) return;
+    const c = closed.case;
+    core.reports.record({ type: 'case_closed', at: now.toISOString(), caseId, priority: c.priority, resolution: 'customer_left', workingSeconds: core.workingSeconds(c.createdAt, now) });
+    await core.publish('case.closed', caseId, { conversationId });
   }
 
   /** The chat ended (closed case): the bot takes the conversation back. */

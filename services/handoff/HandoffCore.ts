@@ -18,7 +18,9 @@ import { AttachmentKeeper, type IncomingAttachment, type StoredAttachmentLookup 
 import type { CaseStore } from './CaseStore';
 import type { DeliveryState } from './caseView';
 import { CaseText } from './CaseText';
-import type { DeliveryOutbox } from './DeliveryOutbox';
+import type { DeliveryJob, DeliveryOutbox } from './DeliveryOutbox';
+import { NO_REPORTS, type ReportSink } from '../reports/ReportRecorder';
+import type { RatingState } from '../reports/RatingState';
 import type { CaseEventType, EventBus } from './EventBus';
 import type { AlertSink } from './Notifier';
 import type { OnceFlags } from './ports';
@@ -81,6 +83,10 @@ export interface HandoffServiceOptions {
   casesPerCustomerPerHour?: number;
   /** Out-of-hours webhook alerts per hour for the whole service; the rest are logged, not sent. Default 10. */
   offHoursAlertsPerHour?: number;
+  /** Report events (hand-offs, claims, first replies, closes); none when absent. */
+  reports?: ReportSink;
+  /** When set, the customer is asked to rate an agent's help when the agent closes the case. */
+  ratings?: RatingState;
   now?: () => Date;
 }
 
@@ -105,8 +111,10 @@ export class HandoffCore {
   /** New cases per customer identity per hour (undefined: unlimited). */
   readonly caseLimiter?: NamedLimiter;
   private readonly offHoursAlertLimiter?: NamedLimiter;
+  readonly reports: ReportSink;
 
   constructor(readonly o: HandoffServiceOptions) {
+    this.reports = o.reports ?? NO_REPORTS;
     this.store = o.store;
     this.bus = o.bus;
     this.flags = o.flags;
@@ -146,12 +154,12 @@ export class HandoffCore {
    * A bot-written message to one conversation of `c` (or a work order's chat), through the outbox
    * (never tagged as human). `{{caseId}}` is always the id the conversation's customer knows.
    */
-  async sendBot(c: Case, conversationId: string, key: string, params: Record<string, string> = {}): Promise<DeliveryState> {
+  async sendBot(c: Case, conversationId: string, key: string, params: Record<string, string> = {}, buttons?: DeliveryJob['buttons']): Promise<DeliveryState> {
     const told = c.conversations.find((x) => x.id === conversationId)?.toldCaseId ?? c.id;
     const text = this.messages.t(c.lang, key, { ...params, caseId: told });
     const entry: TranscriptEntry = { at: this.now().toISOString(), from: 'bot', text, conversationId };
     const seq = await this.appendAndPublish(c.id, conversationId, entry);
-    return this.outbox.submit({ conversationId, caseId: c.id, seq, from: 'bot', text });
+    return this.outbox.submit({ conversationId, caseId: c.id, seq, from: 'bot', text, ...(buttons?.length ? { buttons } : {}) });
   }
 
   async signal(conversationId: string, state: 'accepted' | 'completed' | 'failed'): Promise<void> {
@@ -184,6 +192,11 @@ export class HandoffCore {
     const text = this.messages.t(this.agentLang, key, { caseId: c.id, priority: c.priority, ...params });
     const base = this.o.publicUrl?.replace(/\/+$/, '') ?? '';
     await this.o.alerts.alert({ text, caseId: c.id, priority: c.priority, summary: c.summary, url: `${base}/agent#case=${encodeURIComponent(c.id)}` });
+  }
+
+  /** Working seconds between two moments (business calendar). */
+  workingSeconds(from: string | Date, to: Date): number {
+    return Math.round(this.calendar.workingMsBetween(new Date(from), to) / 1000);
   }
 
   /** First-response target for a priority, from now, in working hours. */

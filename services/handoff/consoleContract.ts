@@ -75,6 +75,7 @@ export interface CaseView {
     trackingNumber?: string;
     senderPhone?: string;
     recipientPhone?: string;
+    contactPhone?: string;
     verifiedPhone?: string;
     lockerId?: string;
     description?: string;
@@ -127,4 +128,6 @@ export interface ConsoleLabels {
   via: Record<string, string>;
   /** The console's own texts (`console.*` in the message files, key without the prefix). */
   ui: Record<string, string>;
+  /** The reports page's text (`reports.*` in the message files, keys without the prefix). */
+  reports: Record<string, string>;
 }
