@@ -278,6 +278,7 @@ async function onLabelLang(lang) {
   await loadResolutions();
   renderQueue();
   if (state.currentId) await refreshCurrent(true);
+  if (state.view === 'supervisor') await loadSupervisorTools();
 }
 
 async function heartbeat() {
