@@ -29,7 +29,8 @@ export interface Reports {
 }
 
 export function createReports(o: { settings: ReportsSettings; redis?: { client: RedisClient; prefix: string }; logger: Logger; timeZone: string; now?: () => Date }): Reports {
-  const now = o.now ? () => o.now!().getTime() : Date.now;
+  const clock = o.now;
+  const now = clock ? () => clock().getTime() : Date.now;
   const retention = { retentionMs: o.settings.retentionDays * 86_400_000, maxEvents: o.settings.maxEvents, now };
   const store: EventStore = o.redis ? new RedisEventStore(o.redis.client, { ...retention, prefix: o.redis.prefix }) : new MemoryEventStore(retention);
   const ratings: RatingState = o.redis ? new RedisRatingState(o.redis.client, o.redis.prefix) : new MemoryRatingState(now);
