@@ -120,7 +120,7 @@ const server = variables({
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
-    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    description: '`GET /metrics` (Prometheus) from anywhere but a loopback client (no proxy header) requires `Authorization: Bearer <token>`; unset = loopback clients only',
     secret: true,
     azure: 'required',
   }),
@@ -142,7 +142,7 @@ const server = variables({
   publicUrl: e.PUBLIC_URL,
   /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
   trustedProxies: e.TRUSTED_PROXIES,
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  /** Bearer token for `GET /metrics` from non-loopback clients; unset = loopback clients only. */
   metricsToken: e.METRICS_TOKEN,
 }));
 
@@ -524,6 +524,15 @@ const pickupSms = variables({
   }),
 }).transform((e) => ({ resendsPerDay: e.PICKUP_SMS_RESENDS_PER_DAY }));
 
+/** Public parcel lookups ("where is my parcel", and the parcel number of a change). */
+const tracking = variables({
+  PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR: env(int(30, 1, 10000), {
+    description:
+      'parcel-number lookups one client (channel identity) may make per hour, found or not (counted in Redis when configured); past it the bot asks the customer calmly to try later',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ lookupsPerClientPerHour: e.PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR }));
+
 /** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
 const fairUse = variables({
   FLOOD_BURST_MESSAGES: env(int(4, 2, 1000), {
@@ -579,7 +588,7 @@ const reports = variables({
 }).transform((e): ReportsSettings => ({ retentionDays: e.REPORTS_RETENTION_DAYS, maxEvents: e.REPORTS_MAX_EVENTS }));
 
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse, reports });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, tracking, fairUse, reports });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */
