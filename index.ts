@@ -61,6 +61,7 @@ import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
 import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -80,6 +81,8 @@ export interface App {
   proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -338,7 +341,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -356,6 +361,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     fairUse,
     proof,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();
