@@ -37,11 +37,14 @@ import {
   DirectLineKeys,
   RedisDirectLineStore,
   VisitorIds,
+  leaseTurnLock,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
+  type TurnLock,
 } from './bots/channels/directline';
+import { RedisLeases } from './services/handoff/redisPorts';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
@@ -58,6 +61,7 @@ import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
 import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -77,6 +81,8 @@ export interface App {
   proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -269,6 +275,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
   let dlStore: RedisDirectLineStore | undefined;
+  let dlTurnLock: TurnLock | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
     if (infra.redis && config.redis) {
@@ -276,9 +283,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
       dlStore = opened;
       cleanups.push(() => opened.close());
+      dlTurnLock = leaseTurnLock(new RedisLeases(infra.redis, `${config.redis.prefix}{dl}:`), {
+        onUnlocked: (conversationId, err) => dlLogger.warn({ err, conversationId }, 'DirectLine: a turn ran without the cross-instance lock'),
+      });
     }
     directLine = registerDirectLine(server, {
       store: dlStore,
+      turnLock: dlTurnLock,
       adapter,
       logic: runBot,
       keys: dlKeys,
@@ -330,7 +341,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -348,6 +361,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     fairUse,
     proof,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();
