@@ -25,6 +25,7 @@ import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEn
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
+import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
@@ -151,6 +152,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   const deps: DialogDeps = {
     carrier,
+    pickupSms: new PickupSmsResender({
+      carrier,
+      limits: createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix }),
+      resendsPerDay: config.pickupSms.resendsPerDay,
+      logger: logger.child({ component: 'pickup-sms' }),
+    }),
     lockers,
     calendar,
     messages,

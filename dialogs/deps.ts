@@ -3,6 +3,7 @@
  * depend on these small interfaces only, so tests can pass real or in-memory implementations.
  */
 import type { CarrierApi } from '../services/carrier/types';
+import type { PickupSmsOutcome } from '../services/carrier/PickupSmsResender';
 import type { LockerDirectory } from '../services/lockers/types';
 import type { BusinessCalendar } from '../services/calendar/types';
 import type { BusinessHours } from '../services/i18n/businessHours';
@@ -77,8 +78,14 @@ export interface WorkOrderRequest {
   role?: 'sender' | 'recipient';
 }
 
+/** Re-sends the pickup SMS to the phone on file, within the bot's limits (`PickupSmsResender`). */
+export interface PickupSmsPort {
+  resend(request: { conversationId: string; trackingNumber: string; idempotencyKey?: string }): Promise<PickupSmsOutcome>;
+}
+
 export interface DialogDeps {
   carrier: CarrierApi;
+  pickupSms: PickupSmsPort;
   lockers: LockerDirectory;
   calendar: BusinessCalendar;
   messages: Messages;

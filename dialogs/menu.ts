@@ -35,9 +35,12 @@ export function menuIntent(messages: Messages, text: string): Intent | undefined
   return undefined;
 }
 
+/** Titles of intents that are not in the menu but may be offered in a clarifying question. */
+const EXTRA_TITLES: Partial<Record<Intent, string>> = { locker_fault: 'menu.lockerFault', no_sms: 'menu.noSms' };
+
 /** The title of an intent's menu button (for clarifying questions). */
 export function intentTitleKey(intent: Intent): string | undefined {
-  return MENU.find((m) => m.intent === intent)?.key ?? (intent === 'locker_fault' ? 'menu.lockerFault' : undefined);
+  return MENU.find((m) => m.intent === intent)?.key ?? EXTRA_TITLES[intent];
 }
 
 /** Sends `key` with the main menu under it. */

@@ -3,6 +3,8 @@
  * botbuilder TestAdapter against the sandbox carrier over real HTTP. One trained recognizer and
  * one sandbox are shared per test file; every `conversation()` is a fresh conversation and user.
  */
+import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
+import { createLimiterFactory } from '../../services/limits/limiter';
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import type { RecognizerResult } from '../../services/nlu/types';
 import { CarrierClient } from '../../services/carrier/CarrierClient';
@@ -58,6 +60,7 @@ export async function createWorld(
   const messages = createMessages();
   const deps: DialogDeps = {
     carrier,
+    pickupSms: new PickupSmsResender({ carrier, limits: createLimiterFactory(), resendsPerDay: config.pickupSms.resendsPerDay, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') }),
     lockers,
     calendar: new WorkingCalendar(config.business),
     messages,

@@ -8,6 +8,8 @@
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCarrier';
+import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
+import { createLimiterFactory } from '../../services/limits/limiter';
 import { InMemoryLockerDirectory } from '../../services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from '../../services/calendar/workingCalendar';
 import { createMessages, type Messages } from '../../services/i18n/messages';
@@ -42,8 +44,11 @@ export async function dialogWorld(overrides: { handoff?: HandoffGateway; carrier
   const lockers = new InMemoryLockerDirectory(await carrier.listLockers());
   const config = loadConfig({});
   messagesOnce ??= createMessages();
+  const api = overrides.carrier ? overrides.carrier(carrier) : carrier;
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: DialogDeps = {
-    carrier: overrides.carrier ? overrides.carrier(carrier) : carrier,
+    carrier: api,
+    pickupSms: new PickupSmsResender({ carrier: api, limits: createLimiterFactory(), resendsPerDay: config.pickupSms.resendsPerDay, logger }),
     lockers,
     calendar: new WorkingCalendar(config.business),
     messages: messagesOnce,
