@@ -173,6 +173,10 @@ export class EscalateDialog extends CaseDialog<EscalateOptions, Values> {
       });
       return s.end({ status: 'handed_off' });
     }
+    if (outcome.kind === 'limited') {
+      await s.say('escalate.limited', { time: formatDateTime(lang, outcome.retryAt, tz) });
+      return s.end({ status: 'done' });
+    }
     await s.say('escalate.noHandoff', { summary: this.summary(lang, values) });
     return s.end({ status: 'done' });
   }

@@ -56,6 +56,7 @@ export class BotHandoffGateway implements HandoffGateway {
       attachments: request.attachments,
       reference: customer.reference,
     });
+    if (result.limited) return { kind: 'limited', retryAt: result.retryAt };
     return {
       kind: 'queued',
       caseId: result.caseId,

@@ -99,7 +99,8 @@ export class DirectLineConversations implements AttachmentReader {
   /**
    * The token's conversation, recreated from the token's claims when this process does not hold it
    * (a restart with the same key, or an eviction): the customer keeps their conversation id, so the
-   * bot's state and an open case stay linked. Counts as started: no second welcome.
+   * bot's state and an open case stay linked. Counts as started: no second welcome. Its watermarks
+   * start above any the client holds from before (see `DirectLineStore.createConversation`).
    */
   async open(claims: DirectLineTokenClaims): Promise<ConversationRecord> {
     const existing = await this.o.store.getConversation(claims.conv);
@@ -108,7 +109,7 @@ export class DirectLineConversations implements AttachmentReader {
     const now = Date.now();
     const record: ConversationRecord = { id: claims.conv, userId: claims.user, started: true, createdAt: now, lastActiveAt: now };
     if (claims.name) record.userName = claims.name;
-    const stored = await this.o.store.createConversation(record);
+    const stored = await this.o.store.createConversation(record, true, true);
     if (!stored.ok) throw new DirectLineHttpError(503, 'ServiceUnavailable', 'the service is busy, please try again shortly', 30);
     return stored.value;
   }
@@ -148,8 +149,11 @@ export class DirectLineConversations implements AttachmentReader {
     return true;
   }
 
-  /** Logs a client activity (typing is only published) and runs the bot's turn on it; returns its id. */
-  async acceptFromClient(record: ConversationRecord, input: ClientActivityInput, attachments?: ClientAttachment[]): Promise<string> {
+  /**
+   * Logs a client activity (typing is only published) and runs the bot's turn on it; returns its id.
+   * `clientAddress` is the sender's address, for the bot's per-IP limits.
+   */
+  async acceptFromClient(record: ConversationRecord, input: ClientActivityInput, attachments?: ClientAttachment[], clientAddress?: string): Promise<string> {
     if (!this.o.queue.hasRoom(record.id)) throw new DirectLineHttpError(429, 'TooManyRequests', 'too many messages at once, please wait', 2);
     if (!record.started) await this.start(record);
     const draft = shapeUserActivity(input, record, attachments);
@@ -164,7 +168,7 @@ export class DirectLineConversations implements AttachmentReader {
     }
     const toBot = asActivity({ ...logged, serviceUrl: EMBEDDED_DIRECT_LINE_SERVICE_URL, recipient: { id: this.o.bot.id, name: this.o.bot.name, role: 'bot' } });
     try {
-      await this.o.queue.run(record.id, () => this.o.deliverToBot(toBot));
+      await this.o.queue.run(record.id, () => this.o.deliverToBot(toBot, { clientAddress }));
     } catch (err) {
       if (err instanceof TurnQueueFull) throw new DirectLineHttpError(429, 'TooManyRequests', 'too many messages at once, please wait', 2);
       if (err instanceof TurnTimeout) {
@@ -276,7 +280,7 @@ export class DirectLineConversations implements AttachmentReader {
       throw new Error('DirectLine: unknown conversation');
     }
     const now = Date.now();
-    const stored = await this.o.store.createConversation({ id: conversationId, userId: recipientId, started: true, createdAt: now, lastActiveAt: now }, false);
+    const stored = await this.o.store.createConversation({ id: conversationId, userId: recipientId, started: true, createdAt: now, lastActiveAt: now }, false, true);
     if (!stored.ok) throw new Error('DirectLine: no room to restore the conversation');
     return stored.value;
   }

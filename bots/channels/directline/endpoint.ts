@@ -21,7 +21,7 @@ import { serverOrigins, type OriginPolicy } from './origins';
 import { registerClientRoutes } from './routes';
 import { InMemoryDirectLineStore, type DirectLineStore } from './store';
 import { DirectLineStreams } from './streams';
-import { TurnQueue } from './turnQueue';
+import { TurnQueue, type TurnLock } from './turnQueue';
 
 /** Options of {@link registerDirectLine}. Only `adapter`, `logic` and `logger` are required. */
 export interface DirectLineOptions {
@@ -46,6 +46,8 @@ export interface DirectLineOptions {
    * the token route.
    */
   secret?: string;
+  /** Serializes a conversation's turns across instances (`leaseTurnLock` on Redis leases). Default: within this process only. */
+  turnLock?: TurnLock;
   /** Conversation storage. Default: a fresh {@link InMemoryDirectLineStore} with the default budgets. */
   store?: DirectLineStore;
   /** Page origins and base URLs (`serverOrigins(server, { allowedOrigins, publicUrl })`). Default: this server's own origins, loopback Hosts. */
@@ -68,6 +70,13 @@ export interface DirectLineOptions {
   maxSocketsPerConversation?: number;
   /** Customer-facing notes (a refused upload), from the message files. */
   messages?: Messages;
+  /**
+   * The sender's address of a client request (`clientAddressResolver(TRUSTED_PROXIES)`), handed to
+   * the bot's turn for per-IP limits. Default: the TCP peer.
+   */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** The clock tokens are issued, renewed and checked by (milliseconds). Default `Date.now`; tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 /** The running endpoint. */
@@ -105,11 +114,11 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const bot = options.bot ?? { id: 'lockerdesk', name: 'LockerDesk' };
   const logger = options.logger;
   const keys = options.keys ?? new DirectLineKeys();
-  const tokens = new DirectLineTokens(keys.token, options.tokenTtlSeconds ?? 1800, options.tokenMaxLifetimeSeconds ?? 24 * 3600);
+  const tokens = new DirectLineTokens(keys.token, options.tokenTtlSeconds ?? 1800, options.tokenMaxLifetimeSeconds ?? 24 * 3600, options.now);
   const ownsStore = options.store === undefined;
   const store = options.store ?? new InMemoryDirectLineStore();
   const origins = options.origins ?? serverOrigins(server, { allowedOrigins: [] });
-  const queue = new TurnQueue({ timeoutMs: options.botTimeoutMs ?? 15_000, maxPending: options.maxPendingTurns ?? 8 });
+  const queue = new TurnQueue({ timeoutMs: options.botTimeoutMs ?? 15_000, maxPending: options.maxPendingTurns ?? 8, lock: options.turnLock });
   const conversations = new DirectLineConversations({
     store,
     tokens,
@@ -159,6 +168,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     maxUploadsInFlight: options.maxUploadsInFlight ?? 8,
     streamUrl,
+    clientAddress: options.clientAddress,
     logger,
   });
 
