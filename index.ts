@@ -27,6 +27,7 @@ import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
+import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
@@ -184,6 +185,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     carrier,
     proof,
     trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
+    pickupSms: new PickupSmsResender({
+      carrier,
+      limits: dialogLimits,
+      resendsPerDay: config.pickupSms.resendsPerDay,
+      logger: logger.child({ component: 'pickup-sms' }),
+    }),
     lockers,
     calendar,
     messages,
