@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,echo]`
+ * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,echo --concurrency 50,200 --cpu-prof DIR]`
  *
  * LockerDesk against the framework's own ceiling, in one run, on loopback only:
  *
@@ -48,6 +48,8 @@ interface Options {
   live: number;
   only: string[];
   concurrency: number[];
+  /** Directory for `node --cpu-prof` profiles of the LockerDesk servers (written when they stop). */
+  cpuProf?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--seconds' && n > 0 && n <= 600) o.seconds = n;
     else if (flag === '--live' && n >= 0 && n <= 5000) o.live = n;
     else if (flag === '--only') o.only = value.split(',');
+    else if (flag === '--cpu-prof') o.cpuProf = value;
     else if (flag === '--concurrency') o.concurrency = value.split(',').map(Number).filter((c) => c > 0 && c <= 500);
     else throw new Error(`bench: unknown or bad argument ${flag} ${value}`);
   }
@@ -232,10 +235,11 @@ async function stopServer(server: BenchServer): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startLockerDesk(name: string, extra: Record<string, string>): Promise<BenchServer> {
+async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string): Promise<BenchServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...extra };
-  return startServer(name, [join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
+  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
 }
 
 async function startEcho(): Promise<BenchServer> {
@@ -676,7 +680,7 @@ async function main(): Promise<void> {
   console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase (×2 at 200) or ${o.seconds} s; load average before: ${load}`);
   try {
     if (o.only.includes('embedded')) {
-      const s = await startLockerDesk('embedded', {});
+      const s = await startLockerDesk('embedded', {}, o.cpuProf);
       try {
         reports.push(await benchServer(s, connector, parcels, o, true, { live: true, directLine: true }));
       } finally {
@@ -687,7 +691,7 @@ async function main(): Promise<void> {
       const external = process.env.REDIS_URL;
       if (!external) redis = await startRedis();
       const prefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
-      const s = await startLockerDesk('redis', { REDIS_URL: external ?? redis!.url, REDIS_PREFIX: prefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') });
+      const s = await startLockerDesk('redis', { REDIS_URL: external ?? redis!.url, REDIS_PREFIX: prefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }, o.cpuProf);
       try {
         reports.push(await benchServer(s, connector, parcels, o, true, { live: false, directLine: false }));
       } finally {

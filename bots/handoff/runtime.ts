@@ -26,13 +26,15 @@ import { RedisCaseStore } from '../../services/handoff/RedisCaseStore';
 import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
+import { createLimiterFactory } from '../../services/limits/limiter';
+import type { Reports } from '../../services/reports';
 import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
 import { connectRedis, type RedisClient } from '../../services/state/redisClient';
 import type { MessengerAdapter } from '../channels/messenger';
 import { KeyValueBotStorage } from '../storage/BotStorage';
-import { registerAgentApi, type AgentApi } from '../http/agentApi';
+import { registerAgentApi, type AgentApi, type SupervisorTools } from '../http/agentApi';
 import { BotHandoffGateway } from './BotHandoffGateway';
 import { CustomerRelay, type ProactiveAdapter } from './CustomerRelay';
 import { HandoffMiddleware } from './HandoffMiddleware';
@@ -91,7 +93,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
 }
 
 export interface HandoffRuntimeOptions {
-  config: Pick<Config, 'handoff' | 'publicUrl' | 'port'>;
+  config: Pick<Config, 'handoff' | 'publicUrl' | 'port' | 'privacy'>;
   infra: HandoffInfrastructure;
   messages: Messages;
   calendar: BusinessCalendar;
@@ -100,6 +102,10 @@ export interface HandoffRuntimeOptions {
   alerts?: AlertSink;
   /** Outbox sweep interval. Default 1 s. */
   sweepMs?: number;
+  /** How often each instance looks whether the retention job is due. Default 1 min. */
+  retentionCheckMs?: number;
+  /** The retention job runs once per this period across all instances. Default 1 h. */
+  retentionPeriodMs?: number;
   /** Unclaimed-case check interval. Default 30 s. */
   alertCheckMs?: number;
   heartbeatMs?: number;
@@ -109,6 +115,8 @@ export interface HandoffRuntimeOptions {
   webDir?: string;
   /** The embedded Direct Line's stored uploads (in-process); without it no upload is kept as stored. */
   storedAttachments?: StoredAttachmentLookup;
+  /** Reports: hand-off events, the rating after an agent's close, the supervisors' report routes. */
+  reports?: Reports;
   now?: () => Date;
 }
 
@@ -121,7 +129,7 @@ export interface HandoffRuntime {
   /** Demo sign-in links (relative to the server's base URL), only without configured agents. */
   demoLinks?: { username: string; role: string; path: string }[];
   /** Adapters for proactive messages, the agent API routes, the sweepers. */
-  attach(opts: { server: restify.Server; cloud: ProactiveAdapter | BotAdapter; messenger?: MessengerAdapter; botAppId?: string }): AgentApi;
+  attach(opts: { server: restify.Server; cloud: ProactiveAdapter | BotAdapter; messenger?: MessengerAdapter; botAppId?: string; supervisorTools?: SupervisorTools }): AgentApi;
   close(): Promise<void>;
 }
 
@@ -194,13 +202,18 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     lockerName: o.lockerName,
     signal: relay.signal,
     storedAttachments: o.storedAttachments,
+    limits: createLimiterFactory({ redis: infra.redis, prefix: infra.redisPrefix }),
+    casesPerCustomerPerHour: config.handoff.casesPerCustomerPerHour,
+    offHoursAlertsPerHour: config.handoff.offHoursAlertsPerHour,
+    reports: o.reports?.recorder,
+    ratings: o.reports?.ratings,
     now: o.now,
   });
   const gateway = new BotHandoffGateway(svc.customers, log, o.now);
   const middleware = new HandoffMiddleware({ customers: svc.customers, messages: o.messages, logger: log, now: o.now });
   const timers: NodeJS.Timeout[] = [];
   let api: AgentApi | undefined;
-  const busy = { sweep: false, alerts: false };
+  const busy = { sweep: false, alerts: false, retention: false };
   const every = (ms: number, name: keyof typeof busy, task: () => Promise<unknown>): void => {
     const t = setInterval(() => {
       if (busy[name]) return;
@@ -222,7 +235,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     relay,
     outbox,
     demoLinks,
-    attach({ server, cloud, messenger, botAppId }) {
+    attach({ server, cloud, messenger, botAppId, supervisorTools }) {
       relay.attach({ cloud, messenger, botAppId });
       api = registerAgentApi(server, {
         service: svc,
@@ -235,8 +248,13 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
+        reports: o.reports?.queries,
+        supervisorTools,
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
+      // Retention: every instance checks; a once-per-period flag on the shared ports lets one run it.
+      const retentionPeriodMs = o.retentionPeriodMs ?? 3_600_000;
+      every(o.retentionCheckMs ?? 60_000, 'retention', () => svc.personalData.runRetentionOnce(config.privacy.retentionDays, retentionPeriodMs));
       every(o.alertCheckMs ?? 30_000, 'alerts', async () => {
         await svc.supervision.alertUnclaimed();
         await svc.supervision.releaseFromOfflineAgents();

@@ -60,6 +60,13 @@ function grams(folded: string): Map<string, number> {
   return counts;
 }
 
+/** See {@link LanguageDetector.toParts}. */
+export interface LanguageDetectorParts {
+  grams: string[];
+  lt: Uint32Array;
+  en: Uint32Array;
+}
+
 interface ClassStats {
   counts: Map<string, number>;
   total: number;
@@ -74,6 +81,32 @@ export class LanguageDetector {
     private readonly stats: Record<'lt' | 'en', ClassStats>,
     private readonly vocabSize: number,
   ) {}
+
+  /** The detector's n-gram counts, for the model artifact: every gram once, with its Lithuanian and English counts. */
+  toParts(): LanguageDetectorParts {
+    const grams = [...new Set([...this.stats.lt.counts.keys(), ...this.stats.en.counts.keys()])];
+    const lt = Uint32Array.from(grams, (g) => this.stats.lt.counts.get(g) ?? 0);
+    const en = Uint32Array.from(grams, (g) => this.stats.en.counts.get(g) ?? 0);
+    return { grams, lt, en };
+  }
+
+  /**
+   * A detector from {@link toParts}.
+   * @throws Error when the arrays disagree in length.
+   */
+  static fromParts(parts: LanguageDetectorParts): LanguageDetector {
+    if (parts.lt.length !== parts.grams.length || parts.en.length !== parts.grams.length) throw new Error('LanguageDetector.fromParts(): counts do not match the grams');
+    const stats: Record<'lt' | 'en', ClassStats> = { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 } };
+    parts.grams.forEach((g, i) => {
+      for (const lang of ['lt', 'en'] as const) {
+        const c = parts[lang][i] as number;
+        if (!c) continue;
+        stats[lang].counts.set(g, c);
+        stats[lang].total += c;
+      }
+    });
+    return new LanguageDetector(stats, parts.grams.length);
+  }
 
   /** Deterministic: the same texts give the same detector. Russian texts are ignored (script decides). */
   static train(examples: readonly { text: string; lang: Lang }[] = []): LanguageDetector {

@@ -5,7 +5,11 @@
 
 import type { Lang } from '../i18n/langs';
 
-/** Intents the classifier distinguishes. `none` = out of scope for the self-service flows. */
+/**
+ * Intents the classifier distinguishes. `damaged_parcel`, `billing`, `complaint` and `other_problem`
+ * go to a person with their facts collected; `no_sms` is the pickup-SMS flow; `none` = outside the
+ * carrier's business (the customer is still offered a person).
+ */
 export const INTENTS = [
   'readdress',
   'fix_phone',
@@ -13,6 +17,11 @@ export const INTENTS = [
   'track',
   'locker_fault',
   'agent',
+  'damaged_parcel',
+  'billing',
+  'complaint',
+  'other_problem',
+  'no_sms',
   'greet',
   'thanks',
   'none',

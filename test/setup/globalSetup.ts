@@ -2,7 +2,12 @@
  * Starts one real `redis-server` for the whole test run on a free loopback port and publishes its
  * URL as TEST_REDIS_URL. Nothing is persisted to disk. Tests that need Redis read the URL through
  * `test/setup/redis.ts`; the server is stopped by globalTeardown.
+ *
+ * It also makes sure the trained NLU model artifact for the current training data and trainer
+ * code is in `.cache/nlu` (training it once when missing or stale), so every suite loads it in
+ * milliseconds instead of training the same model again.
  */
+import { loadOrTrainModel } from '../../services/nlu/embedded/modelArtifact';
 import { spawn, execFileSync } from 'child_process';
 import { createServer } from 'net';
 import { mkdtempSync } from 'fs';
@@ -37,6 +42,9 @@ async function waitForPing(port: number, deadlineMs: number): Promise<void> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  const model = loadOrTrainModel();
+  if (model.writeError) throw new Error(`globalSetup: could not write the NLU model artifact ${model.path}: ${String(model.writeError)}`);
+  if (model.from === 'trained') console.log(`\nglobalSetup: trained the NLU model in ${Math.round(model.ms)} ms (${model.reason}) -> ${model.path}`);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lockerdesk-redis-'));
   const child = spawn(

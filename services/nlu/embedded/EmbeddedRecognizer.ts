@@ -1,6 +1,7 @@
 /**
- * The default recognizer: runs in-process, no cloud. Trains at start-up from the TSV training
- * data (a second or two), then classifies in well under a millisecond. It never throws on
+ * The default recognizer: runs in-process, no cloud. Loads the model trained at build time
+ * ({@link EmbeddedRecognizer.load}, milliseconds; it trains and caches only when the training
+ * data or the trainer changed), then classifies in well under a millisecond. It never throws on
  * customer text: empty, huge, emoji-only or number-only messages get a defined result.
  */
 import type { Entities, LockerMention, RecognizeOptions, Recognizer, RecognizerResult } from '../types';
@@ -9,6 +10,7 @@ import { loadTrainingData, type TrainingExample } from '../trainingData';
 import { extractEntities, locateEntities, type LocatedEntities } from '../entities';
 import { LanguageDetector } from '../language';
 import { IntentClassifier, noSignalScores, type IntentClassifierOptions } from './IntentClassifier';
+import { loadOrTrainModel, type LoadedModel, type LoadModelOptions } from './modelArtifact';
 
 export interface EmbeddedRecognizerOptions {
   /** Training examples; default {@link loadTrainingData} from `language/nlu/*.tsv`. */
@@ -55,6 +57,16 @@ export class EmbeddedRecognizer implements Recognizer {
     if (!examples.length) throw new Error('EmbeddedRecognizer.train(): no training examples (language/nlu/*.tsv are empty)');
     const classifier = IntentClassifier.train(examples, options.model);
     return new EmbeddedRecognizer(classifier, LanguageDetector.train(examples), options);
+  }
+
+  /**
+   * The recognizer on the default training data from the model artifact (`.cache/nlu`, written by
+   * `npm run build`); trains and writes it when it is missing or stale. `model` tells how it was
+   * obtained (for the start-up log). Other training data or model settings: {@link train}.
+   */
+  static load(options: Omit<EmbeddedRecognizerOptions, 'examples' | 'model'> & Pick<LoadModelOptions, 'cacheDir'> = {}): { recognizer: EmbeddedRecognizer; model: LoadedModel } {
+    const model = loadOrTrainModel({ cacheDir: options.cacheDir });
+    return { recognizer: new EmbeddedRecognizer(model.classifier, model.detector, options), model };
   }
 
   /** As {@link EmbeddedRecognizer.train}, yielding to the event loop first so start-up logs flush. */

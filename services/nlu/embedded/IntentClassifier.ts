@@ -12,6 +12,7 @@ import { FeatureSpace, type EncodedText, type FeatureOptions, type SparseVector 
 import { SoftmaxModel, softmax, type SoftmaxOptions } from './softmax';
 import { fitTemperature } from './calibration';
 import { NaiveBayesModel, type NaiveBayesOptions } from './naiveBayes';
+import { QuantizedLinear } from './quantized';
 
 export interface IntentClassifierOptions {
   features?: FeatureOptions;
@@ -73,12 +74,46 @@ export function noSignalScores(): IntentScore[] {
   return order.map((intent) => ({ intent, score: 1 / INTENTS.length }));
 }
 
+/** What a trained classifier is made of: stored in the model artifact, see `modelArtifact.ts`. */
+export interface IntentClassifierParts {
+  /** The intents in the order of the weight columns. */
+  intents: readonly Intent[];
+  space: FeatureSpace;
+  linear: QuantizedLinear;
+  temperature: number;
+}
+
+/** Blends the softmax and naive Bayes layers of `f` into one quantised layer (the deployed form). */
+function deployed(f: Fitted): QuantizedLinear {
+  const parts = [{ weights: f.model.weights, bias: f.model.bias, factor: 1 }];
+  if (f.nb && f.nbWeight) parts.push({ weights: f.nb.weights, bias: f.nb.bias, factor: f.nbWeight });
+  return QuantizedLinear.blend(parts, INTENTS.length);
+}
+
 export class IntentClassifier {
   private constructor(
-    private readonly fitted: Fitted,
+    private readonly space: FeatureSpace,
+    private readonly linear: QuantizedLinear,
     /** The fitted calibration temperature. */
     readonly temperature: number,
   ) {}
+
+  /**
+   * A classifier from stored parts.
+   * @throws Error when the parts were made for another list of intents or do not fit together.
+   */
+  static fromParts(parts: IntentClassifierParts): IntentClassifier {
+    if (parts.intents.join(',') !== INTENTS.join(',')) {
+      throw new Error(`IntentClassifier.fromParts(): the model knows [${parts.intents.join(', ')}], this code [${INTENTS.join(', ')}]`);
+    }
+    if (parts.space.size !== parts.linear.dim) throw new Error(`IntentClassifier.fromParts(): ${parts.space.size} features but ${parts.linear.dim} weight rows`);
+    return new IntentClassifier(parts.space, parts.linear, parts.temperature);
+  }
+
+  /** The parts to store (see {@link fromParts}). */
+  toParts(): IntentClassifierParts {
+    return { intents: INTENTS, space: this.space, linear: this.linear, temperature: this.temperature };
+  }
 
   /**
    * Trains on `examples`. Deterministic: the same examples in the same order give the same model.
@@ -109,7 +144,9 @@ export class IntentClassifier {
       }
       temperature = fitTemperature(logits, truth);
     }
-    return new IntentClassifier(fitted, temperature);
+    // Exactly what the artifact keeps (32-bit IDF, quantised blended weights), so a trained and a loaded model agree.
+    const space32 = FeatureSpace.fromParts(fitted.space.keys(), fitted.space.idf32(), fitted.space.settings);
+    return new IntentClassifier(space32, deployed(fitted), temperature);
   }
 
   /** Calibrated scores for `text`, best first; `located`: its entities when already known. */
@@ -120,9 +157,9 @@ export class IntentClassifier {
   /** As {@link predict}, for already tokenised text. */
   predictTokens(tokens: readonly string[]): IntentPrediction {
     if (!tokens.some(hasSignal)) return { signal: false, intents: noSignalScores() };
-    const x = this.fitted.space.vectorize(tokens);
+    const x = this.space.vectorize(tokens);
     if (!x.indices.length) return { signal: false, intents: noSignalScores() };
-    const probs = softmax(logitsOf(this.fitted, x), this.temperature);
+    const probs = softmax(this.linear.logits(x), this.temperature);
     const intents = INTENTS.map((intent, k) => ({ intent, score: probs[k] as number }));
     intents.sort((a, b) => b.score - a.score || INTENTS.indexOf(a.intent) - INTENTS.indexOf(b.intent));
     return { signal: true, intents };

@@ -77,9 +77,42 @@ export class FeatureSpace {
   private constructor(
     private readonly index: Map<string, number>,
     private readonly block: Uint8Array,
-    private readonly idf: Float64Array,
+    private readonly idf: Float64Array | Float32Array,
     private readonly options: Required<FeatureOptions>,
   ) {}
+
+  /** The settings the space was fitted with (stored in the model artifact). */
+  get settings(): Required<FeatureOptions> {
+    return { ...this.options };
+  }
+
+  /** Feature keys in index order (stored in the model artifact). */
+  keys(): string[] {
+    const out = new Array<string>(this.idf.length);
+    for (const [key, i] of this.index) out[i] = key;
+    return out;
+  }
+
+  /** IDF weights in index order, as 32-bit floats (the precision the artifact keeps). */
+  idf32(): Float32Array {
+    return Float32Array.from(this.idf);
+  }
+
+  /**
+   * A space from stored parts ({@link keys}, {@link idf32}, {@link settings}); feature blocks
+   * follow from the keys' first letter.
+   * @throws Error when keys and weights disagree in length.
+   */
+  static fromParts(keys: readonly string[], idf: Float32Array, options: Required<FeatureOptions>): FeatureSpace {
+    if (keys.length !== idf.length) throw new Error(`FeatureSpace.fromParts(): ${keys.length} keys but ${idf.length} weights`);
+    const index = new Map<string, number>();
+    const block = new Uint8Array(keys.length);
+    keys.forEach((key, i) => {
+      index.set(key, i);
+      block[i] = key.charCodeAt(0) === 99 /* c */ ? CHAR : WORD;
+    });
+    return new FeatureSpace(index, block, idf, { ...options });
+  }
 
   /** Number of features (dimension of the vectors). */
   get size(): number {

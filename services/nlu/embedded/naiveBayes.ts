@@ -18,8 +18,8 @@ export interface NaiveBayesOptions {
 export class NaiveBayesModel {
   private constructor(
     /** Feature-major weights: `weights[feature * classes + class]`. */
-    private readonly weights: Float64Array,
-    private readonly bias: Float64Array,
+    readonly weights: Float64Array,
+    readonly bias: Float64Array,
     readonly classes: number,
   ) {}
 

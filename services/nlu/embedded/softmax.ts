@@ -50,8 +50,8 @@ export function linearLogits(weights: Float64Array, bias: Float64Array, classes:
 export class SoftmaxModel {
   constructor(
     /** Feature-major weights: `weights[feature * classes + class]`. */
-    private readonly weights: Float64Array,
-    private readonly bias: Float64Array,
+    readonly weights: Float64Array,
+    readonly bias: Float64Array,
     readonly classes: number,
   ) {}
 

@@ -20,7 +20,7 @@ const logger = { warn: (_o: object, msg: string) => void warnings.push(msg) };
 
 beforeAll(async () => {
   app = await buildApp(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', LUIS_COMPAT_APP_IDS: APP_ID, LUIS_COMPAT_KEYS: 'secret-key' }), { logger: createLogger('silent') });
-  embedded = await EmbeddedRecognizer.create();
+  embedded = EmbeddedRecognizer.load().recognizer;
   dead = createServer(() => undefined);
   await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
 }, 90000);

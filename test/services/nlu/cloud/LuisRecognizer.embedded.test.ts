@@ -18,7 +18,7 @@ describe('LuisRecognizer -> our LUIS endpoint -> EmbeddedRecognizer', () => {
   let luis: LuisRecognizer;
 
   beforeAll(async () => {
-    embedded = await EmbeddedRecognizer.create();
+    embedded = EmbeddedRecognizer.load().recognizer;
     srv = await startRestify((s) => registerLuisEndpoint(s, { recognizer: embedded, appIds: [APP], keys: ['k'] }));
     luis = new LuisRecognizer({
       endpoint: srv.url,

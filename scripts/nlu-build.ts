@@ -1,0 +1,24 @@
+/**
+ * `npm run build` (after tsc) and `npm run nlu:build`: makes sure the trained embedded model for
+ * the current training data and trainer code is in `.cache/nlu` (trains only when it is missing or
+ * stale), and prints how it was obtained, its size and the time to load it back.
+ */
+import { readFileSync } from 'fs';
+import { decodeModel, loadOrTrainModel } from '../services/nlu/embedded/modelArtifact';
+
+function main(): void {
+  const model = loadOrTrainModel();
+  if (model.writeError) throw new Error(`nlu-build: trained but could not write ${model.path}: ${String(model.writeError)}`);
+  const started = process.hrtime.bigint();
+  decodeModel(readFileSync(model.path));
+  const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const how = model.from === 'cache' ? 'up to date' : `trained in ${model.ms.toFixed(0)} ms (${model.reason})`;
+  console.log(`nlu model ${model.key.slice(0, 12)}: ${how}; ${model.path} ${(model.bytes / 1024).toFixed(0)} KiB, loads in ${loadMs.toFixed(0)} ms`);
+}
+
+try {
+  main();
+} catch (error: unknown) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}
