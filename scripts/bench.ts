@@ -20,11 +20,11 @@
  *   The echo bot gets the same messages in the same order.
  * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency, with the ratios
  *   to the echo bot; activities sent per turn by type; flows completed; RSS idle (VmRSS after
- *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, at the
- *   proof question); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
+ *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
+ *   parcel number); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
  *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
  *
- * Bounded: every phase stops after `--turns` turns (200 customers: twice as many) or `--seconds`,
+ * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -62,6 +62,10 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--live' && n >= 0 && n <= 5000) o.live = n;
     else if (flag === '--only') o.only = value.split(',');
     else if (flag === '--cpu-prof') o.cpuProf = value;
+    else if (flag === '--trace') {
+      TRACE = true;
+      i -= 1;
+    }
     else if (flag === '--concurrency') o.concurrency = value.split(',').map(Number).filter((c) => c > 0 && c <= 500);
     else throw new Error(`bench: unknown or bad argument ${flag} ${value}`);
   }
@@ -237,7 +241,10 @@ async function stopServer(server: BenchServer): Promise<void> {
 
 async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string): Promise<BenchServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
-  const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...extra };
+  // The bot's own proof limits are for people too: at their maximum, the sandbox carrier's (10 codes a
+  // day per parcel) is what bounds the flows with proof.
+  const proofLimits = { PROOF_CODES_PER_PARCEL_PER_DAY: '50', PROOF_CODES_PER_PHONE_PER_DAY: '50', PROOF_CODES_PER_CLIENT_PER_DAY: '1000' };
+  const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...proofLimits, ...extra };
   const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
   return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
 }
@@ -292,7 +299,7 @@ async function startRedis(): Promise<RedisHandle> {
 /** Parcels of the sandbox's deterministic seed, by what a flow needs. */
 interface ParcelPool {
   readdressable: SandboxParcel[];
-  inLocker: SandboxParcel[];
+  phoneChangeable: SandboxParcel[];
   any: SandboxParcel[];
 }
 
@@ -300,7 +307,8 @@ function parcelPool(): ParcelPool {
   const parcels = [...new InMemoryCarrier().parcels.values()];
   return {
     readdressable: parcels.filter((p) => ['registered', 'accepted', 'in_transit', 'at_terminal'].includes(p.status)),
-    inLocker: parcels.filter((p) => p.status === 'in_locker'),
+    // Other parcels than the readdress ones, so the proof limits per parcel are shared by fewer flows.
+    phoneChangeable: parcels.filter((p) => ['out_for_delivery', 'in_locker', 'returning'].includes(p.status)),
     any: parcels,
   };
 }
@@ -322,12 +330,16 @@ const newStats = (): Stats => ({ latencies: [], activities: new Map(), flows: ne
 interface Customer {
   /** Sends `text`, resolves with the activities the bot sent during the turn. */
   say(text: string): Promise<TurnResult>;
+  /** What was said so far (for `--trace`). */
+  transcript: string[];
 }
 
 function customer(server: BenchServer, connector: Connector, stats: Stats, budget: Budget): Customer {
   const conv = `bench-${randomUUID()}`;
   const user = `bench-user-${randomBytes(6).toString('hex')}`;
+  const transcript: string[] = [];
   return {
+    transcript,
     async say(text) {
       budget.take();
       const before = connector.byConversation.get(conv)?.length ?? 0;
@@ -350,6 +362,7 @@ function customer(server: BenchServer, connector: Connector, stats: Stats, budge
       stats.latencies.push(ms);
       const replies = (connector.byConversation.get(conv) ?? []).slice(before);
       for (const a of replies) stats.activities.set(a.type, (stats.activities.get(a.type) ?? 0) + 1);
+      transcript.push(`> ${text}`, ...replies.filter((a) => a.text).map((a) => `< ${a.text}`));
       return { ms, replies };
     },
   };
@@ -443,7 +456,7 @@ const FLOWS: Record<string, Flow> = {
     return !adaptive || said(r, /Done!|registered \(reference/i);
   },
   async wrongPhone(c, { server, parcels, adaptive, i }) {
-    const parcel = pick(parcels.inLocker, i);
+    const parcel = pick(parcels.phoneChangeable, i);
     let r = await c.say('the phone number on my parcel is wrong');
     if (adaptive && !said(r, /parcel number/i)) return false;
     r = await c.say(parcel.trackingNumber);
@@ -464,6 +477,9 @@ const FLOWS: Record<string, Flow> = {
   },
 };
 const FLOW_NAMES = Object.keys(FLOWS);
+/** `--trace`: print the first off-script conversation of each flow. */
+let TRACE = false;
+const traced = new Set<string>();
 
 interface PhaseResult {
   concurrency: number;
@@ -485,8 +501,13 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
         const f = stats.flows.get(name) ?? { started: 0, completed: 0 };
         stats.flows.set(name, f);
         f.started += 1;
-        const ok = await FLOWS[name]!(customer(server, connector, stats, budget), { server, parcels, adaptive, i: Math.floor(i / FLOW_NAMES.length) });
+        const c = customer(server, connector, stats, budget);
+        const ok = await FLOWS[name]!(c, { server, parcels, adaptive, i: Math.floor(i / FLOW_NAMES.length) });
         if (ok) f.completed += 1;
+        else if (TRACE && !traced.has(name) && !budget.spent) {
+          traced.add(name);
+          console.log(`  [trace] ${name} went off script:\n    ${c.transcript.join('\n    ')}`);
+        }
       }
     }),
   );
@@ -494,7 +515,7 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
 }
 
 /** `count` conversations left mid-readdress, at the proof question (for memory). */
-async function liveConversations(server: BenchServer, connector: Connector, parcels: ParcelPool, count: number): Promise<void> {
+async function liveConversations(server: BenchServer, connector: Connector, count: number): Promise<void> {
   const stats = newStats();
   const budget = new Budget(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   let next = 0;
@@ -503,8 +524,9 @@ async function liveConversations(server: BenchServer, connector: Connector, parc
       while (next < count) {
         const i = next++;
         const c = customer(server, connector, stats, budget);
+        // Waiting for the parcel number after a first wrong answer (no code is sent: no proof limit is spent).
         await c.say('I want to send my parcel to another locker');
-        await c.say(pick(parcels.readdressable, i).trackingNumber);
+        await c.say(i % 2 ? '123' : 'I do not know');
       }
     }),
   );
@@ -645,7 +667,7 @@ async function benchServer(server: BenchServer, connector: Connector, parcels: P
   await phase(server, connector, parcels, 8, 200, 30, adaptive);
   const phases: PhaseResult[] = [];
   for (const c of o.concurrency) {
-    const r = await phase(server, connector, parcels, c, o.turns * (c > 50 ? 2 : 1), o.seconds, adaptive);
+    const r = await phase(server, connector, parcels, c, o.turns, o.seconds, adaptive);
     phases.push(r);
     console.log(describePhase(server.name, r));
   }
@@ -662,7 +684,7 @@ async function benchServer(server: BenchServer, connector: Connector, parcels: P
     );
   }
   if (extras.live && o.live > 0) {
-    await liveConversations(server, connector, parcels, o.live);
+    await liveConversations(server, connector, o.live);
     await sleep(1000);
     report.live = memoryOf(server.pid).rss;
   }
@@ -677,7 +699,7 @@ async function main(): Promise<void> {
   const reports: ServerReport[] = [];
   let redis: RedisHandle | undefined;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase (×2 at 200) or ${o.seconds} s; load average before: ${load}`);
+  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase or ${o.seconds} s; load average before: ${load}`);
   try {
     if (o.only.includes('embedded')) {
       const s = await startLockerDesk('embedded', {}, o.cpuProf);
