@@ -40,6 +40,15 @@ import type { SandboxParcel } from '../services/carrier/sandbox/parcelSeed';
 import { SCRIPTED_CLIENT_ENV } from '../test/support/fairUse';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** Every child process started here, stopped when the bench is interrupted. */
+const children = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Options {
@@ -206,6 +215,8 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 async function startServer(name: string, args: string[], env: Record<string, string>, port: number, sandboxUrl?: string): Promise<BenchServer> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString('utf8')).slice(-20_000);
@@ -263,6 +274,8 @@ async function startRedis(): Promise<RedisHandle> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lockerdesk-bench-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const failed = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`bench: could not start redis-server: ${err.message}`))));
   const ready = (async () => {
     for (let i = 0; i < 200; i++) {
@@ -660,102 +673,102 @@ interface ServerReport {
   directLine?: DirectLineResult;
 }
 
-async function benchServer(server: BenchServer, connector: Connector, parcels: ParcelPool, o: Options, adaptive: boolean, extras: { live: boolean; directLine: boolean }): Promise<ServerReport> {
-  await sleep(1500);
-  const idle = memoryOf(server.pid).rss;
-  // Warm-up: a few flows so the first phase does not measure lazy initialisation.
-  await phase(server, connector, parcels, 8, 200, 30, adaptive);
-  const phases: PhaseResult[] = [];
-  for (const c of o.concurrency) {
-    const r = await phase(server, connector, parcels, c, o.turns, o.seconds, adaptive);
-    phases.push(r);
-    console.log(describePhase(server.name, r));
+interface Contender {
+  server: BenchServer;
+  adaptive: boolean;
+  report: ServerReport;
+}
+
+/**
+ * All servers run side by side; each concurrency is measured on every server in turn, so a
+ * machine whose load changes (other jobs) changes all figures of a round alike and the ratios hold.
+ */
+async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up
+  for (const concurrency of o.concurrency) {
+    for (const c of contenders) {
+      const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
+      c.report.phases.push(r);
+      console.log(describePhase(c.server.name, r));
+    }
   }
-  const after = memoryOf(server.pid).rss;
-  const report: ServerReport = { name: server.name, startupMs: server.startupMs, idle, after, phases };
-  if (extras.directLine) {
-    report.directLine = await directLine(server, parcels, 20, 6);
-    const d = report.directLine;
-    const sorted = [...d.latencies].sort((a, b) => a - b);
-    console.log(
-      `  ${server.name} Direct Line (token → conversation → WebSocket): ${d.conversations} conversations, ${d.turns} turns in ${d.seconds.toFixed(1)} s; ` +
-        `POST → first reply on the socket p50 ${percentile(sorted, 50).toFixed(0)} ms p95 ${percentile(sorted, 95).toFixed(0)} ms p99 ${percentile(sorted, 99).toFixed(0)} ms; ` +
-        `${d.activitiesPerTurn.toFixed(2)} bot activities per turn${d.failures ? `; ${d.failures} failed (${d.reasons})` : ''}`,
-    );
-  }
-  if (extras.live && o.live > 0) {
+  for (const c of contenders) c.report.after = memoryOf(c.server.pid).rss;
+}
+
+async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  const server = c.server;
+  c.report.directLine = await directLine(server, parcels, 20, 6);
+  const d = c.report.directLine;
+  const sorted = [...d.latencies].sort((a, b) => a - b);
+  console.log(
+    `  ${server.name} Direct Line (token → conversation → WebSocket): ${d.conversations} conversations, ${d.turns} turns in ${d.seconds.toFixed(1)} s; ` +
+      `POST → first reply on the socket p50 ${percentile(sorted, 50).toFixed(0)} ms p95 ${percentile(sorted, 95).toFixed(0)} ms p99 ${percentile(sorted, 99).toFixed(0)} ms; ` +
+      `${d.activitiesPerTurn.toFixed(2)} bot activities per turn${d.failures ? `; ${d.failures} failed (${d.reasons})` : ''}`,
+  );
+  if (o.live > 0) {
     await liveConversations(server, connector, o.live);
     await sleep(1000);
-    report.live = memoryOf(server.pid).rss;
+    c.report.live = memoryOf(server.pid).rss;
   }
-  console.log(`  ${server.name} RSS: idle ${mib(idle)}, after the run ${mib(after)}${report.live !== undefined ? `, with ${o.live} more live conversations mid-flow ${mib(report.live)}` : ''}; start-up to /healthz ${server.startupMs.toFixed(0)} ms`);
-  return report;
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const parcels = parcelPool();
   const connector = await startConnector();
-  const reports: ServerReport[] = [];
+  const contenders: Contender[] = [];
   let redis: RedisHandle | undefined;
+  let redisPrefix: string | undefined;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase or ${o.seconds} s; load average before: ${load}`);
+  const enter = async (server: BenchServer, adaptive: boolean) => {
+    await sleep(1500);
+    const idle = memoryOf(server.pid).rss;
+    contenders.push({ server, adaptive, report: { name: server.name, startupMs: server.startupMs, idle, after: idle, phases: [] } });
+  };
   try {
-    if (o.only.includes('embedded')) {
-      const s = await startLockerDesk('embedded', {}, o.cpuProf);
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, true, { live: true, directLine: true }));
-      } finally {
-        await stopServer(s);
-      }
-    }
+    if (o.only.includes('embedded')) await enter(await startLockerDesk('embedded', {}, o.cpuProf), true);
     if (o.only.includes('redis')) {
-      const external = process.env.REDIS_URL;
-      if (!external) redis = await startRedis();
-      const prefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
-      const s = await startLockerDesk('redis', { REDIS_URL: external ?? redis!.url, REDIS_PREFIX: prefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }, o.cpuProf);
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, true, { live: false, directLine: false }));
-      } finally {
-        await stopServer(s);
-        if (external) await removePrefix(external, prefix);
-      }
+      if (!process.env.REDIS_URL) redis = await startRedis();
+      redisPrefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
+      await enter(await startLockerDesk('redis', { REDIS_URL: process.env.REDIS_URL ?? redis!.url, REDIS_PREFIX: redisPrefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }, o.cpuProf), true);
     }
-    if (o.only.includes('echo')) {
-      const s = await startEcho();
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, false, { live: false, directLine: false }));
-      } finally {
-        await stopServer(s);
-      }
-    }
+    if (o.only.includes('echo')) await enter(await startEcho(), false);
+    await runRounds(contenders, connector, parcels, o);
+    const embedded = contenders.find((c) => c.server.name === 'embedded');
+    if (embedded) await extras(embedded, connector, parcels, o);
   } finally {
+    for (const c of contenders) await stopServer(c.server);
+    if (process.env.REDIS_URL && redisPrefix) await removePrefix(process.env.REDIS_URL, redisPrefix);
     await connector.close();
     await redis?.close();
     agent.destroy();
   }
 
+  const reports = contenders.map((c) => c.report);
   const echo = reports.find((r) => r.name === 'echo bot');
   console.log('\nsummary');
-  for (const r of reports) {
-    for (const p of r.phases) {
+  for (const concurrency of o.concurrency) {
+    for (const r of reports) {
+      const p = r.phases.find((x) => x.concurrency === concurrency);
+      if (!p) continue;
       const f = figures(p);
-      const e = echo?.phases.find((x) => x.concurrency === p.concurrency);
+      const e = echo?.phases.find((x) => x.concurrency === concurrency);
       const ratio = e && r !== echo ? `   ×echo: turns/s ${(f.tps / figures(e).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(e).p99)).toFixed(2)}` : '';
       console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}${ratio}`);
     }
   }
   for (const r of reports) {
-    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${r.live !== undefined ? `, +${o.live} live ${mib(r.live)}` : ''}; start-up ${r.startupMs.toFixed(0)} ms`);
+    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : ''}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
   }
   console.log(`  load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
 
 async function removePrefix(url: string, prefix: string): Promise<void> {
   const { connectRedis } = await import('../services/state/redisClient');
-  const { Cluster } = await import('ioredis');
+  const { isCluster } = await import('../services/state/redisClient');
   const client = await connectRedis(url, {});
-  for (const node of client instanceof Cluster ? client.nodes('master') : [client]) {
+  for (const node of isCluster(client) ? client.nodes('master') : [client]) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
