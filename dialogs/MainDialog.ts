@@ -23,6 +23,7 @@ import { intentTitleKey, menuIntent, sayWithMenu } from './menu';
 import { OFFER_PERSON, OfferPersonDialog } from './OfferPersonDialog';
 import { READDRESS, ReaddressDialog } from './ReaddressDialog';
 import { isCaseResult, type CaseResult } from './results';
+import type { CollectedFields } from './state';
 import { RATING, RatingDialog, parseScore } from './RatingDialog';
 import { isFlowType, storedText, type FlowOutcome, type FlowType } from '../services/reports/events';
 import { TRACK, TrackDialog } from './TrackDialog';
@@ -123,7 +124,7 @@ export class MainDialog extends ComponentDialog {
       case 'handed_off':
         return END;
       case 'start':
-        return this.startCase(inner, turn, result.intent);
+        return this.startCase(inner, turn, result.intent, result.fields);
       case 'offer_person':
         return this.follow(inner, turn, await beginChild(inner, OFFER_PERSON, { reason: result.reason, fields: result.fields }));
       case 'escalate':
@@ -196,11 +197,14 @@ export class MainDialog extends ComponentDialog {
     this.deps.reports?.record({ type: 'flow_ended', at: turn.now().toISOString(), conversationId: turn.conversationId, flow, outcome });
   }
 
-  /** Starts the case for `intent`, pre-filled from what this turn's message already says. */
-  private async startCase(inner: DialogContext, turn: Turn, intent: Intent): Promise<DialogTurnResult> {
+  /**
+   * Starts the case for `intent`, pre-filled from what this turn's message already says, and from
+   * `carried`: what an abandoned case collected (a change of mind at a prompt keeps the parcel number).
+   */
+  private async startCase(inner: DialogContext, turn: Turn, intent: Intent, carried: CollectedFields = {}): Promise<DialogTurnResult> {
     const m = this.deps.messages;
     const { text, recognition: r } = turn.temp;
-    const tracking = r?.entities.trackingNumbers.find((t) => t.valid)?.value;
+    const tracking = r?.entities.trackingNumbers.find((t) => t.valid)?.value ?? carried.trackingNumber;
     const phones = r?.entities.phones.map((p) => p.e164) ?? [];
     // Whose number each is, from the words around it ("siuntėjo …, gavėjo …", "my phone …"); only
     // numbers the recognizer accepted (supported countries) count.

@@ -22,10 +22,11 @@ export type CaseResult =
   /** The request stayed unclear (e.g. no answer to a clarifying question): say what the bot can do. */
   | { status: 'unclear' }
   /**
-   * Start this request instead (the answer to a clarifying question; issue #11 adds a change of mind
-   * at a prompt). The router starts it with this turn's recognition.
+   * Start this request instead (the answer to a clarifying question, or a change of mind at a
+   * prompt). The router starts it with this turn's recognition; `fields` (a change of mind) are what
+   * the abandoned case collected, used where the message does not say them again.
    */
-  | { status: 'start'; intent: Intent }
+  | { status: 'start'; intent: Intent; fields?: CollectedFields }
   /** The bot could not finish: offer a person, with what was collected so far. */
   | { status: 'offer_person'; reason: GiveUpReason; fields: CollectedFields }
   /** A person should take over now, with what was collected so far. */
@@ -41,6 +42,7 @@ export interface CaseExit {
 /** `result` with `fields` added under its own (the inner dialog knows more, so its fields win). */
 export function withFields(result: CaseResult, fields: CollectedFields): CaseResult {
   if (result.status === 'escalate' || result.status === 'offer_person') return { ...result, fields: { ...fields, ...result.fields } };
+  if (result.status === 'start' && result.fields) return { ...result, fields: { ...fields, ...result.fields } };
   return result;
 }
 
@@ -67,7 +69,7 @@ export function isCaseResult(value: unknown): value is CaseResult {
     case 'handed_off':
       return true;
     case 'start':
-      return isIntent(value.intent);
+      return isIntent(value.intent) && (value.fields === undefined || isFields(value.fields));
     case 'offer_person':
       return typeof value.reason === 'string' && GIVE_UP.includes(value.reason) && isFields(value.fields);
     case 'escalate':

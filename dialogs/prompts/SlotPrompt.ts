@@ -8,9 +8,15 @@
  * - stops after `maxPromptAttempts` failed answers and ends with `{ ok: false, fatal: false }`, so
  *   the case can offer a person instead of asking forever;
  * - lets an optional slot be skipped with a "skip" word in any language (`ref.optional`);
- * - lets interceptors look at every answer first (see `PromptInterceptor`): today "I want a person"
- *   ends the case; issue #11 plugs a new request, a question about the prompt and a value for
- *   another slot in here.
+ * - lets interceptors look at every answer first (see `PromptInterceptor`): "I want a person"
+ *   ends the case;
+ * - takes a value said inside a sentence ("oh, found it! CE…, where is it now?"): the parsers find
+ *   it anywhere in the text, so a message that holds a value is always taken first;
+ * - lets rejection interceptors look at an answer that holds no value (issue #11): a new request
+ *   ends the case with `{ status: 'start', … }` (what the case collected travels with it), a
+ *   question about the prompt is answered and the question asked again;
+ * - never says "that doesn't look like…" more than once for a message that is not an attempt at
+ *   the value (`isAttempt`): later ones get a short "I still need …" instead.
  */
 import type { DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder-dialogs';
 import { Dialog } from '../dialogsLib';
@@ -19,6 +25,9 @@ import { LANGS, type Lang } from '../../services/i18n/langs';
 import type { MessageParams } from '../../services/i18n/messages';
 import { foldAnswer, matchChoice, type ChoiceLabels } from '../../services/i18n/choices';
 import { childRef, type ChildRef } from '../childRef';
+import { menuIntent } from '../menu';
+import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, NO_SMS_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from '../ids';
+import type { Intent } from '../../services/nlu/types';
 import type { DialogDeps } from '../deps';
 import { isRecord, type CaseExit, type CaseResult } from '../results';
 import { message, turnOf, type Button, type Turn } from '../turn';
@@ -102,7 +111,17 @@ export type PromptVerdict =
  * extension point for issue #11: recognise a new request (exit with `{ status: 'start', … }`), a
  * question about the prompt (answer it, then `answered`), or a value for another slot.
  */
-export type PromptInterceptor = (turn: Turn, prompt: { id: string; options: SlotPromptOptions }) => Promise<PromptVerdict | undefined>;
+export type PromptInterceptor = (turn: Turn, prompt: PromptSeen) => Promise<PromptVerdict | undefined>;
+
+/** What an interceptor knows about the prompt that got the answer. */
+export interface PromptSeen {
+  id: string;
+  options: SlotPromptOptions;
+  /** Ids of the active dialogs, this prompt's parent first, up to the main dialog's case (slot prompts give it). */
+  stack?: readonly string[];
+  /** The prompt's deps (slot prompts give them; interceptors that need them pass otherwise). */
+  deps?: DialogDeps;
+}
 
 /** Confidence above which "I want a person" at a prompt ends the case and goes to a person. */
 export const AGENT_INTERRUPT_SCORE = 0.8;
@@ -116,6 +135,68 @@ export const personRequested: PromptInterceptor = async (turn) => {
 
 /** The interceptors of every prompt that waits for a value (free-text prompts take the text as it is). */
 export const PROMPT_INTERCEPTORS: readonly PromptInterceptor[] = [personRequested];
+
+/** Confidence above which another self-service request at a prompt switches to it. */
+export const NEW_REQUEST_SCORE = 0.8;
+
+/** The self-service requests a prompt may switch to, with the dialog that serves each. */
+const SELF_SERVICE: Partial<Record<Intent, string>> = {
+  readdress: READDRESS_DIALOG,
+  fix_phone: FIX_PHONE_DIALOG,
+  find_tracking: FIND_TRACKING_DIALOG,
+  track: TRACK_DIALOG,
+  no_sms: NO_SMS_DIALOG,
+};
+
+/**
+ * A new request at a prompt ("actually just tell me where it is"): a menu button, or a confident
+ * self-service intent other than the running case. The case ends with `start`; what it collected
+ * (the parcel number) is added on the way up, and the router starts the new case with it.
+ */
+export const newRequest: PromptInterceptor = async (turn, prompt) => {
+  if (turn.temp.command || !prompt.deps) return undefined;
+  const r = turn.temp.recognition;
+  const fromMenu = menuIntent(prompt.deps.messages, turn.temp.text);
+  const intent = fromMenu ?? (r && r.score >= NEW_REQUEST_SCORE ? r.intent : undefined);
+  const dialog = intent && SELF_SERVICE[intent];
+  if (!intent || !dialog || (!fromMenu && (prompt.stack ?? []).includes(dialog))) return undefined;
+  return { kind: 'exit', result: { status: 'start', intent, fields: {} } };
+};
+
+/** Kinds of questions about a prompt, checked in this order (word lists `words.promptQuestion.<kind>`). */
+const QUESTION_KINDS = ['missing', 'where', 'why'] as const;
+
+/** The help-text slot of a prompt id (`promptHelp.<slot>.<kind>`). */
+function helpSlot(promptId: string): string {
+  if (promptId === 'slot.tracking' || promptId === 'slot.parcel') return 'tracking';
+  if (promptId === 'slot.phone') return 'phone';
+  return 'generic';
+}
+
+/**
+ * A question about the prompt ("why do you need my phone?", "where do I find the number? I don't
+ * have it"): answered from the per-slot help texts, then the question is asked again. A missing
+ * parcel number gets the "find my parcel number" button.
+ */
+export const questionAboutPrompt: PromptInterceptor = async (turn, prompt) => {
+  if (!prompt.deps) return undefined;
+  const m = prompt.deps.messages;
+  const folded = ` ${foldAnswer(turn.temp.text)} `;
+  if (!folded.trim()) return undefined;
+  const kind = QUESTION_KINDS.find((k) => LANGS.some((l) => m.list(l, `words.promptQuestion.${k}`).some((w) => folded.includes(` ${foldAnswer(w)}`))));
+  if (!kind) return undefined;
+  const slot = helpSlot(prompt.id);
+  const key = m.has(turn.lang, `promptHelp.${slot}.${kind}`) ? `promptHelp.${slot}.${kind}` : 'promptHelp.generic';
+  const buttons: Button[] = slot === 'tracking' && kind !== 'why' ? [{ title: m.t(turn.lang, 'menu.findTracking') }] : [];
+  await turn.context.sendActivity(message(m.t(turn.lang, key), buttons));
+  return { kind: 'answered' };
+};
+
+/** What every value prompt does with an answer that holds no value, before rejecting it. */
+export const REJECTION_INTERCEPTORS: readonly PromptInterceptor[] = [newRequest, questionAboutPrompt];
+
+/** An answer with a digit in it is an attempt at a number (tracking numbers and phones). */
+export const hasDigit = (text: string): boolean => /\d/.test(text);
 
 /** Resolves a prompt's choices into labels in the customer's language (plus every language for keys). */
 export function choiceLabels(deps: DialogDeps, lang: Lang, choices: SlotChoice[] = []): ChoiceLabels[] {
@@ -143,6 +224,8 @@ export function choiceParser<T extends string>(deps: DialogDeps, is: (value: str
 interface PromptState {
   options: BegunOptions;
   failures: number;
+  /** Answers rejected that were not an attempt at the value. */
+  notAttempts?: number;
 }
 
 export class SlotPrompt<T> extends Dialog<BegunOptions> {
@@ -153,6 +236,9 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     /** Message-key prefix for rejection reasons, e.g. `invalid.tracking`. */
     private readonly reasonPrefix: string,
     private readonly interceptors: readonly PromptInterceptor[] = PROMPT_INTERCEPTORS,
+    /** Whether a rejected answer was an attempt at the value (default: every answer is). */
+    private readonly isAttempt: (text: string) => boolean = () => true,
+    private readonly onRejection: readonly PromptInterceptor[] = interceptors.length ? REJECTION_INTERCEPTORS : [],
   ) {
     super(ref.id);
   }
@@ -173,14 +259,23 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     const options = state.options;
     const text = turn.temp.text;
 
-    for (const intercept of this.interceptors) {
-      const verdict = await intercept(turn, { id: this.id, options });
-      if (verdict?.kind === 'exit') return dc.endDialog({ exit: verdict.result } satisfies CaseExit);
-      if (verdict?.kind === 'answered') {
-        await this.ask(turn, options);
-        return Dialog.EndOfTurn;
+    const stack: string[] = [];
+    for (let d: DialogContext | undefined = dc.parent; d; d = d.parent) if (d.activeDialog) stack.push(d.activeDialog.id);
+    const seen: PromptSeen = { id: this.id, options, stack, deps: this.deps };
+    const intercepted = async (list: readonly PromptInterceptor[]): Promise<DialogTurnResult | undefined> => {
+      for (const intercept of list) {
+        const verdict = await intercept(turn, seen);
+        if (verdict?.kind === 'exit') return dc.endDialog({ exit: verdict.result } satisfies CaseExit);
+        if (verdict?.kind === 'answered') {
+          await this.ask(turn, options);
+          return Dialog.EndOfTurn;
+        }
       }
-    }
+      return undefined;
+    };
+
+    const before = await intercepted(this.interceptors);
+    if (before) return before;
 
     if (options.optional && this.isSkip(text)) return dc.endDialog({ ok: true, value: undefined } satisfies SlotAnswer<T | undefined>);
 
@@ -188,8 +283,16 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     if (outcome.ok) return dc.endDialog({ ok: true, value: outcome.value } satisfies SlotAnswer<T>);
     if (outcome.fatal) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<T>);
 
+    // No value in it: a new request or a question about the prompt, before it counts as a failure.
+    const after = await intercepted(this.onRejection);
+    if (after) return after;
+
     state.failures += 1;
-    await dc.context.sendActivity(this.deps.messages.t(turn.lang, `${this.reasonPrefix}.${outcome.reason}`, outcome.params));
+    const attempt = this.isAttempt(text);
+    if (!attempt) state.notAttempts = (state.notAttempts ?? 0) + 1;
+    // "That doesn't look like…" once at most for something that is not an attempt at the value.
+    const reasonKey = !attempt && (state.notAttempts ?? 0) > 1 ? 'promptHelp.stillNeeded' : `${this.reasonPrefix}.${outcome.reason}`;
+    await dc.context.sendActivity(this.deps.messages.t(turn.lang, reasonKey, outcome.params));
     if (state.failures >= this.deps.settings.maxPromptAttempts) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: false } satisfies SlotAnswer<T>);
     await this.ask(turn, options);
     return Dialog.EndOfTurn;

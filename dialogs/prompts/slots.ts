@@ -12,7 +12,7 @@ import { LANGS } from '../../services/i18n/langs';
 import type { DialogDeps } from '../deps';
 import { isParcelView, isString } from '../results';
 import { typing, type Turn } from '../turn';
-import { SlotPrompt, choiceParser, slotRef, type ParseOutcome, type SlotChoice, type SlotParser } from './SlotPrompt';
+import { PROMPT_INTERCEPTORS, SlotPrompt, choiceParser, hasDigit, slotRef, type ParseOutcome, type SlotChoice, type SlotParser } from './SlotPrompt';
 
 /** The yes/no buttons of confirmation prompts. */
 export const YES_NO_CHOICES: SlotChoice[] = [
@@ -113,9 +113,9 @@ export function textParser(deps: DialogDeps): SlotParser<string> {
 /** The shared slot prompts, registered on every case dialog. */
 export function slotPrompts(deps: DialogDeps): Dialog[] {
   return [
-    new SlotPrompt(TRACKING_PROMPT, deps, trackingParser, 'invalid.tracking'),
-    new SlotPrompt(PARCEL_PROMPT, deps, parcelParser(deps), 'invalid.tracking'),
-    new SlotPrompt(PHONE_PROMPT, deps, phoneParser, 'invalid.phone'),
+    new SlotPrompt(TRACKING_PROMPT, deps, trackingParser, 'invalid.tracking', PROMPT_INTERCEPTORS, hasDigit),
+    new SlotPrompt(PARCEL_PROMPT, deps, parcelParser(deps), 'invalid.tracking', PROMPT_INTERCEPTORS, hasDigit),
+    new SlotPrompt(PHONE_PROMPT, deps, phoneParser, 'invalid.phone', PROMPT_INTERCEPTORS, hasDigit),
     new SlotPrompt(PHONE_ROLE_PROMPT, deps, choiceParser(deps, isPhoneRole), 'invalid.choice'),
     new SlotPrompt(INTENT_PROMPT, deps, choiceParser(deps, isIntentValue), 'invalid.choice'),
     new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps, isYesNo), 'invalid.yesNo'),

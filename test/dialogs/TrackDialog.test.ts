@@ -147,7 +147,7 @@ dialogTable<TrackOptions>(
         [L.track, ['ask.trackingNumberTrack']],
         ['nežinau', ['invalid.tracking.bad_format']],
         ['123', ['invalid.tracking.bad_format']],
-        ['???', ['invalid.tracking.bad_format']],
+        ['???', ['promptHelp.stillNeeded']],
       ],
       result: { status: 'offer_person', reason: 'too_many_attempts', fields: {} },
     },
