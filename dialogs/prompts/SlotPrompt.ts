@@ -121,6 +121,8 @@ export interface PromptSeen {
   stack?: readonly string[];
   /** The prompt's deps (slot prompts give them; interceptors that need them pass otherwise). */
   deps?: DialogDeps;
+  /** Rejection interceptors only: the answer looked like an attempt at the value (a mistyped number). */
+  attempt?: boolean;
 }
 
 /** Confidence above which "I want a person" at a prompt ends the case and goes to a person. */
@@ -160,6 +162,8 @@ export const newRequest: PromptInterceptor = async (turn, prompt) => {
   const intent = fromMenu ?? (r && r.score >= NEW_REQUEST_SCORE ? r.intent : undefined);
   const dialog = intent && SELF_SERVICE[intent];
   if (!intent || !dialog || (!fromMenu && (prompt.stack ?? []).includes(dialog))) return undefined;
+  // A mistyped value is told why it was rejected; a parcel number for the new request still switches.
+  if (!fromMenu && prompt.attempt && !r?.entities.trackingNumbers.some((t) => t.valid)) return undefined;
   return { kind: 'exit', result: { status: 'start', intent, fields: {} } };
 };
 
@@ -284,11 +288,12 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     if (outcome.fatal) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<T>);
 
     // No value in it: a new request or a question about the prompt, before it counts as a failure.
+    const attempt = this.isAttempt(text);
+    seen.attempt = attempt;
     const after = await intercepted(this.onRejection);
     if (after) return after;
 
     state.failures += 1;
-    const attempt = this.isAttempt(text);
     if (!attempt) state.notAttempts = (state.notAttempts ?? 0) + 1;
     // "That doesn't look like…" once at most for something that is not an attempt at the value.
     const reasonKey = !attempt && (state.notAttempts ?? 0) > 1 ? 'promptHelp.stillNeeded' : `${this.reasonPrefix}.${outcome.reason}`;

@@ -82,6 +82,16 @@ dialogTable<FixPhoneOptions>(
       ],
       result: 'waiting',
     },
+    {
+      name: 'a mistyped parcel number said with another request is told why it was rejected, not switched',
+      options: {},
+      script: scriptOf(lang),
+      steps: [
+        [L.fixPhone, ['ask.trackingNumber']],
+        [AT_PROMPT[lang].found('CE12345'), ['invalid.tracking.bad_format', 'ask.trackingNumber']],
+      ],
+      result: 'waiting',
+    },
   ],
 );
 
