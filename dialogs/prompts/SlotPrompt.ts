@@ -170,11 +170,17 @@ export const newRequest: PromptInterceptor = async (turn, prompt) => {
 /** Kinds of questions about a prompt, checked in this order (word lists `words.promptQuestion.<kind>`). */
 const QUESTION_KINDS = ['missing', 'where', 'why'] as const;
 
-/** The help-text slot of a prompt id (`promptHelp.<slot>.<kind>`). */
-function helpSlot(promptId: string): string {
+/** Choice prompts whose questions get the generic help text. */
+const GENERIC_HELP: ReadonlySet<string> = new Set(['slot.yesNo', 'slot.intent', 'slot.phoneRole']);
+
+/**
+ * The help-text slot of a prompt id (`promptHelp.<slot>.<kind>`); undefined for prompts whose
+ * answers are free queries (a locker search: "kur rasti paštomatą Kaune" is an answer, not a question).
+ */
+function helpSlot(promptId: string): string | undefined {
   if (promptId === 'slot.tracking' || promptId === 'slot.parcel') return 'tracking';
   if (promptId === 'slot.phone') return 'phone';
-  return 'generic';
+  return GENERIC_HELP.has(promptId) ? 'generic' : undefined;
 }
 
 /**
@@ -183,13 +189,13 @@ function helpSlot(promptId: string): string {
  * parcel number gets the "find my parcel number" button.
  */
 export const questionAboutPrompt: PromptInterceptor = async (turn, prompt) => {
-  if (!prompt.deps) return undefined;
+  const slot = helpSlot(prompt.id);
+  if (!prompt.deps || !slot) return undefined;
   const m = prompt.deps.messages;
   const folded = ` ${foldAnswer(turn.temp.text)} `;
   if (!folded.trim()) return undefined;
   const kind = QUESTION_KINDS.find((k) => LANGS.some((l) => m.list(l, `words.promptQuestion.${k}`).some((w) => folded.includes(` ${foldAnswer(w)}`))));
   if (!kind) return undefined;
-  const slot = helpSlot(prompt.id);
   const key = m.has(turn.lang, `promptHelp.${slot}.${kind}`) ? `promptHelp.${slot}.${kind}` : 'promptHelp.generic';
   const buttons: Button[] = slot === 'tracking' && kind !== 'why' ? [{ title: m.t(turn.lang, 'menu.findTracking') }] : [];
   await turn.context.sendActivity(message(m.t(turn.lang, key), buttons));

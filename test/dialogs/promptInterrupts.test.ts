@@ -14,8 +14,9 @@ import type { ScriptLine } from '../support/scriptedRecognizer';
 import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 
 /** What a customer writes at a prompt instead of its value, per language. */
-const AT_PROMPT: Record<Lang, { whereIsIt: string; noNumber: string; whyPhone: string; found: (t: string) => string; notAValue: string; stillNot: string }> = {
+const AT_PROMPT: Record<Lang, { whyThat: string; whereIsIt: string; noNumber: string; whyPhone: string; found: (t: string) => string; notAValue: string; stillNot: string }> = {
   en: {
+    whyThat: 'why do you need that?',
     whereIsIt: 'actually just tell me where it is',
     noNumber: "where do I find the parcel number? I don't have it",
     whyPhone: 'why do you need my phone?',
@@ -24,6 +25,7 @@ const AT_PROMPT: Record<Lang, { whereIsIt: string; noNumber: string; whyPhone: s
     stillNot: 'no idea really',
   },
   lt: {
+    whyThat: 'o kam reikia to?',
     whereIsIt: 'o gal tiesiog pasakykit kur ji dabar',
     noNumber: 'kur rasti siuntos numerį? neturiu jo',
     whyPhone: 'o kam jums reikia mano telefono?',
@@ -32,6 +34,7 @@ const AT_PROMPT: Record<Lang, { whereIsIt: string; noNumber: string; whyPhone: s
     stillNot: 'nu nežinau',
   },
   ru: {
+    whyThat: 'а зачем это?',
     whereIsIt: 'слушайте, просто скажите где она',
     noNumber: 'где найти номер посылки? у меня его нет',
     whyPhone: 'а зачем вам мой телефон?',
@@ -81,6 +84,20 @@ dialogTable<FixPhoneOptions>(
         ['8 612 34000', ['fixPhone.confirm']],
       ],
       result: 'waiting',
+    },
+    {
+      name: 'a question at the yes/no confirmation gets the general help and the confirmation again',
+      options: { trackingNumber: F.inLocker.trackingNumber },
+      script: scriptOf(lang),
+      steps: [
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(F.inLocker.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
+        [L.recipientChoice, ['ask.newRecipientPhone']],
+        ['8 612 34000', ['fixPhone.confirm']],
+        [AT_PROMPT[lang].whyThat, ['promptHelp.generic', 'fixPhone.confirm']],
+        [L.yes, ['fixPhone.doneSmsResent']],
+      ],
+      result: { status: 'done' },
     },
     {
       name: 'a mistyped parcel number said with another request is told why it was rejected, not switched',
