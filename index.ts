@@ -16,6 +16,8 @@ import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
 import { createLimiterFactory } from './services/limits/limiter';
 import { CarrierClient } from './services/carrier/CarrierClient';
+import { createProofService } from './services/proof/createProofService';
+import type { ProofService } from './services/proof/ProofService';
 import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from './services/calendar/workingCalendar';
@@ -35,12 +37,15 @@ import {
   DirectLineKeys,
   RedisDirectLineStore,
   VisitorIds,
+  leaseTurnLock,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
+  type TurnLock,
 } from './bots/channels/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
+import { RedisLeases } from './services/handoff/redisPorts';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
@@ -48,11 +53,14 @@ import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
+import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
+import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
 import { localeLang } from './services/i18n/languagePolicy';
 import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
 import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -61,13 +69,19 @@ export interface App {
   url: string;
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
+  /** Base URL of the carrier API in use (the sandbox's own 127.0.0.1 listener when embedded; its `/sandbox/sms` is the SMS outbox). */
+  carrierUrl: string;
   handoff: HandoffRuntime;
   /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** One-time codes: the locks supervisors list and clear (`listLocks`, `clearLock`). */
+  proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -167,8 +181,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
+  const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
+  const dialogLimits = createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix });
   const deps: DialogDeps = {
     carrier,
+    proof,
+    trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar,
     messages,
@@ -228,6 +246,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
+  // Redis when configured (several instances), else this process only.
+  const turns: TurnCoordinator = infra.redis && config.redis ? new RedisTurnCoordinator(infra.redis, { prefix: `${config.redis.prefix}turn:` }) : new MemoryTurnCoordinator();
+  const turnGuard = new TurnGuardMiddleware(turns, logger.child({ component: 'turn-guard' }));
+  adapter.use(turnGuard);
   adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
   adapter.use(fairUseMiddleware);
@@ -248,6 +270,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
   let dlStore: RedisDirectLineStore | undefined;
+  let dlTurnLock: TurnLock | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
     if (infra.redis && config.redis) {
@@ -255,9 +278,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
       dlStore = opened;
       cleanups.push(() => opened.close());
+      dlTurnLock = leaseTurnLock(new RedisLeases(infra.redis, `${config.redis.prefix}{dl}:`), {
+        onUnlocked: (conversationId, err) => dlLogger.warn({ err, conversationId }, 'DirectLine: a turn ran without the cross-instance lock'),
+      });
     }
     directLine = registerDirectLine(server, {
       store: dlStore,
+      turnLock: dlTurnLock,
       adapter,
       logic: runBot,
       keys: dlKeys,
@@ -295,15 +322,23 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   let messenger: MessengerAdapter | undefined;
   if (config.channels.messenger) {
-    messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
+    messenger = new MessengerAdapter({
+      ...config.channels.messenger,
+      // Replay protection shared by every instance behind the webhook URL, and kept across restarts.
+      seenEvents: infra.redis && config.redis ? new RedisSeenEventStore(infra.redis, 24 * 3600_000, `${config.redis.prefix}messenger:seen:`) : undefined,
+      logger: logger.child({ component: 'messenger' }),
+    });
     messenger.onTurnError = onTurnError;
+    messenger.use(turnGuard);
     messenger.use(metrics.middleware());
     messenger.use(fairUseMiddleware);
     messenger.use(handoff.middleware);
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -315,10 +350,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     config,
     url,
     sandbox,
+    carrierUrl,
     handoff,
     directLine,
     fairUse,
+    proof,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();

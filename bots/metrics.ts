@@ -4,26 +4,36 @@
  * saves (README "What the bot saves"): conversations, flows per case type and outcome, hand-offs
  * by reason, queue depth, waiting, first-response and resolution times in working hours,
  * response-target breaches, ratings, not-understood messages and the containment ratio. Served
- * at `GET /metrics`, optionally behind a bearer token.
+ * at `GET /metrics`: to loopback clients freely, to anyone else only with `METRICS_TOKEN`.
  *
- * Every label has a fixed set of values (channels, intents, reasons, languages outside the known
- * lists count as `other`), so no client can grow the number of series. Counters count what this
- * instance saw (Prometheus sums instances); the two gauges read shared state, so every instance
- * reports the same value.
+ * Every label has a fixed set of values (issue #8 finding 6: a client chooses its activity's
+ * `channelId` and `type`, and labels taken from them verbatim let anyone grow `/metrics` from 1 MB
+ * to 53 MB); channels, intents, reasons, languages outside the known lists count as `other`.
+ * Counters count what this instance saw (Prometheus sums instances); the two gauges read shared
+ * state, so every instance reports the same value.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Middleware, TurnContext } from 'botbuilder';
 import type { Server, Request, Response } from 'restify';
 import { timingSafeEqual } from 'crypto';
+import { ActivityTypes } from 'botbuilder';
+import { isLoopbackRequest } from './http/loopback';
+
 import type { CarrierCallEvent } from '../services/carrier/CarrierClient';
 import { INTENTS, type RecognizerResult } from '../services/nlu/types';
 import { LANGS } from '../services/i18n/langs';
 import { ESCALATION_REASONS } from '../services/handoff/vocabulary';
 import type { ReportEvent } from '../services/reports/events';
 
-/** Channel ids counted by name; anything else is `other`. */
-const CHANNELS = ['webchat', 'directline', 'facebook', 'emulator', 'msteams', 'test'] as const;
-const known = (values: readonly string[], value: string): string => (values.includes(value) ? value : 'other');
+/** Channel ids worth a series of their own; any other value is `other`. */
+export const METRIC_CHANNELS = ['emulator', 'webchat', 'directline', 'msteams', 'facebook', 'telegram', 'slack', 'test'] as const;
+const ACTIVITY_TYPES: readonly string[] = Object.values(ActivityTypes);
+
+/** `value` when it is one of `allowed`, else `other`: the only way a client-given value becomes a label. */
+export function fixedLabel(value: unknown, allowed: readonly string[]): string {
+  return typeof value === 'string' && allowed.includes(value) ? value : 'other';
+}
+
 const priorityLabel = (p: number): string => (p === 1 || p === 2 || p === 3 ? String(p) : 'other');
 /** Working-time buckets: 1 min … 2 working days. */
 const WORKING_BUCKETS = [60, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 57_600, 79_200];
@@ -122,7 +132,7 @@ export class Metrics {
         if (metrics.sources) this.set(await metrics.sources.containment());
       },
     });
-    for (const channel of [...CHANNELS, 'other']) this.conversations.inc({ channel }, 0);
+    for (const channel of [...METRIC_CHANNELS, 'other']) this.conversations.inc({ channel }, 0);
   }
 
   /** Where the gauges read shared state (queue, stored events). */
@@ -134,17 +144,17 @@ export class Metrics {
   readonly reportEvent = (e: ReportEvent): void => {
     switch (e.type) {
       case 'conversation_started':
-        this.conversations.inc({ channel: known(CHANNELS, e.channel) });
+        this.conversations.inc({ channel: fixedLabel(e.channel, METRIC_CHANNELS) });
         break;
       case 'request':
-        this.requests.inc({ intent: known(INTENTS, e.intent) });
+        this.requests.inc({ intent: fixedLabel(e.intent, INTENTS) });
         if (e.intent === 'readdress' || e.intent === 'fix_phone' || e.intent === 'find_tracking' || e.intent === 'track') this.flowsStarted.inc({ case_type: e.intent });
         break;
       case 'flow_ended':
         this.flowsEnded.inc({ case_type: e.flow, outcome: e.outcome });
         break;
       case 'handoff':
-        this.handoffs.inc({ reason: known(ESCALATION_REASONS, e.reason) });
+        this.handoffs.inc({ reason: fixedLabel(e.reason, ESCALATION_REASONS) });
         break;
       case 'case_claimed':
         this.waitSeconds.observe({ priority: priorityLabel(e.priority) }, e.waitSeconds);
@@ -160,7 +170,7 @@ export class Metrics {
         this.ratings.inc({ source: e.source, score: String(e.score) });
         break;
       case 'unrecognized':
-        this.unrecognized.inc({ lang: known(LANGS, e.lang) });
+        this.unrecognized.inc({ lang: fixedLabel(e.lang, LANGS) });
         break;
       default:
         break;
@@ -171,7 +181,7 @@ export class Metrics {
   middleware(): Middleware {
     return {
       onTurn: async (context: TurnContext, next: () => Promise<void>) => {
-        const channel = context.activity.channelId ?? 'unknown';
+        const channel = fixedLabel(context.activity.channelId, METRIC_CHANNELS);
         const stop = this.turnSeconds.startTimer({ channel });
         let outcome = 'ok';
         try {
@@ -181,7 +191,7 @@ export class Metrics {
           throw err;
         } finally {
           stop();
-          this.turns.inc({ channel, type: context.activity.type ?? 'unknown', outcome });
+          this.turns.inc({ channel, type: fixedLabel(context.activity.type, ACTIVITY_TYPES), outcome });
         }
       },
     };
@@ -189,7 +199,7 @@ export class Metrics {
 
   /** Pass as `LockerDeskBot`'s `onRecognized`: counts recognized intents by language. */
   readonly intentRecognized = (r: RecognizerResult): void => {
-    this.intents.inc({ intent: r.intent, lang: r.lang ?? 'unknown' });
+    this.intents.inc({ intent: fixedLabel(r.intent, INTENTS), lang: fixedLabel(r.lang, LANGS) });
   };
 
   /** Pass as `CarrierClient`'s `onCall`. */
@@ -198,13 +208,17 @@ export class Metrics {
     this.carrierSeconds.observe({ method: e.method }, e.durationMs / 1000);
   };
 
-  /** `GET /metrics`; with a token, requests must carry `Authorization: Bearer <token>`. */
+  /**
+   * `GET /metrics`. A request straight from this machine (loopback peer, no proxy header; see
+   * `bots/http/loopback.ts`) is served as is; any other needs `Authorization: Bearer <token>`,
+   * and without a configured token it is refused (401, generic body).
+   */
   register(server: Server, token?: string): void {
+    const wanted = token ? Buffer.from(`Bearer ${token}`) : undefined;
     server.get('/metrics', async (req: Request, res: Response) => {
-      if (token) {
+      if (!isLoopbackRequest(req)) {
         const given = Buffer.from(String(req.headers.authorization ?? ''));
-        const wanted = Buffer.from(`Bearer ${token}`);
-        if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+        if (!wanted || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
           res.send(401, { error: 'unauthorized' });
           return;
         }

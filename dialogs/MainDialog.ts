@@ -6,7 +6,8 @@
  * whole-message commands work at any step in any language: cancel, start over, help, a language
  * switch. ("I want a person" is the prompts' business: see `PromptInterceptor`.)
  */
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from './dialogsLib';
 import { storyOf } from '../services/nlu/escalationFacts';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';

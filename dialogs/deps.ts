@@ -11,6 +11,8 @@ import type { Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
 import type { EscalationReason } from '../services/handoff/vocabulary';
 import type { ProvenFact } from '../services/proof/types';
+import type { ProofService } from '../services/proof/ProofService';
+import type { NamedLimiter } from '../services/limits/limiter';
 import type { ReportSink } from '../services/reports/ReportRecorder';
 import type { RatingState } from '../services/reports/RatingState';
 import type { CollectedFields } from './state';
@@ -81,8 +83,25 @@ export interface WorkOrderRequest {
   role?: 'sender' | 'recipient';
 }
 
+/**
+ * Proof by possession as dialogs use it (`services/proof/ProofService`): send a one-time code to the
+ * phone on a parcel (or a typed phone), check what the customer typed back. Limits, locks and the
+ * carrier calls live behind it.
+ */
+export type ProofPort = Pick<ProofService, 'start' | 'verify' | 'pending'>;
+
+/** A per-key limit as dialogs use it (`services/limits`): only `consume`. */
+export type LimitPort = Pick<NamedLimiter, 'consume'>;
+
 export interface DialogDeps {
   carrier: CarrierApi;
+  /** One-time codes: the only way a dialog proves a phone. */
+  proof: ProofPort;
+  /**
+   * "Where is my parcel" lookups per client (channel identity) per hour
+   * (`PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`); a store failure lets the lookup through (a comfort limit).
+   */
+  trackLookups: LimitPort;
   lockers: LockerDirectory;
   calendar: BusinessCalendar;
   messages: Messages;

@@ -120,13 +120,13 @@ const server = variables({
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
-    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    description: '`GET /metrics` (Prometheus) from anywhere but a loopback client (no proxy header) requires `Authorization: Bearer <token>`; unset = loopback clients only',
     secret: true,
     azure: 'required',
   }),
   TRUSTED_PROXIES: env(list('').pipe(z.array(z.string().refine(isProxyEntry, { error: 'expected addresses, CIDR ranges (10.0.0.0/8), loopback or private' }))), {
     description:
-      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
+      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota, agent sign-in limits and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
     azure: 'optional',
   }),
   INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
@@ -142,7 +142,7 @@ const server = variables({
   publicUrl: e.PUBLIC_URL,
   /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
   trustedProxies: e.TRUSTED_PROXIES,
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  /** Bearer token for `GET /metrics` from non-loopback clients; unset = loopback clients only. */
   metricsToken: e.METRICS_TOKEN,
 }));
 
@@ -524,6 +524,15 @@ const pickupSms = variables({
   }),
 }).transform((e) => ({ resendsPerDay: e.PICKUP_SMS_RESENDS_PER_DAY }));
 
+/** Public parcel lookups ("where is my parcel", and the parcel number of a change). */
+const tracking = variables({
+  PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR: env(int(30, 1, 10000), {
+    description:
+      'parcel-number lookups one client (channel identity) may make per hour, found or not (counted in Redis when configured); past it the bot asks the customer calmly to try later',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ lookupsPerClientPerHour: e.PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR }));
+
 /** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
 const fairUse = variables({
   FLOOD_BURST_MESSAGES: env(int(4, 2, 1000), {
@@ -577,9 +586,17 @@ const reports = variables({
     azure: 'optional',
   }),
 }).transform((e): ReportsSettings => ({ retentionDays: e.REPORTS_RETENTION_DAYS, maxEvents: e.REPORTS_MAX_EVENTS }));
+/** Personal data (`services/handoff/PersonalData`, `services/privacy`): how long transcripts and closed cases are kept. */
+const privacy = variables({
+  RETENTION_DAYS: env(int(90, 1, 3650), {
+    description:
+      'closed cases and their transcripts are deleted this many days after closing, by a job in the process (hourly, one instance at a time through the shared flags); pre-case buffers expire after 24 h anyway',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ retentionDays: e.RETENTION_DAYS }));
 
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse, reports });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, tracking, fairUse, reports, privacy });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

@@ -59,15 +59,34 @@ export function parcelParser(deps: DialogDeps): SlotParser<ParcelView> {
   };
 }
 
-/** The parcel as the carrier sees it; `not_found` can be asked again, other carrier failures are fatal. */
+/** The reason of a parcel lookup refused by the per-client limit (fatal: the case says so calmly and ends). */
+export const LOOKUP_LIMIT = 'lookup_limit';
+
+/**
+ * The parcel as the carrier sees it; `not_found` can be asked again, other carrier failures are
+ * fatal. Every lookup (found or not) counts against the client's `PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`,
+ * so parcel numbers cannot be swept; past it the lookup is refused with `LOOKUP_LIMIT`.
+ */
 export async function loadParcel(deps: DialogDeps, turn: Turn, trackingNumber: string): Promise<ParseOutcome<ParcelView>> {
   await typing(turn);
+  if (!(await lookupAllowed(deps, turn))) return { ok: false, reason: LOOKUP_LIMIT, fatal: true };
   try {
     return { ok: true, value: await deps.carrier.getParcel(trackingNumber) };
   } catch (err) {
     deps.logger.warn({ err, conversationId: turn.conversationId }, 'loadParcel(): carrier lookup failed');
     const failure = carrierFailure(err);
     return failure.ok ? failure : { ...failure, params: { trackingNumber } };
+  }
+}
+
+/** The per-client lookup limit; a failing limit store lets the lookup through (a comfort limit, logged). */
+async function lookupAllowed(deps: DialogDeps, turn: Turn): Promise<boolean> {
+  const customer = turn.customerRef();
+  try {
+    return (await deps.trackLookups.consume(`${customer.channel}:${customer.customerKey}`)).allowed;
+  } catch (err) {
+    deps.logger.warn({ err, conversationId: turn.conversationId }, 'loadParcel(): the lookup limit store failed; lookup allowed');
+    return true;
   }
 }
 

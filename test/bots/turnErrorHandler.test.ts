@@ -48,7 +48,7 @@ test.each([['lt'], ['en'], ['ru']] as const)('a bug in a dialog (%s): polite mes
   const L = LINES[lang];
   await c.say(L.readdress);
   await c.say(F.readdressable.trackingNumber);
-  await c.say(F.readdressable.senderPhone);
+  await c.say(await world.lastCode(F.readdressable.senderPhone));
   const replies = await c.say(L.lockerQuery);
   expect(hasMessage(world.messages, lang, replies, 'errors.generic')).toBe(true);
   expect(replies.map((r) => r.text).join(' ')).not.toMatch(/index corrupted|Error|at /);
@@ -100,7 +100,7 @@ test('middleware sees the failed turn; the adapter handler does not answer it a 
   });
   await d.say(LINES.en.readdress);
   await d.say(F.readdressable.trackingNumber);
-  await d.say(F.readdressable.senderPhone);
+  await d.say(await world.lastCode(F.readdressable.senderPhone));
   const failed = await d.say(LINES.en.lockerQuery);
   expect(seen).toHaveLength(1);
   expect(seen[0]).toBeInstanceOf(HandledTurnError);

@@ -9,7 +9,7 @@ import type { CustomerRef, EscalationRequest, HandoffGateway } from '../../dialo
 import { classifyEscalation } from '../../services/handoff/vocabulary';
 import { hasMessage, texts } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
-import { dialogTable, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 import type { Lines } from './testData';
 
 const CLOSE = 'my parcel went to the wrong place';
@@ -133,7 +133,7 @@ dialogTable<object>(
       script: script(L),
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
         [L.cancel, ['main.cancelled']],
         [L.track, ['ask.trackingNumberTrack']],
         [L.help, ['main.helpInFlow', 'ask.trackingNumberTrack']],
@@ -187,7 +187,7 @@ dialogTable<object>(
       script: script(L),
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
         [L.agent, ['escalate.intro.agent_requested', 'escalate.askDescription']],
       ],
       result: 'waiting',
@@ -210,8 +210,8 @@ dialogTable<object>(
       options: {},
       script: script(L),
       steps: [
-        [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['ask.senderPhoneProof']],
-        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
         ['1', ['readdress.confirm']],
         [L.yes, ['readdress.done', 'main.anythingElse']],
       ],
@@ -225,7 +225,35 @@ dialogTable<object>(
       name: 'lost tracking number with both phones in the first message: straight to the locker',
       options: {},
       script: script(L),
-      steps: [[`${L.findTracking} ${F.sharedLookup.senderPhone} ${F.sharedLookup.recipientPhone}`, ['findTracking.intro', 'ask.destinationLocker']]],
+      steps: [
+        [`${L.findTracking} ${F.sharedLookup.senderPhone} ${F.sharedLookup.recipientPhone}`, ['findTracking.intro', 'proof.code.sentPhone']],
+        [codeTo(F.sharedLookup.senderPhone), ['proof.code.proven', 'ask.destinationLocker']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'too many codes: the case is handed to a person as proof_locked, with the parcel number already known',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.locked', 'escalate.intro.proof_locked', 'escalate.askDescription']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(hasMessage(world.messages, lang, replies[4], 'escalate.askTracking')).toBe(false),
+    },
+    {
+      name: 'the sender cannot receive the code: handed to a person as cannot_receive_code',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive', 'escalate.intro.cannot_receive_code', 'escalate.askDescription']],
+      ],
       result: 'waiting',
     },
     {

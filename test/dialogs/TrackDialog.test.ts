@@ -28,6 +28,34 @@ dialogTable<TrackOptions>(
       check: ({ replies }) => expect(texts(replies[0])).not.toMatch(/\b(code|kodas|код)\b[^.]*\b\d{4,8}\b/i),
     },
     {
+      name: 'a public lookup shows no phone (not even masked), no name and no street address',
+      options: { trackingNumber: F.inLocker.trackingNumber },
+      steps: [[L.track, ['track.status.in_locker']]],
+      result: { status: 'done' },
+      check: ({ world, replies }) => {
+        const all = texts(replies[0]);
+        const locker = world.lockers.get(F.inLocker.lockerId);
+        expect(all).not.toMatch(/\+\d{3} \d\*/); // a masked phone
+        expect(all).not.toMatch(/\+370|\b86\d{7}\b/);
+        expect(locker && all.includes(locker.name)).toBe(true);
+        expect(locker && all.includes(locker.address)).toBe(false);
+      },
+    },
+    {
+      name: 'lookups are limited per client: past the limit a calm "try later", the carrier not asked',
+      options: {},
+      world: { lookupsPerClientPerHour: 2 },
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [makeS10('CE', '12345678', 'LT'), ['invalid.tracking.not_found']],
+        [F.inLocker.trackingNumber, ['track.status.in_locker']],
+        [L.track, ['ask.trackingNumberTrack']],
+        [F.inLocker.trackingNumber, ['track.limit']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, lang, replies }) => expect(texts(replies[4])).not.toContain(world.messages.t(lang, 'status.in_locker')),
+    },
+    {
       name: 'the timeline as an Adaptive Card on a card channel',
       options: { trackingNumber: F.inLocker.trackingNumber },
       channelId: 'directline',

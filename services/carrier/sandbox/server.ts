@@ -26,7 +26,6 @@ import {
   phoneChangeRequestSchema,
   phoneCodeRequestSchema,
   readdressRequestSchema,
-  verifySenderRequestSchema,
   type ErrorBody,
 } from '../wire';
 import { IdempotencyConflictError } from './idempotency';
@@ -65,6 +64,8 @@ export interface SandboxServer {
   /** The next `times` requests (default 1) fail with `fault`. */
   injectFault(fault: SandboxFault, times?: number): void;
   clearFaults(): void;
+  /** Changes the delay before every answer (`latencyMs`), e.g. to make a turn slow in a test. */
+  setLatency(ms: number): void;
 }
 
 const HTTP_STATUS: Record<CarrierErrorCode, number> = {
@@ -109,7 +110,7 @@ function safeEqual(a: string, b: string): boolean {
 /** Creates (does not start) a sandbox server with freshly seeded data. */
 export function createSandboxServer(options: SandboxServerOptions = {}): SandboxServer {
   const carrier = new InMemoryCarrier(options);
-  const latencyMs = options.latencyMs ?? 0;
+  let latencyMs = options.latencyMs ?? 0;
   const allowFaultHeader = options.allowFaultHeader ?? true;
   const faults: SandboxFault[] = [];
   let requestCount = 0;
@@ -232,25 +233,13 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     answer(res, next, carrier.verifyCode(body.challengeId, body.code));
   });
 
-  server.post('/v1/parcels/:trackingNumber/verify-sender', (req, res, next) => {
-    const body = parseBody(verifySenderRequestSchema, req, res, next);
-    if (!body) return;
-    answer(res, next, carrier.verifySender(String(req.params.trackingNumber), body.phone), (match) => ({ match }));
-  });
-
   server.post('/v1/parcels/:trackingNumber/readdress', (req, res, next) => {
     const body = parseBody(readdressRequestSchema, req, res, next);
     if (!body) return;
     const idempotencyKey = requiredKey(req, res, next);
     if (!idempotencyKey) return;
     const trackingNumber = String(req.params.trackingNumber);
-    answer(
-      res,
-      next,
-      'proofToken' in body
-        ? carrier.readdressWithProof(trackingNumber, body.proofToken, body.newLockerId, { idempotencyKey })
-        : carrier.readdress(trackingNumber, body.senderPhone, body.newLockerId, { idempotencyKey }),
-    );
+    answer(res, next, carrier.readdressWithProof(trackingNumber, body.proofToken, body.newLockerId, { idempotencyKey }));
   });
 
   server.post('/v1/parcels/:trackingNumber/phone', (req, res, next) => {
@@ -259,13 +248,7 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     const idempotencyKey = requiredKey(req, res, next);
     if (!idempotencyKey) return;
     const trackingNumber = String(req.params.trackingNumber);
-    answer(
-      res,
-      next,
-      'proofToken' in body
-        ? carrier.changePhoneWithProof(trackingNumber, body.proofToken, body.role, body.newPhone, { idempotencyKey })
-        : carrier.changePhone(trackingNumber, body.senderPhone, body.role, body.newPhone, { idempotencyKey }),
-    );
+    answer(res, next, carrier.changePhoneWithProof(trackingNumber, body.proofToken, body.role, body.newPhone, { idempotencyKey }));
   });
 
   server.post('/v1/parcels/:trackingNumber/pickup-sms', (req, res, next) => {
@@ -276,11 +259,7 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
   server.post('/v1/parcel-lookups', (req, res, next) => {
     const body = parseBody(parcelLookupRequestSchema, req, res, next);
     if (!body) return;
-    const found =
-      'proofToken' in body
-        ? carrier.findParcelsWithProof(body.proofToken, body.recipientPhone, body.lockerId)
-        : carrier.findParcels(body.senderPhone, body.recipientPhone, body.lockerId);
-    answer(res, next, found, (trackingNumbers) => ({ trackingNumbers }));
+    answer(res, next, carrier.findParcelsWithProof(body.proofToken, body.recipientPhone, body.lockerId), (trackingNumbers) => ({ trackingNumbers }));
   });
 
   server.get('/sandbox/sms', (req, res, next) => {
@@ -318,6 +297,9 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     },
     clearFaults() {
       faults.length = 0;
+    },
+    setLatency(ms) {
+      latencyMs = Math.max(0, ms);
     },
   };
 }
