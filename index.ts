@@ -23,10 +23,11 @@ import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirect
 import { WorkingCalendar } from './services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
 import { createRecognizer } from './services/nlu/createRecognizer';
-import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
+import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
@@ -37,14 +38,11 @@ import {
   DirectLineKeys,
   RedisDirectLineStore,
   VisitorIds,
-  leaseTurnLock,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
-  type TurnLock,
 } from './bots/channels/directline';
-import { RedisLeases } from './services/handoff/redisPorts';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
@@ -187,6 +185,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     carrier,
     proof,
     trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
+    pickupSms: new PickupSmsResender({
+      carrier,
+      limits: dialogLimits,
+      resendsPerDay: config.pickupSms.resendsPerDay,
+      logger: logger.child({ component: 'pickup-sms' }),
+    }),
     lockers,
     calendar,
     messages,
@@ -270,7 +274,6 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
   let dlStore: RedisDirectLineStore | undefined;
-  let dlTurnLock: TurnLock | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
     if (infra.redis && config.redis) {
@@ -278,13 +281,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
       dlStore = opened;
       cleanups.push(() => opened.close());
-      dlTurnLock = leaseTurnLock(new RedisLeases(infra.redis, `${config.redis.prefix}{dl}:`), {
-        onUnlocked: (conversationId, err) => dlLogger.warn({ err, conversationId }, 'DirectLine: a turn ran without the cross-instance lock'),
-      });
     }
     directLine = registerDirectLine(server, {
       store: dlStore,
-      turnLock: dlTurnLock,
       adapter,
       logic: runBot,
       keys: dlKeys,
