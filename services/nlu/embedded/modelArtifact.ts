@@ -43,6 +43,7 @@ export const TRAINER_MODULES = [
   'nlu/entities/index',
   'nlu/entities/phone',
   'nlu/entities/tracking',
+  'nlu/entities/ordinal',
   'nlu/embedded/features',
   'nlu/embedded/softmax',
   'nlu/embedded/naiveBayes',
