@@ -17,7 +17,7 @@ import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
 import type { Recognizer, RecognizerResult } from '../services/nlu/types';
 import type { Logger } from '../services/logging/logger';
-import { parcelKey } from '../services/reports/events';
+import { parcelKey } from '../services/reports/parcelKey';
 import type { ReportSink } from '../services/reports/ReportRecorder';
 import type { ConversationData, UserData } from '../dialogs/state';
 import { sayWithMenu } from '../dialogs/menu';

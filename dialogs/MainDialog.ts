@@ -17,6 +17,7 @@ import { ESCALATE, EscalateDialog } from './EscalateDialog';
 import { FIND_TRACKING, FindTrackingDialog } from './FindTrackingDialog';
 import { FIX_PHONE, FixPhoneDialog } from './FixPhoneDialog';
 import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, MAIN_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from './ids';
+import { NO_SMS, NoSmsDialog } from './NoSmsDialog';
 import { intentTitleKey, menuIntent, sayWithMenu } from './menu';
 import { OFFER_PERSON, OfferPersonDialog } from './OfferPersonDialog';
 import { READDRESS, ReaddressDialog } from './ReaddressDialog';
@@ -27,7 +28,7 @@ import { TRACK, TrackDialog } from './TrackDialog';
 import { say, turnOf, type Turn } from './turn';
 
 /** Intents that can be confused with each other in a way worth a clarifying question. */
-const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'find_tracking', 'track', 'locker_fault', 'agent'];
+const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'no_sms', 'find_tracking', 'track', 'locker_fault', 'agent'];
 
 /** The self-service flow each case dialog is (for report events). */
 const FLOW_OF_DIALOG: Readonly<Record<string, FlowType>> = {
@@ -55,6 +56,7 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new ReaddressDialog(deps));
     this.addDialog(new FixPhoneDialog(deps));
+    this.addDialog(new NoSmsDialog(deps));
     this.addDialog(new FindTrackingDialog(deps));
     this.addDialog(new TrackDialog(deps));
     this.addDialog(new EscalateDialog(deps));
@@ -159,7 +161,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (r.score < this.deps.settings.minConfidence) {
       if (r.entities.trackingNumbers.some((t) => t.valid)) return this.startCase(inner, turn, 'track');
-      this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text: storedText(text) });
+      this.notUnderstood(turn);
       await sayWithMenu(turn, m, 'main.notUnderstood');
       return END;
     }
@@ -181,6 +183,12 @@ export class MainDialog extends ComponentDialog {
       return this.follow(inner, turn, await beginChild(inner, CLARIFY, { choices }));
     }
     return this.startCase(inner, turn, r.intent);
+  }
+
+  /** A message the bot could not act on (too unsure, or nothing it does): listed for supervisors to label. */
+  private notUnderstood(turn: Turn): void {
+    const text = storedText(turn.temp.text);
+    if (text) this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text });
   }
 
   private flowEnded(turn: Turn, flow: FlowType, outcome: FlowOutcome): void {
@@ -239,7 +247,7 @@ export class MainDialog extends ComponentDialog {
           }),
         );
       case 'no_sms':
-        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
+        return run(beginChild(inner, NO_SMS, { trackingNumber: tracking }));
       case 'agent':
         return run(
           beginChild(inner, ESCALATE, {
@@ -257,6 +265,7 @@ export class MainDialog extends ComponentDialog {
         return END;
       case 'none':
         // Outside the carrier's business; a person may still help, so one is offered.
+        this.notUnderstood(turn);
         await say(turn, m, 'main.outOfScope');
         return run(beginChild(inner, OFFER_PERSON, { reason: 'out_of_scope', fields: { description: descriptive ?? text } }));
     }
