@@ -217,7 +217,7 @@ const nlu = variables({
     azure: 'unused',
   }),
   LUIS_COMPAT_KEYS: env(list(), {
-    description: 'prediction keys that endpoint accepts; empty = no key check (private networks only)',
+    description: 'prediction keys that endpoint accepts (`Ocp-Apim-Subscription-Key`); empty = it answers loopback clients only (no proxy header) and the start-up log warns',
     secret: true,
     azure: 'unused',
   }),
@@ -246,7 +246,7 @@ const nlu = variables({
     luis: e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } : undefined,
     /** App ids (UUIDs) the built-in LUIS v3-compatible endpoint answers for; empty = endpoint off. */
     luisCompatAppIds: e.LUIS_COMPAT_APP_IDS,
-    /** Prediction keys accepted by that endpoint; empty = no key check. */
+    /** Prediction keys accepted by that endpoint; empty = loopback clients only. */
     luisCompatKeys: e.LUIS_COMPAT_KEYS,
   }));
 

@@ -28,22 +28,18 @@ afterAll(async () => {
 const post = (body: unknown) => axios.post(`${app.url}/api/messages`, body, { validateStatus: () => true });
 const texts = (conversationId: string) => channel.received.filter((a) => a.conversation?.id === conversationId && a.type === 'message').map((a) => a.text ?? '');
 
-/** Walks a conversation up to the readdress confirmation question. */
+/** Walks a conversation up to the readdress confirmation question (the sender proves the parcel with the SMS code). */
 async function upToConfirmation(conversationId: string, parcel: { trackingNumber: string; senderPhone: string }): Promise<void> {
-  // The proof is the one-time code the sandbox texted to the sender's phone (read from its outbox), typed back.
-  const steps: (string | (() => Promise<string>))[] = [
-    'I chose the wrong parcel locker and want to change it',
-    parcel.trackingNumber,
-    () => sandboxCode(app.carrierUrl, parcel.senderPhone),
-    'Akropolis Vilnius',
-    '1',
-  ];
-  for (const step of steps) {
-    const text = typeof step === 'string' ? step : await step();
+  const say = async (text: string) => {
     const before = texts(conversationId).length;
     expect((await post(channelActivity(channel, conversationId, { type: 'message', text, locale: 'en-US' }))).status).toBe(200);
     await channel.waitFor(() => texts(conversationId).length > before);
-  }
+  };
+  await say('I chose the wrong parcel locker and want to change it');
+  await say(parcel.trackingNumber);
+  await say(await sandboxCode(app.carrierUrl, parcel.senderPhone));
+  await say('Akropolis Vilnius');
+  await say('1');
   expect(texts(conversationId).at(-1)).toMatch(/^Shall I send parcel/);
 }
 
