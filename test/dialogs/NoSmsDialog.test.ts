@@ -84,7 +84,7 @@ dialogTable<NoSmsOptions>(
       steps: [
         [L.fixPhone, ['noSms.offer']],
         [WRONG[lang], ['proof.code.sent']],
-        [codeTo(P.senderPhone), ['proof.code.proven', 'ask.newRecipientPhone']],
+        [codeTo(P.senderPhone), ['ask.newRecipientPhone']],
         ['8 612 34000', ['fixPhone.confirm']],
         [L.yes, ['fixPhone.doneSmsResent']],
       ],
