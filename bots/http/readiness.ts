@@ -46,7 +46,7 @@ export function registerReadiness(server: Server, opts: ReadinessOptions): void 
     const results = await Promise.all(names.map((n) => within(opts.checks[n], ms)));
     const checks = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'unavailable']));
     const unavailable = names.filter((_n, i) => !results[i]);
-    if (unavailable.length) res.send(503, { status: 'unavailable', unavailable, checks });
+    if (unavailable.length) res.send(503, { status: 'unavailable', failing: unavailable, checks });
     else res.send(200, { status: 'ready', checks });
   });
 }

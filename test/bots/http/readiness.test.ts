@@ -38,7 +38,7 @@ test('embedded defaults: ready; the carrier failing makes it 503 naming the carr
   try {
     expect(await readyz(app.url)).toEqual({ status: 200, body: { status: 'ready', checks: { carrier: 'ok' } } });
     app.sandbox!.injectFault('503', 1);
-    expect(await readyz(app.url)).toEqual({ status: 503, body: { status: 'unavailable', unavailable: ['carrier'], checks: { carrier: 'unavailable' } } });
+    expect(await readyz(app.url)).toEqual({ status: 503, body: { status: 'unavailable', failing: ['carrier'], checks: { carrier: 'unavailable' } } });
     expect((await axios.get(`${app.url}/healthz`)).status).toBe(200);
     expect((await readyz(app.url)).status).toBe(200);
   } finally {
@@ -53,7 +53,7 @@ test('with Redis: stopping redis-server makes it 503 naming redis; it recovers w
     expect(await readyz(app.url)).toEqual({ status: 200, body: { status: 'ready', checks: { redis: 'ok', carrier: 'ok' } } });
     await redis.kill();
     const down = await eventually(() => readyz(app.url), (r) => r.status === 503);
-    expect(down).toEqual({ status: 503, body: { status: 'unavailable', unavailable: ['redis'], checks: { redis: 'unavailable', carrier: 'ok' } } });
+    expect(down).toEqual({ status: 503, body: { status: 'unavailable', failing: ['redis'], checks: { redis: 'unavailable', carrier: 'ok' } } });
     expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONN|Error/);
     expect((await axios.get(`${app.url}/healthz`)).status).toBe(200);
     await redis.restart();
