@@ -60,7 +60,8 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
   if (!config.redis) {
     const bus = new MemoryEventBus({ onError: (err) => logger.error({ err }, 'hand-off event handler failed') });
     return {
-      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
+      // Bounded like every in-memory store: idle conversations' state goes after a day, at most 50,000 items.
+      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore({ ttlMs: 86_400_000, maxItems: 50_000 })),
       store: new MemoryCaseStore({ timeZone: config.business.timeZone }),
       bus,
       ports: memoryPorts(),
