@@ -6,7 +6,7 @@
  * - Retention (`eraseClosedBefore`): closed cases whose `closedAt` is older than the cut-off go with
  *   their transcripts, and their conversations' hand-off records (ownership, reference, buffer).
  * - Erasure (`eraseCustomer`): every case (open or closed) of a channel identity, or naming a phone
- *   in its fields (sender, recipient, proven phone, a work order's phones); open ones leave the
+ *   in its fields (sender, recipient, contact, proven phone, a work order's phones); open ones leave the
  *   queue and the consoles are told (`case.closed`). Returns the conversations and identities the
  *   cases held, so the caller can erase the bot's state of them too.
  * - `runRetentionOnce`: the periodic job, safe with several instances: a once-per-period flag on
@@ -30,7 +30,7 @@ export interface ErasedCases {
 function phonesOf(c: Case): string[] {
   const f = c.fields;
   const wo = f.workOrder;
-  const raw = [f.senderPhone, f.recipientPhone, f.verifiedPhone, wo?.senderPhone, wo?.action === 'change_phone' ? wo.newPhone : undefined];
+  const raw = [f.senderPhone, f.recipientPhone, f.contactPhone, f.verifiedPhone, wo?.senderPhone, wo?.action === 'change_phone' ? wo.newPhone : undefined];
   return raw.map((p) => normaliseE164(p)).filter((p): p is string => Boolean(p));
 }
 

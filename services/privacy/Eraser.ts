@@ -9,7 +9,7 @@
  * with its own accountability; unblock first when it should go too), and counters that expire on
  * their own within minutes (flood and repeat limits hold hashes and counts, no text).
  */
-import { randomUUID } from 'crypto';
+import { randomInt } from 'crypto';
 import type { AbuseFlags } from '../fairuse/AbuseFlags';
 import type { ErasureSubject, PersonalData } from '../handoff/PersonalData';
 import type { Logger } from '../logging/logger';
@@ -21,6 +21,18 @@ export interface StateKeyEraser {
 
 /** Channels whose user state is looked for when only a channel user id is given. */
 export const KNOWN_CHANNELS = ['webchat', 'directline', 'facebook', 'emulator', 'msteams', 'test'] as const;
+
+const ID_LETTERS = 'abcdefghjkmnpqrstuvwxyz';
+
+/**
+ * A request id of letters only (about 90 bits): the logger masks long digit runs as possible phone
+ * numbers, which would garble a UUID in the log line that must carry it.
+ */
+export function eraseRequestId(): string {
+  let id = 'er-';
+  for (let i = 0; i < 20; i++) id += ID_LETTERS[randomInt(ID_LETTERS.length)];
+  return id;
+}
 
 export interface EraseReport {
   /** Quote it to the data subject or in the ticket; the log line carries the same id. */
@@ -45,7 +57,7 @@ export class Eraser {
 
   /** Erases everything of `subject`; `by` is who asked (a supervisor id, or `cli`). */
   async erase(subject: ErasureSubject, by: string): Promise<EraseReport> {
-    const requestId = randomUUID();
+    const requestId = eraseRequestId();
     const kind = 'phone' in subject ? 'phone' : 'channel_id';
     const found = await this.d.personalData.eraseCustomer(subject);
     const keys = new Set<string>();

@@ -178,10 +178,11 @@ describe('erase', () => {
     expect((await sue.get(`/cases/${caseId}`)).status).toBe(404);
     expect((await sue.get(`/cases/${otherCase}`)).status).toBe(200);
     expect(await redis.keys(`${prefix}state:*${c.conversationId}*`)).toEqual([]);
-    // What is left under the conversation's id: fair-use counters and text hashes, which expire on their own.
+    // What is left under the conversation's id: fair-use counters and text hashes, and the turn guard's
+    // seen activity ids, which all expire on their own.
     const left = await redis.keys(`${prefix}*${c.conversationId}*`);
     for (const key of left) {
-      expect(key).toMatch(/:(fairuse:last|limit:fairuse\.)/);
+      expect(key).toMatch(/:(fairuse:last|limit:fairuse\.|turn:seen:)/);
       expect(await redis.pttl(key)).toBeGreaterThan(0);
     }
     // The same phone again: nothing left.
