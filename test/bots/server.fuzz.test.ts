@@ -39,7 +39,7 @@ jest.setTimeout(300_000);
 let app: App;
 let channel: ChannelStandIn;
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ PORT: '0', ...SCRIPTED_CLIENT_ENV, FLOOD_MAX_MESSAGES_PER_IP: '100000' }), { logger: createLogger('silent') });
+  app = await buildApp(loadConfig({ PORT: '0', ...SCRIPTED_CLIENT_ENV, FLOOD_MAX_MESSAGES_PER_IP: '100000', PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR: '10000' }), { logger: createLogger('silent') });
   channel = await startChannelStandIn();
 }, 120000);
 afterAll(async () => {
@@ -99,7 +99,8 @@ test(`${REQUESTS} random and malformed activities (seed ${SEED}): no crash, no 5
     return { raw: '', headers };
   };
 
-  // The well-behaved customer: one question at a time, all through the run and after it.
+  // The well-behaved customer: one question at a time, all through the run and after it (more parcel
+  // lookups than the per-client hourly limit a person gets, hence PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR above).
   const customer = `fuzz-customer-${randomUUID()}`;
   let answered = 0;
   let running = true;
