@@ -30,7 +30,7 @@ import type { DialogDeps } from './dialogs/deps';
 import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
-import { createServer } from './bots/server';
+import { createServer } from './bots/http/server';
 import { clientAddressResolver } from './bots/http/clientAddress';
 import {
   ConversationQuota,
@@ -46,8 +46,8 @@ import {
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
-import { registerWebPages } from './bots/webPages';
-import { Metrics } from './bots/metrics';
+import { registerWebPages } from './bots/http/webPages';
+import { Metrics } from './bots/http/metrics';
 import { registerReadiness } from './bots/http/readiness';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';

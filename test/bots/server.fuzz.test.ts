@@ -11,7 +11,7 @@ import { randomUUID } from 'crypto';
 import { buildApp, type App } from '../../index';
 import { loadConfig } from '../../services/config';
 import { createLogger } from '../../services/logging/logger';
-import { EDGE_ERRORS } from '../../bots/server';
+import { EDGE_ERRORS } from '../../bots/http/server';
 import { channelActivity, startChannelStandIn, type ChannelStandIn } from '../support/channelStandIn';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
 
