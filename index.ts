@@ -23,7 +23,7 @@ import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirect
 import { WorkingCalendar } from './services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
 import { createRecognizer } from './services/nlu/createRecognizer';
-import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
@@ -37,11 +37,14 @@ import {
   DirectLineKeys,
   RedisDirectLineStore,
   VisitorIds,
+  leaseTurnLock,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
+  type TurnLock,
 } from './bots/channels/directline';
+import { RedisLeases } from './services/handoff/redisPorts';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
@@ -272,6 +275,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
   let dlStore: RedisDirectLineStore | undefined;
+  let dlTurnLock: TurnLock | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
     if (infra.redis && config.redis) {
@@ -279,9 +283,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
       dlStore = opened;
       cleanups.push(() => opened.close());
+      dlTurnLock = leaseTurnLock(new RedisLeases(infra.redis, `${config.redis.prefix}{dl}:`), {
+        onUnlocked: (conversationId, err) => dlLogger.warn({ err, conversationId }, 'DirectLine: a turn ran without the cross-instance lock'),
+      });
     }
     directLine = registerDirectLine(server, {
       store: dlStore,
+      turnLock: dlTurnLock,
       adapter,
       logic: runBot,
       keys: dlKeys,
@@ -333,7 +341,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  // ---- supervisor tools: blocks, proof locks, erasure ----
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
   const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
   handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
@@ -352,8 +360,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     directLine,
     fairUse,
     proof,
-    eraser,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();

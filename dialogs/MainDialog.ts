@@ -6,7 +6,8 @@
  * whole-message commands work at any step in any language: cancel, start over, help, a language
  * switch. ("I want a person" is the prompts' business: see `PromptInterceptor`.)
  */
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from './dialogsLib';
 import { storyOf } from '../services/nlu/escalationFacts';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
@@ -158,7 +159,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (r.score < this.deps.settings.minConfidence) {
       if (r.entities.trackingNumbers.some((t) => t.valid)) return this.startCase(inner, turn, 'track');
-      this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text: storedText(text) });
+      this.notUnderstood(turn);
       await sayWithMenu(turn, m, 'main.notUnderstood');
       return END;
     }
@@ -180,6 +181,12 @@ export class MainDialog extends ComponentDialog {
       return this.follow(inner, turn, await beginChild(inner, CLARIFY, { choices }));
     }
     return this.startCase(inner, turn, r.intent);
+  }
+
+  /** A message the bot could not act on (too unsure, or nothing it does): listed for supervisors to label. */
+  private notUnderstood(turn: Turn): void {
+    const text = storedText(turn.temp.text);
+    if (text) this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text });
   }
 
   private flowEnded(turn: Turn, flow: FlowType, outcome: FlowOutcome): void {
@@ -256,6 +263,7 @@ export class MainDialog extends ComponentDialog {
         return END;
       case 'none':
         // Outside the carrier's business; a person may still help, so one is offered.
+        this.notUnderstood(turn);
         await say(turn, m, 'main.outOfScope');
         return run(beginChild(inner, OFFER_PERSON, { reason: 'out_of_scope', fields: { description: descriptive ?? text } }));
     }

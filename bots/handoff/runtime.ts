@@ -35,6 +35,7 @@ import { connectRedis, type RedisClient } from '../../services/state/redisClient
 import type { MessengerAdapter } from '../channels/messenger';
 import { KeyValueBotStorage } from '../storage/BotStorage';
 import { registerAgentApi, type AgentApi, type SupervisorTools } from '../http/agentApi';
+import { clientAddressResolver } from '../http/clientAddress';
 import { BotHandoffGateway } from './BotHandoffGateway';
 import { CustomerRelay, type ProactiveAdapter } from './CustomerRelay';
 import { HandoffMiddleware } from './HandoffMiddleware';
@@ -93,7 +94,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
 }
 
 export interface HandoffRuntimeOptions {
-  config: Pick<Config, 'handoff' | 'publicUrl' | 'port' | 'privacy'>;
+  config: Pick<Config, 'handoff' | 'publicUrl' | 'port' | 'privacy'> & Partial<Pick<Config, 'trustedProxies'>>;
   infra: HandoffInfrastructure;
   messages: Messages;
   calendar: BusinessCalendar;
@@ -248,8 +249,9 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
-        supervisorTools,
         reports: o.reports?.queries,
+        supervisorTools,
+        clientAddress: clientAddressResolver(config.trustedProxies ?? []),
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
       // Retention: every instance checks; a once-per-period flag on the shared ports lets one run it.

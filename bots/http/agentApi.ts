@@ -20,11 +20,11 @@ import { AGENT_RESOLUTION_CODES } from '../../services/handoff/vocabulary';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
 import { DEFAULT_LANG, isLang, type Lang } from '../../services/i18n/langs';
+import type { ReportQueries } from '../../services/reports';
+import { registerReportRoutes, type Guard } from './reportsApi';
 import { MAX_REASON_CHARS, type BlockList } from '../../services/fairuse/BlockList';
 import type { ProofService } from '../../services/proof/ProofService';
 import type { Eraser } from '../../services/privacy/Eraser';
-import type { ReportQueries } from '../../services/reports';
-import { registerReportRoutes, type Guard } from './reportsApi';
 
 export type { ConsoleEvent } from '../../services/handoff/caseView';
 
@@ -55,6 +55,11 @@ export interface AgentApiOptions {
   reports?: ReportQueries;
   /** Supervisor tools: blocking customers, proof locks, erasure. Routes answer 404 for a tool not given. */
   supervisorTools?: SupervisorTools;
+  /**
+   * The address sign-in limits count (`clientAddressResolver(TRUSTED_PROXIES)`): behind a trusted
+   * proxy the forwarded client, so agents behind App Service do not share one limit. Default: the TCP peer.
+   */
+  clientAddress?: (req: restify.Request) => string | undefined;
 }
 
 /** What supervisors act on besides cases (issue 9). */
@@ -138,8 +143,9 @@ function queryLang(req: restify.Request): Lang {
 }
 
 /**
- * The client's address as the socket sees it (`::ffff:` stripped). Behind a reverse proxy every
- * client shares the proxy's address; the throttle then limits them together (safe, not fair).
+ * The client's address as the socket sees it (`::ffff:` stripped), when no `clientAddress` option
+ * is given. Behind a reverse proxy every client then shares the proxy's address; the throttle
+ * limits them together (safe, not fair) unless the proxy is in `TRUSTED_PROXIES`.
  */
 export function clientAddress(req: restify.Request): string {
   const raw = req.socket?.remoteAddress ?? 'unknown';
@@ -156,6 +162,7 @@ const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': '
 
 export function registerAgentApi(server: restify.Server, o: AgentApiOptions): AgentApi {
   const { service, directory, sessions, throttle, logger } = o;
+  const addressOf = (req: restify.Request): string => o.clientAddress?.(req) ?? clientAddress(req);
   const desk = service.desk;
   const supervision = service.supervision;
   const heartbeatMs = o.heartbeatMs ?? 15_000;
@@ -211,7 +218,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       const b = body(req);
       const username = typeof b.username === 'string' ? b.username.slice(0, 100) : '';
       const password = typeof b.password === 'string' ? b.password.slice(0, 200) : '';
-      const address = clientAddress(req);
+      const address = addressOf(req);
       // Counted before anything is checked: parallel guesses beyond the limit never reach scrypt.
       const attempt = await throttle.attempt(address, username);
       if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
@@ -231,7 +238,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
   server.post('/agent/api/setup', ...jsonBody, async (req: restify.Request, res: restify.Response) => {
     try {
       if (req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
-      const attempt = await throttle.attempt(clientAddress(req), '(setup link)');
+      const attempt = await throttle.attempt(addressOf(req), '(setup link)');
       if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
       const token = body(req).token;
       const agentId = o.setupTokens?.consume(typeof token === 'string' ? token : undefined);

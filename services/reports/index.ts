@@ -43,8 +43,13 @@ export class ReportQueries {
     private readonly store: EventStore,
     private readonly recorder: ReportRecorder,
     readonly timeZone: string,
-    private readonly now: () => number,
+    private readonly clock: () => number,
   ) {}
+
+  /** The clock reports are measured by (the application's). */
+  now(): Date {
+    return new Date(this.clock());
+  }
 
   async report(fromMs: number, toMs: number, period: Period): Promise<Report> {
     await this.recorder.idle();
@@ -56,12 +61,12 @@ export class ReportQueries {
   /** Not-understood messages of the retention period, with labels. */
   async unrecognized(lang?: Lang): Promise<UnrecognizedLine[]> {
     await this.recorder.idle();
-    return unrecognizedLines(await this.store.range(0, this.now() + 60_000), lang);
+    return unrecognizedLines(await this.store.range(0, this.clock() + 60_000), lang);
   }
 
   /** A supervisor's label for a not-understood line. */
   async label(lang: Lang, text: string, intent: string, by: string): Promise<void> {
-    const event: ReportEvent = { type: 'label', at: new Date(this.now()).toISOString(), lang, text: storedText(text), intent, by };
+    const event: ReportEvent = { type: 'label', at: new Date(this.clock()).toISOString(), lang, text: storedText(text), intent, by };
     this.recorder.record(event);
     await this.recorder.idle();
   }

@@ -22,6 +22,7 @@ import { createLimiterFactory } from '../../services/limits/limiter';
 import { SUMMARY_ONLY_HANDOFF, type DialogDeps, type HandoffGateway } from '../../dialogs/deps';
 import { LockerDeskBot } from '../../bots/LockerDeskBot';
 import { createTurnErrorHandler } from '../../bots/turnErrorHandler';
+import type { ReportSink } from '../../services/reports/ReportRecorder';
 import { repliesOf, type Reply } from './messages';
 
 export { hasMessage, messagePattern, type Reply } from './messages';
@@ -122,6 +123,8 @@ export function conversation(
     /** The channel identity (default: a new one); the same id in two conversations is the same customer. */
     userId?: string;
     onRecognized?: (r: RecognizerResult) => void;
+    /** Report events of the bot (first message, parcels); the dialogs' come through `deps.reports`. */
+    reports?: ReportSink;
   } = {},
 ): Conversation {
   const storage = options.storage ?? new MemoryStorage();
@@ -137,6 +140,7 @@ export function conversation(
     proofTtlMinutes: world.proofTtlMinutes,
     now: (options.deps ?? world.deps).now,
     onRecognized: options.onRecognized,
+    reports: options.reports ?? (options.deps ?? world.deps).reports,
   });
   counter += 1;
   const conversationId = `conv-${counter}`;

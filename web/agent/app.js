@@ -245,6 +245,7 @@ async function startConsole(agent) {
   $('topbar-nav').hidden = false;
   $('me-name').textContent = `${agent.name}${agent.role === 'supervisor' ? ' (supervisor)' : ''}`;
   $('nav-supervisor').hidden = agent.role !== 'supervisor';
+  $('nav-reports').hidden = agent.role !== 'supervisor';
   $('reassign-group').hidden = agent.role !== 'supervisor';
   $('sup-case-group').hidden = agent.role !== 'supervisor';
   updateNotifyButton();
@@ -261,7 +262,9 @@ async function startConsole(agent) {
 /** The label tables in the agent's language, from the server's message files. */
 async function loadLabels() {
   try {
-    setLabels(/** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`)));
+    const labels = /** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`));
+    setLabels(labels);
+    $('nav-reports').textContent = labels.reports?.title ?? 'Reports';
   } catch (err) {
     failed(err);
   }
