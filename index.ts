@@ -27,6 +27,7 @@ import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
+import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
@@ -37,14 +38,11 @@ import {
   DirectLineKeys,
   RedisDirectLineStore,
   VisitorIds,
-  leaseTurnLock,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
-  type TurnLock,
 } from './bots/channels/directline';
-import { RedisLeases } from './services/handoff/redisPorts';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
@@ -52,7 +50,6 @@ import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';
-import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
 import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
@@ -188,6 +185,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     carrier,
     proof,
     trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
+    pickupSms: new PickupSmsResender({
+      carrier,
+      limits: dialogLimits,
+      resendsPerDay: config.pickupSms.resendsPerDay,
+      logger: logger.child({ component: 'pickup-sms' }),
+    }),
     lockers,
     calendar,
     messages,
@@ -218,11 +221,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   metrics.watch({
     queue: async () => (await handoff.service.supervision.openCases()).filter((c) => c.status === 'queued').map((c) => c.priority),
-    containment: cached(60_000, async () => {
-      const now = deps.now().getTime();
-      const events = await reports.store.range(now - 7 * 86_400_000, now + REPEAT_WINDOW_MS);
-      return containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= now - 7 * 86_400_000));
-    }),
+    containment: () => reports.queries.recentContainment(7),
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
@@ -275,7 +274,6 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
   let dlStore: RedisDirectLineStore | undefined;
-  let dlTurnLock: TurnLock | undefined;
   if (!config.botAuth.MicrosoftAppId) {
     // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
     if (infra.redis && config.redis) {
@@ -283,13 +281,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
       dlStore = opened;
       cleanups.push(() => opened.close());
-      dlTurnLock = leaseTurnLock(new RedisLeases(infra.redis, `${config.redis.prefix}{dl}:`), {
-        onUnlocked: (conversationId, err) => dlLogger.warn({ err, conversationId }, 'DirectLine: a turn ran without the cross-instance lock'),
-      });
     }
     directLine = registerDirectLine(server, {
       store: dlStore,
-      turnLock: dlTurnLock,
       adapter,
       logic: runBot,
       keys: dlKeys,
@@ -372,21 +366,6 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       await sandbox?.close();
       await infra.close();
     },
-  };
-}
-
-/** `load` at most once per `ms`; callers in between get the last value (a scrape must stay cheap). */
-function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
-  return () => {
-    if (!last || Date.now() - last.at > ms) {
-      const value = load();
-      last = { at: Date.now(), value };
-      value.catch(() => {
-        last = undefined;
-      });
-    }
-    return last.value;
   };
 }
 

@@ -17,6 +17,7 @@ import { ESCALATE, EscalateDialog } from './EscalateDialog';
 import { FIND_TRACKING, FindTrackingDialog } from './FindTrackingDialog';
 import { FIX_PHONE, FixPhoneDialog } from './FixPhoneDialog';
 import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, MAIN_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from './ids';
+import { NO_SMS, NoSmsDialog } from './NoSmsDialog';
 import { intentTitleKey, menuIntent, sayWithMenu } from './menu';
 import { OFFER_PERSON, OfferPersonDialog } from './OfferPersonDialog';
 import { READDRESS, ReaddressDialog } from './ReaddressDialog';
@@ -27,7 +28,7 @@ import { TRACK, TrackDialog } from './TrackDialog';
 import { say, turnOf, type Turn } from './turn';
 
 /** Intents that can be confused with each other in a way worth a clarifying question. */
-const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'find_tracking', 'track', 'locker_fault', 'agent'];
+const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'no_sms', 'find_tracking', 'track', 'locker_fault', 'agent'];
 
 /** The self-service flow each case dialog is (for report events). */
 const FLOW_OF_DIALOG: Readonly<Record<string, FlowType>> = {
@@ -55,6 +56,7 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new ReaddressDialog(deps));
     this.addDialog(new FixPhoneDialog(deps));
+    this.addDialog(new NoSmsDialog(deps));
     this.addDialog(new FindTrackingDialog(deps));
     this.addDialog(new TrackDialog(deps));
     this.addDialog(new EscalateDialog(deps));
@@ -245,7 +247,7 @@ export class MainDialog extends ComponentDialog {
           }),
         );
       case 'no_sms':
-        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
+        return run(beginChild(inner, NO_SMS, { trackingNumber: tracking }));
       case 'agent':
         return run(
           beginChild(inner, ESCALATE, {

@@ -42,9 +42,12 @@ export function menuIntent(messages: Messages, text: string): Intent | undefined
 /** Folded menu titles in every language, per message set: built on first use, not per turn. */
 const menuTitles = new WeakMap<Messages, Map<string, Intent>>();
 
+/** Titles of intents that are not in the menu but may be offered in a clarifying question. */
+const EXTRA_TITLES: Partial<Record<Intent, string>> = { locker_fault: 'menu.lockerFault', no_sms: 'menu.noSms' };
+
 /** The title of an intent's menu button (for clarifying questions). */
 export function intentTitleKey(intent: Intent): string | undefined {
-  return MENU.find((m) => m.intent === intent)?.key ?? (intent === 'locker_fault' ? 'menu.lockerFault' : undefined);
+  return MENU.find((m) => m.intent === intent)?.key ?? EXTRA_TITLES[intent];
 }
 
 /** Sends `key` with the main menu under it. */

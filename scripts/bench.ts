@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,echo]`
+ * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,echo --concurrency 50,200 --cpu-prof DIR]`
  *
  * LockerDesk against the framework's own ceiling, in one run, on loopback only:
  *
@@ -20,11 +20,11 @@
  *   The echo bot gets the same messages in the same order.
  * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency, with the ratios
  *   to the echo bot; activities sent per turn by type; flows completed; RSS idle (VmRSS after
- *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, at the
- *   proof question); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
+ *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
+ *   parcel number); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
  *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
  *
- * Bounded: every phase stops after `--turns` turns (200 customers: twice as many) or `--seconds`,
+ * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -40,6 +40,15 @@ import type { SandboxParcel } from '../services/carrier/sandbox/parcelSeed';
 import { SCRIPTED_CLIENT_ENV } from '../test/support/fairUse';
 
 const ROOT = join(__dirname, '..', '..');
+
+/** Every child process started here, stopped when the bench is interrupted. */
+const children = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Options {
@@ -48,6 +57,8 @@ interface Options {
   live: number;
   only: string[];
   concurrency: number[];
+  /** Directory for `node --cpu-prof` profiles of the LockerDesk servers (written when they stop). */
+  cpuProf?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -59,6 +70,11 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--seconds' && n > 0 && n <= 600) o.seconds = n;
     else if (flag === '--live' && n >= 0 && n <= 5000) o.live = n;
     else if (flag === '--only') o.only = value.split(',');
+    else if (flag === '--cpu-prof') o.cpuProf = value;
+    else if (flag === '--trace') {
+      TRACE = true;
+      i -= 1;
+    }
     else if (flag === '--concurrency') o.concurrency = value.split(',').map(Number).filter((c) => c > 0 && c <= 500);
     else throw new Error(`bench: unknown or bad argument ${flag} ${value}`);
   }
@@ -199,6 +215,8 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 async function startServer(name: string, args: string[], env: Record<string, string>, port: number, sandboxUrl?: string): Promise<BenchServer> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let out = '';
   const keep = (d: Buffer) => {
     out = (out + d.toString('utf8')).slice(-20_000);
@@ -232,10 +250,14 @@ async function stopServer(server: BenchServer): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startLockerDesk(name: string, extra: Record<string, string>): Promise<BenchServer> {
+async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string): Promise<BenchServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
-  const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...extra };
-  return startServer(name, [join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
+  // The bot's own proof limits are for people too: at their maximum, the sandbox carrier's (10 codes a
+  // day per parcel) is what bounds the flows with proof.
+  const proofLimits = { PROOF_CODES_PER_PARCEL_PER_DAY: '50', PROOF_CODES_PER_PHONE_PER_DAY: '50', PROOF_CODES_PER_CLIENT_PER_DAY: '1000' };
+  const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...proofLimits, ...extra };
+  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
 }
 
 async function startEcho(): Promise<BenchServer> {
@@ -252,6 +274,8 @@ async function startRedis(): Promise<RedisHandle> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lockerdesk-bench-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const failed = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`bench: could not start redis-server: ${err.message}`))));
   const ready = (async () => {
     for (let i = 0; i < 200; i++) {
@@ -288,7 +312,7 @@ async function startRedis(): Promise<RedisHandle> {
 /** Parcels of the sandbox's deterministic seed, by what a flow needs. */
 interface ParcelPool {
   readdressable: SandboxParcel[];
-  inLocker: SandboxParcel[];
+  phoneChangeable: SandboxParcel[];
   any: SandboxParcel[];
 }
 
@@ -296,7 +320,8 @@ function parcelPool(): ParcelPool {
   const parcels = [...new InMemoryCarrier().parcels.values()];
   return {
     readdressable: parcels.filter((p) => ['registered', 'accepted', 'in_transit', 'at_terminal'].includes(p.status)),
-    inLocker: parcels.filter((p) => p.status === 'in_locker'),
+    // Other parcels than the readdress ones, so the proof limits per parcel are shared by fewer flows.
+    phoneChangeable: parcels.filter((p) => ['out_for_delivery', 'in_locker', 'returning'].includes(p.status)),
     any: parcels,
   };
 }
@@ -318,12 +343,16 @@ const newStats = (): Stats => ({ latencies: [], activities: new Map(), flows: ne
 interface Customer {
   /** Sends `text`, resolves with the activities the bot sent during the turn. */
   say(text: string): Promise<TurnResult>;
+  /** What was said so far (for `--trace`). */
+  transcript: string[];
 }
 
 function customer(server: BenchServer, connector: Connector, stats: Stats, budget: Budget): Customer {
   const conv = `bench-${randomUUID()}`;
   const user = `bench-user-${randomBytes(6).toString('hex')}`;
+  const transcript: string[] = [];
   return {
+    transcript,
     async say(text) {
       budget.take();
       const before = connector.byConversation.get(conv)?.length ?? 0;
@@ -346,6 +375,7 @@ function customer(server: BenchServer, connector: Connector, stats: Stats, budge
       stats.latencies.push(ms);
       const replies = (connector.byConversation.get(conv) ?? []).slice(before);
       for (const a of replies) stats.activities.set(a.type, (stats.activities.get(a.type) ?? 0) + 1);
+      transcript.push(`> ${text}`, ...replies.filter((a) => a.text).map((a) => `< ${a.text}`));
       return { ms, replies };
     },
   };
@@ -439,7 +469,7 @@ const FLOWS: Record<string, Flow> = {
     return !adaptive || said(r, /Done!|registered \(reference/i);
   },
   async wrongPhone(c, { server, parcels, adaptive, i }) {
-    const parcel = pick(parcels.inLocker, i);
+    const parcel = pick(parcels.phoneChangeable, i);
     let r = await c.say('the phone number on my parcel is wrong');
     if (adaptive && !said(r, /parcel number/i)) return false;
     r = await c.say(parcel.trackingNumber);
@@ -460,6 +490,9 @@ const FLOWS: Record<string, Flow> = {
   },
 };
 const FLOW_NAMES = Object.keys(FLOWS);
+/** `--trace`: print the first off-script conversation of each flow. */
+let TRACE = false;
+const traced = new Set<string>();
 
 interface PhaseResult {
   concurrency: number;
@@ -481,8 +514,13 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
         const f = stats.flows.get(name) ?? { started: 0, completed: 0 };
         stats.flows.set(name, f);
         f.started += 1;
-        const ok = await FLOWS[name]!(customer(server, connector, stats, budget), { server, parcels, adaptive, i: Math.floor(i / FLOW_NAMES.length) });
+        const c = customer(server, connector, stats, budget);
+        const ok = await FLOWS[name]!(c, { server, parcels, adaptive, i: Math.floor(i / FLOW_NAMES.length) });
         if (ok) f.completed += 1;
+        else if (TRACE && !traced.has(name) && !budget.spent) {
+          traced.add(name);
+          console.log(`  [trace] ${name} went off script:\n    ${c.transcript.join('\n    ')}`);
+        }
       }
     }),
   );
@@ -490,7 +528,7 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
 }
 
 /** `count` conversations left mid-readdress, at the proof question (for memory). */
-async function liveConversations(server: BenchServer, connector: Connector, parcels: ParcelPool, count: number): Promise<void> {
+async function liveConversations(server: BenchServer, connector: Connector, count: number): Promise<void> {
   const stats = newStats();
   const budget = new Budget(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   let next = 0;
@@ -499,8 +537,9 @@ async function liveConversations(server: BenchServer, connector: Connector, parc
       while (next < count) {
         const i = next++;
         const c = customer(server, connector, stats, budget);
+        // Waiting for the parcel number after a first wrong answer (no code is sent: no proof limit is spent).
         await c.say('I want to send my parcel to another locker');
-        await c.say(pick(parcels.readdressable, i).trackingNumber);
+        await c.say(i % 2 ? '123' : 'I do not know');
       }
     }),
   );
@@ -634,102 +673,102 @@ interface ServerReport {
   directLine?: DirectLineResult;
 }
 
-async function benchServer(server: BenchServer, connector: Connector, parcels: ParcelPool, o: Options, adaptive: boolean, extras: { live: boolean; directLine: boolean }): Promise<ServerReport> {
-  await sleep(1500);
-  const idle = memoryOf(server.pid).rss;
-  // Warm-up: a few flows so the first phase does not measure lazy initialisation.
-  await phase(server, connector, parcels, 8, 200, 30, adaptive);
-  const phases: PhaseResult[] = [];
-  for (const c of o.concurrency) {
-    const r = await phase(server, connector, parcels, c, o.turns * (c > 50 ? 2 : 1), o.seconds, adaptive);
-    phases.push(r);
-    console.log(describePhase(server.name, r));
+interface Contender {
+  server: BenchServer;
+  adaptive: boolean;
+  report: ServerReport;
+}
+
+/**
+ * All servers run side by side; each concurrency is measured on every server in turn, so a
+ * machine whose load changes (other jobs) changes all figures of a round alike and the ratios hold.
+ */
+async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up
+  for (const concurrency of o.concurrency) {
+    for (const c of contenders) {
+      const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
+      c.report.phases.push(r);
+      console.log(describePhase(c.server.name, r));
+    }
   }
-  const after = memoryOf(server.pid).rss;
-  const report: ServerReport = { name: server.name, startupMs: server.startupMs, idle, after, phases };
-  if (extras.directLine) {
-    report.directLine = await directLine(server, parcels, 20, 6);
-    const d = report.directLine;
-    const sorted = [...d.latencies].sort((a, b) => a - b);
-    console.log(
-      `  ${server.name} Direct Line (token → conversation → WebSocket): ${d.conversations} conversations, ${d.turns} turns in ${d.seconds.toFixed(1)} s; ` +
-        `POST → first reply on the socket p50 ${percentile(sorted, 50).toFixed(0)} ms p95 ${percentile(sorted, 95).toFixed(0)} ms p99 ${percentile(sorted, 99).toFixed(0)} ms; ` +
-        `${d.activitiesPerTurn.toFixed(2)} bot activities per turn${d.failures ? `; ${d.failures} failed (${d.reasons})` : ''}`,
-    );
-  }
-  if (extras.live && o.live > 0) {
-    await liveConversations(server, connector, parcels, o.live);
+  for (const c of contenders) c.report.after = memoryOf(c.server.pid).rss;
+}
+
+async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  const server = c.server;
+  c.report.directLine = await directLine(server, parcels, 20, 6);
+  const d = c.report.directLine;
+  const sorted = [...d.latencies].sort((a, b) => a - b);
+  console.log(
+    `  ${server.name} Direct Line (token → conversation → WebSocket): ${d.conversations} conversations, ${d.turns} turns in ${d.seconds.toFixed(1)} s; ` +
+      `POST → first reply on the socket p50 ${percentile(sorted, 50).toFixed(0)} ms p95 ${percentile(sorted, 95).toFixed(0)} ms p99 ${percentile(sorted, 99).toFixed(0)} ms; ` +
+      `${d.activitiesPerTurn.toFixed(2)} bot activities per turn${d.failures ? `; ${d.failures} failed (${d.reasons})` : ''}`,
+  );
+  if (o.live > 0) {
+    await liveConversations(server, connector, o.live);
     await sleep(1000);
-    report.live = memoryOf(server.pid).rss;
+    c.report.live = memoryOf(server.pid).rss;
   }
-  console.log(`  ${server.name} RSS: idle ${mib(idle)}, after the run ${mib(after)}${report.live !== undefined ? `, with ${o.live} more live conversations mid-flow ${mib(report.live)}` : ''}; start-up to /healthz ${server.startupMs.toFixed(0)} ms`);
-  return report;
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const parcels = parcelPool();
   const connector = await startConnector();
-  const reports: ServerReport[] = [];
+  const contenders: Contender[] = [];
   let redis: RedisHandle | undefined;
+  let redisPrefix: string | undefined;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase (×2 at 200) or ${o.seconds} s; load average before: ${load}`);
+  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase or ${o.seconds} s; load average before: ${load}`);
+  const enter = async (server: BenchServer, adaptive: boolean) => {
+    await sleep(1500);
+    const idle = memoryOf(server.pid).rss;
+    contenders.push({ server, adaptive, report: { name: server.name, startupMs: server.startupMs, idle, after: idle, phases: [] } });
+  };
   try {
-    if (o.only.includes('embedded')) {
-      const s = await startLockerDesk('embedded', {});
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, true, { live: true, directLine: true }));
-      } finally {
-        await stopServer(s);
-      }
-    }
+    if (o.only.includes('embedded')) await enter(await startLockerDesk('embedded', {}, o.cpuProf), true);
     if (o.only.includes('redis')) {
-      const external = process.env.REDIS_URL;
-      if (!external) redis = await startRedis();
-      const prefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
-      const s = await startLockerDesk('redis', { REDIS_URL: external ?? redis!.url, REDIS_PREFIX: prefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') });
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, true, { live: false, directLine: false }));
-      } finally {
-        await stopServer(s);
-        if (external) await removePrefix(external, prefix);
-      }
+      if (!process.env.REDIS_URL) redis = await startRedis();
+      redisPrefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
+      await enter(await startLockerDesk('redis', { REDIS_URL: process.env.REDIS_URL ?? redis!.url, REDIS_PREFIX: redisPrefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }, o.cpuProf), true);
     }
-    if (o.only.includes('echo')) {
-      const s = await startEcho();
-      try {
-        reports.push(await benchServer(s, connector, parcels, o, false, { live: false, directLine: false }));
-      } finally {
-        await stopServer(s);
-      }
-    }
+    if (o.only.includes('echo')) await enter(await startEcho(), false);
+    await runRounds(contenders, connector, parcels, o);
+    const embedded = contenders.find((c) => c.server.name === 'embedded');
+    if (embedded) await extras(embedded, connector, parcels, o);
   } finally {
+    for (const c of contenders) await stopServer(c.server);
+    if (process.env.REDIS_URL && redisPrefix) await removePrefix(process.env.REDIS_URL, redisPrefix);
     await connector.close();
     await redis?.close();
     agent.destroy();
   }
 
+  const reports = contenders.map((c) => c.report);
   const echo = reports.find((r) => r.name === 'echo bot');
   console.log('\nsummary');
-  for (const r of reports) {
-    for (const p of r.phases) {
+  for (const concurrency of o.concurrency) {
+    for (const r of reports) {
+      const p = r.phases.find((x) => x.concurrency === concurrency);
+      if (!p) continue;
       const f = figures(p);
-      const e = echo?.phases.find((x) => x.concurrency === p.concurrency);
+      const e = echo?.phases.find((x) => x.concurrency === concurrency);
       const ratio = e && r !== echo ? `   ×echo: turns/s ${(f.tps / figures(e).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(e).p99)).toFixed(2)}` : '';
       console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}${ratio}`);
     }
   }
   for (const r of reports) {
-    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${r.live !== undefined ? `, +${o.live} live ${mib(r.live)}` : ''}; start-up ${r.startupMs.toFixed(0)} ms`);
+    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : ''}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
   }
   console.log(`  load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
 
 async function removePrefix(url: string, prefix: string): Promise<void> {
   const { connectRedis } = await import('../services/state/redisClient');
-  const { Cluster } = await import('ioredis');
+  const { isCluster } = await import('../services/state/redisClient');
   const client = await connectRedis(url, {});
-  for (const node of client instanceof Cluster ? client.nodes('master') : [client]) {
+  for (const node of isCluster(client) ? client.nodes('master') : [client]) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);

@@ -47,13 +47,14 @@ describe('lean turns: activities per turn by channel', () => {
     return mine().slice(before);
   };
 
-  test.each(['webchat', 'emulator'])('%s: "where is my parcel" is one activity (status, timeline card, "anything else?" with the menu), no typing when the carrier is fast', async (channelId) => {
+  test.each(['webchat', 'emulator'])('%s: "where is my parcel" is one activity (status, timeline card, the next question with its buttons), no typing when the carrier is fast', async (channelId) => {
     const all = await turn(channelId, `lean-${channelId}`, TRACK);
     // Emulator also gets botbuilder's "Bot State" trace (its state inspector); no other channel does.
     expect(all.filter((a) => a.type === 'trace').map((a) => a.name)).toEqual(channelId === 'emulator' ? ['BotState'] : []);
     const sent = all.filter((a) => a.type !== 'trace');
     expect(sent.map((a) => a.type)).toEqual(['message']);
-    expect(sent[0].text).toMatch(/waiting in[\s\S]*Anything else/);
+    // the status, then what the bot asks next (the chat rating, or "anything else?") in the same bubble
+    expect(sent[0].text).toMatch(/waiting in[\s\S]*\n\n(Did this help|Anything else)/);
     expect(sent[0].attachments?.map((a) => a.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
     expect(sent[0].suggestedActions?.actions.length).toBeGreaterThan(1);
     // a question with buttons stays one activity too
@@ -63,8 +64,8 @@ describe('lean turns: activities per turn by channel', () => {
   test('facebook (Azure channel): the same turn as Messenger messages, one per part, no typing when fast', async () => {
     const sent = await turn('facebook', 'lean-facebook', TRACK);
     expect(sent.every((a) => a.type === 'message')).toBe(true);
-    expect(sent.map((a) => a.text ?? '').join('\n')).toMatch(/waiting in[\s\S]*Anything else/);
-    expect(sent.length).toBe(3); // status, the timeline as text, "anything else?" with quick replies
+    expect(sent.map((a) => a.text ?? '').join('\n')).toMatch(/waiting in[\s\S]*(Did this help|Anything else)/);
+    expect(sent.length).toBe(3); // the status, the timeline as text, the next question with quick replies
   });
 
   test('embedded Direct Line: one bot activity for the same turn', async () => {

@@ -57,9 +57,9 @@ import {
   type MergeChange,
 } from './CaseStore';
 import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, TranscriptEntry, TranscriptTarget } from './types';
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LuaScript } from '../state/luaScript';
-import type { RedisClient } from '../state/redisClient';
+import { isCluster, type RedisClient } from '../state/redisClient';
 
 /**
  * ARGV[1] = {c: checks, o: ops}. A check {k, f?, n?, v?} compares GET KEYS[k] (or HGET KEYS[k] f,
@@ -141,7 +141,7 @@ const MAX_ATTEMPTS = 50;
 
 /** Where to SCAN: the client itself, or on a Cluster every master (the keys live on one of them). */
 function scanNodes(redis: RedisClient): Pick<Redis, 'scan'>[] {
-  return redis instanceof Cluster ? redis.nodes('master') : [redis];
+  return isCluster(redis) ? redis.nodes('master') : [redis];
 }
 
 export interface RedisCaseStoreOptions extends CaseStoreOptions {

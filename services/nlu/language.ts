@@ -1,11 +1,14 @@
 /**
  * Language of short chat messages: Cyrillic means Russian, Lithuanian letters mean Lithuanian,
  * and everything else in Latin script is decided by a small character n-gram model (multinomial
- * naive Bayes over diacritic-free text), so "negavau sms kodo" is Lithuanian even without "ą…ž".
+ * naive Bayes over romanized, diacritic-free text, services/text/fold.ts), so "negavau sms kodo"
+ * is Lithuanian even without "ą…ž", and Russian typed in Latin letters ("kogda pridet posylka")
+ * is Russian: the Russian class learns from the Russian training texts transliterated.
  * Text without letters (numbers, phone or tracking numbers, emoji, punctuation) has no language.
  */
 import type { Lang } from '../i18n/langs';
-import { foldText, maskEntities } from './text';
+import { maskEntities } from './text';
+import { romanize } from '../text/fold';
 import type { LocatedEntities } from './entities';
 
 export interface LanguageGuess {
@@ -15,8 +18,20 @@ export interface LanguageGuess {
   score: number;
 }
 
-/** Latin-script samples the model always knows, so detection works before any training data exists. */
-const SEED: Record<'lt' | 'en', string> = {
+type LatinClass = 'lt' | 'en' | 'ru';
+const CLASSES: readonly LatinClass[] = ['lt', 'en', 'ru'];
+
+/** Samples the model always knows, so detection works before any training data exists (Russian is romanized). */
+const SEED: Record<LatinClass, string> = {
+  ru: [
+    'привет здравствуйте добрый день спасибо благодарю пожалуйста да нет хорошо',
+    'где моя посылка когда придёт посылка постамат постомат ячейка курьер',
+    'не пришло смс код не работает не могу открыть ящик дверца не открывается',
+    'хочу поменять номер телефона другой постамат перенаправить',
+    'потерял номер отслеживания трек номер как найти',
+    'хочу поговорить с человеком оператором',
+    'это мой и с что но уже ещё почему нет можете могу нужно как кто где когда',
+  ].join(' '),
   lt: [
     'labas laba diena sveiki ačiū labai dėkoju prašau taip ne gerai',
     'kur mano siunta siuntinys paštomatas paštomate paštomatą terminalas kurjeris',
@@ -42,6 +57,8 @@ const SEED: Record<'lt' | 'en', string> = {
 const ORDERS = [1, 2, 3, 4] as const;
 /** Log-odds added for the conversation's current language: an 80/20 prior, enough to settle "sms" or "ok". */
 const PRIOR_WEIGHT = Math.log(4);
+/** Latin-script Russian must beat Lithuanian and English by this much (log-odds): a short English or Lithuanian message is never taken for Russian on a hunch. */
+const RU_LATIN_MARGIN = Math.log(20);
 const LT_LETTERS = /[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]/u;
 
 function grams(folded: string): Map<string, number> {
@@ -65,6 +82,12 @@ export interface LanguageDetectorParts {
   grams: string[];
   lt: Uint32Array;
   en: Uint32Array;
+  /** Romanized Russian. */
+  ru: Uint32Array;
+}
+
+function emptyStats(): Record<LatinClass, ClassStats> {
+  return { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 }, ru: { counts: new Map(), total: 0 } };
 }
 
 interface ClassStats {
@@ -78,16 +101,15 @@ interface ClassStats {
  */
 export class LanguageDetector {
   private constructor(
-    private readonly stats: Record<'lt' | 'en', ClassStats>,
+    private readonly stats: Record<LatinClass, ClassStats>,
     private readonly vocabSize: number,
   ) {}
 
   /** The detector's n-gram counts, for the model artifact: every gram once, with its Lithuanian and English counts. */
   toParts(): LanguageDetectorParts {
-    const grams = [...new Set([...this.stats.lt.counts.keys(), ...this.stats.en.counts.keys()])];
-    const lt = Uint32Array.from(grams, (g) => this.stats.lt.counts.get(g) ?? 0);
-    const en = Uint32Array.from(grams, (g) => this.stats.en.counts.get(g) ?? 0);
-    return { grams, lt, en };
+    const grams = [...new Set(CLASSES.flatMap((c) => [...this.stats[c].counts.keys()]))];
+    const counts = (c: LatinClass) => Uint32Array.from(grams, (g) => this.stats[c].counts.get(g) ?? 0);
+    return { grams, lt: counts('lt'), en: counts('en'), ru: counts('ru') };
   }
 
   /**
@@ -95,10 +117,10 @@ export class LanguageDetector {
    * @throws Error when the arrays disagree in length.
    */
   static fromParts(parts: LanguageDetectorParts): LanguageDetector {
-    if (parts.lt.length !== parts.grams.length || parts.en.length !== parts.grams.length) throw new Error('LanguageDetector.fromParts(): counts do not match the grams');
-    const stats: Record<'lt' | 'en', ClassStats> = { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 } };
+    if (CLASSES.some((c) => parts[c].length !== parts.grams.length)) throw new Error('LanguageDetector.fromParts(): counts do not match the grams');
+    const stats = emptyStats();
     parts.grams.forEach((g, i) => {
-      for (const lang of ['lt', 'en'] as const) {
+      for (const lang of CLASSES) {
         const c = parts[lang][i] as number;
         if (!c) continue;
         stats[lang].counts.set(g, c);
@@ -108,20 +130,19 @@ export class LanguageDetector {
     return new LanguageDetector(stats, parts.grams.length);
   }
 
-  /** Deterministic: the same texts give the same detector. Russian texts are ignored (script decides). */
+  /** Deterministic: the same texts give the same detector. Russian texts teach the romanized-Russian class (Cyrillic text is decided by its script). */
   static train(examples: readonly { text: string; lang: Lang }[] = []): LanguageDetector {
-    const stats: Record<'lt' | 'en', ClassStats> = { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 } };
+    const stats = emptyStats();
     const vocab = new Set<string>();
-    const add = (lang: 'lt' | 'en', text: string) => {
-      for (const [g, c] of grams(foldText(maskEntities(text, 'blank')))) {
+    const add = (lang: LatinClass, text: string) => {
+      for (const [g, c] of grams(romanize(maskEntities(text, 'blank')))) {
         stats[lang].counts.set(g, (stats[lang].counts.get(g) ?? 0) + c);
         stats[lang].total += c;
         vocab.add(g);
       }
     };
-    add('lt', SEED.lt);
-    add('en', SEED.en);
-    for (const ex of examples) if (ex.lang === 'lt' || ex.lang === 'en') add(ex.lang, ex.text);
+    for (const c of CLASSES) add(c, SEED[c]);
+    for (const ex of examples) if (ex.lang === 'lt' || ex.lang === 'en' || ex.lang === 'ru') add(ex.lang, ex.text);
     return new LanguageDetector(stats, vocab.size);
   }
 
@@ -148,9 +169,9 @@ export class LanguageDetector {
     if (LT_LETTERS.test(common)) return { lang: 'lt', score: round(Math.min(0.99, 0.5 + 0.49 * (latin / letters))) };
 
     const evidence = hasNames && /\p{L}{2,}.*\s+\p{L}{2,}/su.test(common) ? common : masked;
-    const counts = grams(foldText(evidence).replace(/\p{Script=Cyrillic}+/gu, ' '));
-    const logp: Record<'lt' | 'en', number> = { lt: 0, en: 0 };
-    for (const lang of ['lt', 'en'] as const) {
+    const counts = grams(romanize(evidence));
+    const logp: Record<LatinClass, number> = { lt: 0, en: 0, ru: 0 };
+    for (const lang of CLASSES) {
       const s = this.stats[lang];
       const denom = Math.log(s.total + 0.5 * this.vocabSize);
       let sum = 0;
@@ -158,9 +179,11 @@ export class LanguageDetector {
       // Overlapping n-grams of ORDERS.length sizes repeat each letter's evidence that many times.
       logp[lang] = sum / ORDERS.length;
     }
-    if (prior === 'lt' || prior === 'en') logp[prior] += PRIOR_WEIGHT;
-    const pLt = 1 / (1 + Math.exp(logp.en - logp.lt));
+    if (prior) logp[prior] += PRIOR_WEIGHT;
     const latinShare = latin / letters;
+    const best = Math.max(logp.lt, logp.en);
+    if (logp.ru > best + RU_LATIN_MARGIN) return { lang: 'ru', score: round((1 / (1 + Math.exp(best - logp.ru))) * latinShare) };
+    const pLt = 1 / (1 + Math.exp(logp.en - logp.lt));
     return pLt >= 0.5 ? { lang: 'lt', score: round(pLt * latinShare) } : { lang: 'en', score: round((1 - pLt) * latinShare) };
   }
 }

@@ -1,23 +1,15 @@
 /**
- * Text normalisation shared by the intent model, the language detector and command matching, so
- * that "Paštomatas", "pastomatas" and "PAŠTOMATAAAS" look alike to all of them.
+ * Model tokens for the intent classifier: entities masked by placeholders, then the shared
+ * folding of services/text/fold.ts (`romanize`), so that "Paštomatas", "pastomatas" and
+ * "PAŠTOMATAAAS" look alike, and so do "когда придёт посылка" and "kogda pridet posylka".
  */
 import { locateEntities, type LocatedEntities } from './entities';
+import { romanize } from '../text/fold';
+
+export { foldText, romanize } from '../text/fold';
 
 /** Placeholder tokens that stand in for entities, so the model learns "a number was given", not which one. */
 export const PLACEHOLDERS = { tracking: '<trk>', phone: '<phone>', number: '<num>', url: '<url>', email: '<email>' } as const;
-
-const COMBINING_MARKS = /\p{M}+/gu;
-const REPEATS = /(\p{L})\1{2,}/gu;
-
-/**
- * Lower-cases, decomposes (NFKD), strips diacritics and collapses runs of three or more equal
- * letters to two. Cyrillic keeps its script ("й" becomes "и", "ё" becomes "е").
- * @example foldText('PAŠTOMATAAAS') // 'pastomataas'
- */
-export function foldText(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(COMBINING_MARKS, '').replace(REPEATS, '$1$1');
-}
 
 const URL = /\b(?:https?:\/\/|www\.)\S+/giu;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
@@ -54,12 +46,12 @@ export function maskEntities(text: string, mode: 'placeholders' | 'blank' = 'pla
 }
 
 /**
- * Model tokens: placeholders, folded words (apostrophes dropped, digits inside words become `0`,
+ * Model tokens: placeholders, romanized folded words (apostrophes dropped, digits inside words become `0`,
  * all-digit words become `<num>`) and single emoji.
  * @example tokenize("Where's CE 482 139 075 LT??") // ['wheres', '<trk>']
  */
 export function tokenize(text: string, located?: LocatedEntities): string[] {
-  const folded = foldText(maskEntities(text, 'placeholders', located));
+  const folded = romanize(maskEntities(text, 'placeholders', located));
   const out: string[] = [];
   for (const m of folded.matchAll(TOKEN)) {
     let tok = m[0];

@@ -5,8 +5,9 @@
  * live in the shared event store (`EventStore`), so reports cover every instance and survive
  * restarts; the Prometheus counters are fed from the same events as they are recorded.
  *
- * Nothing here identifies a customer: no phone, no name, no channel user id. Parcel numbers are
- * kept only as a short hash (`parcelKey`), enough to tell a repeat contact about the same parcel.
+ * No channel user id and no phone field: parcel numbers are kept only as a short hash
+ * (`parcelKey`), enough to tell a repeat contact about the same parcel; the customer's own words
+ * (not-understood messages, rating comments) with digit runs masked (`storedText`).
  */
 import type { Lang } from '../i18n/langs';
 

@@ -3,6 +3,7 @@
  * botbuilder TestAdapter against the sandbox carrier over real HTTP. One recognizer (the model artifact) and
  * one sandbox are shared per test file; every `conversation()` is a fresh conversation and user.
  */
+import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import type { RecognizerResult } from '../../services/nlu/types';
 import { CarrierClient } from '../../services/carrier/CarrierClient';
@@ -66,6 +67,7 @@ export async function createWorld(
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: DialogDeps = {
     carrier,
+    pickupSms: new PickupSmsResender({ carrier, limits: createLimiterFactory(), resendsPerDay: config.pickupSms.resendsPerDay, logger }),
     // One world serves a whole test file, whose tests reuse the same fixture parcels: the shared limits are
     // raised (the per-conversation one stays as configured); tests of the limits themselves pass `proof`.
     proof: createProofService({

@@ -21,7 +21,7 @@ import { serverOrigins, type OriginPolicy } from './origins';
 import { registerClientRoutes } from './routes';
 import { InMemoryDirectLineStore, type DirectLineStore } from './store';
 import { DirectLineStreams } from './streams';
-import { TurnQueue, type TurnLock } from './turnQueue';
+import { TurnQueue } from './turnQueue';
 
 /** Options of {@link registerDirectLine}. Only `adapter`, `logic` and `logger` are required. */
 export interface DirectLineOptions {
@@ -46,8 +46,6 @@ export interface DirectLineOptions {
    * the token route.
    */
   secret?: string;
-  /** Serializes a conversation's turns across instances (`leaseTurnLock` on Redis leases). Default: within this process only. */
-  turnLock?: TurnLock;
   /** Conversation storage. Default: a fresh {@link InMemoryDirectLineStore} with the default budgets. */
   store?: DirectLineStore;
   /** Page origins and base URLs (`serverOrigins(server, { allowedOrigins, publicUrl })`). Default: this server's own origins, loopback Hosts. */
@@ -118,7 +116,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const ownsStore = options.store === undefined;
   const store = options.store ?? new InMemoryDirectLineStore();
   const origins = options.origins ?? serverOrigins(server, { allowedOrigins: [] });
-  const queue = new TurnQueue({ timeoutMs: options.botTimeoutMs ?? 15_000, maxPending: options.maxPendingTurns ?? 8, lock: options.turnLock });
+  const queue = new TurnQueue({ timeoutMs: options.botTimeoutMs ?? 15_000, maxPending: options.maxPendingTurns ?? 8 });
   const conversations = new DirectLineConversations({
     store,
     tokens,

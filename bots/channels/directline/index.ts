@@ -12,5 +12,4 @@ export { registerTokenExchange, type TokenExchangeOptions, type TokenExchangeRep
 export { InMemoryDirectLineStore, DirectLineStoreUnavailable, type DirectLineStore, type InMemoryDirectLineStoreOptions, type ConversationRecord } from './store';
 export { RedisDirectLineStore, type RedisDirectLineStoreOptions } from './redisStore';
 export type { ClientActivity } from './shaping';
-export { leaseTurnLock, type TurnLock, type LeaseTurnLockOptions } from './turnQueue';
 export { DirectLineHttpError } from './http';

@@ -25,9 +25,8 @@
  */
 import { randomBytes } from 'crypto';
 import { EventEmitter } from 'events';
-import { Cluster } from 'ioredis';
 import { LuaScript } from '../../../services/state/luaScript';
-import type { RedisClient } from '../../../services/state/redisClient';
+import { isCluster, type RedisClient } from '../../../services/state/redisClient';
 import type { ClientActivity } from './shaping';
 import { DirectLineStoreUnavailable } from './store';
 import type {
@@ -474,7 +473,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   private async listen(): Promise<void> {
-    const sub: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
+    const sub: RedisClient = isCluster(this.redis) ? this.redis.duplicate() : this.redis.duplicate();
     this.subscriber = sub;
     sub.on('error', (err: unknown) => this.onError(err));
     if (sub.status === 'wait') await sub.connect();

@@ -12,7 +12,7 @@
  * **Format** (`LDNLU` + version, then gzip): a JSON header (key, intents, temperature, feature
  * settings, section table) followed by binary sections: feature keys and language-detector
  * n-grams as newline-joined UTF-8, IDF as float32, the blended weights as int8 with a float32
- * scale per feature, the detector's counts as uint32. No JSON arrays of numbers.
+ * scale per feature, the detector's counts (Lithuanian, English, romanized Russian) as uint32. No JSON arrays of numbers.
  */
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'fs';
@@ -26,14 +26,15 @@ import { IntentClassifier, type IntentClassifierOptions } from './IntentClassifi
 import { QuantizedLinear } from './quantized';
 
 /** Bump when the file layout changes. */
-export const ARTIFACT_FORMAT = 1;
-const MAGIC = Buffer.from('LDNLU\u0000\u0000\u0001', 'latin1');
+export const ARTIFACT_FORMAT = 2;
+const MAGIC = Buffer.from('LDNLU\u0000\u0000\u0002', 'latin1');
 
 /**
  * Modules (under `services/`, without extension) whose code decides what the trained model is.
  * Add a module here when the trainer or the feature extraction starts to depend on it.
  */
 export const TRAINER_MODULES = [
+  'text/fold',
   'nlu/types',
   'nlu/text',
   'nlu/language',
@@ -121,6 +122,7 @@ export function encodeModel(bundle: ModelBundle, key: string, examples = 0): Buf
     ['langGrams', Buffer.from(detector.grams.join('\n'), 'utf8')],
     ['langLt', bytesOf(detector.lt)],
     ['langEn', bytesOf(detector.en)],
+    ['langRu', bytesOf(detector.ru)],
   ];
   const sections: Section[] = [];
   let offset = 0;
@@ -174,6 +176,7 @@ export function decodeModel(file: Buffer): { key: string; examples: number; bund
     grams: gramText ? gramText.split('\n') : [],
     lt: new Uint32Array(copy(section('langLt'))),
     en: new Uint32Array(copy(section('langEn'))),
+    ru: new Uint32Array(copy(section('langRu'))),
   });
   return { key: header.key, examples: header.examples, bundle: { classifier, detector } };
 }

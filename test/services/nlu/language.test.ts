@@ -58,3 +58,26 @@ describe('detectLanguage', () => {
     expect(detectLanguage('42').lang).toBeUndefined();
   });
 });
+
+describe('Russian typed in Latin letters', () => {
+  const detector = LanguageDetector.train(loadTrainingData());
+
+  it.each(['kogda pridet moja posylka', 'ne mogu otkryt jaschik v postamate', 'spasibo bolshoe', 'zdravstvujte, gde moja posylka', 'ne prishla sms s kodom'])(
+    '%s is Russian',
+    (text) => expect(detector.detect(text).lang).toBe('ru'),
+  );
+
+  it.each<[string, 'lt' | 'en']>([
+    ['where is my parcel', 'en'],
+    ['thank you so much', 'en'],
+    ['kur mano siunta', 'lt'],
+    ['aciu labai', 'lt'],
+    ['labas, kur mano siunta?', 'lt'],
+  ])('%s stays %s', (text, lang) => expect(detector.detect(text).lang).toBe(lang));
+
+  it('almost no Lithuanian or English training line is taken for Russian', () => {
+    const latin = loadTrainingData().filter((e) => e.lang !== 'ru');
+    const wrong = latin.filter((e) => detector.detect(e.text).lang === 'ru');
+    expect(wrong.length / latin.length).toBeLessThan(0.002);
+  });
+});
