@@ -16,7 +16,7 @@ import { CluRecognizer } from '../../../services/nlu/cloud/CluRecognizer';
 import { LuisRecognizer } from '../../../services/nlu/cloud/LuisRecognizer';
 import { FallbackRecognizer } from '../../../services/nlu/cloud/FallbackRecognizer';
 import { intentToCloud } from '../../../services/nlu/cloud/cloudSchema';
-import { registerLuisEndpoint } from '../../../services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from '../../../bots/http/luisEndpoint';
 import { extractEntities } from '../../../services/nlu/entities';
 import { detectLanguage } from '../../../services/nlu/language';
 import { INTENTS, type Intent, type Recognizer } from '../../../services/nlu/types';
