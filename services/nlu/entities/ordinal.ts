@@ -3,7 +3,7 @@
  * "the second one", "antrą", "antrasis", "второй", "вторую", "vtoroj", "the last one". Only short
  * answers count (a sentence that happens to contain "first" is not a choice).
  */
-import { foldText } from '../text';
+import { foldText } from '../../text/fold';
 
 /** The longest answer (in words) still read as a position. */
 const MAX_WORDS = 4;
