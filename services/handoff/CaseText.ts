@@ -46,6 +46,8 @@ export class CaseText {
     private readonly messages: Messages,
     private readonly agentLang: Lang,
     private readonly lockerName?: (lockerId: string) => string | undefined,
+    /** The business time zone the console shows times in (the calendar's). */
+    private readonly timeZone = 'Europe/Vilnius',
   ) {}
 
   /** The queue line: reason · parcel · locker · „description“ · 📎n. */
@@ -87,6 +89,7 @@ export class CaseText {
       Object.fromEntries(keys.map((k) => [String(k), t(`${prefix}.${k}`)]));
     return {
       lang,
+      timeZone: this.timeZone,
       priorities: table(PRIORITIES, 'handoff.agentView.priority'),
       kinds: table(CASE_KINDS, 'handoff.agentView.kind'),
       reasons: table(ESCALATION_REASONS, 'handoff.agentView.reason'),

@@ -119,6 +119,8 @@ export interface ConsoleEvent {
 /** Labels for the console in one language, from the message files (`GET /agent/api/labels`). */
 export interface ConsoleLabels {
   lang: Lang;
+  /** The business time zone (`BUSINESS_TIMEZONE`): the console shows every time in it. */
+  timeZone: string;
   priorities: Record<string, string>;
   kinds: Record<string, string>;
   reasons: Record<string, string>;

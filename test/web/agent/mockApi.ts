@@ -152,6 +152,11 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
       return send(res, 200, { agent: { id: agent.id, name: agent.name, role: agent.role } });
     }
 
+    const lang = url.searchParams.get('lang');
+    const labelLang = isLang(lang) ? lang : 'lt';
+    // Public, as in the real API: the sign-in page is in the agent's language too.
+    if (route === '/labels') return send(res, 200, text.labels(labelLang));
+
     const sid = /(?:^|;\s*)ld_agent=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const me = agentById(sid ? sessions.get(sid) : undefined);
     if (!me) return send(res, 401, { error: 'unauthenticated' });
@@ -178,10 +183,7 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
         now: new Date().toISOString(),
       });
     }
-    const lang = url.searchParams.get('lang');
-    const labelLang = isLang(lang) ? lang : 'lt';
     if (route === '/resolutions') return send(res, 200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: text.resolutionLabel(code, labelLang) })) });
-    if (route === '/labels') return send(res, 200, text.labels(labelLang));
     if (route === '/canned') return send(res, 200, { replies: CANNED[url.searchParams.get('lang') ?? 'lt'] ?? [] });
     if (route === '/agents') {
       if (me.role !== 'supervisor') return send(res, 403, { error: 'forbidden' });
