@@ -294,7 +294,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
 
   // Public: the sign-in page speaks the agent's language before anyone is signed in, and these are
   // the console's own texts (the same words any visitor of /agent would read), nothing of a case.
-  server.get('/agent/api/labels', (req: restify.Request, res: restify.Response) => {
+  server.get('/agent/api/labels', async (req: restify.Request, res: restify.Response): Promise<void> => {
     res.send(200, service.text.labels(queryLang(req)));
   });
 

@@ -124,6 +124,11 @@ export interface ConsoleLabels {
   priorities: Record<string, string>;
   kinds: Record<string, string>;
   reasons: Record<string, string>;
+  /**
+   * The reason labels in the language summaries are stored in (the service's agent language):
+   * a summary starting with one is shown with the reason in the agent's language instead.
+   */
+  summaryReasons: Record<string, string>;
   resolutions: Record<string, string>;
   fields: Record<string, string>;
   actions: Record<string, string>;

@@ -21,6 +21,7 @@ import {
   ui,
   setLabels,
   labelLang,
+  storedReasonLabel,
   attachmentNode,
 } from './dom.js';
 
@@ -278,16 +279,16 @@ async function loadLabels() {
 
 /**
  * The case's one-line summary in the agent's language. The server stores it once, in the
- * service's agent language, as `reason · parcel · locker · „description“ · 📎n`; the first part
- * is the reason label, so it is named again here from the reason code. Work-order summaries
- * (an action with its target) stay as stored.
- * @param {{kind?: string, reason?: string, summary?: string}} c
+ * service's agent language, as `reason · parcel · locker · „description“ · 📎n`; when it starts
+ * with the stored reason label, that part is named again in the agent's language. Anything else
+ * (work orders, older summaries) is shown as stored.
+ * @param {{reason?: string, summary?: string}} c
  */
 function summaryText(c) {
   const stored = String(c.summary ?? '');
-  if (!stored || c.kind === 'work_order' || !c.reason) return stored;
-  const cut = stored.indexOf(' · ');
-  return [label('reasons', c.reason), ...(cut < 0 ? [] : [stored.slice(cut + 3)])].join(' · ');
+  const prefix = c.reason ? storedReasonLabel(c.reason) : undefined;
+  if (!c.reason || !prefix || !(stored === prefix || stored.startsWith(`${prefix} · `))) return stored;
+  return label('reasons', c.reason) + stored.slice(prefix.length);
 }
 
 /** @param {string} lang */

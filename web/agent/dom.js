@@ -184,6 +184,15 @@ export function label(table, key) {
 }
 
 /**
+ * The reason label in the language the server stores case summaries in.
+ * @param {string} reason
+ * @returns {string | undefined}
+ */
+export function storedReasonLabel(reason) {
+  return labels?.summaryReasons?.[reason];
+}
+
+/**
  * A console text from the server's message files (`console.<key>`), with `{{name}}` filled in;
  * the key itself until the labels are loaded, so a missing text is visible, never invented here.
  * @param {string} key e.g. `supervisor.blocksTitle`

@@ -55,7 +55,9 @@ const WEB_DIR = join(__dirname, '..', '..', '..', 'web', 'agent');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 const messages = createMessages();
-const text = new CaseText(messages, 'lt');
+/** A business time zone other than the default, so the console visibly takes it from the labels. */
+export const MOCK_TIME_ZONE = 'Europe/Helsinki';
+const text = new CaseText(messages, 'lt', undefined, MOCK_TIME_ZONE);
 const CANNED: Record<string, { id: string; title: string; text: string }[]> = {
   lt: [{ id: 'greet', title: 'Pasisveikinimas', text: 'Laba diena! Čia LockerDesk konsultantas.' }],
   en: [{ id: 'greet', title: 'Greeting', text: 'Hello! This is a LockerDesk agent.' }],
