@@ -299,7 +299,7 @@ async function onLabelLang(lang) {
   await loadLabels();
   if (!state.me) return;
   updateNotifyButton();
-  if (state.es) setConn(/** @type {string} */ ($('conn-state').dataset.state), state.es.readyState === EventSource.OPEN ? ui('conn.live') : ui('conn.reconnecting'));
+  setConn(/** @type {ConnState} */ ($('conn-state').dataset.state ?? 'connecting'));
   await loadResolutions();
   renderAgentSelects();
   if (state.current) renderActions(state.current);
@@ -354,23 +354,24 @@ function scheduleAgentsReload() {
 
 /* ------------------------------------------------------------------ live events */
 
-/**
- * @param {string} kind
- * @param {string} text
- */
-function setConn(kind, text) {
+/** @typedef {'connecting' | 'online' | 'offline'} ConnState */
+/** @type {Record<ConnState, string>} */
+const CONN_TEXT = { connecting: 'conn.connecting', online: 'conn.live', offline: 'conn.reconnecting' };
+
+/** @param {ConnState} kind */
+function setConn(kind) {
   const el = $('conn-state');
   el.dataset.state = kind;
-  el.textContent = text;
+  el.textContent = ui(CONN_TEXT[kind] ?? CONN_TEXT.connecting);
 }
 
 function connectEvents() {
   state.es?.close();
   const es = new EventSource('/agent/api/events');
   state.es = es;
-  setConn('connecting', ui('conn.connecting'));
+  setConn('connecting');
   es.onopen = () => {
-    setConn('online', ui('conn.live'));
+    setConn('online');
     state.esRetryMs = 1000;
     if (state.esHadError) {
       state.esHadError = false;
@@ -390,7 +391,7 @@ function connectEvents() {
   es.onerror = () => {
     if (state.es !== es) return;
     state.esHadError = true;
-    setConn('offline', ui('conn.reconnecting'));
+    setConn('offline');
     void checkSession();
     if (es.readyState === EventSource.CLOSED) {
       es.close();

@@ -275,6 +275,26 @@ describe.each(CONSOLE_LANGS)('agent console (mock API) in %s', (lang) => {
     expect(await page.locator('#console-view').isHidden()).toBe(true);
     await signIn(page, T, mock.url, 'petras', 'petras-pass-1');
     expect(await page.locator('#me-name').innerText()).toBe('Petras');
+
+    // Switching the language re-renders the page in the other one and is remembered in this browser.
+    const other = lang === 'lt' ? 'en' : 'lt';
+    const O = consoleText(other);
+    await page.locator('#label-lang').selectOption(other);
+    await expectText(page, '#nav-cases', O('nav.cases'));
+    expect(await page.locator('#queue-heading').innerText()).toContain(O('queue.title'));
+    expect(await page.locator('#q-queued .queue-empty').innerText()).toBe(O('queue.emptyWaiting'));
+    expect(await page.locator('html').getAttribute('lang')).toBe(other);
+    expect(await page.evaluate(() => localStorage.getItem('ld.lang'))).toBe(other);
+    // A new tab of the same browser (same localStorage, same session) opens in the chosen language.
+    const tab = await w.context.newPage();
+    try {
+      await tab.goto(`${mock.url}/agent`);
+      await tab.locator('#console-view').waitFor({ state: 'visible' });
+      await expectText(tab, '#nav-cases', O('nav.cases'));
+      await expectText(tab, '#q-queued .queue-empty', O('queue.emptyWaiting'));
+    } finally {
+      await tab.close();
+    }
   });
 });
 
