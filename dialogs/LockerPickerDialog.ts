@@ -13,7 +13,7 @@ import type { Locker } from '../services/carrier/types';
 import { LANGS } from '../services/i18n/langs';
 import { describeLocker } from '../services/i18n/lockerText';
 import { matchChoice } from '../services/i18n/choices';
-import { ordinalChoice } from '../services/nlu/entities';
+import { ordinalChoice } from '../services/nlu/entities/ordinal';
 import { CasePart, type CaseValues, type Step } from './CaseDialog';
 import { lockerCarousel, supportsCards } from './cards';
 import { childRef } from './childRef';
@@ -122,8 +122,11 @@ function pickParser(deps: DialogDeps): SlotParser<Pick> {
     const chosen = matchChoice(text, labels);
     if (chosen === NONE) return { ok: true, value: { none: true } };
     if (chosen) return { ok: true, value: { lockerId: chosen } };
-    const named = candidates(deps, text).filter((id) => shown.some((c) => c.value === id));
-    if (named.length === 1) return { ok: true, value: { lockerId: named[0] } };
+    // A part of a shown name, or a detail that singles one shown locker out ("Kaune" among the
+    // Akropolis lockers), when the text's own best match is that shown locker.
+    const own = candidates(deps, text);
+    const named = own.filter((id) => shown.some((c) => c.value === id));
+    if (named.length === 1 && own[0] === named[0]) return { ok: true, value: { lockerId: named[0] } };
     if (deps.lockers.search(text, 1).length) return { ok: true, value: { query: text } };
     return { ok: false, reason: 'no_match', params: { query: text.slice(0, 60) } };
   };

@@ -9,6 +9,7 @@
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { ComponentDialog, DialogTurnStatus } from './dialogsLib';
 import { storyOf } from '../services/nlu/escalationFacts';
+import { phoneRoles, type PhoneParty } from '../services/nlu/entities/roles';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
 import { CLARIFY, ClarifyDialog } from './ClarifyDialog';
@@ -201,6 +202,12 @@ export class MainDialog extends ComponentDialog {
     const { text, recognition: r } = turn.temp;
     const tracking = r?.entities.trackingNumbers.find((t) => t.valid)?.value;
     const phones = r?.entities.phones.map((p) => p.e164) ?? [];
+    // Whose number each is, from the words around it ("siuntėjo …, gavėjo …", "my phone …"); only
+    // numbers the recognizer accepted (supported countries) count.
+    const roled = phoneRoles(text).filter((p) => phones.includes(p.e164));
+    const byParty = (party: PhoneParty) => roled.find((p) => p.party === party)?.e164;
+    const unroled = roled.filter((p) => !p.party).map((p) => p.e164);
+    const partiesNamed = roled.some((p) => p.party === 'sender' || p.party === 'recipient');
     const lockerQuery = r?.entities.lockers[0]?.text;
     const attachments = (turn.context.activity.attachments ?? []).flatMap((a) => (a.contentUrl ? [{ url: a.contentUrl, contentType: a.contentType, name: a.name }] : []));
     const words = text.split(/\s+/).length;
@@ -218,8 +225,8 @@ export class MainDialog extends ComponentDialog {
       case 'find_tracking':
         return run(
           beginChild(inner, FIND_TRACKING, {
-            senderPhone: phones.length >= 2 ? phones[0] : undefined,
-            recipientPhone: phones.length >= 2 ? phones[1] : undefined,
+            senderPhone: byParty('sender') ?? (phones.length >= 2 && !partiesNamed ? phones[0] : undefined),
+            recipientPhone: byParty('recipient') ?? (phones.length >= 2 && !partiesNamed ? phones[1] : undefined),
             lockerQuery,
           }),
         );
@@ -241,7 +248,7 @@ export class MainDialog extends ComponentDialog {
         return run(
           beginChild(inner, ESCALATE, {
             reason: intent,
-            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: phones.length === 1 ? phones[0] : undefined },
+            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: byParty('contact') ?? (phones.length === 1 && unroled.length === 1 ? phones[0] : undefined) },
             description: story,
             attachments,
           }),

@@ -39,7 +39,8 @@ async function upToConfirmation(conversationId: string, parcel: { trackingNumber
   await say(parcel.trackingNumber);
   await say(await sandboxCode(app.carrierUrl, parcel.senderPhone));
   await say('Akropolis Vilnius');
-  await say('1');
+  // A search that names one locker goes straight to the confirmation; a list is answered with its first entry.
+  if (!/^Shall I send parcel/.test(texts(conversationId).at(-1) ?? '')) await say('1');
   expect(texts(conversationId).at(-1)).toMatch(/^Shall I send parcel/);
 }
 

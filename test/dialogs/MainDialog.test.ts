@@ -14,6 +14,11 @@ import type { Lines } from './testData';
 import type { Lang } from '../../services/i18n/langs';
 
 const CLOSE = 'my parcel went to the wrong place';
+const ROLE_WORDS = {
+  lt: { sender: 'siuntėjo', recipient: 'gavėjo' },
+  en: { sender: 'sender', recipient: 'recipient' },
+  ru: { sender: 'отправитель', recipient: 'получатель' },
+} as const;
 const LOCKER_FAULT_STORY = 'the locker door at Akropolis will not open and my parcel is inside';
 
 function script(L: Lines): ScriptLine[] {
@@ -254,6 +259,26 @@ dialogTable<object>(
         [F.readdressable.trackingNumber, ['proof.code.sent']],
         [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive', 'escalate.intro.cannot_receive_code', 'escalate.askDescription']],
       ],
+      result: 'waiting',
+    },
+    {
+      name: 'lost tracking number with the phones named by role in any order: the recipient one is not taken for the sender',
+      options: {},
+      script: script(L),
+      steps: [[`${L.findTracking} ${ROLE_WORDS[lang].recipient} ${F.sharedLookup.recipientPhone} ${ROLE_WORDS[lang].sender} ${F.sharedLookup.senderPhone}`, ['findTracking.intro', 'proof.code.sentPhone']]],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[0], 'ask.senderPhone')).toBe(false);
+        // The code goes to the sender's phone, the one named as the sender's.
+        expect(world.carrier.outbox.latest(F.sharedLookup.senderPhone)).toBeDefined();
+        expect(world.carrier.outbox.latest(F.sharedLookup.recipientPhone)).toBeUndefined();
+      },
+    },
+    {
+      name: 'lost tracking number with only the sender named: the sender is taken, the recipient asked',
+      options: {},
+      script: script(L),
+      steps: [[`${L.findTracking} ${ROLE_WORDS[lang].sender} ${F.sharedLookup.senderPhone}`, ['findTracking.intro', 'proof.code.sentPhone']]],
       result: 'waiting',
     },
     {

@@ -7,7 +7,7 @@
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { NoSmsDialog, type NoSmsOptions } from '../../dialogs/NoSmsDialog';
 import { hasMessage, texts } from '../support/messages';
-import { dialogTable, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 
 const P = F.inLocker;
 
@@ -83,8 +83,8 @@ dialogTable<NoSmsOptions>(
       options: { trackingNumber: P.trackingNumber },
       steps: [
         [L.fixPhone, ['noSms.offer']],
-        [WRONG[lang], ['ask.senderPhoneProof']],
-        [P.senderPhone, ['ask.newRecipientPhone']],
+        [WRONG[lang], ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newRecipientPhone']],
         ['8 612 34000', ['fixPhone.confirm']],
         [L.yes, ['fixPhone.doneSmsResent']],
       ],

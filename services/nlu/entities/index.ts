@@ -8,7 +8,6 @@ import { SUPPORTED_PHONE_COUNTRIES, findPhones, type FindPhonesOptions } from '.
 import { findTrackingNumbers, type Located } from './tracking';
 
 export { findTrackingNumbers, parseTrackingNumber, type TrackingParseResult, type Located } from './tracking';
-export { ordinalChoice } from './ordinal';
 export { findPhones, parsePhone, SUPPORTED_PHONE_COUNTRIES, type PhoneParseResult, type PhoneParseFailure, type FindPhonesOptions } from './phone';
 
 export interface ExtractEntitiesOptions extends FindPhonesOptions {

@@ -21,13 +21,13 @@ const LAST_STEMS = ['last', 'paskutin', 'последн', 'posledn'];
 const NOT_ORDINAL = ['вторник', 'пятниц', 'vtornik', 'pyatnic'];
 
 /** Words that may stand around a position without changing it ("the second one", "nr. 2", "вот вторую"). */
-const FILLER = new Set(
-  [
+const FILLER_WORDS = [
   'the', 'one', 'number', 'no', 'nr', 'option', 'please', 'i', 'take', 'want', 'choose', 'pick', 'that',
   'tas', 'ta', 'numeris', 'nr', 'variantas', 'prasau', 'rinkciuosi', 'renkuosi', 'noriu', 'imu', 'pasirenku',
   'номер', 'вариант', 'пожалуйста', 'давайте', 'давай', 'выбираю', 'хочу', 'беру', 'вот', 'этот', 'эту', 'тот',
-  ].map((w) => foldText(w)),
-);
+];
+/** Folded on first use (this module is loaded while `../text` still initialises). */
+let filler: Set<string> | undefined;
 
 /**
  * The 1-based position the answer names among `count` entries, or undefined.
@@ -53,7 +53,8 @@ export function ordinalChoice(text: string, count: number): number | undefined {
       if (k >= 0) position = k + 1;
     }
     if (position === undefined) {
-      if (!FILLER.has(w)) return undefined;
+      filler ??= new Set(FILLER_WORDS.map((f) => foldText(f)));
+      if (!filler.has(w)) return undefined;
       continue;
     }
     if (found !== undefined && found !== position) return undefined;
