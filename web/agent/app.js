@@ -275,6 +275,7 @@ async function loadLabels() {
   document.documentElement.lang = labelLang();
   document.title = state.me ? baseTitle() : ui('login.pageTitle', { title: baseTitle() });
   select('label-lang').value = state.labelLang;
+  select('login-lang').value = state.labelLang;
 }
 
 /**
@@ -1642,6 +1643,7 @@ function wire() {
   $('composer-text').addEventListener('input', updateCount);
   $('canned-lang').addEventListener('change', () => void loadCanned(select('canned-lang').value));
   $('label-lang').addEventListener('change', () => void onLabelLang(select('label-lang').value));
+  $('login-lang').addEventListener('change', () => void onLabelLang(select('login-lang').value));
   $('canned-select').addEventListener('change', onCannedPick);
   $('note-form').addEventListener('submit', onNote);
   $('note-text').addEventListener('keydown', (ev) => {

@@ -295,6 +295,14 @@ describe.each(CONSOLE_LANGS)('agent console (mock API) in %s', (lang) => {
     } finally {
       await tab.close();
     }
+
+    // The sign-in page offers the choice too, before anyone is known.
+    await page.getByRole('button', { name: O('top.signOut') }).click();
+    await expectText(page, '#login-view h2', O('login.title'));
+    expect(await page.locator('#login-view').getByLabel(O('top.langAria')).inputValue()).toBe(other);
+    await page.locator('#login-view').getByLabel(O('top.langAria')).selectOption(lang);
+    await expectText(page, '#login-view h2', T('login.title'));
+    expect(await page.getByRole('button', { name: T('login.submit') }).isVisible()).toBe(true);
   });
 });
 
