@@ -60,7 +60,8 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
   if (!config.redis) {
     const bus = new MemoryEventBus({ onError: (err) => logger.error({ err }, 'hand-off event handler failed') });
     return {
-      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
+      // Conversation and user state expire like Redis's (30 days) and are bounded (a conversation keeps two items).
+      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore({ ttlMs: 30 * 86_400_000, maxItems: 200_000 })),
       store: new MemoryCaseStore({ timeZone: config.business.timeZone }),
       bus,
       ports: memoryPorts(),
