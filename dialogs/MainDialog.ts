@@ -163,6 +163,8 @@ export class MainDialog extends ComponentDialog {
       case 'readdress':
         return run(beginChild(inner, READDRESS, { trackingNumber: tracking, lockerQuery }));
       case 'fix_phone':
+      // Until the "no SMS" flow exists, a missing pickup SMS goes where it went before the intent was split off.
+      case 'no_sms':
         return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
       case 'find_tracking':
         return run(
@@ -179,6 +181,18 @@ export class MainDialog extends ComponentDialog {
           beginChild(inner, ESCALATE, {
             reason: 'locker_fault',
             fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId },
+            description: descriptive,
+            attachments,
+          }),
+        );
+      case 'damaged_parcel':
+      case 'billing':
+      case 'complaint':
+      case 'other_problem':
+        return run(
+          beginChild(inner, ESCALATE, {
+            reason: intent,
+            fields: { trackingNumber: tracking },
             description: descriptive,
             attachments,
           }),

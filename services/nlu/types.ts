@@ -5,13 +5,22 @@
 
 import type { Lang } from '../i18n/langs';
 
-/** Intents the classifier distinguishes. `none` = out of scope for the self-service flows. */
+/**
+ * Intents the classifier distinguishes. The four problem intents (`damaged_parcel`, `billing`,
+ * `complaint`, `other_problem`) carry the names of their escalation reasons
+ * (services/handoff/vocabulary.ts); `none` = outside the carrier's business altogether.
+ */
 export const INTENTS = [
   'readdress',
   'fix_phone',
+  'no_sms',
   'find_tracking',
   'track',
   'locker_fault',
+  'damaged_parcel',
+  'billing',
+  'complaint',
+  'other_problem',
   'agent',
   'greet',
   'thanks',
