@@ -16,6 +16,8 @@ import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
 import { createLimiterFactory } from './services/limits/limiter';
 import { CarrierClient } from './services/carrier/CarrierClient';
+import { createProofService } from './services/proof/createProofService';
+import type { ProofService } from './services/proof/ProofService';
 import { createSandboxServer, type SandboxServer } from './services/carrier/sandbox/server';
 import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from './services/calendar/workingCalendar';
@@ -28,25 +30,32 @@ import type { DialogDeps } from './dialogs/deps';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
+import { clientAddressResolver } from './bots/http/clientAddress';
 import {
   ConversationQuota,
   DirectLineCloudAdapter,
   DirectLineKeys,
+  RedisDirectLineStore,
   VisitorIds,
   registerDirectLine,
   registerTokenExchange,
   serverOrigins,
   type DirectLineEndpoint,
 } from './bots/channels/directline';
-import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware } from './bots/channels/messenger';
+import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
+import { createReports, type Reports } from './services/reports';
+import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
+import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
+import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
 import { localeLang } from './services/i18n/languagePolicy';
-import { DEFAULT_LANG } from './services/i18n/langs';
+import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
+import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
 
@@ -57,11 +66,17 @@ export interface App {
   url: string;
   /** The sandbox carrier, when running on embedded defaults. */
   sandbox?: SandboxServer;
+  /** Base URL of the carrier API in use (the sandbox's own 127.0.0.1 listener when embedded; its `/sandbox/sms` is the SMS outbox). */
+  carrierUrl: string;
   handoff: HandoffRuntime;
   /** The embedded Direct Line, when running without app credentials (its `attachmentByUrl` serves uploads to the console). */
   directLine?: DirectLineEndpoint;
   /** Fair-use policy, block list and abuse flags (the supervisor side reads the last two). */
   fairUse: FairUse;
+  /** One-time codes: the locks supervisors list and clear (`listLocks`, `clearLock`). */
+  proof: ProofService;
+  /** Report events, rating state and the supervisors' queries. */
+  reports: Reports;
   close(): Promise<void>;
 }
 
@@ -130,6 +145,15 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   if (model.from === 'cache') logger.info(modelLog, 'NLU model loaded from the build artifact');
   else logger.warn({ ...modelLog, reason: model.reason, err: model.writeError }, 'NLU training data or trainer changed since the last build: trained the model at start-up');
   const recognizer = createRecognizer(config.nlu, embedded, resolveLockers, logger.child({ component: 'nlu' }));
+  const reports = createReports({
+    settings: config.reports,
+    redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
+    logger: logger.child({ component: 'reports' }),
+    timeZone: config.business.timeZone,
+    now: options.now,
+  });
+  reports.recorder.observe(metrics.reportEvent);
+  cleanups.push(() => reports.recorder.idle());
 
   let directLine: DirectLineEndpoint | undefined;
   const handoff = await createHandoffRuntime({
@@ -144,6 +168,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       const file = await directLine?.attachmentByUrl(url);
       return file && { contentType: file.contentType, name: file.name, data: file.bytes };
     }),
+    reports,
     now: options.now,
   });
   cleanups.push(() => handoff.close());
@@ -151,8 +176,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
 
+  const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
+  const dialogLimits = createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix });
   const deps: DialogDeps = {
     carrier,
+    proof,
+    trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar,
     messages,
@@ -161,10 +190,13 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now: options.now ?? (() => new Date()),
+    reports: reports.recorder,
+    ratings: reports.ratings,
   };
   const bot = new LockerDeskBot({
     conversationState,
@@ -176,6 +208,15 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     proofTtlMinutes: config.proof.proofTtlMinutes,
     now: deps.now,
     onRecognized: metrics.intentRecognized,
+    reports: reports.recorder,
+  });
+  metrics.watch({
+    queue: async () => (await handoff.service.supervision.openCases()).filter((c) => c.status === 'queued').map((c) => c.priority),
+    containment: cached(60_000, async () => {
+      const now = deps.now().getTime();
+      const events = await reports.store.range(now - 7 * 86_400_000, now + REPEAT_WINDOW_MS);
+      return containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= now - 7 * 86_400_000));
+    }),
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
@@ -186,6 +227,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     redis: infra.redis && config.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined,
     logger: logger.child({ component: 'fairuse' }),
   });
+  // The web visitor's address: the TCP peer, or behind a trusted proxy (TRUSTED_PROXIES) its forwarded one.
+  const clientAddress = clientAddressResolver(config.trustedProxies);
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
+  const adapter = new DirectLineCloudAdapter(auth);
   const fairUseMiddleware = new FairUseMiddleware({
     policy: fairUse.policy,
     messages,
@@ -193,19 +238,29 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
     humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
     languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
+    // Only the embedded Direct Line saw the visitor's HTTP request; other channels' turns have no address.
+    ipOf: (context) => adapter.clientAddressOf(context),
   });
   // ---- end of fair use ----
 
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new DirectLineCloudAdapter(auth);
   const onTurnError = createTurnErrorHandler({ messages, logger, conversationState });
   adapter.onTurnError = onTurnError;
+  // Redis when configured (several instances), else this process only.
+  const turns: TurnCoordinator = infra.redis && config.redis ? new RedisTurnCoordinator(infra.redis, { prefix: `${config.redis.prefix}turn:` }) : new MemoryTurnCoordinator();
+  const turnGuard = new TurnGuardMiddleware(turns, logger.child({ component: 'turn-guard' }));
+  adapter.use(turnGuard);
   adapter.use(metrics.middleware());
   adapter.use(new FacebookRenderingMiddleware());
   adapter.use(fairUseMiddleware);
   adapter.use(handoff.middleware);
 
-  const server = createServer({ adapter, bot, logger });
+  const anonymous = config.botAuth.MicrosoftAppId ? 'none' : config.insecureAnonymousActivities ? 'any' : 'loopback';
+  if (anonymous === 'any') {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is on: /api/messages accepts anonymous activities from anyone and replies to any serviceUrl they name; for test environments only');
+  } else if (config.insecureAnonymousActivities) {
+    logger.warn('INSECURE_ANONYMOUS_ACTIVITIES is ignored: MicrosoftAppId is set, so every activity needs a channel token');
+  }
+  const server = createServer({ adapter, bot, logger, anonymous });
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
@@ -213,13 +268,23 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
   const dlLimits = config.channels.directLineLimits;
+  let dlStore: RedisDirectLineStore | undefined;
   if (!config.botAuth.MicrosoftAppId) {
+    // With Redis, conversations, logs, uploads and live events are shared by every instance (no sticky routing).
+    if (infra.redis && config.redis) {
+      const dlLogger = logger.child({ component: 'directline-store' });
+      const opened = await RedisDirectLineStore.open(infra.redis, { prefix: config.redis.prefix, onError: (err) => dlLogger.warn({ err }, 'DirectLine store: background failure') });
+      dlStore = opened;
+      cleanups.push(() => opened.close());
+    }
     directLine = registerDirectLine(server, {
+      store: dlStore,
       adapter,
       logic: runBot,
       keys: dlKeys,
       origins: dlOrigins,
       tokenMaxLifetimeSeconds: dlLimits.tokenMaxHours * 3600,
+      clientAddress,
       messages,
       logger: logger.child({ component: 'directline' }),
     });
@@ -236,9 +301,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     directLineSecret: config.channels.directLineSecret,
     directLineUrl: config.channels.directLineUrl,
     embedded: directLine,
+    clientAddress,
     logger: logger.child({ component: 'directline-token' }),
   });
-  registerWebPages(server, { directLineUrl: config.channels.directLineUrl, logger: logger.child({ component: 'web-pages' }) });
+  registerWebPages(server, {
+    directLineUrl: config.channels.directLineUrl,
+    businessHours: Object.fromEntries(LANGS.map((l) => [l, formatBusinessHours(messages, l, config.business)])),
+    logger: logger.child({ component: 'web-pages' }),
+  });
 
   if (config.nlu.luisCompatAppIds.length) {
     registerLuisEndpoint(server, { recognizer: embedded, appIds: config.nlu.luisCompatAppIds, keys: config.nlu.luisCompatKeys, logger: logger.child({ component: 'luis-endpoint' }) });
@@ -246,8 +316,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
 
   let messenger: MessengerAdapter | undefined;
   if (config.channels.messenger) {
-    messenger = new MessengerAdapter({ ...config.channels.messenger, logger: logger.child({ component: 'messenger' }) });
+    messenger = new MessengerAdapter({
+      ...config.channels.messenger,
+      // Replay protection shared by every instance behind the webhook URL, and kept across restarts.
+      seenEvents: infra.redis && config.redis ? new RedisSeenEventStore(infra.redis, 24 * 3600_000, `${config.redis.prefix}messenger:seen:`) : undefined,
+      logger: logger.child({ component: 'messenger' }),
+    });
     messenger.onTurnError = onTurnError;
+    messenger.use(turnGuard);
     messenger.use(metrics.middleware());
     messenger.use(fairUseMiddleware);
     messenger.use(handoff.middleware);
@@ -266,17 +342,37 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     config,
     url,
     sandbox,
+    carrierUrl,
     handoff,
     directLine,
     fairUse,
+    proof,
+    reports,
     async close() {
       await handoff.close();
       await directLine?.close();
+      await dlStore?.close();
       await messenger?.idle();
+      await reports.recorder.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox?.close();
       await infra.close();
     },
+  };
+}
+
+/** `load` at most once per `ms`; callers in between get the last value (a scrape must stay cheap). */
+function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ms) {
+      const value = load();
+      last = { at: Date.now(), value };
+      value.catch(() => {
+        last = undefined;
+      });
+    }
+    return last.value;
   };
 }
 

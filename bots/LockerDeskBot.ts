@@ -16,6 +16,8 @@ import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
 import type { Recognizer, RecognizerResult } from '../services/nlu/types';
 import type { Logger } from '../services/logging/logger';
+import { parcelKey } from '../services/reports/events';
+import type { ReportSink } from '../services/reports/ReportRecorder';
 import type { ConversationData, UserData } from '../dialogs/state';
 import { sayWithMenu } from '../dialogs/menu';
 import { bindTurn, loadTurn, turnOf, type Turn, type TurnSettings, type TurnStores } from '../dialogs/turn';
@@ -35,6 +37,8 @@ export interface LockerDeskBotOptions {
   now?: () => Date;
   /** Told about every recognized message (metrics counts intents). Must not throw. */
   onRecognized?: (recognition: RecognizerResult) => void;
+  /** Report events: a conversation's first message, the parcels its customer names. */
+  reports?: ReportSink;
 }
 
 export class LockerDeskBot extends ActivityHandler {
@@ -134,6 +138,7 @@ export class LockerDeskBot extends ActivityHandler {
     });
     turn.user.useLanguage(decision.lang, decision.chosen);
     turn.understood({ text, recognition, command });
+    this.report(turn, count, recognition);
     this.opts.logger.debug(
       {
         conversationId: turn.conversationId,
@@ -146,6 +151,17 @@ export class LockerDeskBot extends ActivityHandler {
       },
       'turn',
     );
+  }
+
+  /** A conversation starts with its customer's first message; parcel numbers are kept hashed. */
+  private report(turn: Turn, count: number, recognition: RecognizerResult | undefined): void {
+    const reports = this.opts.reports;
+    if (!reports) return;
+    const at = turn.now().toISOString();
+    const conversationId = turn.conversationId;
+    if (count === 1) reports.record({ type: 'conversation_started', at, conversationId, channel: turn.context.activity.channelId ?? 'unknown', lang: turn.lang });
+    const parcels = new Set((recognition?.entities.trackingNumbers ?? []).filter((t) => t.valid).map((t) => parcelKey(t.value)));
+    for (const parcel of parcels) reports.record({ type: 'parcel', at, conversationId, parcel });
   }
 
   private async welcome(turn: Turn): Promise<void> {

@@ -12,7 +12,7 @@
  */
 import type { ConversationState, TurnContext } from 'botbuilder';
 import type { Messages } from '../services/i18n/messages';
-import type { Logger } from '../services/logging/logger';
+import { serializeError, type Logger } from '../services/logging/logger';
 import { DEFAULT_LANG, type Lang } from '../services/i18n/langs';
 import { localeLang } from '../services/i18n/languagePolicy';
 import { isRecord } from '../dialogs/results';
@@ -44,22 +44,12 @@ export class HandledTurnError extends Error {
 }
 
 /**
- * An error as it may be logged: type, message, code, stack and — for botbuilder's dialog errors —
- * the ids of the dialogs on the stack, but never `dialogContext`'s state (prompt options and
- * values hold phone numbers and names).
+ * An error as it may be logged (see `serializeError` in services/logging): type, message, code,
+ * stack and — for botbuilder's dialog errors — the ids of the dialogs on the stack, but never
+ * `dialogContext`'s state (prompt options and values hold phone numbers and names).
  */
-export function loggableError(error: unknown, depth = 0): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: typeof error === 'string' ? error : 'non-Error thrown' };
-  const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
-  const code: unknown = Reflect.get(error, 'code');
-  if (typeof code === 'string' || typeof code === 'number') out.code = code;
-  const dc: unknown = Reflect.get(error, 'dialogContext');
-  if (isRecord(dc)) {
-    const stack = Array.isArray(dc.stack) ? dc.stack.map((i: unknown) => (isRecord(i) && typeof i.id === 'string' ? i.id : '?')) : [];
-    out.dialogs = { active: dc.activeDialog, parent: dc.parent, stack };
-  }
-  if (error.cause !== undefined && depth < 3) out.cause = loggableError(error.cause, depth + 1);
-  return out;
+export function loggableError(error: unknown): Record<string, unknown> {
+  return serializeError(error);
 }
 
 interface ErrorDeps {

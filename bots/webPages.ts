@@ -10,6 +10,7 @@ import { dirname, extname, join, resolve } from 'path';
 import { promisify } from 'util';
 import { gzip as gzipCallback } from 'zlib';
 import type { Request, Response, Server } from 'restify';
+import { LANGS, type Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
 
 const gzip = promisify(gzipCallback);
@@ -25,7 +26,23 @@ export interface WebPagesOptions {
    * domain); Azure's global and regional `directline.botframework.com` hosts are always allowed.
    */
   directLineUrl?: string;
+  /**
+   * The agents' configured hours per language, as customers read them (`formatBusinessHours`):
+   * they replace `__BUSINESS_HOURS_<LANG>__` in the page and its strings, so the page never
+   * states other hours than the bot's calendar. Default: Mon–Fri 08:00–19:00 (the config default).
+   */
+  businessHours?: Partial<Record<Lang, string>>;
   logger?: Logger;
+}
+
+const DEFAULT_HOURS: Record<Lang, string> = { lt: 'I–V 08:00–19:00', en: 'Mon–Fri 08:00–19:00', ru: 'Пн–Пт 08:00–19:00' };
+
+/** Fills the business-hours placeholders of a page file. */
+function withHours(hours: Partial<Record<Lang, string>> | undefined): (text: string) => string {
+  return (text) => text.replace(/__BUSINESS_HOURS_([A-Z]{2})__/g, (whole, code: string) => {
+    const lang = LANGS.find((l) => l === code.toLowerCase());
+    return lang ? (hours?.[lang] ?? DEFAULT_HOURS[lang]) : whole;
+  });
 }
 
 interface Asset {
@@ -77,12 +94,13 @@ export function registerWebPages(server: Server, options: WebPagesOptions = {}):
   const webChatVersion = readWebChatVersion(webChat);
   const connectExtra = [...AZURE_DIRECT_LINE, ...directLineOrigins(options.directLineUrl)];
 
+  const fillHours = withHours(options.businessHours);
   const assets = new Map<string, Served>();
   for (const name of readdirSync(siteDir)) {
     const file = join(siteDir, name);
-    if (TYPES[extname(name)] && statSync(file).isFile()) assets.set(name, { file, cacheControl: SHORT_CACHE, crossOrigin: true });
+    if (TYPES[extname(name)] && statSync(file).isFile()) assets.set(name, { file, cacheControl: SHORT_CACHE, crossOrigin: true, transform: name === 'i18n.js' ? fillHours : undefined });
   }
-  const page: Served = { file: join(siteDir, 'index.html'), cacheControl: 'no-cache' };
+  const page: Served = { file: join(siteDir, 'index.html'), cacheControl: 'no-cache', transform: fillHours };
   const widget: Served = {
     file: join(siteDir, 'widget.js'),
     cacheControl: SHORT_CACHE,

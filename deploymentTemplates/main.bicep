@@ -650,6 +650,8 @@ var templateSettings = {
   DIRECTLINE_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${secretTokenKey.properties.secretUriWithVersion})'
   REDIS_URL: '@Microsoft.KeyVault(SecretUri=${secretRedisUrl.properties.secretUriWithVersion})'
   AGENTS: '@Microsoft.KeyVault(SecretUri=${secretAgents.properties.secretUriWithVersion})'
+  // App Service's front ends reach the app from private and link-local addresses and append the client to X-Forwarded-For.
+  TRUSTED_PROXIES: 'private'
   // App Service's own settings (not LockerDesk configuration).
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   ApplicationInsightsAgent_EXTENSION_VERSION: '~3'

@@ -124,7 +124,7 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
     await s.typing();
     let outcome: ChangeOutcome;
     try {
-      outcome = await this.deps.carrier.changePhone(trackingNumber, access.proof.e164, role, newPhone, { idempotencyKey });
+      outcome = await this.deps.carrier.changePhoneWithProof(trackingNumber, access.proofToken, role, newPhone, { idempotencyKey });
     } catch (err) {
       this.deps.logger.warn({ err, conversationId: s.turn.conversationId }, 'FixPhoneDialog.apply(): carrier refused');
       if (err instanceof CarrierError && err.code === 'wrong_status') {

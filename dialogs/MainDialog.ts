@@ -7,6 +7,7 @@
  * switch. ("I want a person" is the prompts' business: see `PromptInterceptor`.)
  */
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { storyOf } from '../services/nlu/escalationFacts';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
 import { CLARIFY, ClarifyDialog } from './ClarifyDialog';
@@ -14,16 +15,36 @@ import type { DialogDeps } from './deps';
 import { ESCALATE, EscalateDialog } from './EscalateDialog';
 import { FIND_TRACKING, FindTrackingDialog } from './FindTrackingDialog';
 import { FIX_PHONE, FixPhoneDialog } from './FixPhoneDialog';
-import { MAIN_DIALOG } from './ids';
+import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, MAIN_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from './ids';
 import { intentTitleKey, menuIntent, sayWithMenu } from './menu';
 import { OFFER_PERSON, OfferPersonDialog } from './OfferPersonDialog';
 import { READDRESS, ReaddressDialog } from './ReaddressDialog';
-import { isCaseResult } from './results';
+import { isCaseResult, type CaseResult } from './results';
+import { RATING, RatingDialog, parseScore } from './RatingDialog';
+import { isFlowType, storedText, type FlowOutcome, type FlowType } from '../services/reports/events';
 import { TRACK, TrackDialog } from './TrackDialog';
 import { say, turnOf, type Turn } from './turn';
 
 /** Intents that can be confused with each other in a way worth a clarifying question. */
 const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'find_tracking', 'track', 'locker_fault', 'agent'];
+
+/** The self-service flow each case dialog is (for report events). */
+const FLOW_OF_DIALOG: Readonly<Record<string, FlowType>> = {
+  [READDRESS_DIALOG]: 'readdress',
+  [FIX_PHONE_DIALOG]: 'fix_phone',
+  [FIND_TRACKING_DIALOG]: 'find_tracking',
+  [TRACK_DIALOG]: 'track',
+};
+
+/** How a flow's `CaseResult` counts in the reports. */
+const OUTCOME: Readonly<Record<CaseResult['status'], FlowOutcome>> = {
+  done: 'completed',
+  offer_person: 'escalated',
+  escalate: 'escalated',
+  handed_off: 'escalated',
+  start: 'abandoned',
+  unclear: 'abandoned',
+};
 
 /** Nothing more to do this turn; the next message is a new request. */
 const END: DialogTurnResult = { status: DialogTurnStatus.complete };
@@ -38,6 +59,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new EscalateDialog(deps));
     this.addDialog(new OfferPersonDialog(deps));
     this.addDialog(new ClarifyDialog(deps));
+    this.addDialog(new RatingDialog(deps));
   }
 
   /** A new request. */
@@ -50,6 +72,8 @@ export class MainDialog extends ComponentDialog {
     const turn = turnOf(inner.context);
     const command = turn.temp.command;
     const m = this.deps.messages;
+    const flow = FLOW_OF_DIALOG[inner.activeDialog?.id ?? ''];
+    if (flow && (command === 'cancel' || command === 'bot' || command === 'restart')) this.flowEnded(turn, flow, 'abandoned');
     if (command === 'cancel' || command === 'bot') {
       await inner.cancelAllDialogs();
       await sayWithMenu(turn, m, 'main.cancelled');
@@ -70,17 +94,23 @@ export class MainDialog extends ComponentDialog {
       await inner.repromptDialog();
       return { status: DialogTurnStatus.waiting };
     }
-    return this.follow(inner, turn, await inner.continueDialog());
+    return this.follow(inner, turn, await inner.continueDialog(), flow);
   }
 
-  /** After a child dialog: the one switch on how the case ended. */
-  private async follow(inner: DialogContext, turn: Turn, r: DialogTurnResult): Promise<DialogTurnResult> {
+  /**
+   * After a child dialog: the one switch on how the case ended. `flow` names the self-service
+   * flow that ended, if the child was one: its outcome is recorded, and a completed flow may be
+   * followed by the rating question.
+   */
+  private async follow(inner: DialogContext, turn: Turn, r: DialogTurnResult, flow?: FlowType): Promise<DialogTurnResult> {
     if (r.status !== DialogTurnStatus.complete) return r;
     const result: unknown = r.result;
     if (!isCaseResult(result)) throw new Error('MainDialog.follow(): a case dialog ended without a CaseResult');
     const m = this.deps.messages;
+    if (flow) this.flowEnded(turn, flow, OUTCOME[result.status]);
     switch (result.status) {
       case 'done':
+        if (flow && (await this.deps.ratings?.opportunity(turn.conversationId))) return this.follow(inner, turn, await beginChild(inner, RATING, { source: 'bot' }));
         await sayWithMenu(turn, m, 'main.anythingElse');
         return END;
       case 'unclear':
@@ -117,6 +147,9 @@ export class MainDialog extends ComponentDialog {
       await sayWithMenu(turn, m, (turn.context.activity.attachments ?? []).length ? 'main.attachmentOnly' : 'main.empty');
       return END;
     }
+    // The hand-off asked for a rating when the agent closed the case: this message may be the answer.
+    const awaited = await this.deps.ratings?.take(turn.conversationId);
+    if (awaited && parseScore(text) !== undefined) return this.follow(inner, turn, await beginChild(inner, RATING, { source: awaited, answering: true }));
     const fromMenu = menuIntent(m, text);
     if (fromMenu) return this.startCase(inner, turn, fromMenu);
     if (!r) {
@@ -125,6 +158,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (r.score < this.deps.settings.minConfidence) {
       if (r.entities.trackingNumbers.some((t) => t.valid)) return this.startCase(inner, turn, 'track');
+      this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text: storedText(text) });
       await sayWithMenu(turn, m, 'main.notUnderstood');
       return END;
     }
@@ -148,6 +182,10 @@ export class MainDialog extends ComponentDialog {
     return this.startCase(inner, turn, r.intent);
   }
 
+  private flowEnded(turn: Turn, flow: FlowType, outcome: FlowOutcome): void {
+    this.deps.reports?.record({ type: 'flow_ended', at: turn.now().toISOString(), conversationId: turn.conversationId, flow, outcome });
+  }
+
   /** Starts the case for `intent`, pre-filled from what this turn's message already says. */
   private async startCase(inner: DialogContext, turn: Turn, intent: Intent): Promise<DialogTurnResult> {
     const m = this.deps.messages;
@@ -158,13 +196,15 @@ export class MainDialog extends ComponentDialog {
     const attachments = (turn.context.activity.attachments ?? []).flatMap((a) => (a.contentUrl ? [{ url: a.contentUrl, contentType: a.contentType, name: a.name }] : []));
     const words = text.split(/\s+/).length;
     const descriptive = words >= 5 && !menuIntent(m, text) ? text : undefined;
-    const run = async (started: Promise<DialogTurnResult>) => this.follow(inner, turn, await started);
+    this.deps.reports?.record({ type: 'request', at: turn.now().toISOString(), conversationId: turn.conversationId, intent, lang: turn.lang });
+    const flow = isFlowType(intent) ? intent : undefined;
+    // The problems people are for: the first message may already tell the story ("CE… arrived crushed").
+    const story = menuIntent(m, text) ? undefined : storyOf(text);
+    const run = async (started: Promise<DialogTurnResult>) => this.follow(inner, turn, await started, flow);
     switch (intent) {
       case 'readdress':
         return run(beginChild(inner, READDRESS, { trackingNumber: tracking, lockerQuery }));
       case 'fix_phone':
-      // Until the "no SMS" flow exists, a missing pickup SMS goes where it went before the intent was split off.
-      case 'no_sms':
         return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
       case 'find_tracking':
         return run(
@@ -192,11 +232,13 @@ export class MainDialog extends ComponentDialog {
         return run(
           beginChild(inner, ESCALATE, {
             reason: intent,
-            fields: { trackingNumber: tracking },
-            description: descriptive,
+            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: phones.length === 1 ? phones[0] : undefined },
+            description: story,
             attachments,
           }),
         );
+      case 'no_sms':
+        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
       case 'agent':
         return run(
           beginChild(inner, ESCALATE, {
@@ -213,8 +255,9 @@ export class MainDialog extends ComponentDialog {
         await say(turn, m, 'main.thanks');
         return END;
       case 'none':
-        await sayWithMenu(turn, m, 'main.outOfScope');
-        return END;
+        // Outside the carrier's business; a person may still help, so one is offered.
+        await say(turn, m, 'main.outOfScope');
+        return run(beginChild(inner, OFFER_PERSON, { reason: 'out_of_scope', fields: { description: descriptive ?? text } }));
     }
   }
 }

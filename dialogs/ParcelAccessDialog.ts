@@ -12,9 +12,9 @@ import { CasePart, type CaseValues, type Step } from './CaseDialog';
 import { childRef } from './childRef';
 import type { DialogDeps } from './deps';
 import { PARCEL_ACCESS_DIALOG } from './ids';
-import { PROOF, parcelProof } from './proof/proofStep';
+import { PROOF, parcelProof, type ProofGrant } from './proof/proofStep';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, loadParcel } from './prompts/slots';
+import { LOOKUP_LIMIT, PARCEL_PROMPT, loadParcel } from './prompts/slots';
 import { isParcelView, isProvenPhone, isRecord } from './results';
 import { say, type Turn } from './turn';
 
@@ -30,9 +30,12 @@ export interface ParcelAccessOptions {
 export interface ParcelAccess {
   parcel: ParcelView;
   proof: ProvenPhone;
+  /** The carrier's proof token for the change (dialog state only; never in fields, cases or logs). */
+  proofToken: string;
 }
 
-const isParcelAccess = (v: unknown): v is ParcelAccess => isRecord(v) && isParcelView(v.parcel) && isProvenPhone(v.proof);
+const isParcelAccess = (v: unknown): v is ParcelAccess =>
+  isRecord(v) && isParcelView(v.parcel) && isProvenPhone(v.proof) && typeof v.proofToken === 'string';
 
 /** Parcel access as the changes see it. */
 export const PARCEL_ACCESS = childRef<ParcelAccessOptions, ParcelAccess>(PARCEL_ACCESS_DIALOG, isParcelAccess);
@@ -69,6 +72,10 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
   }
 
   private async checkStatus(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {
+    if (!answer.ok && answer.reason === LOOKUP_LIMIT) {
+      await s.say('track.limit');
+      return s.leave({ status: 'done' });
+    }
     if (!answer.ok) return s.giveUp(answer);
     const parcel = answer.value;
     s.values.parcel = parcel;
@@ -77,13 +84,13 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
       await sayNotPossible(s.turn, this.deps, s.options.purpose, parcel.trackingNumber, parcel.status);
       return s.leave({ status: 'done' });
     }
-    return s.ask(PROOF, { trackingNumber: parcel.trackingNumber, role: 'sender' });
+    return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' } });
   }
 
-  private async proven(s: S, proof: ProvenPhone): Promise<DialogTurnResult> {
+  private async proven(s: S, grant: ProofGrant): Promise<DialogTurnResult> {
     const parcel = s.values.parcel;
     if (!parcel) throw new Error('ParcelAccessDialog.proven(): no parcel in the values');
-    return s.end({ parcel, proof });
+    return s.end({ parcel, proof: grant.fact, proofToken: grant.proofToken });
   }
 }
 

@@ -115,7 +115,7 @@ export class ReaddressDialog extends CaseDialog<ReaddressOptions, Values> {
     await s.typing();
     let outcome: ChangeOutcome;
     try {
-      outcome = await this.deps.carrier.readdress(trackingNumber, access.proof.e164, newLockerId, { idempotencyKey });
+      outcome = await this.deps.carrier.readdressWithProof(trackingNumber, access.proofToken, newLockerId, { idempotencyKey });
     } catch (err) {
       this.deps.logger.warn({ err, conversationId: s.turn.conversationId }, 'ReaddressDialog.apply(): carrier refused');
       if (err instanceof CarrierError && err.code === 'wrong_status') {

@@ -1,18 +1,20 @@
 /**
- * Where is my parcel: parcel number → status and timeline in the customer's language. Delays of
- * up to `delayEscalateWorkingDays` working days are normal at peak time; beyond that the bot offers
- * a person.
+ * Where is my parcel: parcel number → status and timeline in the customer's language. Open to
+ * anyone with the number, like a public tracker, so it shows no phone (not even masked), no name and
+ * no address: the destination locker by its name only. Lookups count against the per-client limit
+ * (`PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`, see `loadParcel`); past it the customer is told calmly to
+ * try later. Delays of up to `delayEscalateWorkingDays` working days are normal at peak time;
+ * beyond that the bot offers a person.
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { ParcelStatus, ParcelView } from '../services/carrier/types';
 import { formatDate, formatShortDateTime } from '../services/i18n/format';
-import { describeLocker } from '../services/i18n/lockerText';
 import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
 import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
 import { TRACK_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, YES_NO_PROMPT, loadParcel, type YesNo } from './prompts/slots';
+import { LOOKUP_LIMIT, PARCEL_PROMPT, YES_NO_PROMPT, loadParcel, type YesNo } from './prompts/slots';
 import type { CaseResult } from './results';
 import { timelineCard, supportsCards } from './cards';
 
@@ -52,14 +54,17 @@ export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
   }
 
   private async report(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {
+    if (!answer.ok && answer.reason === LOOKUP_LIMIT) {
+      await s.say('track.limit');
+      return s.end({ status: 'done' });
+    }
     if (!answer.ok) return s.giveUp(answer);
     const parcel = answer.value;
     s.values.fields.trackingNumber = parcel.trackingNumber;
     const lang = s.turn.lang;
     const tz = this.deps.calendar.timeZone;
     const m = this.deps.messages;
-    const locker = this.deps.lockers.get(parcel.destinationLockerId);
-    const lockerText = locker ? describeLocker(m, lang, locker) : parcel.destinationLockerId;
+    const lockerText = this.deps.lockers.get(parcel.destinationLockerId)?.name ?? parcel.destinationLockerId;
     const rows = [...parcel.events]
       .sort((a, b) => a.at.localeCompare(b.at))
       .map((e) => ({ at: formatShortDateTime(lang, new Date(e.at), tz), status: m.t(lang, `status.${e.status}`), location: this.placeName(e.location) }));
@@ -67,7 +72,6 @@ export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
     await s.say(`track.status.${parcel.status}`, {
       trackingNumber: parcel.trackingNumber,
       locker: lockerText,
-      phone: parcel.recipientPhoneMasked,
       deadline: parcel.pickupDeadline ? formatShortDateTime(lang, new Date(parcel.pickupDeadline), tz) : '',
       expected: formatDate(lang, new Date(`${parcel.expectedDelivery}T12:00:00Z`), tz),
     });
@@ -81,7 +85,10 @@ export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
     }
 
     if (FINAL.has(parcel.status) || parcel.status === 'in_locker') return s.end({ status: 'done' });
-    const expected = new Date(`${parcel.expectedDelivery}T23:59:59Z`);
+    // The promised calendar date itself (noon UTC is that date in every European time zone), so the
+    // count is the carrier's: working days in (promised date, today]. End of day in UTC was already
+    // the next day in Vilnius and lost one.
+    const expected = new Date(`${parcel.expectedDelivery}T12:00:00Z`);
     const late = this.deps.calendar.workingDaysBetween(expected, this.deps.now());
     if (late <= 0) return s.end({ status: 'done' });
     const limit = this.deps.settings.delayEscalateWorkingDays;

@@ -5,11 +5,16 @@
 import type { CarrierApi } from '../services/carrier/types';
 import type { LockerDirectory } from '../services/lockers/types';
 import type { BusinessCalendar } from '../services/calendar/types';
+import type { BusinessHours } from '../services/i18n/businessHours';
 import type { Messages } from '../services/i18n/messages';
 import type { Lang } from '../services/i18n/langs';
 import type { Logger } from '../services/logging/logger';
 import type { EscalationReason } from '../services/handoff/vocabulary';
 import type { ProvenFact } from '../services/proof/types';
+import type { ProofService } from '../services/proof/ProofService';
+import type { NamedLimiter } from '../services/limits/limiter';
+import type { ReportSink } from '../services/reports/ReportRecorder';
+import type { RatingState } from '../services/reports/RatingState';
 import type { CollectedFields } from './state';
 
 export type { EscalationReason } from '../services/handoff/vocabulary';
@@ -51,6 +56,8 @@ export type EscalationOutcome =
       /** What `handoff.initiate` tells an external agent hub: this case's id, priority, kind, reason, position. Never a transcript. */
       hubContext: Record<string, unknown>;
     }
+  /** This customer opened too many new cases lately: none opened now (what they wrote is kept). */
+  | { kind: 'limited'; retryAt: Date }
   | { kind: 'unavailable' };
 
 /**
@@ -76,8 +83,25 @@ export interface WorkOrderRequest {
   role?: 'sender' | 'recipient';
 }
 
+/**
+ * Proof by possession as dialogs use it (`services/proof/ProofService`): send a one-time code to the
+ * phone on a parcel (or a typed phone), check what the customer typed back. Limits, locks and the
+ * carrier calls live behind it.
+ */
+export type ProofPort = Pick<ProofService, 'start' | 'verify' | 'pending'>;
+
+/** A per-key limit as dialogs use it (`services/limits`): only `consume`. */
+export type LimitPort = Pick<NamedLimiter, 'consume'>;
+
 export interface DialogDeps {
   carrier: CarrierApi;
+  /** One-time codes: the only way a dialog proves a phone. */
+  proof: ProofPort;
+  /**
+   * "Where is my parcel" lookups per client (channel identity) per hour
+   * (`PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`); a store failure lets the lookup through (a comfort limit).
+   */
+  trackLookups: LimitPort;
   lockers: LockerDirectory;
   calendar: BusinessCalendar;
   messages: Messages;
@@ -86,6 +110,8 @@ export interface DialogDeps {
   settings: {
     maxPromptAttempts: number;
     delayEscalateWorkingDays: number;
+    /** The agents' configured hours (`BUSINESS_HOURS`), told to customers when agents are away. */
+    businessHours: BusinessHours;
     /** Below this intent confidence the bot says what it can do. */
     minConfidence: number;
     /** When the top two intents are closer than this, the bot asks which one was meant. */
@@ -93,6 +119,10 @@ export interface DialogDeps {
   };
   /** Clock, injectable for tests. */
   now(): Date;
+  /** Report events (requests, flow outcomes, ratings, not-understood messages); none when absent. */
+  reports?: ReportSink;
+  /** When to ask for a rating; without it the bot never asks. */
+  ratings?: RatingState;
 }
 
 /** The gateway used until a hand-off queue is configured: dialogs give the customer a summary. */

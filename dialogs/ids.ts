@@ -10,3 +10,4 @@ export const LOCKER_PICKER_DIALOG = 'lockerPicker';
 export const CLARIFY_DIALOG = 'clarify';
 export const OFFER_PERSON_DIALOG = 'offerPerson';
 export const PROOF_DIALOG = 'proof';
+export const RATING_DIALOG = 'rating';

@@ -13,8 +13,8 @@ import { PARCEL_STATUSES, type ParcelView } from '../services/carrier/types';
 import type { ProvenPhone } from '../services/proof/types';
 import type { CollectedFields } from './state';
 
-/** Why a case could not be finished by the bot, so a person is offered (the customer says yes or no). */
-export type GiveUpReason = 'too_many_attempts' | 'carrier_unavailable';
+/** Why a case could not be finished by the bot, so a person is offered (the customer says yes or no); `out_of_scope`: outside the carrier's business. */
+export type GiveUpReason = 'too_many_attempts' | 'carrier_unavailable' | 'out_of_scope';
 
 export type CaseResult =
   /** The case is finished (solved or explained); the customer may ask something else. */
@@ -57,7 +57,7 @@ function isFields(value: unknown): value is CollectedFields {
   return isRecord(value) && Object.values(value).every((v) => v === undefined || typeof v === 'string');
 }
 
-const GIVE_UP: readonly string[] = ['too_many_attempts', 'carrier_unavailable'] satisfies GiveUpReason[];
+const GIVE_UP: readonly string[] = ['too_many_attempts', 'carrier_unavailable', 'out_of_scope'] satisfies GiveUpReason[];
 
 export function isCaseResult(value: unknown): value is CaseResult {
   if (!isRecord(value)) return false;

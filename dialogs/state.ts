@@ -32,6 +32,8 @@ export interface CollectedFields {
   trackingNumber?: string;
   senderPhone?: string;
   recipientPhone?: string;
+  /** The phone the customer gave to be reached on (not necessarily the parcel's sender or recipient). */
+  contactPhone?: string;
   newPhone?: string;
   lockerId?: string;
   newLockerId?: string;

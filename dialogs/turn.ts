@@ -77,14 +77,16 @@ export class ConversationScope {
 
   /**
    * Records that the customer has just proven `claim` in this conversation. The fact expires after
-   * `PROOF_TTL_MINUTES`; expired facts are dropped and at most a few are kept.
+   * `PROOF_TTL_MINUTES`, or at `until` when that is sooner (the carrier's proof expiry); expired
+   * facts are dropped and at most a few are kept.
    *
    * @example
-   * const fact = turn.conversation.rememberProof({ kind: 'phone', e164, role: 'sender', trackingNumber });
+   * const fact = turn.conversation.rememberProof({ kind: 'phone', e164, role: 'sender', trackingNumber }, proven.fact.expiresAt);
    */
-  rememberProof(claim: ProofClaim): ProvenPhone {
+  rememberProof(claim: ProofClaim, until?: string): ProvenPhone {
     const now = this.settings.now();
-    const fact: ProvenPhone = { ...claim, provenAt: now.toISOString(), expiresAt: new Date(now.getTime() + this.settings.proofTtlMs).toISOString() };
+    const expiresMs = Math.min(now.getTime() + this.settings.proofTtlMs, until ? Date.parse(until) || Infinity : Infinity);
+    const fact: ProvenPhone = { ...claim, provenAt: now.toISOString(), expiresAt: new Date(expiresMs).toISOString() };
     this.data.proven = [...liveFacts(this.data.proven, now), fact].slice(-MAX_PROVEN);
     return fact;
   }

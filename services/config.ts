@@ -14,10 +14,12 @@
  * The rest of the code receives a typed `Config`; nothing else reads `process.env`.
  */
 import { readFileSync } from 'fs';
+import { isIP } from 'net';
 import { z } from 'zod';
 import { parsePasswordHash } from './handoff/agentAuth';
 import type { ProofSettings } from './proof/ProofService';
 import type { FairUseSettings } from './fairuse/FairUsePolicy';
+import type { ReportsSettings } from './reports';
 
 /** Whether an Azure deployment (App Service + Azure Bot, see `deploymentTemplates/`) must set a variable. */
 export type AzureUse = 'required' | 'optional' | 'unused';
@@ -95,6 +97,15 @@ const list = (def = '') =>
       .filter(Boolean),
   );
 
+/** One `TRUSTED_PROXIES` entry: an IP address, a CIDR range, `loopback` or `private`. */
+function isProxyEntry(entry: string): boolean {
+  if (/^(loopback|private)$/i.test(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -109,15 +120,29 @@ const server = variables({
     azure: 'required',
   }),
   METRICS_TOKEN: env(optionalString(), {
-    description: 'when set, `GET /metrics` (Prometheus) requires `Authorization: Bearer <token>`',
+    description: '`GET /metrics` (Prometheus) from anywhere but a loopback client (no proxy header) requires `Authorization: Bearer <token>`; unset = loopback clients only',
     secret: true,
     azure: 'required',
   }),
+  TRUSTED_PROXIES: env(list('').pipe(z.array(z.string().refine(isProxyEntry, { error: 'expected addresses, CIDR ranges (10.0.0.0/8), loopback or private' }))), {
+    description:
+      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
+    azure: 'optional',
+  }),
+  INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
+    description:
+      'test environments only: without `MicrosoftAppId`, accept anonymous activities on `/api/messages` from any client with any http(s) `serviceUrl` (the bot then POSTs wherever a caller says). Off: only loopback clients with a loopback `serviceUrl`; the start-up log warns when on',
+    azure: 'unused',
+  }),
 }).transform((e) => ({
   port: e.PORT,
+  /** Anonymous `/api/messages` from anyone (test environments); see `bots/server.ts`. */
+  insecureAnonymousActivities: e.INSECURE_ANONYMOUS_ACTIVITIES,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,
-  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  /** Proxies whose `X-Forwarded-For` is believed (see `bots/http/clientAddress.ts`). */
+  trustedProxies: e.TRUSTED_PROXIES,
+  /** Bearer token for `GET /metrics` from non-loopback clients; unset = loopback clients only. */
   metricsToken: e.METRICS_TOKEN,
 }));
 
@@ -438,6 +463,15 @@ const handoff = variables({
     azure: 'optional',
   }),
   UNCLAIMED_ALERT_MINUTES: env(int(10, 1, 24 * 60), { description: 'a priority-1 case unclaimed this long triggers the webhook', azure: 'optional' }),
+  HANDOFF_CASES_PER_CUSTOMER_PER_HOUR: env(int(3, 1, 100), {
+    description:
+      'new cases one customer identity (channel user id) may open per hour, across conversations and instances; escalating again while their case is open joins it and never counts',
+    azure: 'optional',
+  }),
+  OFF_HOURS_ALERTS_PER_HOUR: env(int(10, 1, 1000), {
+    description: 'out-of-hours webhook alerts per hour for the whole service; further new cases are queued and logged without a webhook',
+    azure: 'optional',
+  }),
 })
   .superRefine((e, ctx) => {
     if (e.AGENTS && e.AGENTS_FILE) ctx.addIssue({ code: 'custom', path: ['AGENTS'], message: 'set only one of AGENTS and AGENTS_FILE' });
@@ -450,6 +484,8 @@ const handoff = variables({
     targetHours: e.HANDOFF_TARGET_HOURS,
     webhookUrl: e.AGENT_WEBHOOK_URL,
     unclaimedAlertMinutes: e.UNCLAIMED_ALERT_MINUTES,
+    casesPerCustomerPerHour: e.HANDOFF_CASES_PER_CUSTOMER_PER_HOUR,
+    offHoursAlertsPerHour: e.OFF_HOURS_ALERTS_PER_HOUR,
   }));
 
 /** Proof by possession (`services/proof`): one-time code limits and lifetimes. */
@@ -487,6 +523,15 @@ const pickupSms = variables({
     azure: 'optional',
   }),
 }).transform((e) => ({ resendsPerDay: e.PICKUP_SMS_RESENDS_PER_DAY }));
+
+/** Public parcel lookups ("where is my parcel", and the parcel number of a change). */
+const tracking = variables({
+  PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR: env(int(30, 1, 10000), {
+    description:
+      'parcel-number lookups one client (channel identity) may make per hour, found or not (counted in Redis when configured); past it the bot asks the customer calmly to try later',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ lookupsPerClientPerHour: e.PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR }));
 
 /** Fair use (`services/fairuse`): flood and repeat limits, set for people typing. */
 const fairUse = variables({
@@ -530,8 +575,20 @@ const fairUse = variables({
     }),
   );
 
+/** Reports (`services/reports`): how long the events they are computed from are kept. */
+const reports = variables({
+  REPORTS_RETENTION_DAYS: env(int(400, 1, 3650), {
+    description: 'report events (conversations, flows, hand-offs, ratings, not-understood messages) older than this are dropped',
+    azure: 'optional',
+  }),
+  REPORTS_MAX_EVENTS: env(int(1_000_000, 1000, 50_000_000), {
+    description: 'at most this many report events are kept (the oldest go first)',
+    azure: 'optional',
+  }),
+}).transform((e): ReportsSettings => ({ retentionDays: e.REPORTS_RETENTION_DAYS, maxEvents: e.REPORTS_MAX_EVENTS }));
+
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, fairUse });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, tracking, fairUse, reports });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

@@ -48,6 +48,7 @@ export class BotHandoffGateway implements HandoffGateway {
         trackingNumber: f.trackingNumber,
         senderPhone: f.senderPhone,
         recipientPhone: f.recipientPhone,
+        contactPhone: f.contactPhone,
         verifiedPhone: provenPhoneFor(f, customer, this.now()),
         lockerId: f.lockerId ?? f.newLockerId,
         description: request.description ?? f.description,
@@ -55,6 +56,7 @@ export class BotHandoffGateway implements HandoffGateway {
       attachments: request.attachments,
       reference: customer.reference,
     });
+    if (result.limited) return { kind: 'limited', retryAt: result.retryAt };
     return {
       kind: 'queued',
       caseId: result.caseId,

@@ -6,7 +6,7 @@
  * message); bot messages never do and on Messenger are only sent within the 24-hour window.
  * Anything outside its window is reported `undelivered` (kept in the transcript, agent told).
  */
-import { ActivityTypes, EventFactory, type Activity, type BotAdapter, type ConversationAccount, type ConversationReference, type TurnContext } from 'botbuilder';
+import { ActionTypes, ActivityTypes, EventFactory, MessageFactory, type Activity, type BotAdapter, type ConversationAccount, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConversationDirectory } from '../../services/handoff/CaseStore';
 import type { DeliverFn, DeliveryJob } from '../../services/handoff/DeliveryOutbox';
 import type { HandoffSignal } from '../../services/handoff/HandoffService';
@@ -54,7 +54,12 @@ export class CustomerRelay {
       return 'undelivered';
     }
     if (ref.channelId === FACEBOOK_CHANNEL_ID && !(await this.withinWindow(job))) return 'undelivered';
-    let activity: Partial<Activity> = { type: ActivityTypes.Message, text: job.text };
+    let activity: Partial<Activity> = job.buttons?.length
+      ? MessageFactory.suggestedActions(
+          job.buttons.map((b) => ({ type: ActionTypes.ImBack, title: b.title, value: b.value })),
+          job.text,
+        )
+      : { type: ActivityTypes.Message, text: job.text };
     if (job.from === 'agent') activity = markHumanAgent(activity);
     await this.send(ref, async (context) => {
       await context.sendActivity(activity);

@@ -26,6 +26,8 @@ import { RedisCaseStore } from '../../services/handoff/RedisCaseStore';
 import { redisPorts } from '../../services/handoff/redisPorts';
 import { RedisEventBus } from '../../services/handoff/RedisEventBus';
 import type { Messages } from '../../services/i18n/messages';
+import { createLimiterFactory } from '../../services/limits/limiter';
+import type { Reports } from '../../services/reports';
 import type { Logger } from '../../services/logging/logger';
 import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
@@ -109,6 +111,8 @@ export interface HandoffRuntimeOptions {
   webDir?: string;
   /** The embedded Direct Line's stored uploads (in-process); without it no upload is kept as stored. */
   storedAttachments?: StoredAttachmentLookup;
+  /** Reports: hand-off events, the rating after an agent's close, the supervisors' report routes. */
+  reports?: Reports;
   now?: () => Date;
 }
 
@@ -194,6 +198,11 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     lockerName: o.lockerName,
     signal: relay.signal,
     storedAttachments: o.storedAttachments,
+    limits: createLimiterFactory({ redis: infra.redis, prefix: infra.redisPrefix }),
+    casesPerCustomerPerHour: config.handoff.casesPerCustomerPerHour,
+    offHoursAlertsPerHour: config.handoff.offHoursAlertsPerHour,
+    reports: o.reports?.recorder,
+    ratings: o.reports?.ratings,
     now: o.now,
   });
   const gateway = new BotHandoffGateway(svc.customers, log, o.now);
@@ -235,6 +244,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         secureCookie: config.publicUrl?.startsWith('https:') ?? false,
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
+        reports: o.reports?.queries,
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
       every(o.alertCheckMs ?? 30_000, 'alerts', async () => {

@@ -20,6 +20,8 @@ import { AGENT_RESOLUTION_CODES } from '../../services/handoff/vocabulary';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
 import { DEFAULT_LANG, isLang, type Lang } from '../../services/i18n/langs';
+import type { ReportQueries } from '../../services/reports';
+import { registerReportRoutes, type Guard } from './reportsApi';
 
 export type { ConsoleEvent } from '../../services/handoff/caseView';
 
@@ -46,6 +48,8 @@ export interface AgentApiOptions {
   heartbeatMs?: number;
   /** Folder with the console page (index.html) and its assets. Default `<repo>/web/agent`. */
   webDir?: string;
+  /** The supervisors' reports (routes in `reportsApi.ts`); without it there are none. */
+  reports?: ReportQueries;
 }
 
 export interface AgentApi {
@@ -152,7 +156,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     res.send(status, { error });
   };
 
-  const guarded =
+  const guarded: Guard =
     (handler: Handler, opts: { csrf?: boolean; supervisor?: boolean } = {}) =>
     async (req: restify.Request, res: restify.Response): Promise<void> => {
       try {
@@ -464,6 +468,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     res.end(data);
   };
   server.get('/agent', async (_req: restify.Request, res: restify.Response) => sendFile(res, 'index.html'));
+  if (o.reports) registerReportRoutes(server, { guarded, queries: o.reports, sendPage: sendFile, jsonBody });
   server.get('/agent/assets/*', async (req: restify.Request, res: restify.Response) => sendFile(res, String((req.params as Record<string, string>)['*'] ?? '')));
 
   return {

@@ -8,6 +8,7 @@ import { parsePhone, parseTrackingNumber } from '../../services/nlu/entities';
 import { CarrierError, type ParcelView, type PhoneRole } from '../../services/carrier/types';
 import { isIntent, type Intent } from '../../services/nlu/types';
 import { foldAnswer } from '../../services/i18n/choices';
+import { LANGS } from '../../services/i18n/langs';
 import type { DialogDeps } from '../deps';
 import { isParcelView, isString } from '../results';
 import { typing, type Turn } from '../turn';
@@ -58,9 +59,17 @@ export function parcelParser(deps: DialogDeps): SlotParser<ParcelView> {
   };
 }
 
-/** The parcel as the carrier sees it; `not_found` can be asked again, other carrier failures are fatal. */
+/** The reason of a parcel lookup refused by the per-client limit (fatal: the case says so calmly and ends). */
+export const LOOKUP_LIMIT = 'lookup_limit';
+
+/**
+ * The parcel as the carrier sees it; `not_found` can be asked again, other carrier failures are
+ * fatal. Every lookup (found or not) counts against the client's `PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`,
+ * so parcel numbers cannot be swept; past it the lookup is refused with `LOOKUP_LIMIT`.
+ */
 export async function loadParcel(deps: DialogDeps, turn: Turn, trackingNumber: string): Promise<ParseOutcome<ParcelView>> {
   await typing(turn);
+  if (!(await lookupAllowed(deps, turn))) return { ok: false, reason: LOOKUP_LIMIT, fatal: true };
   try {
     return { ok: true, value: await deps.carrier.getParcel(trackingNumber) };
   } catch (err) {
@@ -70,16 +79,36 @@ export async function loadParcel(deps: DialogDeps, turn: Turn, trackingNumber: s
   }
 }
 
+/** The per-client lookup limit; a failing limit store lets the lookup through (a comfort limit, logged). */
+async function lookupAllowed(deps: DialogDeps, turn: Turn): Promise<boolean> {
+  const customer = turn.customerRef();
+  try {
+    return (await deps.trackLookups.consume(`${customer.channel}:${customer.customerKey}`)).allowed;
+  } catch (err) {
+    deps.logger.warn({ err, conversationId: turn.conversationId }, 'loadParcel(): the lookup limit store failed; lookup allowed');
+    return true;
+  }
+}
+
 export const phoneParser: SlotParser<string> = async (text) => {
   const r = parsePhone(text, 'LT');
   return r.ok ? { ok: true, value: r.e164 } : { ok: false, reason: r.reason };
 };
 
-export const textParser: SlotParser<string> = async (text, turn) => {
-  const hasAttachment = (turn.context.activity.attachments ?? []).length > 0;
-  if (!foldAnswer(text) && !hasAttachment) return { ok: false, reason: 'empty' };
-  return { ok: true, value: text };
-};
+/**
+ * A description: any text or an attachment, except a bare "yes" / "no" / "ok" (an answer to
+ * something else, never what happened).
+ */
+export function textParser(deps: DialogDeps): SlotParser<string> {
+  return async (text, turn) => {
+    const hasAttachment = (turn.context.activity.attachments ?? []).length > 0;
+    const folded = foldAnswer(text);
+    if (!folded && !hasAttachment) return { ok: false, reason: 'empty' };
+    const bare = LANGS.some((l) => [...deps.messages.list(l, 'words.yes'), ...deps.messages.list(l, 'words.no')].some((w) => foldAnswer(w) === folded));
+    if (folded && bare && !hasAttachment) return { ok: false, reason: 'not_description' };
+    return { ok: true, value: text };
+  };
+}
 
 /** The shared slot prompts, registered on every case dialog. */
 export function slotPrompts(deps: DialogDeps): Dialog[] {
@@ -91,6 +120,6 @@ export function slotPrompts(deps: DialogDeps): Dialog[] {
     new SlotPrompt(INTENT_PROMPT, deps, choiceParser(deps, isIntentValue), 'invalid.choice'),
     new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps, isYesNo), 'invalid.yesNo'),
     // A description is free text: whatever the customer writes is the answer.
-    new SlotPrompt(TEXT_PROMPT, deps, textParser, 'invalid.text', []),
+    new SlotPrompt(TEXT_PROMPT, deps, textParser(deps), 'invalid.text', []),
   ];
 }

@@ -3,7 +3,7 @@
  *
  * Promises:
  * - every call is bounded by `timeoutMs` per attempt;
- * - only safe requests (GETs, verify-sender, parcel-lookups) are retried, and only after a network
+ * - only safe requests (GETs, parcel-lookups) are retried, and only after a network
  *   error, a timeout or a 502/503/504, with exponential backoff and jitter;
  * - everything else (code requests, code checks, changes, the pickup SMS re-send) is sent once, with
  *   an `Idempotency-Key`: the caller's `ChangeOptions.idempotencyKey` when given (derived from the
@@ -42,7 +42,6 @@ import {
   parcelLookupResponseSchema,
   parcelViewSchema,
   pickupSmsResendSchema,
-  verifySenderResponseSchema,
 } from './wire';
 
 /** One attempt of one call, for logs and metrics. Carries no phone numbers. */
@@ -217,56 +216,6 @@ export class CarrierClient implements CarrierApi {
       schema: pickupSmsResendSchema,
       idempotencyKey: opts.idempotencyKey,
     });
-  }
-
-  /** @deprecated See `CarrierApi.verifySender`. */
-  verifySender(trackingNumber: string, phoneE164: string): Promise<boolean> {
-    return this.call({
-      method: 'verifySender',
-      http: 'POST',
-      path: `/v1/parcels/${seg(trackingNumber)}/verify-sender`,
-      body: { phone: phoneE164 },
-      safe: true,
-      schema: verifySenderResponseSchema,
-    }).then((r) => r.match);
-  }
-
-  /** @deprecated See `CarrierApi.readdress`. */
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
-    return this.call({
-      method: 'readdress',
-      http: 'POST',
-      path: `/v1/parcels/${seg(trackingNumber)}/readdress`,
-      body: { senderPhone: senderPhoneE164, newLockerId },
-      safe: false,
-      schema: changeOutcomeSchema,
-      idempotencyKey: opts.idempotencyKey,
-    });
-  }
-
-  /** @deprecated See `CarrierApi.changePhone`. */
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
-    return this.call({
-      method: 'changePhone',
-      http: 'POST',
-      path: `/v1/parcels/${seg(trackingNumber)}/phone`,
-      body: { senderPhone: senderPhoneE164, role, newPhone: newPhoneE164 },
-      safe: false,
-      schema: changeOutcomeSchema,
-      idempotencyKey: opts.idempotencyKey,
-    });
-  }
-
-  /** @deprecated See `CarrierApi.findParcels`. */
-  findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]> {
-    return this.call({
-      method: 'findParcels',
-      http: 'POST',
-      path: '/v1/parcel-lookups',
-      body: { senderPhone: senderPhoneE164, recipientPhone: recipientPhoneE164, lockerId },
-      safe: true,
-      schema: parcelLookupResponseSchema,
-    }).then((r) => r.trackingNumbers);
   }
 
   private async call<T>(spec: CallSpec<T>): Promise<T> {

@@ -142,9 +142,16 @@ export interface CarrierApi {
    * Never retried by the client: a retry could spend a try.
    */
   verifyCode(challengeId: string, code: string): Promise<CodeCheck>;
-  /** Moves the parcel to another locker, authorized by a sender proof for that parcel. Rules as `readdress`; a bad proof is `not_verified`. */
+  /**
+   * Moves the parcel to another locker, authorized by a sender proof for that parcel (a bad,
+   * expired or foreign proof is `not_verified`). Throws `wrong_status` when the parcel can no longer
+   * be moved, `invalid` for an unknown, inactive or unchanged locker.
+   */
   readdressWithProof(trackingNumber: string, proofToken: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
-  /** Corrects the `role` phone of the parcel, authorized by a sender proof for that parcel. Rules as `changePhone`. */
+  /**
+   * Corrects the `role` phone of the parcel (and re-sends the pickup SMS when relevant), authorized
+   * by a sender proof for that parcel. Throws `wrong_status` once the parcel is closed.
+   */
   changePhoneWithProof(trackingNumber: string, proofToken: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
   /**
    * Tracking numbers of parcels sent from the phone proven by `proofToken` (a `requestPhoneCode`
@@ -156,35 +163,13 @@ export interface CarrierApi {
    * parcel `in_locker` (else `wrong_status`); rate-limited by the carrier (`sent: false`).
    */
   resendPickupSms(trackingNumber: string, opts?: ChangeOptions): Promise<PickupSmsResend>;
-
-  /**
-   * True when `phoneE164` is the sender's phone on the parcel.
-   * @deprecated Proof by knowledge is a guessable oracle. Use `requestParcelCode` + `verifyCode`;
-   * kept until the dialogs switch to codes, then removed.
-   */
-  verifySender(trackingNumber: string, phoneE164: string): Promise<boolean>;
-  /**
-   * Move the parcel to another locker. Throws CarrierError('wrong_status' | 'not_verified' | ...).
-   * @deprecated Authorized by knowing the sender phone. Use `readdressWithProof`.
-   */
-  readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
-  /**
-   * Correct a phone number and re-send the pickup SMS when relevant.
-   * @deprecated Authorized by knowing the sender phone. Use `changePhoneWithProof`.
-   */
-  changePhone(trackingNumber: string, senderPhoneE164: string, role: PhoneRole, newPhoneE164: string, opts?: ChangeOptions): Promise<ChangeOutcome>;
-  /**
-   * Tracking numbers of parcels matching all three facts exactly (empty when none).
-   * @deprecated A yes/no oracle on phones. Use `requestPhoneCode` + `verifyCode` + `findParcelsWithProof`.
-   */
-  findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]>;
 }
 
 /** Error codes the client maps every failure onto; dialogs turn them into customer messages. */
 export type CarrierErrorCode =
   | 'not_found' // unknown parcel / locker
   | 'wrong_status' // action not allowed in the parcel's status
-  | 'not_verified' // sender phone does not match, or the proof token is invalid, expired or for something else
+  | 'not_verified' // the proof token is invalid, expired or for something else
   | 'invalid' // the carrier rejected the input (400/422)
   | 'challenge_expired' // the one-time code expired or was already used (410)
   | 'challenge_locked' // the one-time code has no tries left (423)

@@ -59,9 +59,6 @@ export const changeOutcomeSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('scheduled'), workingDays: z.number().int().min(0), reference: z.string().min(1) }),
 ]);
 
-export const verifySenderRequestSchema = z.object({ phone: e164 });
-export const verifySenderResponseSchema = z.object({ match: z.boolean() });
-
 const lockerId = z.string().min(1).max(64);
 const phoneRole = z.enum(['recipient', 'sender']);
 /** A proof token as issued by `verifyCode` (opaque, URL-safe). */
@@ -69,17 +66,11 @@ export const proofToken = z.string().min(16).max(200).regex(/^[A-Za-z0-9._~-]+$/
 /** A one-time code as the carrier checks it: exactly 6 ASCII digits (the bot normalizes what customers type). */
 export const oneTimeCode = z.string().regex(/^\d{6}$/, 'expected 6 digits');
 
-/** Readdress: authorized by a proof token (preferred) or, deprecated, by the sender phone. */
-export const readdressRequestSchema = z.union([
-  z.object({ proofToken, newLockerId: lockerId }),
-  z.object({ senderPhone: e164, newLockerId: lockerId }),
-]);
+/** Readdress: authorized by a sender proof token only (API 2.0: knowing the sender phone authorizes nothing). */
+export const readdressRequestSchema = z.object({ proofToken, newLockerId: lockerId });
 
-/** Phone change: authorized by a proof token (preferred) or, deprecated, by the sender phone. */
-export const phoneChangeRequestSchema = z.union([
-  z.object({ proofToken, role: phoneRole, newPhone: e164 }),
-  z.object({ senderPhone: e164, role: phoneRole, newPhone: e164 }),
-]);
+/** Phone change: authorized by a sender proof token only. */
+export const phoneChangeRequestSchema = z.object({ proofToken, role: phoneRole, newPhone: e164 });
 
 export const langSchema = z.enum(LANGS);
 
@@ -100,11 +91,8 @@ export const codeCheckSchema = z.discriminatedUnion('verified', [
 
 export const pickupSmsResendSchema = z.object({ sent: z.boolean(), phoneMasked: z.string() });
 
-/** Lookup: authorized by a proof of the sender phone (preferred) or, deprecated, by knowing it. */
-export const parcelLookupRequestSchema = z.union([
-  z.object({ proofToken, recipientPhone: e164, lockerId }),
-  z.object({ senderPhone: e164, recipientPhone: e164, lockerId }),
-]);
+/** Lookup: authorized by a proof of the sender phone only (a `requestPhoneCode` proof). */
+export const parcelLookupRequestSchema = z.object({ proofToken, recipientPhone: e164, lockerId });
 export const parcelLookupResponseSchema = z.object({ trackingNumbers: z.array(z.string().min(1)) });
 
 /**

@@ -22,6 +22,13 @@ import type { ActionResult, AgentActionError, HandoffCore } from './HandoffCore'
 import type { Case, KeptAttachment, TranscriptEntry } from './types';
 import { isAgentResolutionCode } from './vocabulary';
 
+/** How long the once-flags behind "first claim" and "first reply" report events live. */
+const REPORT_FLAG_TTL_MS = 90 * 86_400_000;
+/** How long the customer's next message is read as the answer to the rating question. */
+const RATING_ANSWER_TTL_MS = 24 * 3600_000;
+/** Closes after which the customer is asked to rate the help (not spam, duplicates, no reply). */
+const RATED_RESOLUTIONS: readonly string[] = ['solved', 'information_given'];
+
 /** The holder of the case or a supervisor. */
 export function mayManage(c: Case, agent: AgentIdentity): boolean {
   return agent.role === 'supervisor' || (c.status === 'assigned' && c.assignedTo === agent.id);
@@ -78,6 +85,11 @@ export class AgentDesk {
     const change = await core.store.claim(id, agent.id, core.now());
     if (!change.ok) return failure(change, 'already_claimed');
     const c = change.case;
+    const now = core.now();
+    if ((await core.flags.setOnce(`report:claimed:${id}`, REPORT_FLAG_TTL_MS)).first) {
+      const waitSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(c.queuedAt)) / 1000));
+      core.reports.record({ type: 'case_claimed', at: now.toISOString(), caseId: id, priority: c.priority, waitSeconds, waitWorkingSeconds: core.workingSeconds(c.queuedAt, now) });
+    }
     await core.publish('case.claimed', id, { agentId: agent.id });
     for (const conv of c.conversations) {
       await core.sendBot(c, conv.id, 'handoff.agentJoined', { name: agent.name });
@@ -99,8 +111,13 @@ export class AgentDesk {
       target = conversationId;
     } else if (c.conversations.length === 1) target = c.conversations[0].id;
     else return { ok: false, error: 'conversation_required' };
-    const entry: TranscriptEntry = { at: core.now().toISOString(), from: 'agent', text, agentId: agent.id, conversationId: target };
+    const now = core.now();
+    const entry: TranscriptEntry = { at: now.toISOString(), from: 'agent', text, agentId: agent.id, conversationId: target };
     const seq = await core.appendAndPublish(id, target, entry);
+    if ((await core.flags.setOnce(`report:first-reply:${id}`, REPORT_FLAG_TTL_MS)).first) {
+      const breached = c.firstResponseDueAt !== undefined && now.getTime() > Date.parse(c.firstResponseDueAt);
+      core.reports.record({ type: 'first_reply', at: now.toISOString(), caseId: id, priority: c.priority, workingSeconds: core.workingSeconds(c.queuedAt, now), breached });
+    }
     const delivery = await core.outbox.submit({ conversationId: target, caseId: id, seq, from: 'agent', text });
     return { ok: true, value: toTranscriptView(id, entry, seq, delivery) };
   }
@@ -180,8 +197,10 @@ export class AgentDesk {
     if (c.status !== 'queued' && !mayManage(c, agent)) return { ok: false, error: 'forbidden' };
     const updated = await core.store.update(id, { fields: { workOrder: { ...wo, done: true } } });
     if (!updated.ok) return failure(updated, 'closed');
-    const change = await core.store.close(id, agent.id, 'work_order_done', core.now());
+    const now = core.now();
+    const change = await core.store.close(id, agent.id, 'work_order_done', now);
     if (!change.ok) return failure(change, 'closed');
+    core.reports.record({ type: 'case_closed', at: now.toISOString(), caseId: id, priority: c.priority, resolution: 'work_order_done', workingSeconds: core.workingSeconds(c.createdAt, now) });
     await core.publish('case.closed', id, { agentId: agent.id });
     await core.sendBot(change.case, wo.chat.conversationId, 'handoff.workOrderDone', { trackingNumber: wo.trackingNumber });
     return { ok: true, value: change.case };
@@ -229,6 +248,24 @@ export class AgentDesk {
     return this.fetcher.fetch(found);
   }
 
+  /**
+   * The rating question after an agent's close, unless the previous chance in this conversation
+   * already asked (never twice in a row). The customer's next message is read as the answer.
+   */
+  private async askRating(c: Case, conversationId: string): Promise<void> {
+    const { core } = this;
+    const ratings = core.o.ratings;
+    if (!ratings) return;
+    try {
+      if (!(await ratings.opportunity(conversationId))) return;
+      await ratings.expect(conversationId, 'agent', RATING_ANSWER_TTL_MS);
+      const buttons = [1, 2, 3, 4, 5].map((n) => ({ title: core.messages.t(c.lang, `rating.score.${n}`), value: String(n) }));
+      await core.sendBot(c, conversationId, 'rating.askAgent', {}, buttons);
+    } catch (err) {
+      core.logger.warn({ err, caseId: c.id, conversationId }, 'AgentDesk.askRating(): rating question not sent');
+    }
+  }
+
   /** Closing by the holder or a supervisor, with the customer told in each of the case's conversations. */
   private async end(id: string, agent: AgentIdentity, code: string, messageKey: string): Promise<ActionResult<Case>> {
     const { core } = this;
@@ -236,12 +273,16 @@ export class AgentDesk {
     if (!c) return { ok: false, error: 'not_found' };
     if (c.status === 'closed') return { ok: false, error: 'closed' };
     if (!mayManage(c, agent)) return { ok: false, error: 'forbidden' };
-    const change = await core.store.close(id, agent.id, code, core.now());
+    const now = core.now();
+    const change = await core.store.close(id, agent.id, code, now);
     if (!change.ok) return failure(change, 'closed');
+    const closed = change.case;
+    core.reports.record({ type: 'case_closed', at: now.toISOString(), caseId: id, priority: closed.priority, resolution: code, workingSeconds: core.workingSeconds(closed.createdAt, now) });
     await core.publish('case.closed', id, { agentId: agent.id });
-    for (const conv of change.case.conversations) {
-      await core.sendBot(change.case, conv.id, messageKey);
+    for (const conv of closed.conversations) {
+      await core.sendBot(closed, conv.id, messageKey);
       await core.signal(conv.id, 'completed');
+      if (RATED_RESOLUTIONS.includes(code)) await this.askRating(closed, conv.id);
     }
     return { ok: true, value: change.case };
   }

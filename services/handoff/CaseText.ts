@@ -16,6 +16,7 @@ export const LABELLED_FIELDS = [
   'trackingNumber',
   'senderPhone',
   'recipientPhone',
+  'contactPhone',
   'verifiedPhone',
   'lockerId',
   'description',
@@ -93,6 +94,12 @@ export class CaseText {
       fields: table(LABELLED_FIELDS, 'handoff.agentView.field'),
       actions: table(WORK_ORDER_ACTIONS, 'handoff.agentView.action'),
       via: table(JOIN_VIAS, 'handoff.agentView.via'),
+      reports: Object.fromEntries(
+        this.messages
+          .keys(lang)
+          .filter((k) => k.startsWith('reports.'))
+          .map((k) => [k.slice('reports.'.length), t(k)]),
+      ),
     };
   }
 }

@@ -10,6 +10,7 @@
  * customer is told about their new case only. Replies name `toldCaseId`, the case id this
  * conversation's customer already knows.
  */
+import { createHash } from 'crypto';
 import type { Lang } from '../i18n/langs';
 import type { IncomingAttachment } from './attachments';
 import type { HandoffCore } from './HandoffCore';
@@ -30,7 +31,18 @@ export interface EscalationInput {
   reference: Record<string, unknown>;
 }
 
+/**
+ * The customer identity opened too many new cases in the last hour (`casesPerCustomerPerHour`):
+ * no case is opened; what they wrote stays in the conversation's pre-case buffer.
+ */
+export interface EscalationLimited {
+  limited: true;
+  /** When a new case may be opened again. */
+  retryAt: Date;
+}
+
 export interface EscalationResult {
+  limited?: false;
   /** The id this conversation's customer may be told (their own case). */
   caseId: string;
   priority: Case['priority'];
@@ -88,9 +100,11 @@ export class CustomerSide {
   constructor(private readonly core: HandoffCore) {}
 
   /** Opens a case (or joins the customer's own open one), queues it and says where the customer stands. */
-  async escalate(input: EscalationInput): Promise<EscalationResult> {
+  async escalate(input: EscalationInput): Promise<EscalationResult | EscalationLimited> {
     const { core } = this;
     const now = core.now();
+    const counted = await this.countNewCase(input, now);
+    if (counted && !counted.allowed) return { limited: true, retryAt: new Date(now.getTime() + counted.resetInMs) };
     const { kind, priority } = classifyEscalation(input.reason, Boolean(input.fields.trackingNumber));
     const due = core.dueFor(priority, now);
     const attachments = (await core.keep(input.attachments, input.channel)) ?? [];
@@ -108,6 +122,8 @@ export class CustomerSide {
       firstResponseDueAt: due.toISOString(),
       at: now,
     });
+    // Joined after all (a race with the customer's other conversation, a proven phone): not a new case.
+    if (joined && counted) await core.caseLimiter?.refund(counted.key).catch((err: unknown) => core.logger.warn({ err }, 'CustomerSide.escalate(): case limit not refunded'));
     await core.store.saveReference(input.conversationId, input.reference);
     if (joined && input.fields.description) {
       await core.appendAndPublish(c.id, input.conversationId, { at: now.toISOString(), from: 'system', text: input.fields.description, conversationId: input.conversationId });
@@ -116,6 +132,7 @@ export class CustomerSide {
     for (const relatedId of joined ? [] : c.related) await core.publish('case.updated', relatedId);
     const open = core.calendar.isOpen(now);
     if (!joined && !open) await core.alert(c, 'handoff.alert.offHours');
+    core.reports.record({ type: 'handoff', at: now.toISOString(), conversationId: input.conversationId, caseId: c.id, reason: input.reason, priority: c.priority, joined });
     const position = (await core.store.position(c.id)) ?? 1;
     const dueAt = c.firstResponseDueAt ? new Date(c.firstResponseDueAt) : due;
     const told = c.conversations.find((x) => x.id === input.conversationId)?.toldCaseId ?? c.id;
@@ -130,6 +147,29 @@ export class CustomerSide {
       nextOpening: open ? undefined : core.calendar.nextOpening(now),
       expectedResponse: dueAt,
     };
+  }
+
+  /**
+   * Counts a new case against the customer identity's hourly limit, unless the escalation joins the
+   * customer's own open case (the same conversation or channel identity: finding 1's join keys),
+   * which never counts. Undefined when nothing was counted; a failing limit store lets the case
+   * through (a real customer must always reach a person).
+   */
+  private async countNewCase(input: EscalationInput, now: Date): Promise<{ allowed: boolean; resetInMs: number; key: string } | undefined> {
+    const { core } = this;
+    const limiter = core.caseLimiter;
+    if (!limiter || !input.customerKey) return undefined;
+    try {
+      if (await core.store.findOpenCase(input.conversationId)) return undefined;
+      if ((await core.store.listByCustomer(input.customerKey)).some((c) => c.status !== 'closed')) return undefined;
+      const key = createHash('sha256').update(`${input.channel}\n${input.customerKey}`).digest('base64url').slice(0, 32);
+      const d = await limiter.consume(key);
+      if (!d.allowed) core.logger.info({ conversationId: input.conversationId, channel: input.channel, consumed: d.consumed, at: now.toISOString() }, 'CustomerSide.escalate(): new-case limit reached for this customer; no case opened');
+      return { allowed: d.allowed, resetInMs: d.resetInMs, key };
+    } catch (err) {
+      core.logger.warn({ err, conversationId: input.conversationId }, 'CustomerSide.escalate(): case limit store failed; the case is opened');
+      return undefined;
+    }
   }
 
   /**
@@ -202,9 +242,13 @@ export class CustomerSide {
   /** The customer typed "bot"/"cancel" while waiting or talking to an agent. */
   async customerLeft(conversationId: string, caseId: string): Promise<void> {
     const { core } = this;
-    const closed = await core.store.close(caseId, 'customer', 'customer_left', core.now());
+    const now = core.now();
+    const closed = await core.store.close(caseId, 'customer', 'customer_left', now);
     await core.store.setOwnership(conversationId, { state: 'bot' });
-    if (closed.ok) await core.publish('case.closed', caseId, { conversationId });
+    if (!closed.ok) return;
+    const c = closed.case;
+    core.reports.record({ type: 'case_closed', at: now.toISOString(), caseId, priority: c.priority, resolution: 'customer_left', workingSeconds: core.workingSeconds(c.createdAt, now) });
+    await core.publish('case.closed', caseId, { conversationId });
   }
 
   /** The chat ended (closed case): the bot takes the conversation back. */

@@ -24,6 +24,8 @@ export interface DeliveryJob {
   /** `agent` messages are human-written (Messenger HUMAN_AGENT tag); `bot` ones never are. */
   from: 'agent' | 'bot';
   text: string;
+  /** Answer buttons under a bot message (the rating question): the title is shown, the value sent back. */
+  buttons?: { title: string; value: string }[];
   attempts: number;
   createdAt: string;
   lastError?: string;

@@ -18,10 +18,13 @@ import { AttachmentKeeper, type IncomingAttachment, type StoredAttachmentLookup 
 import type { CaseStore } from './CaseStore';
 import type { DeliveryState } from './caseView';
 import { CaseText } from './CaseText';
-import type { DeliveryOutbox } from './DeliveryOutbox';
+import type { DeliveryJob, DeliveryOutbox } from './DeliveryOutbox';
+import { NO_REPORTS, type ReportSink } from '../reports/ReportRecorder';
+import type { RatingState } from '../reports/RatingState';
 import type { CaseEventType, EventBus } from './EventBus';
 import type { AlertSink } from './Notifier';
 import type { OnceFlags } from './ports';
+import type { LimiterFactory, NamedLimiter } from '../limits/limiter';
 import type { Attachment, Case, TranscriptEntry } from './types';
 
 export type AgentActionError =
@@ -71,8 +74,24 @@ export interface HandoffServiceOptions {
   signal?: HandoffSignal;
   /** The embedded Direct Line's stored uploads (in-process). Default: none are kept as stored. */
   storedAttachments?: StoredAttachmentLookup;
+  /**
+   * Escalation limits (issue 9), counted on these limiters (memory, or Redis shared by every
+   * instance). Without a factory nothing is limited.
+   */
+  limits?: LimiterFactory;
+  /** New cases one customer identity may open per hour; joining their own open case never counts. Default 3. */
+  casesPerCustomerPerHour?: number;
+  /** Out-of-hours webhook alerts per hour for the whole service; the rest are logged, not sent. Default 10. */
+  offHoursAlertsPerHour?: number;
+  /** Report events (hand-offs, claims, first replies, closes); none when absent. */
+  reports?: ReportSink;
+  /** When set, the customer is asked to rate an agent's help when the agent closes the case. */
+  ratings?: RatingState;
   now?: () => Date;
 }
+
+/** Alert keys throttled by `offHoursAlertsPerHour` (a flood of new cases at night must not flood the team chat). */
+const OFF_HOURS_ALERTS = new Set(['handoff.alert.offHours', 'handoff.alert.offHoursWorkOrder']);
 
 export class HandoffCore {
   readonly store: CaseStore;
@@ -89,8 +108,13 @@ export class HandoffCore {
   readonly agentLang: Lang;
   readonly ackIntervalMs: number;
   readonly now: () => Date;
+  /** New cases per customer identity per hour (undefined: unlimited). */
+  readonly caseLimiter?: NamedLimiter;
+  private readonly offHoursAlertLimiter?: NamedLimiter;
+  readonly reports: ReportSink;
 
   constructor(readonly o: HandoffServiceOptions) {
+    this.reports = o.reports ?? NO_REPORTS;
     this.store = o.store;
     this.bus = o.bus;
     this.flags = o.flags;
@@ -105,6 +129,10 @@ export class HandoffCore {
     this.now = o.now ?? (() => new Date());
     this.text = new CaseText(o.messages, this.agentLang, o.lockerName);
     this.keeper = new AttachmentKeeper(o.storedAttachments);
+    if (o.limits) {
+      this.caseLimiter = o.limits.create('handoff.cases-per-customer', { points: o.casesPerCustomerPerHour ?? 3, windowSeconds: 3600 });
+      this.offHoursAlertLimiter = o.limits.create('handoff.offhours-alerts', { points: o.offHoursAlertsPerHour ?? 10, windowSeconds: 3600 });
+    }
   }
 
   agentName = (id: string): string | undefined => this.agents.get(id)?.name;
@@ -126,12 +154,12 @@ export class HandoffCore {
    * A bot-written message to one conversation of `c` (or a work order's chat), through the outbox
    * (never tagged as human). `{{caseId}}` is always the id the conversation's customer knows.
    */
-  async sendBot(c: Case, conversationId: string, key: string, params: Record<string, string> = {}): Promise<DeliveryState> {
+  async sendBot(c: Case, conversationId: string, key: string, params: Record<string, string> = {}, buttons?: DeliveryJob['buttons']): Promise<DeliveryState> {
     const told = c.conversations.find((x) => x.id === conversationId)?.toldCaseId ?? c.id;
     const text = this.messages.t(c.lang, key, { ...params, caseId: told });
     const entry: TranscriptEntry = { at: this.now().toISOString(), from: 'bot', text, conversationId };
     const seq = await this.appendAndPublish(c.id, conversationId, entry);
-    return this.outbox.submit({ conversationId, caseId: c.id, seq, from: 'bot', text });
+    return this.outbox.submit({ conversationId, caseId: c.id, seq, from: 'bot', text, ...(buttons?.length ? { buttons } : {}) });
   }
 
   async signal(conversationId: string, state: 'accepted' | 'completed' | 'failed'): Promise<void> {
@@ -148,9 +176,27 @@ export class HandoffCore {
   }
 
   async alert(c: Case, key: string, params: Record<string, string | number> = {}): Promise<void> {
+    if (OFF_HOURS_ALERTS.has(key) && this.offHoursAlertLimiter) {
+      let allowed = true;
+      try {
+        allowed = (await this.offHoursAlertLimiter.consume('all')).allowed;
+      } catch (err) {
+        // A failing limit store must not hide a real case from the team: send the alert.
+        this.logger.warn({ err, caseId: c.id }, 'HandoffCore.alert(): alert limit store failed; alert sent anyway');
+      }
+      if (!allowed) {
+        this.logger.info({ caseId: c.id, priority: c.priority }, 'HandoffCore.alert(): out-of-hours alert limit reached; the case is in the queue, no webhook sent');
+        return;
+      }
+    }
     const text = this.messages.t(this.agentLang, key, { caseId: c.id, priority: c.priority, ...params });
     const base = this.o.publicUrl?.replace(/\/+$/, '') ?? '';
     await this.o.alerts.alert({ text, caseId: c.id, priority: c.priority, summary: c.summary, url: `${base}/agent#case=${encodeURIComponent(c.id)}` });
+  }
+
+  /** Working seconds between two moments (business calendar). */
+  workingSeconds(from: string | Date, to: Date): number {
+    return Math.round(this.calendar.workingMsBetween(new Date(from), to) / 1000);
   }
 
   /** First-response target for a priority, from now, in working hours. */

@@ -28,7 +28,7 @@ import { HandoffCore, type HandoffServiceOptions } from './HandoffCore';
 import { Supervision } from './Supervision';
 
 export type { ActionResult, AgentActionError, HandoffServiceOptions, HandoffSignal } from './HandoffCore';
-export type { EscalationInput, EscalationResult, IncomingEntry, RelayedMessage, WorkOrderDraft, WorkOrderInput } from './CustomerSide';
+export type { EscalationInput, EscalationLimited, EscalationResult, IncomingEntry, RelayedMessage, WorkOrderDraft, WorkOrderInput } from './CustomerSide';
 
 export class HandoffService {
   readonly customers: CustomerSide;

@@ -75,6 +75,7 @@ export interface CaseView {
     trackingNumber?: string;
     senderPhone?: string;
     recipientPhone?: string;
+    contactPhone?: string;
     verifiedPhone?: string;
     lockerId?: string;
     description?: string;
@@ -125,4 +126,6 @@ export interface ConsoleLabels {
   fields: Record<string, string>;
   actions: Record<string, string>;
   via: Record<string, string>;
+  /** The reports page's text (`reports.*` in the message files, keys without the prefix). */
+  reports: Record<string, string>;
 }

@@ -52,6 +52,8 @@ export interface CaseFields {
   trackingNumber?: string;
   senderPhone?: string;
   recipientPhone?: string;
+  /** The phone the customer asked to be reached on (a hand-off question), not a parcel's phone. */
+  contactPhone?: string;
   /** E.164 phone the customer proved they hold in a conversation of this case. Joins cases. */
   verifiedPhone?: string;
   lockerId?: string;

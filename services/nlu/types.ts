@@ -6,22 +6,22 @@
 import type { Lang } from '../i18n/langs';
 
 /**
- * Intents the classifier distinguishes. The four problem intents (`damaged_parcel`, `billing`,
- * `complaint`, `other_problem`) carry the names of their escalation reasons
- * (services/handoff/vocabulary.ts); `none` = outside the carrier's business altogether.
+ * Intents the classifier distinguishes. `damaged_parcel`, `billing`, `complaint` and `other_problem`
+ * go to a person with their facts collected; `no_sms` is the pickup-SMS flow; `none` = outside the
+ * carrier's business (the customer is still offered a person).
  */
 export const INTENTS = [
   'readdress',
   'fix_phone',
-  'no_sms',
   'find_tracking',
   'track',
   'locker_fault',
+  'agent',
   'damaged_parcel',
   'billing',
   'complaint',
   'other_problem',
-  'agent',
+  'no_sms',
   'greet',
   'thanks',
   'none',

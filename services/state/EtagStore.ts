@@ -6,7 +6,8 @@
  * - `write` with no eTag or `'*'` overwrites; with another eTag it succeeds only if it equals the
  *   stored one, else rejects with an `EtagConflictError` ("... eTag conflict ..."); writing a key
  *   that does not exist always succeeds (as botbuilder's MemoryStorage does);
- * - every successful write gives the item a new eTag; the caller's object is not modified;
+ * - every successful write gives the item a new eTag, which `write` resolves with (by key); the
+ *   caller's object is not modified;
  * - `delete` of a missing key is a no-op.
  *
  * Implementations: `MemoryKeyValueStore` (tests, single process) and `RedisKeyValueStore`.
@@ -20,8 +21,8 @@ export interface StoreItem {
 
 export interface KeyValueStore {
   read(keys: string[]): Promise<Record<string, StoreItem>>;
-  /** Applies each change; rejects with `EtagConflictError` for the first conflicting key. */
-  write(changes: Record<string, StoreItem>): Promise<void>;
+  /** Applies each change; resolves with each key's new eTag; rejects with `EtagConflictError` for the first conflicting key. */
+  write(changes: Record<string, StoreItem>): Promise<Record<string, string>>;
   delete(keys: string[]): Promise<void>;
 }
 

@@ -18,15 +18,18 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return out;
   }
 
-  async write(changes: Record<string, StoreItem>): Promise<void> {
+  async write(changes: Record<string, StoreItem>): Promise<Record<string, string>> {
     if (!changes || typeof changes !== 'object') throw new TypeError('MemoryKeyValueStore.write(): changes must be an object');
+    const eTags: Record<string, string> = {};
     for (const [key, item] of Object.entries(changes)) {
       const stored = this.items.get(key);
       if (stored && isConditional(item.eTag) && item.eTag !== stored.eTag) {
         throw new EtagConflictError(key, 'MemoryKeyValueStore.write()');
       }
-      this.items.set(key, { eTag: randomUUID(), json: JSON.stringify(withoutEtag(item)) });
+      eTags[key] = randomUUID();
+      this.items.set(key, { eTag: eTags[key], json: JSON.stringify(withoutEtag(item)) });
     }
+    return eTags;
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -50,17 +50,19 @@ export class RedisKeyValueStore implements KeyValueStore {
     return out;
   }
 
-  async write(changes: Record<string, StoreItem>): Promise<void> {
+  async write(changes: Record<string, StoreItem>): Promise<Record<string, string>> {
     if (!changes || typeof changes !== 'object') throw new TypeError('RedisKeyValueStore.write(): changes must be an object');
     const results = await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const expected = isConditional(item.eTag) ? item.eTag : '';
-        const ok = await CAS_WRITE.run(this.redis, [this.prefix + key], [expected, randomUUID(), JSON.stringify(withoutEtag(item)), this.ttlMs]);
-        return { key, ok: ok === 1 };
+        const eTag = randomUUID();
+        const ok = await CAS_WRITE.run(this.redis, [this.prefix + key], [expected, eTag, JSON.stringify(withoutEtag(item)), this.ttlMs]);
+        return { key, eTag, ok: ok === 1 };
       }),
     );
     const conflict = results.find((r) => !r.ok);
     if (conflict) throw new EtagConflictError(conflict.key, 'RedisKeyValueStore.write()');
+    return Object.fromEntries(results.map((r) => [r.key, r.eTag]));
   }
 
   async delete(keys: string[]): Promise<void> {

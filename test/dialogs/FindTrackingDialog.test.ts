@@ -1,11 +1,12 @@
 /**
- * FindTrackingDialog on its own, in lt/en/ru: the numbers only on an exact match of all three
- * facts, one neutral answer otherwise, phone validation, pre-filled phones, giving up.
+ * FindTrackingDialog on its own, in lt/en/ru: the sender's phone proven by a code before anything is
+ * looked up, the numbers only on an exact match, one neutral answer otherwise, phone validation,
+ * pre-filled phones, giving up, a sender who cannot receive the code.
  */
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { FindTrackingDialog, type FindTrackingOptions } from '../../dialogs/FindTrackingDialog';
 import { hasMessage, texts } from '../support/messages';
-import { dialogTable, lockerName, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, lockerName, type DialogCase } from './dialogCases';
 
 const S = F.sharedLookup;
 
@@ -18,14 +19,15 @@ dialogTable<FindTrackingOptions>(
       options: {},
       steps: [
         [L.findTracking, ['findTracking.intro', 'ask.senderPhone']],
-        [S.senderPhone, ['ask.recipientPhone']],
+        [S.senderPhone, ['proof.code.sentPhone']],
+        [codeTo(S.senderPhone), ['proof.code.proven', 'ask.recipientPhone']],
         [S.recipientPhone.replace('+370', '8'), ['ask.destinationLocker']],
         ['Panorama', ['lockers.pick']],
         [lockerName(S.lockerId), ['findTracking.found']],
       ],
       result: { status: 'done' },
       check: ({ replies }) => {
-        for (const n of S.trackingNumbers) expect(texts(replies[4])).toContain(n);
+        for (const n of S.trackingNumbers) expect(texts(replies[5])).toContain(n);
       },
     },
     {
@@ -33,13 +35,26 @@ dialogTable<FindTrackingOptions>(
       options: {},
       steps: [
         [L.findTracking, ['ask.senderPhone']],
-        [S.senderPhone, ['ask.recipientPhone']],
+        [S.senderPhone, ['proof.code.sentPhone']],
+        [codeTo(S.senderPhone), ['ask.recipientPhone']],
         ['+37069999999', ['ask.destinationLocker']],
         ['Panorama', ['lockers.pick']],
         [lockerName(S.lockerId), ['findTracking.noMatch']],
       ],
       result: { status: 'done' },
-      check: ({ replies }) => expect(texts(replies[4])).not.toMatch(/C[A-Z]\d{9}LT/),
+      check: ({ replies }) => expect(texts(replies[5])).not.toMatch(/C[A-Z]\d{9}LT/),
+    },
+    {
+      name: 'a phone that sends no parcels: the same words, no SMS, so no code and no lookup; the customer goes to a person',
+      options: {},
+      steps: [
+        [L.findTracking, ['ask.senderPhone']],
+        ['+37069999999', ['proof.code.sentPhone']],
+        ['123456', ['proof.code.wrong']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive']],
+      ],
+      result: { status: 'escalate', reason: 'cannot_receive_code', fields: { senderPhone: '+37069999999' } },
+      check: ({ world }) => expect(world.carrier.outbox.list('+37069999999')).toEqual([]),
     },
     {
       name: 'phones: empty, too short, outside LT/LV/EE/PL rejected with a reason; a Latvian number is fine',
@@ -57,16 +72,22 @@ dialogTable<FindTrackingOptions>(
       options: {},
       steps: [
         [L.findTracking, ['ask.senderPhone']],
-        ['+371 2 123 4567', ['ask.recipientPhone']],
+        ['+371 2 123 4567', ['proof.code.sentPhone']],
       ],
       result: 'waiting',
     },
     {
-      name: 'both phones and the locker from the first message: straight to the locker list',
+      name: 'both phones and the locker from the first message: the code first, then straight to the locker list',
       options: { senderPhone: S.senderPhone, recipientPhone: S.recipientPhone, lockerQuery: 'Panorama' },
-      steps: [[L.findTracking, ['findTracking.intro', 'lockers.pick']]],
+      steps: [
+        [L.findTracking, ['findTracking.intro', 'proof.code.sentPhone']],
+        [codeTo(S.senderPhone), ['lockers.pick']],
+      ],
       result: 'waiting',
-      check: ({ world, replies }) => expect(hasMessage(world.messages, lang, replies[0], 'ask.senderPhone')).toBe(false),
+      check: ({ world, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[0], 'ask.senderPhone')).toBe(false);
+        expect(hasMessage(world.messages, lang, replies[1], 'ask.recipientPhone')).toBe(false);
+      },
     },
   ],
 );

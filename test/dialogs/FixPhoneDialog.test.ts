@@ -7,7 +7,7 @@ import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import type { CustomerRef, HandoffGateway, WorkOrderRequest } from '../../dialogs/deps';
 import { FixPhoneDialog, type FixPhoneOptions } from '../../dialogs/FixPhoneDialog';
 import { texts } from '../support/messages';
-import { dialogTable, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 
 const orders: { request: WorkOrderRequest; customer: CustomerRef }[] = [];
 const recordingOrders = (): HandoffGateway => ({
@@ -25,8 +25,8 @@ dialogTable<FixPhoneOptions>(
       options: {},
       steps: [
         [L.fixPhone, ['ask.trackingNumber']],
-        [F.inLocker.trackingNumber.toLowerCase(), ['ask.senderPhoneProof']],
-        [F.inLocker.senderPhone, ['fixPhone.whichNumber']],
+        [F.inLocker.trackingNumber.toLowerCase(), ['proof.code.sent']],
+        [codeTo(F.inLocker.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
         [L.recipientChoice, ['ask.newRecipientPhone']],
         ['8 612 34000', ['fixPhone.confirm']],
         [L.yes, ['fixPhone.doneSmsResent']],
@@ -50,8 +50,8 @@ dialogTable<FixPhoneOptions>(
       name: "the sender's number changed to the same number: nothing to do",
       options: { trackingNumber: F.inLocker.trackingNumber },
       steps: [
-        [L.fixPhone, ['ask.senderPhoneProof']],
-        [F.inLocker.senderPhone, ['fixPhone.whichNumber']],
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(F.inLocker.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
         [(w) => w.messages.t(lang, 'buttons.senderPhone'), ['ask.newSenderPhone']],
         [F.inLocker.senderPhone, ['fixPhone.sameNumber']],
       ],
@@ -61,8 +61,8 @@ dialogTable<FixPhoneOptions>(
       name: '"no" at the confirmation: nothing changed',
       options: { trackingNumber: F.inLocker.trackingNumber },
       steps: [
-        [L.fixPhone, ['ask.senderPhoneProof']],
-        [F.inLocker.senderPhone, ['fixPhone.whichNumber']],
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(F.inLocker.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
         [L.recipientChoice, ['ask.newRecipientPhone']],
         ['+37061234001', ['fixPhone.confirm']],
         [L.no, ['fixPhone.notChanged']],
@@ -74,8 +74,8 @@ dialogTable<FixPhoneOptions>(
       name: 'a parcel on its way back: the carrier schedules it; staff get a work order for this conversation',
       options: { trackingNumber: F.returning.trackingNumber },
       steps: [
-        [L.fixPhone, ['ask.senderPhoneProof']],
-        [F.returning.senderPhone, ['fixPhone.whichNumber']],
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(F.returning.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
         [L.recipientChoice, ['ask.newRecipientPhone']],
         ['+37061234002', ['fixPhone.confirm']],
         [L.yes, ['fixPhone.scheduled']],
@@ -92,8 +92,8 @@ dialogTable<FixPhoneOptions>(
       name: 'no answer to "which number": a person is offered with the parcel and the proven sender phone',
       options: { trackingNumber: F.inLocker.trackingNumber },
       steps: [
-        [L.fixPhone, ['ask.senderPhoneProof']],
-        [F.inLocker.senderPhone, ['fixPhone.whichNumber']],
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(F.inLocker.senderPhone), ['proof.code.proven', 'fixPhone.whichNumber']],
         ['?', ['invalid.choice.not_a_choice']],
         ['??', ['invalid.choice.not_a_choice']],
         ['???', ['invalid.choice.not_a_choice']],

@@ -5,9 +5,11 @@
  */
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { MainDialog } from '../../dialogs/MainDialog';
-import { hasMessage } from '../support/messages';
+import type { CustomerRef, EscalationRequest, HandoffGateway } from '../../dialogs/deps';
+import { classifyEscalation } from '../../services/handoff/vocabulary';
+import { hasMessage, texts } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
-import { dialogTable, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 import type { Lines } from './testData';
 
 const CLOSE = 'my parcel went to the wrong place';
@@ -107,9 +109,23 @@ dialogTable<object>(
       steps: [
         [L.greet, ['welcome.again']],
         [L.thanks, ['main.thanks']],
-        [L.outOfScope, ['main.outOfScope']],
+        [L.outOfScope, ['main.outOfScope', 'main.offerHuman.out_of_scope']],
+        [L.no, ['main.anythingElse']],
       ],
       result: undefined,
+    },
+    {
+      name: 'outside the carrier\'s business: a person is still offered, and the question goes with the case',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.outOfScope, ['main.outOfScope', 'main.offerHuman.out_of_scope']],
+        [L.yes, ['escalate.intro.out_of_scope', 'escalate.askTracking']],
+        [L.skip, ['escalate.askPhone']],
+        [L.skip, ['escalate.noHandoff', 'main.anythingElse']],
+      ],
+      result: undefined,
+      check: ({ replies }) => expect(texts(replies[3])).toContain(L.outOfScope),
     },
     {
       name: 'cancel, help and start over at any step',
@@ -117,7 +133,7 @@ dialogTable<object>(
       script: script(L),
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
         [L.cancel, ['main.cancelled']],
         [L.track, ['ask.trackingNumberTrack']],
         [L.help, ['main.helpInFlow', 'ask.trackingNumberTrack']],
@@ -171,7 +187,7 @@ dialogTable<object>(
       script: script(L),
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [F.readdressable.trackingNumber, ['ask.senderPhoneProof']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
         [L.agent, ['escalate.intro.agent_requested', 'escalate.askDescription']],
       ],
       result: 'waiting',
@@ -194,8 +210,8 @@ dialogTable<object>(
       options: {},
       script: script(L),
       steps: [
-        [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['ask.senderPhoneProof']],
-        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
         ['1', ['readdress.confirm']],
         [L.yes, ['readdress.done', 'main.anythingElse']],
       ],
@@ -209,7 +225,35 @@ dialogTable<object>(
       name: 'lost tracking number with both phones in the first message: straight to the locker',
       options: {},
       script: script(L),
-      steps: [[`${L.findTracking} ${F.sharedLookup.senderPhone} ${F.sharedLookup.recipientPhone}`, ['findTracking.intro', 'ask.destinationLocker']]],
+      steps: [
+        [`${L.findTracking} ${F.sharedLookup.senderPhone} ${F.sharedLookup.recipientPhone}`, ['findTracking.intro', 'proof.code.sentPhone']],
+        [codeTo(F.sharedLookup.senderPhone), ['proof.code.proven', 'ask.destinationLocker']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'too many codes: the case is handed to a person as proof_locked, with the parcel number already known',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.locked', 'escalate.intro.proof_locked', 'escalate.askDescription']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(hasMessage(world.messages, lang, replies[4], 'escalate.askTracking')).toBe(false),
+    },
+    {
+      name: 'the sender cannot receive the code: handed to a person as cannot_receive_code',
+      options: {},
+      script: script(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressable.trackingNumber, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive', 'escalate.intro.cannot_receive_code', 'escalate.askDescription']],
+      ],
       result: 'waiting',
     },
     {
@@ -224,4 +268,108 @@ dialogTable<object>(
       result: undefined,
     },
   ],
+);
+
+/** The problems people are for, routed from one message: reason, facts and priority. */
+const handed: { request: EscalationRequest; customer: CustomerRef }[] = [];
+beforeEach(() => void handed.splice(0));
+const queue = (): HandoffGateway => ({
+  async escalate(request, customer) {
+    handed.push({ request, customer });
+    return { kind: 'queued', caseId: 'C-1', position: 1, joined: false, open: true, expectedResponse: new Date(), hubContext: {} };
+  },
+});
+
+function problemScript(L: Lines): ScriptLine[] {
+  return [
+    [L.damaged(F.inLocker.trackingNumber), ['damaged_parcel', 0.93]],
+    [L.damagedShort, ['damaged_parcel', 0.9]],
+    [L.billing, ['billing', 0.9]],
+    [L.complaint, ['complaint', 0.9]],
+    [L.complaintDetails, ['complaint', 0.9]],
+    [L.otherProblem, ['other_problem', 0.88]],
+    [new RegExp(`^${L.billing} .*\\d{3}`), ['billing', 0.9]],
+  ];
+}
+
+dialogTable<object>(
+  'MainDialog: problems handed to a person',
+  (deps) => new MainDialog(deps),
+  (L): DialogCase<object>[] => [
+    {
+      name: 'a damaged parcel told in one message with its number: only the contact phone is asked (priority 2)',
+      options: {},
+      script: problemScript(L),
+      steps: [
+        [L.damaged(F.inLocker.trackingNumber), ['escalate.intro.damaged_parcel', 'escalate.askPhone']],
+        [L.skip, ['escalate.queuedOpen']],
+      ],
+      result: undefined,
+      check: () => {
+        const r = handed[0].request;
+        expect(r).toMatchObject({ reason: 'damaged_parcel', description: L.damaged(F.inLocker.trackingNumber), fields: { trackingNumber: F.inLocker.trackingNumber } });
+        expect(classifyEscalation(r.reason, true).priority).toBe(2);
+      },
+    },
+    {
+      name: 'a damaged parcel said briefly: the number, then what is damaged',
+      options: {},
+      script: problemScript(L),
+      steps: [
+        [L.damagedShort, ['escalate.intro.damaged_parcel', 'escalate.askTracking']],
+        [F.inLocker.trackingNumber, ['escalate.askDamage']],
+        [L.damageDetails, ['escalate.askPhone']],
+      ],
+      result: 'waiting',
+    },
+    {
+      name: 'charged twice, with a contact phone in the same message: amount and date asked, the phone not',
+      options: {},
+      script: problemScript(L),
+      steps: [
+        [`${L.billing} 861234567`, ['escalate.intro.billing', 'escalate.askTracking']],
+        [L.skip, ['escalate.askBilling']],
+        [L.billing, ['escalate.askBillingAmount']],
+        [L.billingAmount, ['escalate.queuedOpen']],
+      ],
+      result: undefined,
+      check: () => {
+        const r = handed[0].request;
+        expect(r.reason).toBe('billing');
+        expect(r.fields).toMatchObject({ contactPhone: '+37061234567' });
+        expect(r.description).toContain(L.billingAmount);
+        expect(classifyEscalation(r.reason, false).priority).toBe(3);
+      },
+    },
+    {
+      name: 'a complaint about a courier: what happened is asked, then handed off',
+      options: {},
+      script: problemScript(L),
+      steps: [
+        [L.complaint, ['escalate.intro.complaint', 'escalate.askTracking']],
+        [L.skip, ['escalate.askComplaint']],
+        [L.complaintDetails, ['escalate.askPhone']],
+        [L.skip, ['escalate.queuedOpen']],
+      ],
+      result: undefined,
+      check: () => expect(handed[0].request).toMatchObject({ reason: 'complaint', description: L.complaintDetails }),
+    },
+    {
+      name: 'another parcel problem: handed off as other_problem with the customer\'s words',
+      options: {},
+      script: problemScript(L),
+      steps: [
+        [L.otherProblem, ['escalate.intro.other_problem', 'escalate.askTracking']],
+        [F.inLocker.trackingNumber, ['escalate.askDescription']],
+        [L.noNumberStory, ['escalate.askPhone']],
+        [L.skip, ['escalate.queuedOpen']],
+      ],
+      result: undefined,
+      check: () => {
+        expect(handed[0].request).toMatchObject({ reason: 'other_problem', description: L.noNumberStory, fields: { trackingNumber: F.inLocker.trackingNumber } });
+        expect(classifyEscalation('other_problem', true).priority).toBe(2);
+      },
+    },
+  ],
+  { handoff: queue },
 );

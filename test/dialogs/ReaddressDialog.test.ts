@@ -9,19 +9,18 @@ import type { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCar
 import { ReaddressDialog, type ReaddressOptions } from '../../dialogs/ReaddressDialog';
 import { carrierWith } from '../support/carrierWith';
 import { hasMessage } from '../support/messages';
-import { dialogTable, lockerName, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, lockerName, wrongCodeFor, type DialogCase } from './dialogCases';
 
 const P = F.readdressable;
-const sender8 = P.senderPhone.replace('+370', '8');
 
 /** Carrier calls that change a parcel, with the options they were sent with. */
 const changes: { trackingNumber: string; opts?: ChangeOptions }[] = [];
 function recording(inner: InMemoryCarrier): CarrierApi {
   return carrierWith(inner, {
-    readdress: (t, s, l, opts) => {
+    readdressWithProof: (t, token, l, opts) => {
       changes.push({ trackingNumber: t, opts });
       if (t === F.readdressableNow.trackingNumber && l === F.lockers.bigKlaipeda) return Promise.reject(new CarrierError('unavailable', 'test: carrier down'));
-      return inner.readdress(t, s, l);
+      return inner.readdressWithProof(t, token, l, opts);
     },
   });
 }
@@ -36,8 +35,8 @@ dialogTable<ReaddressOptions>(
       options: {},
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [P.trackingNumber, ['ask.senderPhoneProof']],
-        [sender8, ['readdress.current', 'ask.newLocker']],
+        [P.trackingNumber, ['proof.code.sent']],
+        [codeTo(P.senderPhone, (c) => `${c.slice(0, 3)} ${c.slice(3)}`), ['proof.code.proven', 'readdress.current', 'ask.newLocker']],
         [L.lockerQuery, ['lockers.pick']],
         [lockerName(F.lockers.panorama), ['readdress.confirm']],
         [L.yes, ['readdress.scheduled']],
@@ -54,8 +53,8 @@ dialogTable<ReaddressOptions>(
       name: 'number and locker from the first message: no locker question, done at once',
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
         ['1', ['readdress.confirm']],
         [L.yes, ['readdress.done']],
       ],
@@ -76,33 +75,44 @@ dialogTable<ReaddressOptions>(
       check: ({ world, replies }) => expect(replies[1].map((r) => r.text).join(' ')).toContain(world.messages.t(lang, 'status.in_locker')),
     },
     {
-      name: 'proof validations: too short, not the sender',
+      name: 'proof: not a code, then a wrong code, are answered calmly; the right one goes on',
       options: { trackingNumber: P.trackingNumber },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        ['12345', ['invalid.senderPhone.too_short']],
-        ['+37069999999', ['invalid.senderPhone.not_sender']],
+        [L.readdress, ['proof.code.sent']],
+        ['12345', ['proof.code.notACode']],
+        [wrongCodeFor(P.senderPhone), ['proof.code.wrong']],
+        [codeTo(P.senderPhone), ['proof.code.proven', 'ask.newLocker']],
       ],
       result: 'waiting',
     },
     {
-      name: 'three wrong sender phones: a person is offered with the parcel number',
+      name: 'too many codes: told calmly, the case goes to a person (proof_locked) with the parcel number',
       options: { trackingNumber: P.trackingNumber },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        ['+37069999999', ['invalid.senderPhone.not_sender']],
-        ['+37069999998', ['invalid.senderPhone.not_sender']],
-        ['+37069999997', ['invalid.senderPhone.not_sender']],
+        [L.readdress, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.resent']],
+        [(w) => w.messages.t(lang, 'buttons.newCode'), ['proof.code.locked']],
       ],
-      result: { status: 'offer_person', reason: 'too_many_attempts', fields: { trackingNumber: P.trackingNumber } },
+      result: { status: 'escalate', reason: 'proof_locked', fields: { trackingNumber: P.trackingNumber } },
+      check: () => expect(changes).toHaveLength(0),
+    },
+    {
+      name: 'the sender cannot receive the code: a person, with the parcel number',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive']],
+      ],
+      result: { status: 'escalate', reason: 'cannot_receive_code', fields: { trackingNumber: P.trackingNumber } },
     },
     {
       name: 'a locker search with no match, a yes/no that is neither, then no: nothing changed',
       options: {},
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [P.trackingNumber, ['ask.senderPhoneProof']],
-        [P.senderPhone, ['ask.newLocker']],
+        [P.trackingNumber, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newLocker']],
         ['qwxzvj', ['invalid.locker.no_match']],
         ['Ozas', ['lockers.pick']],
         [lockerName(F.lockers.ozas), ['readdress.confirm']],
@@ -119,8 +129,8 @@ dialogTable<ReaddressOptions>(
       name: 'the locker the parcel already goes to: said so, nothing changed',
       options: { trackingNumber: P.trackingNumber, lockerQuery: 'Akropolis Vilnius' },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [P.senderPhone, ['lockers.pick']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['lockers.pick']],
         [lockerName(F.lockers.akropolisVilnius), ['readdress.sameLocker']],
       ],
       result: { status: 'done' },
@@ -131,7 +141,7 @@ dialogTable<ReaddressOptions>(
       script: [[L.agent, ['agent', 0.95]]],
       steps: [
         [L.readdress, ['ask.trackingNumber']],
-        [P.trackingNumber, ['ask.senderPhoneProof']],
+        [P.trackingNumber, ['proof.code.sent']],
         [L.agent, []],
       ],
       result: { status: 'escalate', reason: 'agent_requested', fields: { trackingNumber: P.trackingNumber } },
@@ -141,8 +151,8 @@ dialogTable<ReaddressOptions>(
       options: { trackingNumber: P.trackingNumber },
       script: [[L.agent, ['agent', 0.95]]],
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [P.senderPhone, ['ask.newLocker']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newLocker']],
         [L.agent, []],
       ],
       result: { status: 'escalate', reason: 'agent_requested', fields: { trackingNumber: P.trackingNumber, senderPhone: P.senderPhone, lockerId: P.lockerId } },
@@ -151,11 +161,11 @@ dialogTable<ReaddressOptions>(
       name: 'every change needs a fresh proof: a second readdress in the same conversation asks again',
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
         ['1', ['readdress.confirm']],
         [L.yes, ['readdress.done']],
-        [L.readdress, ['ask.senderPhoneProof']],
+        [L.readdress, ['proof.code.sent']],
       ],
       result: 'waiting',
       check: ({ client }) => expect(client.lastTurn?.conversation.proven.map((f) => f.e164)).toEqual([F.readdressableNow.senderPhone]),
@@ -164,12 +174,12 @@ dialogTable<ReaddressOptions>(
       name: 'a proof that expired before "yes" is asked for again, and the change waits for it',
       options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [P.senderPhone, ['lockers.pick']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['lockers.pick']],
         [lockerName(F.lockers.panorama), ['readdress.confirm']],
         { wait: 16 },
-        [L.yes, ['proof.expired', 'ask.senderPhoneProof']],
-        [P.senderPhone, ['readdress.scheduled']],
+        [L.yes, ['proof.expired', 'proof.code.sent']],
+        [codeTo(P.senderPhone), ['readdress.scheduled']],
       ],
       result: { status: 'done' },
       check: async ({ world, replies }) => {
@@ -182,8 +192,8 @@ dialogTable<ReaddressOptions>(
       name: 'the carrier not answering at the change: a person is offered with everything collected',
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'BIG Klaipėda' },
       steps: [
-        [L.readdress, ['ask.senderPhoneProof']],
-        [F.readdressableNow.senderPhone, ['lockers.pick']],
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
         [lockerName(F.lockers.bigKlaipeda), ['readdress.confirm']],
         [L.yes, []],
       ],

@@ -9,8 +9,12 @@ import { TrackDialog, type TrackOptions } from '../../dialogs/TrackDialog';
 import { texts } from '../support/messages';
 import { dialogTable, type DialogCase } from './dialogCases';
 import { carrierWith } from '../support/carrierWith';
+import { DialogTestClient } from '../support/dialogTestClient';
+import { vilniusDate, workingDaysBefore } from '../../services/carrier/sandbox/workingDays';
 
 const DOWN = makeS10('CE', '00000001', 'LT');
+/** A parcel promised exactly 6 working days ago (the carrier's count), over the 5-day limit. */
+const SIX_LATE = makeS10('CE', '00000006', 'LT');
 
 dialogTable<TrackOptions>(
   'TrackDialog',
@@ -22,6 +26,34 @@ dialogTable<TrackOptions>(
       steps: [[L.track, ['track.status.in_locker', 'track.timeline']]],
       result: { status: 'done' },
       check: ({ replies }) => expect(texts(replies[0])).not.toMatch(/\b(code|kodas|код)\b[^.]*\b\d{4,8}\b/i),
+    },
+    {
+      name: 'a public lookup shows no phone (not even masked), no name and no street address',
+      options: { trackingNumber: F.inLocker.trackingNumber },
+      steps: [[L.track, ['track.status.in_locker']]],
+      result: { status: 'done' },
+      check: ({ world, replies }) => {
+        const all = texts(replies[0]);
+        const locker = world.lockers.get(F.inLocker.lockerId);
+        expect(all).not.toMatch(/\+\d{3} \d\*/); // a masked phone
+        expect(all).not.toMatch(/\+370|\b86\d{7}\b/);
+        expect(locker && all.includes(locker.name)).toBe(true);
+        expect(locker && all.includes(locker.address)).toBe(false);
+      },
+    },
+    {
+      name: 'lookups are limited per client: past the limit a calm "try later", the carrier not asked',
+      options: {},
+      world: { lookupsPerClientPerHour: 2 },
+      steps: [
+        [L.track, ['ask.trackingNumberTrack']],
+        [makeS10('CE', '12345678', 'LT'), ['invalid.tracking.not_found']],
+        [F.inLocker.trackingNumber, ['track.status.in_locker']],
+        [L.track, ['ask.trackingNumberTrack']],
+        [F.inLocker.trackingNumber, ['track.limit']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, lang, replies }) => expect(texts(replies[4])).not.toContain(world.messages.t(lang, 'status.in_locker')),
     },
     {
       name: 'the timeline as an Adaptive Card on a card channel',
@@ -52,6 +84,24 @@ dialogTable<TrackOptions>(
         [L.no, []],
       ],
       result: { status: 'done' },
+    },
+    {
+      name: 'the delay is the carrier\'s own count of working days (2 late is 2, 8 late is 8)',
+      options: { trackingNumber: F.lateShort.trackingNumber },
+      steps: [[L.track, ['track.lateNormal']]],
+      result: { status: 'done' },
+      check: async ({ replies, world }) => {
+        expect(texts(replies[0])).toMatch(new RegExp(`\\b${F.lateShort.lateWorkingDays}\\b`));
+        const late = new DialogTestClient(new TrackDialog(world.deps), { trackingNumber: F.lateOver5.trackingNumber }, world, { lang: 'en' });
+        expect(texts(await late.send('x'))).toMatch(new RegExp(`\\b${F.lateOver5.lateWorkingDays} working days\\b`));
+      },
+    },
+    {
+      name: '6 working days late by the carrier\'s count is over the limit: a person offered, not "normal"',
+      options: { trackingNumber: SIX_LATE },
+      steps: [[L.track, ['track.lateOffer']]],
+      result: 'waiting',
+      check: ({ replies }) => expect(texts(replies[0])).toMatch(/\b6\b/),
     },
     {
       name: 'a short delay is explained as normal at peak time',
@@ -114,7 +164,11 @@ dialogTable<TrackOptions>(
   {
     carrier: (inner) =>
       carrierWith(inner, {
-        getParcel: (t) => (t === DOWN ? Promise.reject(new CarrierError('unavailable', 'test: carrier down')) : inner.getParcel(t)),
+        getParcel: async (t) => {
+          if (t === DOWN) throw new CarrierError('unavailable', 'test: carrier down');
+          if (t === SIX_LATE) return { ...(await inner.getParcel(F.lateShort.trackingNumber)), trackingNumber: SIX_LATE, expectedDelivery: workingDaysBefore(vilniusDate(new Date()), 6) };
+          return inner.getParcel(t);
+        },
       }),
   },
 );

@@ -104,7 +104,7 @@ describe('rich replies on card channels', () => {
     const c = conversation(world, { channelId: 'directline' });
     await c.say(LINES.en.readdress);
     await c.say(F.readdressable.trackingNumber);
-    await c.say(F.readdressable.senderPhone);
+    await c.say(await world.lastCode(F.readdressable.senderPhone));
     const picks = await c.say('Panorama');
     const carousel = picks.find((r) => (r.activity.attachments ?? []).length)!;
     expect(carousel.activity.attachmentLayout).toBe('carousel');

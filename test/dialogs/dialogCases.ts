@@ -8,7 +8,7 @@ import { LANGS, type Lang } from '../../services/i18n/langs';
 import type { CarrierApi } from '../../services/carrier/types';
 import type { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCarrier';
 import type { DialogDeps, HandoffGateway } from '../../dialogs/deps';
-import { DialogTestClient, dialogWorld, type DialogWorld } from '../support/dialogTestClient';
+import { DialogTestClient, dialogWorld, type DialogWorld, type WorldOverrides } from '../support/dialogTestClient';
 import { expectKeys, texts, type Reply } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
 import { LINES, type Lines } from './testData';
@@ -39,6 +39,8 @@ export interface DialogCase<O extends object> {
   /** Intents of messages (entities are extracted for real). */
   script?: ScriptLine[];
   channelId?: string;
+  /** World settings of this case (proof limits, lookup limit). */
+  world?: Omit<WorldOverrides, 'handoff' | 'carrier'>;
   check?: (c: CaseContext<O>) => void | Promise<void>;
 }
 
@@ -46,6 +48,15 @@ export interface TableOptions {
   handoff?: () => HandoffGateway;
   carrier?: (inner: InMemoryCarrier) => CarrierApi;
 }
+
+/** The code the sandbox just texted to `phone`, as the customer types it back. */
+export const codeTo = (phone: string, shape: (code: string) => string = (c) => c) => (w: DialogWorld) => shape(w.lastCode(phone));
+
+/** A 6-digit code that is not the one just texted to `phone` (a wrong guess). */
+export const wrongCodeFor = (phone: string) => (w: DialogWorld) => {
+  const code = w.lastCode(phone);
+  return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+};
 
 /** The name of a seeded locker, as its button says it. */
 export const lockerName = (id: string) => (w: DialogWorld) => {
@@ -59,7 +70,7 @@ export function dialogTable<O extends object>(title: string, make: (deps: Dialog
   describe.each(LANGS.map((l) => [l]))(`${title} in %s`, (lang: Lang) => {
     for (const c of cases(LINES[lang], lang)) {
       test(c.name, async () => {
-        const world = await dialogWorld({ handoff: options.handoff?.(), carrier: options.carrier });
+        const world = await dialogWorld({ ...c.world, handoff: options.handoff?.(), carrier: options.carrier });
         const client = new DialogTestClient(make(world.deps), c.options, world, { lang, script: c.script, channelId: c.channelId });
         const replies: Reply[][] = [];
         for (const step of c.steps) {

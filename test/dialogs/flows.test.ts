@@ -32,8 +32,11 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
   test('readdress: number → sender proof → locker by free text → confirm → scheduled by staff', async () => {
     const c = conversation(world);
     expectKey(await c.say(L.readdress), 'ask.trackingNumber');
-    expectKey(await c.say(F.readdressable.trackingNumber), 'ask.senderPhoneProof');
-    const afterProof = await c.say(F.readdressable.senderPhone.replace('+370', '8'));
+    const sent = await c.say(F.readdressable.trackingNumber);
+    expectKey(sent, 'proof.code.sent');
+    expect(texts(sent)).not.toContain(F.readdressable.senderPhone);
+    const afterProof = await c.say(await world.lastCode(F.readdressable.senderPhone));
+    expectKey(afterProof, 'proof.code.proven');
     expectKey(afterProof, 'readdress.current');
     expectKey(afterProof, 'ask.newLocker');
     const picks = await c.say(L.lockerQuery);
@@ -49,8 +52,8 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
   test('readdress pre-fills the number and the locker from the first message', async () => {
     const c = conversation(world);
     const first = await c.say(L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'));
-    expectKey(first, 'ask.senderPhoneProof');
-    const picks = await c.say(F.readdressableNow.senderPhone);
+    expectKey(first, 'proof.code.sent');
+    const picks = await c.say(await world.lastCode(F.readdressableNow.senderPhone));
     expectKey(picks, 'lockers.pick');
     expect(hasMessage(world.messages, lang, picks, 'ask.newLocker')).toBe(false);
     expect(picks.find((r) => r.buttons.length)!.buttons[0]).toMatch(/Akropolis Klaipėda/);
@@ -61,8 +64,8 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
   test('wrong phone: recipient number corrected and the pickup SMS re-sent', async () => {
     const c = conversation(world);
     expectKey(await c.say(L.fixPhone), 'ask.trackingNumber');
-    expectKey(await c.say(F.inLocker.trackingNumber.toLowerCase()), 'ask.senderPhoneProof');
-    expectKey(await c.say(F.inLocker.senderPhone), 'fixPhone.whichNumber');
+    expectKey(await c.say(F.inLocker.trackingNumber.toLowerCase()), 'proof.code.sent');
+    expectKey(await c.say(await world.lastCode(F.inLocker.senderPhone)), 'fixPhone.whichNumber');
     expectKey(await c.say(L.recipientChoice), 'ask.newRecipientPhone');
     expectKey(await c.say('8 612 34000'), 'fixPhone.confirm');
     const done = await c.say(L.yes);
@@ -76,7 +79,8 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     const intro = await c.say(L.findTracking);
     expectKey(intro, 'findTracking.intro');
     expectKey(intro, 'ask.senderPhone');
-    expectKey(await c.say(F.sharedLookup.senderPhone), 'ask.recipientPhone');
+    expectKey(await c.say(F.sharedLookup.senderPhone), 'proof.code.sentPhone');
+    expectKey(await c.say(await world.lastCode(F.sharedLookup.senderPhone)), 'ask.recipientPhone');
     expectKey(await c.say(F.sharedLookup.recipientPhone.replace('+370', '8')), 'ask.destinationLocker');
     const panorama = world.lockers.get(F.sharedLookup.lockerId)?.name ?? 'missing locker';
     const picks = await c.say('Panorama');
@@ -88,6 +92,7 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     const d = conversation(world);
     await d.say(L.findTracking);
     await d.say(F.sharedLookup.senderPhone);
+    await d.say(await world.lastCode(F.sharedLookup.senderPhone));
     await d.say('+37069999999');
     const picks2 = await d.say('Panorama');
     const first = picks2.find((r) => r.buttons.length)?.buttons[0];
@@ -165,13 +170,13 @@ describe('language handling', () => {
     expect(hasMessage(world.messages, 'en', replies, 'main.languageSwitched')).toBe(true);
     expect(hasMessage(world.messages, 'en', replies, 'ask.trackingNumber')).toBe(true);
     // a phone number or a tracking number carries no language: the bot stays in English
-    expect(hasMessage(world.messages, 'en', await c.say(F.readdressable.trackingNumber), 'ask.senderPhoneProof')).toBe(true);
+    expect(hasMessage(world.messages, 'en', await c.say(F.readdressable.trackingNumber), 'proof.code.sent')).toBe(true);
   });
 
   test('an English sentence with a Lithuanian place name is answered in English', async () => {
     const c = conversation(world);
     const replies = await c.say(`change locker for ${F.readdressable.trackingNumber} to Akropolis Klaipėda`);
-    expect(hasMessage(world.messages, 'en', replies, 'ask.senderPhoneProof')).toBe(true);
+    expect(hasMessage(world.messages, 'en', replies, 'proof.code.sent')).toBe(true);
   });
 
   test('a customer who writes Russian after Lithuanian gets Russian', async () => {

@@ -25,6 +25,19 @@ export interface Lines {
   lockerQuery: string;
   description: string;
   skip: string;
+  /** A damaged parcel told in one message with its number. */
+  damaged: (tracking: string) => string;
+  /** Only "my parcel arrived damaged" (no details). */
+  damagedShort: string;
+  damageDetails: string;
+  /** Charged twice, no amount. */
+  billing: string;
+  billingAmount: string;
+  complaint: string;
+  complaintDetails: string;
+  otherProblem: string;
+  /** A story written at the parcel-number question instead of a number. */
+  noNumberStory: string;
 }
 
 export const LINES: Record<Lang, Lines> = {
@@ -49,6 +62,15 @@ export const LINES: Record<Lang, Lines> = {
     lockerQuery: 'panorama vilnius',
     description: 'durelės neatsidarė, nors įvedžiau kodą',
     skip: 'praleisti',
+    damaged: (t) => `siunta ${t} atkeliavo sulaužyta, dėžė visa sutraiškyta`,
+    damagedShort: 'siunta sugadinta',
+    damageDetails: 'suplėšyta pakuotė ir sudužęs puodelis',
+    billing: 'nuskaičiavo pinigus du kartus',
+    billingAmount: 'du kartus po 3,99 € vasario 3 d.',
+    complaint: 'noriu pateikti skundą dėl kurjerio',
+    complaintDetails: 'kurjeris vakar buvo nemandagus ir numetė siuntą prie durų',
+    otherProblem: 'turiu kitokią problemą su siunta',
+    noNumberStory: 'neturiu numerio, siuntą paliko prie durų ir ji dingo',
   },
   en: {
     readdress: 'I chose the wrong parcel locker and want to change it',
@@ -71,6 +93,15 @@ export const LINES: Record<Lang, Lines> = {
     lockerQuery: 'panorama vilnius',
     description: 'the door did not open although I entered the code',
     skip: 'skip',
+    damaged: (t) => `parcel ${t} arrived broken, the box is completely crushed`,
+    damagedShort: 'my parcel is damaged',
+    damageDetails: 'the box is torn and the mug inside is broken',
+    billing: 'you charged me twice',
+    billingAmount: 'twice 3.99 eur on 3 February',
+    complaint: 'I want to complain about the courier',
+    complaintDetails: 'yesterday the courier was rude and threw the parcel at the door',
+    otherProblem: 'I have a different problem with a parcel',
+    noNumberStory: "I don't have the number, the parcel was left at the door and it's gone",
   },
   ru: {
     readdress: 'Я выбрал не тот постомат, хочу его поменять',
@@ -93,5 +124,14 @@ export const LINES: Record<Lang, Lines> = {
     lockerQuery: 'panorama vilnius',
     description: 'дверца не открылась, хотя я ввёл код',
     skip: 'пропустить',
+    damaged: (t) => `посылка ${t} пришла сломанной, коробка вся смята`,
+    damagedShort: 'посылка повреждена',
+    damageDetails: 'порвана упаковка и разбита кружка',
+    billing: 'с меня списали деньги два раза',
+    billingAmount: 'два раза по 3,99 € 3 февраля',
+    complaint: 'хочу пожаловаться на курьера',
+    complaintDetails: 'вчера курьер нагрубил и бросил посылку у двери',
+    otherProblem: 'у меня другая проблема с посылкой',
+    noNumberStory: 'номера нет, посылку оставили у двери, и она пропала',
   },
 };

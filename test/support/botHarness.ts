@@ -16,6 +16,9 @@ import { createLogger } from '../../services/logging/logger';
 import type { CarrierApi } from '../../services/carrier/types';
 import type { Recognizer } from '../../services/nlu/types';
 import { MainDialog } from '../../dialogs/MainDialog';
+import { createProofService } from '../../services/proof/createProofService';
+import type { ProofSettings } from '../../services/proof/ProofService';
+import { createLimiterFactory } from '../../services/limits/limiter';
 import { SUMMARY_ONLY_HANDOFF, type DialogDeps, type HandoffGateway } from '../../dialogs/deps';
 import { LockerDeskBot } from '../../bots/LockerDeskBot';
 import { createTurnErrorHandler } from '../../bots/turnErrorHandler';
@@ -33,13 +36,15 @@ export interface World {
   deps: DialogDeps;
   /** `PROOF_TTL_MINUTES` of the bots in this world. */
   proofTtlMinutes: number;
+  /** The 6-digit code in the newest SMS the sandbox texted to `phone`, read from its outbox over HTTP. */
+  lastCode(phone: string): Promise<string>;
   close(): Promise<void>;
 }
 
 let recognizer: EmbeddedRecognizer | undefined;
 
 export async function createWorld(
-  overrides: { carrier?: CarrierApi; handoff?: HandoffGateway; carrierTimeoutMs?: number; now?: () => Date } = {},
+  overrides: { carrier?: CarrierApi; handoff?: HandoffGateway; carrierTimeoutMs?: number; now?: () => Date; proof?: Partial<ProofSettings> } = {},
 ): Promise<World> {
   const sandbox = createSandboxServer();
   const { url } = await sandbox.listen(0, '127.0.0.1');
@@ -57,22 +62,40 @@ export async function createWorld(
   };
   const config = loadConfig({});
   const messages = createMessages();
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: DialogDeps = {
     carrier,
+    // One world serves a whole test file, whose tests reuse the same fixture parcels: the shared limits are
+    // raised (the per-conversation one stays as configured); tests of the limits themselves pass `proof`.
+    proof: createProofService({
+      carrier,
+      settings: { ...config.proof, codesPerParcelPerDay: 50, codesPerPhonePerDay: 50, codesPerClientPerDay: 1000, ...overrides.proof },
+      logger,
+      now: overrides.now,
+    }),
+    trackLookups: createLimiterFactory({}).create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar: new WorkingCalendar(config.business),
     messages,
     handoff: overrides.handoff ?? SUMMARY_ONLY_HANDOFF,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger,
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now: overrides.now ?? (() => new Date()),
   };
-  return { sandbox, carrierUrl: url, carrier, lockers, recognizer: worldRecognizer, messages, deps, proofTtlMinutes: config.proof.proofTtlMinutes, close: () => sandbox.close() };
+  const lastCode = async (phone: string): Promise<string> => {
+    const res = await fetch(`${url}/sandbox/sms?to=${encodeURIComponent(phone)}`);
+    const [newest] = (await res.json()) as { text: string }[];
+    const code = newest?.text.match(/\b(\d{6})\b/)?.[1];
+    if (!code) throw new Error('lastCode(): no code in the newest SMS to that phone');
+    return code;
+  };
+  return { sandbox, carrierUrl: url, carrier, lockers, recognizer: worldRecognizer, messages, deps, proofTtlMinutes: config.proof.proofTtlMinutes, lastCode, close: () => sandbox.close() };
 }
 
 export interface Conversation {

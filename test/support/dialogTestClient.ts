@@ -16,6 +16,9 @@ import { createLogger } from '../../services/logging/logger';
 import { detectCommand } from '../../services/nlu/commands';
 import type { Lang } from '../../services/i18n/langs';
 import type { CarrierApi } from '../../services/carrier/types';
+import { createProofService } from '../../services/proof/createProofService';
+import type { ProofService, ProofSettings } from '../../services/proof/ProofService';
+import { createLimiterFactory } from '../../services/limits/limiter';
 import { SUMMARY_ONLY_HANDOFF, type DialogDeps, type HandoffGateway } from '../../dialogs/deps';
 import type { ConversationData, UserData } from '../../dialogs/state';
 import { bindTurn, loadTurn, type Turn } from '../../dialogs/turn';
@@ -26,6 +29,10 @@ let messagesOnce: Messages | undefined;
 
 export interface DialogWorld {
   carrier: InMemoryCarrier;
+  /** The proof service of deps (memory limits), over `carrier` as the dialogs see it. */
+  proof: ProofService;
+  /** The 6-digit code in the newest SMS the sandbox sent to `phone` (E.164). */
+  lastCode(phone: string): string;
   lockers: InMemoryLockerDirectory;
   messages: Messages;
   deps: DialogDeps;
@@ -35,29 +42,49 @@ export interface DialogWorld {
 }
 
 /** Fresh carrier data per world; messages loaded once per test file. */
-export async function dialogWorld(overrides: { handoff?: HandoffGateway; carrier?: (inner: InMemoryCarrier) => CarrierApi } = {}): Promise<DialogWorld> {
+export interface WorldOverrides {
+  handoff?: HandoffGateway;
+  carrier?: (inner: InMemoryCarrier) => CarrierApi;
+  /** `config.proof` changes (fewer codes per conversation…). */
+  proof?: Partial<ProofSettings>;
+  /** `PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR` (default 30). */
+  lookupsPerClientPerHour?: number;
+}
+
+export async function dialogWorld(overrides: WorldOverrides = {}): Promise<DialogWorld> {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   const carrier = new InMemoryCarrier({ now });
   const lockers = new InMemoryLockerDirectory(await carrier.listLockers());
   const config = loadConfig({});
   messagesOnce ??= createMessages();
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const api = overrides.carrier ? overrides.carrier(carrier) : carrier;
+  const proof = createProofService({ carrier: api, settings: { ...config.proof, ...overrides.proof }, logger, now });
+  const lastCode = (phone: string): string => {
+    const code = carrier.outbox.latest(phone)?.text.match(/\b(\d{6})\b/)?.[1];
+    if (!code) throw new Error('lastCode(): no code in the newest SMS to that phone');
+    return code;
+  };
   const deps: DialogDeps = {
-    carrier: overrides.carrier ? overrides.carrier(carrier) : carrier,
+    carrier: api,
+    proof,
+    trackLookups: createLimiterFactory({}).create('parcel-lookups-per-client', { points: overrides.lookupsPerClientPerHour ?? config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar: new WorkingCalendar(config.business),
     messages: messagesOnce,
     handoff: overrides.handoff ?? SUMMARY_ONLY_HANDOFF,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger,
     settings: {
       maxPromptAttempts: config.dialogs.maxPromptAttempts,
       delayEscalateWorkingDays: config.business.delayEscalateWorkingDays,
+      businessHours: config.business,
       minConfidence: config.nlu.minConfidence,
       ambiguityMargin: config.nlu.ambiguityMargin,
     },
     now,
   };
-  return { carrier, lockers, messages: messagesOnce, deps, now, advance: (ms) => void (offset += ms) };
+  return { carrier, proof, lastCode, lockers, messages: messagesOnce, deps, now, advance: (ms) => void (offset += ms) };
 }
 
 export interface DialogTestOptions {

@@ -45,7 +45,7 @@ const textarea = (id) => /** @type {HTMLTextAreaElement} */ (document.getElement
 /** @param {string} id */
 const button = (id) => /** @type {HTMLButtonElement} */ (document.getElementById(id));
 const BASE_TITLE = 'LockerDesk agent console';
-const FIELD_ORDER = ['trackingNumber', 'senderPhone', 'recipientPhone', 'verifiedPhone', 'lockerId', 'description'];
+const FIELD_ORDER = ['trackingNumber', 'senderPhone', 'recipientPhone', 'contactPhone', 'verifiedPhone', 'lockerId', 'description'];
 const MAX_TEXT = 2000;
 const LABEL_LANGS = ['lt', 'en', 'ru'];
 

@@ -18,7 +18,7 @@
       'hero.title': 'Kuo galime padėti?',
       'hero.lead': 'Atsakymai į dažniausius klausimus apie siuntas ir paštomatus. Neradote atsakymo? Mūsų pagalbininkas pokalbyje padės pakeisti paštomatą, pataisyti telefono numerį ar surasti siuntą — visą parą.',
       'hero.cta': 'Rašyti pagalbininkui',
-      'hero.hours': 'Klientų aptarnavimo specialistai dirba I–V 8–20 val., VI 9–15 val.',
+      'hero.hours': 'Klientų aptarnavimo specialistai dirba __BUSINESS_HOURS_LT__.',
       'topics.title': 'Dažniausios temos',
       'topic.send.title': 'Kaip išsiųsti siuntą',
       'topic.send.text': 'Užregistruokite siuntą internetu, nurodykite gavėjo telefoną ir paštomatą. Gautą kodą suveskite bet kuriame paštomate ir įdėkite siuntą į atsidariusią spintelę.',
@@ -51,7 +51,7 @@
       'hero.title': 'How can we help?',
       'hero.lead': 'Answers to the most common questions about parcels and lockers. Didn\u2019t find yours? Our chat assistant can change the locker, fix a phone number or find a parcel — day and night.',
       'hero.cta': 'Chat with the assistant',
-      'hero.hours': 'Customer service staff work Mon–Fri 8:00–20:00, Sat 9:00–15:00.',
+      'hero.hours': 'Customer service staff work __BUSINESS_HOURS_EN__.',
       'topics.title': 'Popular topics',
       'topic.send.title': 'How to send a parcel',
       'topic.send.text': 'Register the parcel online with the recipient\u2019s phone and locker. Enter the code you get at any locker and put the parcel into the compartment that opens.',
@@ -84,7 +84,7 @@
       'hero.title': 'Чем мы можем помочь?',
       'hero.lead': 'Ответы на частые вопросы о посылках и постоматах. Не нашли ответа? Помощник в чате сменит постомат, исправит номер телефона или найдёт посылку — круглосуточно.',
       'hero.cta': 'Написать помощнику',
-      'hero.hours': 'Специалисты службы поддержки работают пн–пт 8–20, сб 9–15.',
+      'hero.hours': 'Специалисты службы поддержки работают __BUSINESS_HOURS_RU__.',
       'topics.title': 'Популярные темы',
       'topic.send.title': 'Как отправить посылку',
       'topic.send.text': 'Зарегистрируйте посылку онлайн, укажите телефон получателя и постомат. Введите полученный код в любом постомате и положите посылку в открывшуюся ячейку.',
@@ -118,7 +118,7 @@
       language: 'Pokalbio kalba',
       connecting: 'Jungiamasi prie pokalbio…',
       errorTitle: 'Nepavyko prisijungti prie pokalbio',
-      errorText: 'Patikrinkite interneto ryšį ir bandykite dar kartą. Jei nepavyksta, skambinkite +370 700 00000 (I–V 8–20 val.).',
+      errorText: 'Patikrinkite interneto ryšį ir bandykite dar kartą. Jei nepavyksta, skambinkite +370 700 00000 (__BUSINESS_HOURS_LT__).',
       retry: 'Bandyti dar kartą',
       unread: 'Nauja žinutė'
     },
@@ -131,7 +131,7 @@
       language: 'Chat language',
       connecting: 'Connecting to the chat…',
       errorTitle: 'Could not connect to the chat',
-      errorText: 'Please check your internet connection and try again. If it still fails, call +370 700 00000 (Mon–Fri 8:00–20:00).',
+      errorText: 'Please check your internet connection and try again. If it still fails, call +370 700 00000 (__BUSINESS_HOURS_EN__).',
       retry: 'Try again',
       unread: 'New message'
     },
@@ -144,7 +144,7 @@
       language: 'Язык чата',
       connecting: 'Подключаемся к чату…',
       errorTitle: 'Не удалось подключиться к чату',
-      errorText: 'Проверьте подключение к интернету и попробуйте ещё раз. Если не получается, звоните +370 700 00000 (пн–пт 8–20).',
+      errorText: 'Проверьте подключение к интернету и попробуйте ещё раз. Если не получается, звоните +370 700 00000 (__BUSINESS_HOURS_RU__).',
       retry: 'Повторить',
       unread: 'Новое сообщение'
     }

@@ -75,13 +75,13 @@ export class DirectLineTokens {
    * @param key derived token key ({@link DirectLineKeys.token}).
    * @param ttlSeconds lifetime of each token (Azure's is 1800 s).
    * @param maxLifetimeSeconds absolute lifetime of a chain of tokens, counted from the first issue.
-   * @param now clock in milliseconds, injectable for tests.
+   * @param now clock in milliseconds, injectable for tests (the WebSocket stream reads it too).
    */
   constructor(
     private readonly key: Buffer,
     readonly ttlSeconds: number,
     readonly maxLifetimeSeconds: number,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new Error(`DirectLineTokens: invalid ttlSeconds ${ttlSeconds}`);
     if (!Number.isInteger(maxLifetimeSeconds) || maxLifetimeSeconds < ttlSeconds) {

@@ -148,8 +148,11 @@ export class DirectLineConversations implements AttachmentReader {
     return true;
   }
 
-  /** Logs a client activity (typing is only published) and runs the bot's turn on it; returns its id. */
-  async acceptFromClient(record: ConversationRecord, input: ClientActivityInput, attachments?: ClientAttachment[]): Promise<string> {
+  /**
+   * Logs a client activity (typing is only published) and runs the bot's turn on it; returns its id.
+   * `clientAddress` is the sender's address, for the bot's per-IP limits.
+   */
+  async acceptFromClient(record: ConversationRecord, input: ClientActivityInput, attachments?: ClientAttachment[], clientAddress?: string): Promise<string> {
     if (!this.o.queue.hasRoom(record.id)) throw new DirectLineHttpError(429, 'TooManyRequests', 'too many messages at once, please wait', 2);
     if (!record.started) await this.start(record);
     const draft = shapeUserActivity(input, record, attachments);
@@ -164,7 +167,7 @@ export class DirectLineConversations implements AttachmentReader {
     }
     const toBot = asActivity({ ...logged, serviceUrl: EMBEDDED_DIRECT_LINE_SERVICE_URL, recipient: { id: this.o.bot.id, name: this.o.bot.name, role: 'bot' } });
     try {
-      await this.o.queue.run(record.id, () => this.o.deliverToBot(toBot));
+      await this.o.queue.run(record.id, () => this.o.deliverToBot(toBot, { clientAddress }));
     } catch (err) {
       if (err instanceof TurnQueueFull) throw new DirectLineHttpError(429, 'TooManyRequests', 'too many messages at once, please wait', 2);
       if (err instanceof TurnTimeout) {

@@ -20,7 +20,7 @@
  * place every send of every turn passes through, after every handler (see botbuilder-core
  * `turnContext.js` `emit`, `cloudAdapterBase.js` `sendActivities` / `processProactive`).
  */
-import { ActivityTypes, CloudAdapter, type Activity, type ConversationReference, type ResourceResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, type Activity, type InvokeResponse, type ConversationReference, type ResourceResponse, type TurnContext } from 'botbuilder';
 
 /** The `serviceUrl` of every embedded Direct Line conversation: `.invalid` never resolves (RFC 2606). */
 export const EMBEDDED_DIRECT_LINE_SERVICE_URL = 'https://directline.lockerdesk.invalid/';
@@ -30,8 +30,14 @@ export function isEmbeddedDirectLine(serviceUrl: string | undefined): boolean {
   return serviceUrl !== undefined && serviceUrl.replace(/\/+$/, '') === EMBEDDED_DIRECT_LINE_SERVICE_URL.replace(/\/+$/, '');
 }
 
+/** What the Direct Line knows about the HTTP request an activity came in on. */
+export interface TurnOrigin {
+  /** The client's address (the TCP peer, or behind a trusted proxy its forwarded address). */
+  clientAddress?: string;
+}
+
 /** Hands one user-side activity to the bot and resolves when its turn is over. */
-export type DeliverToBot = (activity: Activity) => Promise<void>;
+export type DeliverToBot = (activity: Activity, origin?: TurnOrigin) => Promise<void>;
 
 /** What the embedded Direct Line takes from the bot (see `registerDirectLine`). */
 export interface DirectLineBotSide {
@@ -55,6 +61,7 @@ export interface DirectLineBotSide {
 export class DirectLineCloudAdapter extends CloudAdapter {
   private sink?: DirectLineBotSide;
   private readonly trusted = new WeakSet<object>();
+  private readonly addresses = new WeakMap<object, string>();
 
   /** Connects the Direct Line store; called once by `registerDirectLine`. */
   attachDirectLine(sink: DirectLineBotSide): void {
@@ -62,9 +69,29 @@ export class DirectLineCloudAdapter extends CloudAdapter {
   }
 
   /** Runs one Direct Line client activity as a turn (anonymous: only without a MicrosoftAppId). */
-  runDirectLineTurn(activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  runDirectLineTurn(activity: Activity, logic: (context: TurnContext) => Promise<void>, origin: TurnOrigin = {}): Promise<void> {
     this.trusted.add(activity);
+    if (origin.clientAddress) this.addresses.set(activity, origin.clientAddress);
     return this.processActivityDirect('', activity, logic);
+  }
+
+  /**
+   * The address of the web visitor whose HTTP request started this turn (for per-IP limits), as
+   * the embedded Direct Line saw it; `undefined` for any other turn (Messenger, `/api/messages`,
+   * proactive). Nothing the client wrote into the activity decides it.
+   */
+  clientAddressOf(context: TurnContext): string | undefined {
+    return this.addresses.get(context.activity);
+  }
+
+  /**
+   * One activity posted to `/api/messages`, after the edge checks (`bots/server.ts`): botbuilder
+   * authenticates it (the channel's JWT, or anonymous without an app id) and runs the turn.
+   * Rejects with botbuilder's `AuthenticationError` (`statusCode` 401/403) or the turn's error;
+   * resolves with the invoke response, if any.
+   */
+  processInbound(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
   }
 
   /** Proactive turns (`continueConversationAsync`) of this process may write into their conversation. */
@@ -109,5 +136,5 @@ export class DirectLineCloudAdapter extends CloudAdapter {
 
 /** The {@link DeliverToBot} of the embedded Direct Line: every activity a turn of `adapter` running `logic`. */
 export function cloudAdapterDelivery(adapter: DirectLineCloudAdapter, logic: (context: TurnContext) => Promise<void>): DeliverToBot {
-  return (activity: Activity) => adapter.runDirectLineTurn(activity, logic);
+  return (activity: Activity, origin?: TurnOrigin) => adapter.runDirectLineTurn(activity, logic, origin);
 }

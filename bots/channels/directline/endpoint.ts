@@ -68,6 +68,13 @@ export interface DirectLineOptions {
   maxSocketsPerConversation?: number;
   /** Customer-facing notes (a refused upload), from the message files. */
   messages?: Messages;
+  /**
+   * The sender's address of a client request (`clientAddressResolver(TRUSTED_PROXIES)`), handed to
+   * the bot's turn for per-IP limits. Default: the TCP peer.
+   */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** The clock tokens are issued, renewed and checked by (milliseconds). Default `Date.now`; tests move it instead of sleeping. */
+  now?: () => number;
 }
 
 /** The running endpoint. */
@@ -105,7 +112,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
   const bot = options.bot ?? { id: 'lockerdesk', name: 'LockerDesk' };
   const logger = options.logger;
   const keys = options.keys ?? new DirectLineKeys();
-  const tokens = new DirectLineTokens(keys.token, options.tokenTtlSeconds ?? 1800, options.tokenMaxLifetimeSeconds ?? 24 * 3600);
+  const tokens = new DirectLineTokens(keys.token, options.tokenTtlSeconds ?? 1800, options.tokenMaxLifetimeSeconds ?? 24 * 3600, options.now);
   const ownsStore = options.store === undefined;
   const store = options.store ?? new InMemoryDirectLineStore();
   const origins = options.origins ?? serverOrigins(server, { allowedOrigins: [] });
@@ -159,6 +166,7 @@ export function registerDirectLine(server: Server, options: DirectLineOptions): 
     maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
     maxUploadsInFlight: options.maxUploadsInFlight ?? 8,
     streamUrl,
+    clientAddress: options.clientAddress,
     logger,
   });
 

@@ -10,5 +10,6 @@ export { ConversationQuota, type ConversationQuotaOptions, type Rate } from './q
 export { OriginPolicy, serverOrigins } from './origins';
 export { registerTokenExchange, type TokenExchangeOptions, type TokenExchangeReply } from './tokenExchange';
 export { InMemoryDirectLineStore, type DirectLineStore, type InMemoryDirectLineStoreOptions, type ConversationRecord } from './store';
+export { RedisDirectLineStore, type RedisDirectLineStoreOptions } from './redisStore';
 export type { ClientActivity } from './shaping';
 export { DirectLineHttpError } from './http';

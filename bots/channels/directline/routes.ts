@@ -6,6 +6,7 @@
  * token route issued, or by a trusted caller holding the secret.
  */
 import { randomBytes } from 'crypto';
+import type { IncomingMessage } from 'http';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../../../services/logging/logger';
@@ -31,6 +32,8 @@ export interface ClientRoutesOptions {
   maxFileBytes: number;
   /** Uploads read at once in the whole process (each holds up to about `maxFileBytes` in memory). */
   maxUploadsInFlight: number;
+  /** The sender's address (behind a trusted proxy, the forwarded one), handed to the bot's turn. Default: the TCP peer. */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
   /** Builds the `streamUrl` of a conversation for a token. */
   streamUrl(baseUrl: string, conversationId: string, token: string, watermark?: number): string;
   logger: Logger;
@@ -58,6 +61,7 @@ export function registerClientRoutes(server: Server, o: ClientRoutesOptions): vo
   const base = o.basePath;
   const { conversations, store, origins, tokens } = o;
   let uploadsInFlight = 0;
+  const addressOf = o.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
 
   const route =
     (handler: (req: Request, res: Response) => Promise<void>) =>
@@ -209,7 +213,7 @@ export function registerClientRoutes(server: Server, o: ClientRoutesOptions): vo
       const input = parse(clientActivitySchema, await readJson(req, o.maxActivityBytes));
       const record = await conversationFor(auth, id);
       const attachments = input.attachments?.length ? await conversations.ownAttachments(record, input.attachments, origins.baseUrl(req)) : undefined;
-      res.send(200, { id: await conversations.acceptFromClient(record, input, attachments) });
+      res.send(200, { id: await conversations.acceptFromClient(record, input, attachments, addressOf(req)) });
     }),
   );
 
@@ -280,7 +284,7 @@ export function registerClientRoutes(server: Server, o: ClientRoutesOptions): vo
       }
       const attachments: ClientAttachment[] = [];
       for (const file of checked) attachments.push(await conversations.storeUpload(record, file, baseUrl));
-      res.send(200, { id: await conversations.acceptFromClient(record, input, attachments) });
+      res.send(200, { id: await conversations.acceptFromClient(record, input, attachments, addressOf(req)) });
     }),
   );
 

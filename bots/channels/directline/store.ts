@@ -37,8 +37,12 @@ export interface StoredAttachment {
   data: Buffer;
 }
 
-/** What subscribers of a conversation hear: a logged activity, a transient one (typing), or the end. */
-export type LiveEvent = { kind: 'activity'; entry: ActivityEntry } | { kind: 'ephemeral'; activity: ClientActivity } | { kind: 'ended' };
+/**
+ * What subscribers of a conversation hear: a logged activity, a transient one (typing), the end,
+ * or `resync`: events may have been missed (a shared store's subscription was down), re-read the
+ * log from your watermark.
+ */
+export type LiveEvent = { kind: 'activity'; entry: ActivityEntry } | { kind: 'ephemeral'; activity: ClientActivity } | { kind: 'ended' } | { kind: 'resync' };
 
 /** Why the store refused to take something. */
 export type Refusal = 'unknown' | 'capacity' | 'count' | 'budget';
@@ -84,13 +88,20 @@ export interface DirectLineStore {
   /** Stores an upload under a new random id (32 bytes, base64url) that says nothing of the conversation. */
   putAttachment(attachment: StoredAttachment): Promise<Stored<string>>;
   getAttachment(attachmentId: string): Promise<StoredAttachment | undefined>;
-  /** Listens to a conversation's live events; returns the unsubscribe function. */
+  /**
+   * Listens to a conversation's live events, published by whichever instance wrote them, in log
+   * order; returns the unsubscribe function.
+   */
   subscribe(conversationId: string, listener: (event: LiveEvent) => void): () => void;
+  /** Forgets conversations idle for longer than the timeout (with their uploads); returns their ids. Runs by itself too. */
+  sweep(): string[] | Promise<string[]>;
+  /** Usage figures (for tests, metrics and the flood script). */
+  usage(): StoreUsage | Promise<StoreUsage>;
   /** Stops timers and releases resources. */
   close(): Promise<void>;
 }
 
-/** Bounds of {@link InMemoryDirectLineStore}. Defaults are the production limits. */
+/** Bounds of {@link InMemoryDirectLineStore} (and of the Redis store). Defaults are the production limits. */
 export interface InMemoryDirectLineStoreOptions {
   /** Bytes one conversation may hold, activities (as JSON) and uploads together. Default 2 MiB. */
   maxConversationBytes?: number;

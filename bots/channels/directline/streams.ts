@@ -5,7 +5,7 @@ import type { Logger } from '../../../services/logging/logger';
 import type { DirectLineTokenClaims, DirectLineTokens } from './auth';
 import type { OriginPolicy } from './origins';
 import type { ClientActivity } from './shaping';
-import type { DirectLineStore, LiveEvent } from './store';
+import type { ActivityEntry, DirectLineStore, LiveEvent } from './store';
 
 /** Options of {@link DirectLineStreams}. */
 export interface DirectLineStreamsOptions {
@@ -117,7 +117,7 @@ export class DirectLineStreams {
       return refuse(socket, 500, 'Internal Server Error');
     }
     if (!exists) return refuse(socket, 404, 'Not Found');
-    const msLeft = check.claims.exp * 1000 - Date.now();
+    const msLeft = check.claims.exp * 1000 - this.options.tokens.now();
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.connected(ws, conversationId, after, msLeft));
   }
 
@@ -125,12 +125,27 @@ export class DirectLineStreams {
     let sentUpTo = after;
     let ready = false;
     const queued: LiveEvent[] = [];
+    const sendEntries = (entries: ActivityEntry[]): void => {
+      const fresh = entries.filter((e) => e.watermark > sentUpTo);
+      if (fresh.length === 0) return;
+      sentUpTo = fresh[fresh.length - 1].watermark;
+      send(ws, { activities: fresh.map((e) => e.activity), watermark: String(sentUpTo) });
+    };
+    /** Sends what the log holds past `sentUpTo`; false when the conversation is gone. */
+    const catchUp = async (): Promise<boolean> => {
+      const backlog = await this.options.store.getActivities(conversationId, sentUpTo);
+      if (!backlog) return false;
+      sendEntries(backlog.entries);
+      return true;
+    };
     const deliver = (event: LiveEvent): void => {
       if (event.kind === 'ended') return this.end(entry, CLOSE_GOING_AWAY, 'conversation ended');
       if (event.kind === 'ephemeral') return send(ws, { activities: [event.activity] });
-      if (event.entry.watermark <= sentUpTo) return;
-      sentUpTo = event.entry.watermark;
-      send(ws, { activities: [event.entry.activity], watermark: String(event.entry.watermark) });
+      if (event.kind === 'resync') {
+        catchUp().catch((err: unknown) => this.options.logger.warn({ err, conversationId }, 'DirectLineStreams: re-reading the log failed'));
+        return;
+      }
+      sendEntries([event.entry]);
     };
     const entry: Live = {
       ws,
@@ -148,13 +163,7 @@ export class DirectLineStreams {
     ws.on('close', () => this.forget(entry));
     ws.on('error', () => this.forget(entry));
     try {
-      const backlog = await this.options.store.getActivities(conversationId, after);
-      if (!backlog) return this.end(entry, CLOSE_GOING_AWAY, 'conversation ended');
-      const fresh = backlog.entries.filter((e) => e.watermark > sentUpTo);
-      if (fresh.length > 0) {
-        sentUpTo = fresh[fresh.length - 1].watermark;
-        send(ws, { activities: fresh.map((e) => e.activity), watermark: String(sentUpTo) });
-      }
+      if (!(await catchUp())) return this.end(entry, CLOSE_GOING_AWAY, 'conversation ended');
       ready = true;
       for (const event of queued.splice(0)) deliver(event);
     } catch (err) {

@@ -3,7 +3,7 @@
  * acknowledged, and anyone holding a captured signed body can replay it: an event whose `mid`
  * was already taken must not run the bot again.
  */
-import type Redis from 'ioredis';
+import type { RedisClient } from '../../../services/state/redisClient';
 
 /** Remembers event keys for a while; `firstSeen` is atomic per key. */
 export interface SeenEventStore {
@@ -56,7 +56,7 @@ export class MemorySeenEventStore implements SeenEventStore {
  */
 export class RedisSeenEventStore implements SeenEventStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ttlMs = 24 * 60 * 60 * 1000,
     private readonly prefix = 'lockerdesk:messenger:seen:',
   ) {}

@@ -7,14 +7,14 @@
  *   SMS goes to the `outbox` instead of a phone. A phone code for a phone that is the sender of no
  *   parcel is answered the same way but sends nothing and can never be verified (no oracle, no
  *   SMS to arbitrary numbers);
- * - readdress: only the sender (a sender proof for the parcel, or deprecated: the sender phone);
+ * - readdress: only with a sender proof for the parcel (knowing the sender phone is not enough);
  *   `registered` -> done now; `accepted`, `in_transit`, `at_terminal` -> scheduled within 5
  *   working days; any other status -> wrong_status. The new locker must exist, be active and
  *   differ from the current one (else `invalid`);
  * - phone change: only the sender; refused once `delivered`, `returned` or `cancelled`; a recipient
  *   change while `in_locker` re-sends the pickup SMS (to the new phone); `returning` -> scheduled
  *   within 2 working days. A changed sender phone invalidates earlier sender proofs;
- * - lookup: parcels of the proven sender phone (or deprecated: a known one) with exactly that
+ * - lookup: parcels of the proven sender phone (a `requestPhoneCode` proof) with exactly that
  *   recipient phone and destination locker;
  * - pickup SMS re-send: only `in_locker`, at most `pickupResendsPerDay` per parcel (then `sent: false`);
  * - a change (or re-send) with an `idempotencyKey` is applied once; a repeat gets the first outcome.
@@ -200,45 +200,6 @@ export class InMemoryCarrier implements CarrierApi {
     });
   }
 
-  /** @deprecated See `CarrierApi.verifySender`. */
-  async verifySender(trackingNumber: string, phoneE164: string): Promise<boolean> {
-    return this.parcel('verifySender', trackingNumber).senderPhone === phoneE164;
-  }
-
-  /** @deprecated See `CarrierApi.readdress`. */
-  async readdress(trackingNumber: string, senderPhoneE164: string, newLockerId: string, opts: ChangeOptions = {}): Promise<ChangeOutcome> {
-    const where = 'InMemoryCarrier.readdress()';
-    const parcel = this.parcel('readdress', trackingNumber);
-    const fingerprint = JSON.stringify([parcel.trackingNumber, `phone:${senderPhoneE164}`, newLockerId]);
-    return this.ledger.once(where, 'readdress', opts.idempotencyKey, fingerprint, () => {
-      this.requireSenderPhone('readdress', parcel, senderPhoneE164);
-      return this.applyReaddress(where, parcel, newLockerId);
-    });
-  }
-
-  /** @deprecated See `CarrierApi.changePhone`. */
-  async changePhone(
-    trackingNumber: string,
-    senderPhoneE164: string,
-    role: PhoneRole,
-    newPhoneE164: string,
-    opts: ChangeOptions = {},
-  ): Promise<ChangeOutcome> {
-    const where = 'InMemoryCarrier.changePhone()';
-    if (!e164.safeParse(newPhoneE164).success) throw new CarrierError('invalid', `${where}: the new phone is not E.164`);
-    const parcel = this.parcel('changePhone', trackingNumber);
-    const fingerprint = JSON.stringify([parcel.trackingNumber, `phone:${senderPhoneE164}`, role, newPhoneE164]);
-    return this.ledger.once(where, 'changePhone', opts.idempotencyKey, fingerprint, () => {
-      this.requireSenderPhone('changePhone', parcel, senderPhoneE164);
-      return this.applyPhoneChange(where, parcel, role, newPhoneE164);
-    });
-  }
-
-  /** @deprecated See `CarrierApi.findParcels`. */
-  async findParcels(senderPhoneE164: string, recipientPhoneE164: string, lockerId: string): Promise<string[]> {
-    return this.match(senderPhoneE164, recipientPhoneE164, lockerId);
-  }
-
   private sendCode(where: string, subject: CodeSubject, phone: string, lang: Lang, silent: boolean): CodeChallenge {
     const { challengeId, code, expiresAt } = this.codes.open(where, subject, phone, silent);
     if (!silent) this.outbox.send(phone, codeSms(lang, code, Math.round(this.codes.codeTtlMs / 60_000)), 'code');
@@ -267,12 +228,6 @@ export class InMemoryCarrier implements CarrierApi {
       grant.subject.role === 'sender' &&
       grant.phone === parcel.senderPhone;
     if (!ok) throw new CarrierError('not_verified', `${where}: no valid sender proof for this parcel`);
-  }
-
-  private requireSenderPhone(method: string, parcel: SandboxParcel, senderPhone: string): void {
-    if (parcel.senderPhone !== senderPhone) {
-      throw new CarrierError('not_verified', `InMemoryCarrier.${method}(): the phone is not the sender's`);
-    }
   }
 
   private applyReaddress(where: string, parcel: SandboxParcel, newLockerId: string): ChangeOutcome {

@@ -26,7 +26,6 @@ import {
   phoneChangeRequestSchema,
   phoneCodeRequestSchema,
   readdressRequestSchema,
-  verifySenderRequestSchema,
   type ErrorBody,
 } from '../wire';
 import { IdempotencyConflictError } from './idempotency';
@@ -232,25 +231,13 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     answer(res, next, carrier.verifyCode(body.challengeId, body.code));
   });
 
-  server.post('/v1/parcels/:trackingNumber/verify-sender', (req, res, next) => {
-    const body = parseBody(verifySenderRequestSchema, req, res, next);
-    if (!body) return;
-    answer(res, next, carrier.verifySender(String(req.params.trackingNumber), body.phone), (match) => ({ match }));
-  });
-
   server.post('/v1/parcels/:trackingNumber/readdress', (req, res, next) => {
     const body = parseBody(readdressRequestSchema, req, res, next);
     if (!body) return;
     const idempotencyKey = requiredKey(req, res, next);
     if (!idempotencyKey) return;
     const trackingNumber = String(req.params.trackingNumber);
-    answer(
-      res,
-      next,
-      'proofToken' in body
-        ? carrier.readdressWithProof(trackingNumber, body.proofToken, body.newLockerId, { idempotencyKey })
-        : carrier.readdress(trackingNumber, body.senderPhone, body.newLockerId, { idempotencyKey }),
-    );
+    answer(res, next, carrier.readdressWithProof(trackingNumber, body.proofToken, body.newLockerId, { idempotencyKey }));
   });
 
   server.post('/v1/parcels/:trackingNumber/phone', (req, res, next) => {
@@ -259,13 +246,7 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     const idempotencyKey = requiredKey(req, res, next);
     if (!idempotencyKey) return;
     const trackingNumber = String(req.params.trackingNumber);
-    answer(
-      res,
-      next,
-      'proofToken' in body
-        ? carrier.changePhoneWithProof(trackingNumber, body.proofToken, body.role, body.newPhone, { idempotencyKey })
-        : carrier.changePhone(trackingNumber, body.senderPhone, body.role, body.newPhone, { idempotencyKey }),
-    );
+    answer(res, next, carrier.changePhoneWithProof(trackingNumber, body.proofToken, body.role, body.newPhone, { idempotencyKey }));
   });
 
   server.post('/v1/parcels/:trackingNumber/pickup-sms', (req, res, next) => {
@@ -276,11 +257,7 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
   server.post('/v1/parcel-lookups', (req, res, next) => {
     const body = parseBody(parcelLookupRequestSchema, req, res, next);
     if (!body) return;
-    const found =
-      'proofToken' in body
-        ? carrier.findParcelsWithProof(body.proofToken, body.recipientPhone, body.lockerId)
-        : carrier.findParcels(body.senderPhone, body.recipientPhone, body.lockerId);
-    answer(res, next, found, (trackingNumbers) => ({ trackingNumbers }));
+    answer(res, next, carrier.findParcelsWithProof(body.proofToken, body.recipientPhone, body.lockerId), (trackingNumbers) => ({ trackingNumbers }));
   });
 
   server.get('/sandbox/sms', (req, res, next) => {

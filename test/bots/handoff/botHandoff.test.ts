@@ -184,7 +184,7 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     const c = h.talk();
     await c.say(L.readdress);
     await c.say(F.readdressable.trackingNumber);
-    await c.say(F.readdressable.senderPhone);
+    await c.say(await h.world.lastCode(F.readdressable.senderPhone));
     const picks = await c.say(L.lockerQuery);
     await c.say(picks.find((r) => r.buttons.length)!.buttons[0]);
     expectKey(await c.say(L.yes), 'readdress.scheduled');

@@ -9,6 +9,7 @@ import { hashPassword } from '../../../services/handoff/agentAuth';
 import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixtures';
 import type { RedisClient } from '../../../services/state/redisClient';
 import { LINES } from '../../dialogs/testData';
+import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 import { connectTestRedis, deleteKeysWithPrefix, freePort, randomPrefix, testRedisUrl } from '../../setup/redis';
 import { AgentClient, caseIdOf, Customer, startStandInChannel, waitUntil, type StandInChannel } from './http';
 import { ensureBuilt, startBotProcess, waitHealthy, type BotProcess } from './processes';
@@ -43,7 +44,7 @@ beforeAll(async () => {
     { id: 'alice', name: 'Alice', role: 'agent', passwordHash: await hashPassword('alice-secret', { N: 1024, r: 8, p: 1 }) },
     { id: 'sue', name: 'Sue', role: 'supervisor', passwordHash: await hashPassword('sue-secret', { N: 1024, r: 8, p: 1 }) },
   ];
-  env = { REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents) };
+  env = { ...SCRIPTED_CLIENT_ENV, REDIS_URL: testRedisUrl(), DIRECTLINE_TOKEN_KEY: 'k'.repeat(32), REDIS_PREFIX: prefix, AGENTS: JSON.stringify(agents) };
   [portA, portB] = [await freePort(), await freePort()];
   a = startBotProcess(portA, env);
   b = startBotProcess(portB, env);

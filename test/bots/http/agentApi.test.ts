@@ -11,6 +11,7 @@ import { loadConfig } from '../../../services/config';
 import { hashPassword } from '../../../services/handoff/agentAuth';
 import { createLogger } from '../../../services/logging/logger';
 import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixtures';
+import { sandboxCode } from '../../support/sandboxSms';
 import { LINES } from '../../dialogs/testData';
 import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, testRedisUrl } from '../../setup/redis';
 import type { RedisClient } from '../../../services/state/redisClient';
@@ -343,7 +344,7 @@ describe('cases', () => {
     const c = customer();
     await c.say(L.readdress);
     await c.say(F.readdressable.trackingNumber);
-    await c.say(F.readdressable.senderPhone);
+    await c.say(await sandboxCode(app.carrierUrl, F.readdressable.senderPhone));
     const picks = await c.say(L.lockerQuery);
     const button = picks.flatMap((p) => ((p as { suggestedActions?: { actions: { title: string }[] } }).suggestedActions?.actions ?? []).map((x) => x.title))[0];
     await c.say(button);

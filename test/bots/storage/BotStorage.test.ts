@@ -2,7 +2,7 @@
  * botbuilder's MemoryStorage is the reference: every assertion runs against it as well, so the
  * Redis-backed Storage is held to exactly botbuilder's behaviour.
  */
-import { ConversationState, MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
+import { ConversationState, MemoryStorage, TestAdapter, TurnContext, type Activity, type Storage } from 'botbuilder';
 import { KeyValueBotStorage } from '../../../bots/storage/BotStorage';
 import { MemoryKeyValueStore } from '../../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../../services/state/RedisKeyValueStore';
@@ -82,5 +82,40 @@ describe.each(TARGETS)('Bot Framework Storage semantics: %s', (target) => {
       await conversationState.saveChanges(context);
     });
     await adapter.send('hi').assertReply('turn 1').send('again').assertReply('turn 2').send('more').assertReply('turn 3');
+  });
+});
+
+describe.each(['memory', 'redis'] as const)('KeyValueBotStorage saves bot state with real eTags (%s)', (backend) => {
+  const env = backend === 'redis' ? useRedis('redis') : undefined;
+  const make = () => new KeyValueBotStorage(backend === 'redis' && env ? new RedisKeyValueStore(env.client, { prefix: `${env.prefix}state:` }) : new MemoryKeyValueStore());
+
+  /** Two turns of one conversation that both loaded state before either saved (two instances, no lease). */
+  test("the second of two racing turns fails with an eTag conflict instead of overwriting the first one's change", async () => {
+    const storage = make();
+    const state = new ConversationState(storage);
+    const step = state.createProperty<string[]>('steps');
+    const adapter = new TestAdapter(async () => undefined);
+    const turn = (id: string) => new TurnContext(adapter, { type: 'message', id, channelId: 'test', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'bot' }, text: id } as Activity);
+    const contexts = [turn('one'), turn('two')];
+    // Seed stored state, then let both turns load it.
+    await state.load(contexts[0]);
+    await step.set(contexts[0], ['start']);
+    await state.saveChanges(contexts[0]);
+    const [a, b] = [contexts[0], contexts[1]];
+    await state.load(a, true);
+    await state.load(b, true);
+    await step.set(a, ['start', 'A']);
+    await step.set(b, ['start', 'B']);
+    await state.saveChanges(a);
+    await expect(state.saveChanges(b)).rejects.toThrow(/eTag conflict/);
+    await state.load(a, true);
+    expect(await step.get(a)).toEqual(['start', 'A']);
+    // The winner keeps saving within its turn (its eTag follows each write).
+    await step.set(a, ['start', 'A', 'A2']);
+    await state.saveChanges(a);
+    await step.set(a, ['start', 'A', 'A2', 'A3']);
+    await state.saveChanges(a);
+    await state.load(b, true);
+    expect(await step.get(b)).toEqual(['start', 'A', 'A2', 'A3']);
   });
 });

@@ -154,19 +154,18 @@ describe.each(implementations)('CarrierApi contract: %s', (_name, make) => {
     });
   });
 
-  describe('verifySender', () => {
-    test('true for the sender phone only', async () => {
-      expect(await s.api.verifySender(F.readdressable.trackingNumber, F.readdressable.senderPhone)).toBe(true);
-      expect(await s.api.verifySender(F.readdressable.trackingNumber, F.readdressable.recipientPhone)).toBe(false);
-      expect(await s.api.verifySender(F.foreignSender.trackingNumber, F.foreignSender.senderPhone)).toBe(true);
-      await expectCode(s.api.verifySender('CE000000005LT', F.readdressable.senderPhone), 'not_found');
-    });
-  });
+  /** A proof of the sender phone `phone` (the lost-tracking-number flow), obtained the way a customer would. */
+  async function phoneProof(phone: string): Promise<string> {
+    const challenge = await s.api.requestPhoneCode(phone, 'lt');
+    const check = await s.api.verifyCode(challenge.challengeId, await lastCode(phone));
+    if (!check.verified) throw new Error('expected the code to verify');
+    return check.proofToken;
+  }
 
-  describe('readdress', () => {
+  describe('readdressWithProof: the rules', () => {
     test('in transit -> scheduled within 5 working days, and the parcel now goes to the new locker', async () => {
       const f = F.readdressable;
-      const outcome = await s.api.readdress(f.trackingNumber, f.senderPhone, F.lockers.panorama);
+      const outcome = await s.api.readdressWithProof(f.trackingNumber, await senderProof(f), F.lockers.panorama);
       expect(outcome).toEqual({ outcome: 'scheduled', workingDays: 5, reference: expect.stringMatching(/^RD-\d+$/) });
       const view = await s.api.getParcel(f.trackingNumber);
       expect(view.destinationLockerId).toBe(F.lockers.panorama);
@@ -175,9 +174,9 @@ describe.each(implementations)('CarrierApi contract: %s', (_name, make) => {
 
     test('registered -> done at once; the numeric parcel is readdressable too', async () => {
       const f = F.readdressableNow;
-      expect(await s.api.readdress(f.trackingNumber, f.senderPhone, F.lockers.akropolisKlaipeda)).toMatchObject({ outcome: 'done' });
+      expect(await s.api.readdressWithProof(f.trackingNumber, await senderProof(f), F.lockers.akropolisKlaipeda)).toMatchObject({ outcome: 'done' });
       const n = F.numeric14;
-      expect(await s.api.readdress(n.trackingNumber, n.senderPhone, F.lockers.ozas)).toMatchObject({ outcome: 'scheduled' });
+      expect(await s.api.readdressWithProof(n.trackingNumber, await senderProof(n), F.lockers.ozas)).toMatchObject({ outcome: 'scheduled' });
     });
 
     test.each([
@@ -189,50 +188,40 @@ describe.each(implementations)('CarrierApi contract: %s', (_name, make) => {
       ['cancelled', 'cancelled'],
     ] as const)('%s -> wrong_status with the status', async (key, status) => {
       const f = F[key];
-      await expectCode(s.api.readdress(f.trackingNumber, f.senderPhone, F.lockers.ozas), 'wrong_status', status);
-    });
-
-    test('someone else\'s phone -> not_verified, and nothing changes', async () => {
-      const f = F.readdressable;
-      await expectCode(s.api.readdress(f.trackingNumber, f.recipientPhone, F.lockers.ozas), 'not_verified');
-      expect((await s.api.getParcel(f.trackingNumber)).destinationLockerId).toBe(f.lockerId);
+      await expectCode(s.api.readdressWithProof(f.trackingNumber, await senderProof(f), F.lockers.ozas), 'wrong_status', status);
     });
 
     test('unknown, inactive or same locker -> invalid; unknown parcel -> not_found', async () => {
       const f = F.readdressable;
-      await expectCode(s.api.readdress(f.trackingNumber, f.senderPhone, 'LT-XXX-9999'), 'invalid');
-      await expectCode(s.api.readdress(f.trackingNumber, f.senderPhone, s.inactiveLockerId), 'invalid');
-      await expectCode(s.api.readdress(f.trackingNumber, f.senderPhone, f.lockerId), 'invalid');
-      await expectCode(s.api.readdress('CE000000005LT', f.senderPhone, F.lockers.ozas), 'not_found');
+      const token = await senderProof(f);
+      await expectCode(s.api.readdressWithProof(f.trackingNumber, token, 'LT-XXX-9999'), 'invalid');
+      await expectCode(s.api.readdressWithProof(f.trackingNumber, token, s.inactiveLockerId), 'invalid');
+      await expectCode(s.api.readdressWithProof(f.trackingNumber, token, f.lockerId), 'invalid');
+      await expectCode(s.api.readdressWithProof('CE000000005LT', token, F.lockers.ozas), 'not_found');
     });
   });
 
-  describe('changePhone', () => {
-    test('recipient phone while in the locker -> done and the pickup SMS is re-sent', async () => {
-      const f = F.inLocker;
-      const outcome = await s.api.changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37069999999');
-      expect(outcome).toEqual({ outcome: 'done', smsResent: true, reference: expect.stringMatching(/^PH-\d+$/) });
-      expect((await s.api.getParcel(f.trackingNumber)).recipientPhoneMasked).toBe('+370 6** **999');
-      expect(await s.api.findParcels(f.senderPhone, '+37069999999', f.lockerId)).toEqual([f.trackingNumber]);
+  describe('changePhoneWithProof: the rules', () => {
+    test('recipient phone in transit -> done without SMS; a sender phone change moves the proof to the new phone', async () => {
+      const f = F.readdressable;
+      const token = await senderProof(f);
+      expect(await s.api.changePhoneWithProof(f.trackingNumber, token, 'recipient', '+37120000001')).toMatchObject({ outcome: 'done', smsResent: false });
+      expect(await s.api.changePhoneWithProof(f.trackingNumber, token, 'sender', '+37068888888')).toMatchObject({ outcome: 'done' });
+      expect((await s.api.getParcel(f.trackingNumber)).senderPhoneMasked).toBe('+370 6** **888');
+      const challenge = await s.api.requestParcelCode(f.trackingNumber, 'sender', 'lt');
+      expect(challenge.phoneMasked).toBe('+370 6** **888');
+      expect(await s.sms('+37068888888')).toHaveLength(1);
     });
 
-    test('recipient phone in transit -> done without SMS; sender phone change moves verification', async () => {
-      const f = F.readdressable;
-      expect(await s.api.changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37120000001')).toMatchObject({
-        outcome: 'done',
-        smsResent: false,
-      });
-      expect(await s.api.changePhone(f.trackingNumber, f.senderPhone, 'sender', '+37068888888')).toMatchObject({ outcome: 'done' });
-      expect(await s.api.verifySender(f.trackingNumber, '+37068888888')).toBe(true);
-      expect(await s.api.verifySender(f.trackingNumber, f.senderPhone)).toBe(false);
+    test('after a recipient change the lookup by the proven sender phone finds the parcel under the new recipient', async () => {
+      const f = F.inLocker;
+      await s.api.changePhoneWithProof(f.trackingNumber, await senderProof(f), 'recipient', '+37069999999');
+      expect(await s.api.findParcelsWithProof(await phoneProof(f.senderPhone), '+37069999999', f.lockerId)).toEqual([f.trackingNumber]);
     });
 
     test('returning -> scheduled', async () => {
       const f = F.returning;
-      expect(await s.api.changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37069999998')).toMatchObject({
-        outcome: 'scheduled',
-        workingDays: 2,
-      });
+      expect(await s.api.changePhoneWithProof(f.trackingNumber, await senderProof(f), 'recipient', '+37069999998')).toMatchObject({ outcome: 'scheduled', workingDays: 2 });
     });
 
     test.each([
@@ -241,29 +230,26 @@ describe.each(implementations)('CarrierApi contract: %s', (_name, make) => {
       ['cancelled', 'cancelled'],
     ] as const)('%s -> wrong_status', async (key, status) => {
       const f = F[key];
-      await expectCode(s.api.changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37069999997'), 'wrong_status', status);
+      await expectCode(s.api.changePhoneWithProof(f.trackingNumber, await senderProof(f), 'recipient', '+37069999997'), 'wrong_status', status);
     });
 
-    test('wrong sender phone -> not_verified; unknown parcel -> not_found', async () => {
+    test('unknown parcel -> not_found; a phone that is not E.164 -> invalid', async () => {
       const f = F.inLocker;
-      await expectCode(s.api.changePhone(f.trackingNumber, f.recipientPhone, 'recipient', '+37069999996'), 'not_verified');
-      await expectCode(s.api.changePhone('CE000000005LT', f.senderPhone, 'recipient', '+37069999996'), 'not_found');
+      const token = await senderProof(f);
+      await expectCode(s.api.changePhoneWithProof('CE000000005LT', token, 'recipient', '+37069999996'), 'not_found');
+      await expectCode(s.api.changePhoneWithProof(f.trackingNumber, token, 'recipient', '869999996'), 'invalid');
     });
   });
 
-  describe('findParcels', () => {
-    test('two parcels share sender, recipient and locker', async () => {
+  describe('findParcelsWithProof: the rules', () => {
+    test('two parcels share sender, recipient and locker; all three must match exactly', async () => {
       const { senderPhone, recipientPhone, lockerId, trackingNumbers } = F.sharedLookup;
-      expect(await s.api.findParcels(senderPhone, recipientPhone, lockerId)).toEqual([...trackingNumbers].sort());
-    });
-
-    test('all three facts must match exactly', async () => {
-      const { senderPhone, recipientPhone, lockerId } = F.sharedLookup;
-      expect(await s.api.findParcels(senderPhone, recipientPhone, F.lockers.ozas)).toEqual([]);
-      expect(await s.api.findParcels(recipientPhone, senderPhone, lockerId)).toEqual([]);
-      expect(await s.api.findParcels(senderPhone, '+37062020203', lockerId)).toEqual([]);
+      const token = await phoneProof(senderPhone);
+      expect(await s.api.findParcelsWithProof(token, recipientPhone, lockerId)).toEqual([...trackingNumbers].sort());
+      expect(await s.api.findParcelsWithProof(token, recipientPhone, F.lockers.ozas)).toEqual([]);
+      expect(await s.api.findParcelsWithProof(token, '+37062020203', lockerId)).toEqual([]);
       const f = F.delivered;
-      expect(await s.api.findParcels(f.senderPhone, f.recipientPhone, f.lockerId)).toEqual([f.trackingNumber]);
+      expect(await s.api.findParcelsWithProof(await phoneProof(f.senderPhone), f.recipientPhone, f.lockerId)).toEqual([f.trackingNumber]);
     });
   });
 
@@ -440,8 +426,6 @@ describe.each(implementations)('CarrierApi contract: %s', (_name, make) => {
       const change = await s.api.changePhoneWithProof(p.trackingNumber, pToken, 'recipient', '+37069999990', pKey);
       expect(await s.api.changePhoneWithProof(p.trackingNumber, pToken, 'recipient', '+37069999990', pKey)).toEqual(change);
       expect(await s.sms('+37069999990')).toHaveLength(1);
-      const legacy = await s.api.readdress(F.readdressableNow.trackingNumber, F.readdressableNow.senderPhone, F.lockers.mega, { idempotencyKey: 'legacy-1' });
-      expect(await s.api.readdress(F.readdressableNow.trackingNumber, F.readdressableNow.senderPhone, F.lockers.mega, { idempotencyKey: 'legacy-1' })).toEqual(legacy);
     });
 
     test('a refused change is not remembered: after a fresh proof the same key goes through', async () => {

@@ -93,6 +93,17 @@ describe('CarrierClient against the sandbox', () => {
   });
   afterEach(() => sandbox.close());
 
+  /** A proof for the sender (`parcel`) or of a typed sender phone, the code read from the sandbox outbox; counts the requests it makes. */
+  async function proofFor(subject: { trackingNumber: string; senderPhone: string } | { phone: string }): Promise<string> {
+    const c = client();
+    const challenge = 'phone' in subject ? await c.requestPhoneCode(subject.phone, 'lt') : await c.requestParcelCode(subject.trackingNumber, 'sender', 'lt');
+    const to = 'phone' in subject ? subject.phone : subject.senderPhone;
+    const code = sandbox.carrier.outbox.latest(to)?.text.match(/\b(\d{6})\b/)?.[1] ?? '';
+    const check = await c.verifyCode(challenge.challengeId, code);
+    if (!check.verified) throw new Error('proofFor(): the code did not verify');
+    return check.proofToken;
+  }
+
   test('a GET is retried after a 503 and then succeeds', async () => {
     sandbox.injectFault('503', 1);
     const view = await client().getParcel(F.readdressable.trackingNumber);
@@ -123,31 +134,52 @@ describe('CarrierClient against the sandbox', () => {
     expect(sandbox.requestCount).toBe(1);
   });
 
-  test('readdress is never retried, and a failed readdress changes nothing', async () => {
+  test('readdressWithProof is never retried, and a failed readdress changes nothing', async () => {
     const f = F.readdressable;
+    const token = await proofFor(f);
+    const before = sandbox.requestCount;
     sandbox.injectFault('503', 1);
-    const err = await failure(client().readdress(f.trackingNumber, f.senderPhone, F.lockers.ozas));
+    const err = await failure(client().readdressWithProof(f.trackingNumber, token, F.lockers.ozas));
     expect(err.code).toBe('unavailable');
-    expect(err.message).toMatch(/^CarrierClient\.readdress\(\):/);
-    expect(sandbox.requestCount).toBe(1);
+    expect(err.message).toMatch(/^CarrierClient\.readdressWithProof\(\):/);
+    expect(sandbox.requestCount - before).toBe(1);
     expect(sandbox.carrier.parcels.get(f.trackingNumber)?.destinationLockerId).toBe(f.lockerId);
   });
 
-  test('changePhone is never retried, even after a connection reset', async () => {
+  test('changePhoneWithProof is never retried, even after a connection reset', async () => {
     const f = F.inLocker;
+    const token = await proofFor(f);
+    const before = sandbox.requestCount;
     sandbox.injectFault('reset', 1);
-    const err = await failure(client().changePhone(f.trackingNumber, f.senderPhone, 'recipient', '+37069999999'));
+    const err = await failure(client().changePhoneWithProof(f.trackingNumber, token, 'recipient', '+37069999999'));
     expect(err.code).toBe('unavailable');
-    expect(sandbox.requestCount).toBe(1);
+    expect(sandbox.requestCount - before).toBe(1);
   });
 
-  test('verifySender and findParcels are retried (safe)', async () => {
-    sandbox.injectFault('503', 1);
-    expect(await client().verifySender(F.readdressable.trackingNumber, F.readdressable.senderPhone)).toBe(true);
-    sandbox.injectFault('504', 1);
+  test('findParcelsWithProof is retried (safe)', async () => {
     const { senderPhone, recipientPhone, lockerId } = F.sharedLookup;
-    expect(await client().findParcels(senderPhone, recipientPhone, lockerId)).toHaveLength(2);
-    expect(sandbox.requestCount).toBe(4);
+    const token = await proofFor({ phone: senderPhone });
+    const before = sandbox.requestCount;
+    sandbox.injectFault('504', 1);
+    expect(await client().findParcelsWithProof(token, recipientPhone, lockerId)).toHaveLength(2);
+    expect(sandbox.requestCount - before).toBe(2);
+  });
+
+  test('the knowledge-based routes are gone (API 2.0): verify-sender is 404, a phone instead of a proof is 400', async () => {
+    const f = F.readdressable;
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' }, body: JSON.stringify(body) });
+    expect((await post(`/v1/parcels/${f.trackingNumber}/verify-sender`, { phone: f.senderPhone })).status).toBe(404);
+    const readdress = await post(`/v1/parcels/${f.trackingNumber}/readdress`, { senderPhone: f.senderPhone, newLockerId: F.lockers.ozas });
+    expect(readdress.status).toBe(400);
+    expect(await readdress.json()).toMatchObject({ code: 'invalid' });
+    expect((await post(`/v1/parcels/${f.trackingNumber}/phone`, { senderPhone: f.senderPhone, role: 'recipient', newPhone: '+37069999999' })).status).toBe(400);
+    const { senderPhone, recipientPhone, lockerId } = F.sharedLookup;
+    const lookup = await post('/v1/parcel-lookups', { senderPhone, recipientPhone, lockerId });
+    expect(lookup.status).toBe(400);
+    expect(JSON.stringify(await lookup.json())).not.toContain('CE');
+    expect(sandbox.carrier.parcels.get(f.trackingNumber)?.destinationLockerId).toBe(f.lockerId);
+    expect(sandbox.carrier.parcels.get(f.trackingNumber)?.recipientPhone).toBe(f.recipientPhone);
   });
 
   test.each(['malformed', 'wrong-shape'] as const)('a %s 200 response -> unexpected, not retried', async (fault) => {
@@ -165,22 +197,24 @@ describe('CarrierClient against the sandbox', () => {
   });
 
   test('invalid input rejected by the carrier (400) -> invalid', async () => {
-    const err = await failure(client().verifySender(F.readdressable.trackingNumber, '861234567'));
+    const err = await failure(client().requestPhoneCode('861234567', 'lt'));
     expect(err.code).toBe('invalid');
-    expect(err.message).toMatch(/^CarrierClient\.verifySender\(\): HTTP 400 invalid: phone:/);
-    const err2 = await failure(client().findParcels('+37061234567', 'not a phone', F.lockers.ozas));
+    expect(err.message).toMatch(/^CarrierClient\.requestPhoneCode\(\): HTTP 400 invalid: phone:/);
+    const err2 = await failure(client().findParcelsWithProof('pt_abcdefghijklmnopqrstuvwx', 'not a phone', F.lockers.ozas));
     expect(err2.code).toBe('invalid');
   });
 
   test('every error message names the method', async () => {
     const f = F.outForDelivery;
+    const outForDelivery = await proofFor(f);
+    const delivered = await proofFor(F.delivered);
     const checks: Array<[Promise<unknown>, string, CarrierErrorCode]> = [
       [client().getLocker('LT-XXX-9999'), 'getLocker', 'not_found'],
       [client().getParcel('CE000000005LT'), 'getParcel', 'not_found'],
-      [client().verifySender('CE000000005LT', f.senderPhone), 'verifySender', 'not_found'],
-      [client().readdress(f.trackingNumber, f.senderPhone, F.lockers.ozas), 'readdress', 'wrong_status'],
-      [client().readdress(f.trackingNumber, f.recipientPhone, F.lockers.ozas), 'readdress', 'not_verified'],
-      [client().changePhone(F.delivered.trackingNumber, F.delivered.senderPhone, 'sender', '+37060000000'), 'changePhone', 'wrong_status'],
+      [client().requestParcelCode('CE000000005LT', 'sender', 'lt'), 'requestParcelCode', 'not_found'],
+      [client().readdressWithProof(f.trackingNumber, outForDelivery, F.lockers.ozas), 'readdressWithProof', 'wrong_status'],
+      [client().readdressWithProof(f.trackingNumber, 'pt_unknownunknownunknown0', F.lockers.ozas), 'readdressWithProof', 'not_verified'],
+      [client().changePhoneWithProof(F.delivered.trackingNumber, delivered, 'sender', '+37060000000'), 'changePhoneWithProof', 'wrong_status'],
     ];
     for (const [promise, method, code] of checks) {
       const err = await failure(promise);
@@ -220,7 +254,7 @@ describe('CarrierClient against local stub servers', () => {
     server = undefined;
   });
 
-  test('GETs are retried on 503 (1 + retries requests); readdress is sent exactly once with an Idempotency-Key', async () => {
+  test('GETs are retried on 503 (1 + retries requests); a change is sent exactly once with an Idempotency-Key', async () => {
     server = await stub((_req, res) => json(res, 503, { code: 'unavailable', message: 'maintenance' }));
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 3, retryBaseDelayMs: 1 });
     expect((await failure(client.getParcel('CE482139075LT'))).code).toBe('unavailable');
@@ -228,14 +262,14 @@ describe('CarrierClient against local stub servers', () => {
     expect(server.seen.every((s) => s.method === 'GET' && s.headers['idempotency-key'] === undefined)).toBe(true);
 
     server.seen.length = 0;
-    expect((await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'))).code).toBe('unavailable');
+    expect((await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003'))).code).toBe('unavailable');
     expect(server.seen).toHaveLength(1);
     expect(server.seen[0]).toMatchObject({ method: 'POST', url: '/v1/parcels/CE482139075LT/readdress' });
-    expect(JSON.parse(server.seen[0].body)).toEqual({ senderPhone: '+37061234567', newLockerId: 'LT-VLN-0003' });
+    expect(JSON.parse(server.seen[0].body)).toEqual({ proofToken: 'pt_abcdefghijklmnopqrstuvwx', newLockerId: 'LT-VLN-0003' });
     const key1 = server.seen[0].headers['idempotency-key'];
     expect(key1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
-    await failure(client.changePhone('CE482139075LT', '+37061234567', 'recipient', '+37062345678'));
+    await failure(client.changePhoneWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'recipient', '+37062345678'));
     expect(server.seen).toHaveLength(2);
     expect(server.seen[1].url).toBe('/v1/parcels/CE482139075LT/phone');
     expect(server.seen[1].headers['idempotency-key']).toBeDefined();
@@ -273,8 +307,8 @@ describe('CarrierClient against local stub servers', () => {
     server = await stub((_req, res) => json(res, 200, { outcome: 'done', reference: 'RD-1' }));
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 0 });
     await client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003', { idempotencyKey: 'conv-1:readdress:LT-VLN-0003' });
-    await client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003', { idempotencyKey: 'conv-1:readdress:LT-VLN-0003' });
-    await client.changePhone('CE482139075LT', '+37061234567', 'recipient', '+37062345678', { idempotencyKey: 'k2' });
+    await client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003', { idempotencyKey: 'conv-1:readdress:LT-VLN-0003' });
+    await client.changePhoneWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'recipient', '+37062345678', { idempotencyKey: 'k2' });
     expect(server.seen.map((s) => s.headers['idempotency-key'])).toEqual(['conv-1:readdress:LT-VLN-0003', 'conv-1:readdress:LT-VLN-0003', 'k2']);
     for (const bad of ['', 'with space', 'x'.repeat(201), 'ąčę']) {
       const err = await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003', { idempotencyKey: bad }));
@@ -298,7 +332,7 @@ describe('CarrierClient against local stub servers', () => {
   test('a readdress that times out is not retried', async () => {
     server = await stub(() => false);
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 200, retries: 3, retryBaseDelayMs: 1 });
-    expect((await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'))).code).toBe('unavailable');
+    expect((await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003'))).code).toBe('unavailable');
     expect(server.seen).toHaveLength(1);
   });
 
@@ -349,9 +383,9 @@ describe('CarrierClient against local stub servers', () => {
       } else json(res, status, body);
     });
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 500, retries: 2, retryBaseDelayMs: 1 });
-    const err = await failure(client.readdress('CE482139075LT', '+37061234567', 'LT-VLN-0003'));
+    const err = await failure(client.readdressWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'LT-VLN-0003'));
     expect(err.code).toBe(code);
-    expect(err.message.startsWith(`CarrierClient.readdress(): HTTP ${status}`)).toBe(true);
+    expect(err.message.startsWith(`CarrierClient.readdressWithProof(): HTTP ${status}`)).toBe(true);
     if (code === 'wrong_status') expect(err.status).toBe('delivered');
     expect(server.seen).toHaveLength(1);
   });
@@ -377,7 +411,7 @@ describe('CarrierClient against local stub servers', () => {
 
   test('a ChangeOutcome must be one of the two shapes', async () => {
     server = await stub((_req, res) => json(res, 200, { outcome: 'maybe', reference: 'X' }));
-    const err = await failure(new CarrierClient({ baseUrl: server.url, retries: 0 }).changePhone('CE482139075LT', '+37061234567', 'sender', '+37061234568'));
+    const err = await failure(new CarrierClient({ baseUrl: server.url, retries: 0 }).changePhoneWithProof('CE482139075LT', 'pt_abcdefghijklmnopqrstuvwx', 'sender', '+37061234568'));
     expect(err.code).toBe('unexpected');
   });
 

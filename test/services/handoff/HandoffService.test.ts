@@ -15,7 +15,7 @@ import { DeliveryOutbox } from '../../../services/handoff/DeliveryOutbox';
 import { memoryPorts } from '../../../services/handoff/ports';
 import { MemoryEventBus } from '../../../services/handoff/EventBus';
 import { classifyEscalation } from '../../../services/handoff/vocabulary';
-import { HandoffService, type EscalationInput } from '../../../services/handoff/HandoffService';
+import { HandoffService, type EscalationInput, type EscalationResult } from '../../../services/handoff/HandoffService';
 import { MemoryCaseStore } from '../../../services/handoff/MemoryCaseStore';
 import { WebhookNotifier, type CaseAlert } from '../../../services/handoff/Notifier';
 import { createMessages } from '../../../services/i18n/messages';
@@ -83,6 +83,13 @@ async function makeService(start: string, opts: { webhook?: string } = {}) {
   return { service, store, delivered, who, advance: (ms: number) => (now += ms) };
 }
 
+/** An escalation that must not be refused by the new-case limit (none is configured here). */
+async function escalated(service: HandoffService, i: EscalationInput): Promise<EscalationResult> {
+  const r = await service.customers.escalate(i);
+  if (r.limited) throw new Error('escalation refused by the new-case limit');
+  return r;
+}
+
 const input = (over: Partial<EscalationInput> = {}): EscalationInput => ({
   conversationId: `conv-${Math.random()}`,
   customerKey: `cust-${Math.random()}`,
@@ -107,7 +114,7 @@ test('priority by reason: locker faults 1, parcel matters 2, the rest 3 unless a
 test('outside business hours: says when agents are back, counts the target in working hours, alerts the webhook', async () => {
   // Saturday 2024-01-20 12:00 Vilnius: back Monday 08:00; priority 3 target 8 working hours -> Monday 16:00.
   const { service } = await makeService('2024-01-20T10:00:00Z', { webhook: webhookUrl });
-  const r = await service.customers.escalate(input());
+  const r = await escalated(service, input());
   expect(r.open).toBe(false);
   expect(r.nextOpening!.toISOString()).toBe('2024-01-22T06:00:00.000Z');
   expect(r.expectedResponse!.toISOString()).toBe('2024-01-22T14:00:00.000Z');
@@ -116,14 +123,14 @@ test('outside business hours: says when agents are back, counts the target in wo
   ]);
   // Joining the open case alerts nobody again.
   const customerKey = 'same-customer';
-  const own = await service.customers.escalate(input({ customerKey }));
-  await service.customers.escalate(input({ customerKey }));
+  const own = await escalated(service, input({ customerKey }));
+  await escalated(service, input({ customerKey }));
   expect(received.map((a) => a.caseId)).toEqual([r.caseId, own.caseId]);
 });
 
 test('inside business hours: no alert; the target is working hours by priority (locker fault: 1 h)', async () => {
   const { service } = await makeService('2024-01-22T16:30:00Z', { webhook: webhookUrl }); // Monday 18:30, closes at 19:00
-  const r = await service.customers.escalate(input({ reason: 'locker_fault' }));
+  const r = await escalated(service, input({ reason: 'locker_fault' }));
   expect(r.open).toBe(true);
   expect(r.priority).toBe(1);
   expect(r.expectedResponse!.toISOString()).toBe('2024-01-23T06:30:00.000Z'); // 30 min today + 30 min Tuesday from 08:00
@@ -132,8 +139,8 @@ test('inside business hours: no alert; the target is working hours by priority (
 
 test('an unclaimed priority-1 case alerts once after UNCLAIMED_ALERT_MINUTES; a failing webhook is not fatal', async () => {
   const { service, advance } = await makeService('2024-01-22T08:00:00Z', { webhook: webhookUrl });
-  const urgent = await service.customers.escalate(input({ reason: 'locker_fault' }));
-  await service.customers.escalate(input({ reason: 'agent_requested' }));
+  const urgent = await escalated(service, input({ reason: 'locker_fault' }));
+  await escalated(service, input({ reason: 'agent_requested' }));
   advance(9 * 60_000);
   expect(await service.supervision.alertUnclaimed()).toBe(0);
   advance(2 * 60_000);
@@ -148,12 +155,12 @@ test('an unclaimed priority-1 case alerts once after UNCLAIMED_ALERT_MINUTES; a 
 
 test('an unreachable webhook is logged, never thrown', async () => {
   const { service } = await makeService('2024-01-20T10:00:00Z', { webhook: 'http://127.0.0.1:9/unreachable' });
-  await expect(service.customers.escalate(input())).resolves.toMatchObject({ open: false });
+  await expect(escalated(service, input())).resolves.toMatchObject({ open: false });
 });
 
 test('work is never given to an offline agent', async () => {
   const { service, who, advance } = await makeService('2024-01-22T08:00:00Z');
-  const r = await service.customers.escalate(input());
+  const r = await escalated(service, input());
   const alice = who('alice');
   expect((await service.desk.claim(r.caseId, alice)).ok).toBe(true);
   expect(await service.desk.transfer(r.caseId, alice, 'bob')).toEqual({ ok: false, error: 'agent_offline' });
@@ -166,8 +173,8 @@ test('work is never given to an offline agent', async () => {
 
 test('cases of an agent offline for longer than the grace period go back to the queue at their place', async () => {
   const { service, store, who, advance } = await makeService('2024-01-22T08:00:00Z');
-  const first = await service.customers.escalate(input());
-  const second = await service.customers.escalate(input());
+  const first = await escalated(service, input());
+  const second = await escalated(service, input());
   const alice = who('alice');
   await service.supervision.setPresence('alice', true);
   await service.desk.claim(first.caseId, alice);
@@ -212,8 +219,8 @@ test('a work order keeps the chat with the bot; done -> the customer hears it in
 
 test('finding 12: only the holder or a supervisor closes or notes; agents choose only agent codes', async () => {
   const { service, who } = await makeService('2024-01-22T08:00:00Z');
-  const r = await service.customers.escalate(input());
-  const queued = await service.customers.escalate(input());
+  const r = await escalated(service, input());
+  const queued = await escalated(service, input());
   const [alice, bob, sue] = [who('alice'), who('bob'), who('sue')];
   expect(await service.desk.close(queued.caseId, bob, 'spam')).toEqual({ ok: false, error: 'forbidden' }); // nobody holds it yet
   expect(await service.desk.addNote(queued.caseId, bob, 'x')).toEqual({ ok: false, error: 'forbidden' });
@@ -233,10 +240,10 @@ test('finding 12: only the holder or a supervisor closes or notes; agents choose
 
 test('finding 1: a parcel number alone opens a related case; the stranger is told only about theirs, replies need a target when there are several', async () => {
   const { service, store, delivered, who } = await makeService('2024-01-22T08:00:00Z');
-  const victim = await service.customers.escalate(
+  const victim = await escalated(service, 
     input({ conversationId: 'victim-chat', customerKey: 'victim', fields: { trackingNumber: 'CE482139075LT', description: 'my door code is 4711', senderPhone: '+37061234567' } }),
   );
-  const stranger = await service.customers.escalate(input({ conversationId: 'stranger-chat', customerKey: 'stranger', fields: { trackingNumber: 'ce 482139075 lt' } }));
+  const stranger = await escalated(service, input({ conversationId: 'stranger-chat', customerKey: 'stranger', fields: { trackingNumber: 'ce 482139075 lt' } }));
   expect(stranger.joined).toBe(false);
   expect(stranger.caseId).not.toBe(victim.caseId);
   expect(JSON.stringify(stranger)).not.toContain(victim.caseId);

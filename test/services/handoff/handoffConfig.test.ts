@@ -8,7 +8,7 @@ import { hashPassword } from '../../../services/handoff/agentAuth';
 test('defaults: memory state, demo agents, 8 h sessions, targets 1/4/8 working hours, 10 min unclaimed alert', () => {
   const c = loadConfig({});
   expect(c.redis).toBeUndefined();
-  expect(c.handoff).toEqual({ agents: undefined, sessionTtlMinutes: 480, targetHours: [1, 4, 8], webhookUrl: undefined, unclaimedAlertMinutes: 10 });
+  expect(c.handoff).toEqual({ agents: undefined, sessionTtlMinutes: 480, targetHours: [1, 4, 8], webhookUrl: undefined, unclaimedAlertMinutes: 10, casesPerCustomerPerHour: 3, offHoursAlertsPerHour: 10 });
 });
 
 test('AGENTS, REDIS_*, HANDOFF_TARGET_HOURS, AGENT_WEBHOOK_URL are parsed', async () => {
@@ -24,7 +24,7 @@ test('AGENTS, REDIS_*, HANDOFF_TARGET_HOURS, AGENT_WEBHOOK_URL are parsed', asyn
     UNCLAIMED_ALERT_MINUTES: '5',
     AGENT_SESSION_TTL_MINUTES: '60',
   });
-  expect(c.handoff).toEqual({ agents, sessionTtlMinutes: 60, targetHours: [0.5, 2, 16], webhookUrl: 'https://hooks.example.test/x', unclaimedAlertMinutes: 5 });
+  expect(c.handoff).toEqual({ agents, sessionTtlMinutes: 60, targetHours: [0.5, 2, 16], webhookUrl: 'https://hooks.example.test/x', unclaimedAlertMinutes: 5, casesPerCustomerPerHour: 3, offHoursAlertsPerHour: 10 });
   expect(c.redis).toEqual({ url: 'rediss://:secret@cache.example.test:6380', cluster: true, prefix: 'lt:' });
 });
 

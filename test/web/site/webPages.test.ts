@@ -7,6 +7,10 @@ import { gunzipSync } from 'zlib';
 import axios, { type AxiosResponse } from 'axios';
 import * as restify from 'restify';
 import { registerWebPages } from '../../../bots/webPages';
+import { formatBusinessHours } from '../../../services/i18n/businessHours';
+import { LANGS } from '../../../services/i18n/langs';
+import { createMessages } from '../../../services/i18n/messages';
+import { loadConfig } from '../../../services/config';
 
 let server: restify.Server;
 let base: string;
@@ -86,3 +90,36 @@ test.each(['/site/assets/nope.js', '/site/assets/..%2Fpackage.json', '/site/asse
     expect(Buffer.from(res.data).toString('utf8')).not.toContain('"dependencies"');
   },
 );
+
+describe('the agents\' hours on the page are the configured ones', () => {
+  let other: restify.Server;
+  let otherBase: string;
+  beforeAll(async () => {
+    const messages = createMessages();
+    const config = loadConfig({ BUSINESS_HOURS: '1-6 09:30-17:00' });
+    other = restify.createServer({ name: 'web-pages-hours', handleUncaughtExceptions: false });
+    registerWebPages(other, { businessHours: Object.fromEntries(LANGS.map((l) => [l, formatBusinessHours(messages, l, config.business)])) });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => new Promise<void>((resolve) => other.close(() => resolve())));
+  const text = async (path: string) => Buffer.from((await axios.get<Buffer>(`${otherBase}${path}`, { responseType: 'arraybuffer' })).data).toString('utf8');
+
+  test('the page and its strings in lt, en and ru show BUSINESS_HOURS, never a hard-coded schedule or a placeholder', async () => {
+    const html = await text('/');
+    expect(html).toContain('dirba I–VI 09:30–17:00.');
+    const strings = await text('/site/assets/i18n.js');
+    expect(strings).toContain('dirba I–VI 09:30–17:00.');
+    expect(strings).toContain('work Mon–Sat 09:30–17:00.');
+    expect(strings).toContain('работают Пн–Сб 09:30–17:00.');
+    for (const body of [html, strings]) {
+      expect(body).not.toMatch(/__BUSINESS_HOURS_/);
+      expect(body).not.toMatch(/8[–:-]20|9[–:-]15/);
+    }
+  });
+
+  test('without configured hours the config default is shown', async () => {
+    const html = Buffer.from((await get('/')).data).toString('utf8');
+    expect(html).toContain('dirba I–V 08:00–19:00.');
+  });
+});

@@ -15,6 +15,7 @@ import { buildApp, type App } from '../../../index';
 import { loadConfig } from '../../../services/config';
 import { SANDBOX_FIXTURES } from '../../../services/carrier/sandbox/fixtures';
 import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
+import { sandboxCode } from '../../support/sandboxSms';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts');
@@ -164,8 +165,11 @@ test('customer readdresses a parcel through the widget, switches to English, rel
     expect(await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'))).toMatch(/^v1\.dl_[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
 
     await expectReply(page, ['Parašykite siuntos numerį'], () => suggested(page, 'Pakeisti paštomatą').click());
-    await expectReply(page, ['siuntėjo telefono numerį'], () => type(page, F.trackingNumber));
-    await expectReply(page, ['Į kurį paštomatą nukreipti siuntą?'], () => type(page, F.senderPhone));
+    const sent = await expectReply(page, ['6 skaitmenų kodą'], () => type(page, F.trackingNumber));
+    expect(sent).toContain('+370 6** **567');
+    expect(sent).not.toContain(F.senderPhone);
+    const code = await sandboxCode(app.carrierUrl, F.senderPhone);
+    await expectReply(page, ['Į kurį paštomatą nukreipti siuntą?'], () => type(page, `${code.slice(0, 3)} ${code.slice(3)}`));
 
     let confirm = await expectReply(page, ['Tinka šie paštomatai', 'Ar nukreipti siuntą'], () => type(page, 'akropolis klaipeda'));
     if (!confirm.includes('Ar nukreipti siuntą')) {

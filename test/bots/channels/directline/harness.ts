@@ -26,6 +26,7 @@ import {
   type DirectLineOptions,
   type TokenExchangeReply,
 } from '../../../../bots/channels/directline';
+import { clientAddressResolver } from '../../../../bots/http/clientAddress';
 import { createLogger } from '../../../../services/logging/logger';
 import { createMessages } from '../../../../services/i18n/messages';
 
@@ -79,6 +80,8 @@ export interface HarnessOptions extends Partial<Omit<DirectLineOptions, 'adapter
   quota?: ConversationQuotaOptions;
   allowedOrigins?: string[];
   publicUrl?: string;
+  /** `TRUSTED_PROXIES`: peers whose X-Forwarded-For the quotas and the bot's turns believe. Default none. */
+  trustedProxies?: string[];
   /** Adapter middleware, in order (e.g. one that answers without calling next, like the hand-off middleware). */
   middleware?: Middleware[];
 }
@@ -99,7 +102,8 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const { quota, allowedOrigins, publicUrl, middleware, ...dl } = options;
+  const { quota, allowedOrigins, publicUrl, middleware, trustedProxies, ...dl } = options;
+  const clientAddress = clientAddressResolver(trustedProxies ?? []);
   const server = restify.createServer({ name: 'directline-test', handleUncaughtExceptions: false });
   const adapter = new DirectLineCloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.onTurnError = async (ctx) => {
@@ -110,8 +114,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bot = new EchoBot();
   const keys = dl.keys ?? new DirectLineKeys('test-key-'.repeat(4));
   const origins = serverOrigins(server, { allowedOrigins: allowedOrigins ?? [], publicUrl });
-  const endpoint = registerDirectLine(server, { adapter, logic: (ctx) => bot.run(ctx), logger: silent, messages: createMessages(), origins, ...dl, keys });
-  registerTokenExchange(server, { origins, visitors: new VisitorIds(keys.visitor), quota: new ConversationQuota(quota ?? { perClient: { points: 10_000, seconds: 60 } }), embedded: endpoint, logger: silent });
+  const endpoint = registerDirectLine(server, { adapter, logic: (ctx) => bot.run(ctx), logger: silent, messages: createMessages(), origins, clientAddress, ...dl, keys });
+  registerTokenExchange(server, { origins, visitors: new VisitorIds(keys.visitor), quota: new ConversationQuota(quota ?? { perClient: { points: 10_000, seconds: 60 } }), embedded: endpoint, clientAddress, logger: silent });
   server.post('/api/messages', restify.plugins.bodyParser(), async (req: restify.Request, res: restify.Response) => {
     await adapter.process(req, res, (ctx) => bot.run(ctx));
   });

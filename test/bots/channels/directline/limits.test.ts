@@ -165,3 +165,40 @@ test('with Redis, every instance counts against the same quota; while Redis fail
     await redis.quit();
   }
 });
+
+/** POST /api/directline/token from a loopback source address with an X-Forwarded-For header. */
+function tokenForwarded(h: Harness, localAddress: string, xff: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${h.origin}/api/directline/token`,
+      { method: 'POST', localAddress, headers: { Origin: h.origin, 'Content-Type': 'application/json', 'Content-Length': 2, 'X-Forwarded-For': xff } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+test('X-Forwarded-For: a spoofed header from an untrusted peer does not escape its quota; behind the trusted proxy each forwarded client has its own', async () => {
+  const store = new InMemoryDirectLineStore();
+  const h = await startHarness({ quota: { perClient: { points: 3, seconds: 600 } }, store, trustedProxies: ['127.0.0.2'] });
+  try {
+    const spoofed = [];
+    for (let i = 0; i < 10; i++) spoofed.push((await tokenForwarded(h, '127.0.0.1', `203.0.113.${i + 1}`)).status);
+    expect(spoofed).toEqual([200, 200, 200, ...Array(7).fill(429)]);
+
+    const viaProxy = async (xff: string) => (await tokenForwarded(h, '127.0.0.2', xff)).status;
+    const first = [];
+    // What the client wrote to the left of the proxy's entry changes nothing.
+    for (let i = 0; i < 5; i++) first.push(await viaProxy(`198.18.0.${i + 1}, 198.51.100.7:4100${i}`));
+    expect(first).toEqual([200, 200, 200, 429, 429]);
+    expect(await viaProxy('198.51.100.8')).toBe(200);
+    expect((await store.usage()).conversations).toBe(7);
+  } finally {
+    await h.close();
+    await store.close();
+  }
+});

@@ -1,7 +1,14 @@
-/** The Direct Line store's budgets and eviction order, and the token and visitor-id primitives. */
+/**
+ * The Direct Line store's contract (budgets, eviction order, watermarks, live events), run on the
+ * in-memory store and on the Redis store against a real redis-server; and the token and visitor-id
+ * primitives.
+ */
 import { DirectLineKeys, DirectLineTokens, VisitorIds } from '../../../../bots/channels/directline/auth';
+import { RedisDirectLineStore } from '../../../../bots/channels/directline/redisStore';
 import type { ClientActivity } from '../../../../bots/channels/directline/shaping';
-import { InMemoryDirectLineStore, type ConversationRecord, type LiveEvent } from '../../../../bots/channels/directline/store';
+import { InMemoryDirectLineStore, type ConversationRecord, type DirectLineStore, type InMemoryDirectLineStoreOptions, type LiveEvent } from '../../../../bots/channels/directline/store';
+import type { RedisClient } from '../../../../services/state/redisClient';
+import { connectTestRedis, deleteKeysWithPrefix, randomPrefix } from '../../../setup/redis';
 
 function record(id: string, now: number): ConversationRecord {
   return { id, userId: `dl_${id}`, started: false, createdAt: now, lastActiveAt: now };
@@ -11,11 +18,39 @@ function message(conversationId: string, text: string): Omit<ClientActivity, 'id
   return { type: 'message', text, timestamp: new Date(0).toISOString(), channelId: 'directline', conversation: { id: conversationId }, from: { id: 'u', role: 'user' } };
 }
 
-describe('InMemoryDirectLineStore', () => {
+/** Waits until `check` holds (the Redis store's events arrive through pub/sub), up to 5 s. */
+async function eventually(check: () => boolean): Promise<void> {
+  const started = Date.now();
+  while (!check() && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+}
+
+let redis: RedisClient;
+const prefixes: string[] = [];
+beforeAll(async () => {
+  redis = await connectTestRedis();
+});
+afterAll(async () => {
+  for (const p of prefixes) await deleteKeysWithPrefix(redis, p);
+  await redis.quit();
+});
+
+const backends: [string, (opts: InMemoryDirectLineStoreOptions) => Promise<DirectLineStore>][] = [
+  ['memory', async (opts) => new InMemoryDirectLineStore(opts)],
+  [
+    'redis',
+    async (opts) => {
+      const prefix = randomPrefix();
+      prefixes.push(prefix);
+      return RedisDirectLineStore.open(redis, { ...opts, prefix });
+    },
+  ],
+];
+
+describe.each(backends)('DirectLineStore on %s', (_name, open) => {
   let clock = 1_000_000;
-  const stores: InMemoryDirectLineStore[] = [];
-  const make = (opts: ConstructorParameters<typeof InMemoryDirectLineStore>[0] = {}) => {
-    const s = new InMemoryDirectLineStore({ now: () => clock, ...opts });
+  const stores: DirectLineStore[] = [];
+  const make = async (opts: InMemoryDirectLineStoreOptions = {}) => {
+    const s = await open({ now: () => clock, ...opts });
     stores.push(s);
     return s;
   };
@@ -24,7 +59,7 @@ describe('InMemoryDirectLineStore', () => {
   });
 
   test('watermarks increase, ids carry them, and only the last N activities are kept', async () => {
-    const s = make({ maxActivitiesPerConversation: 3 });
+    const s = await make({ maxActivitiesPerConversation: 3 });
     await s.createConversation(record('c1', clock));
     for (let i = 1; i <= 5; i++) await s.appendActivity('c1', message('c1', `m${i}`), true);
     const page = await s.getActivities('c1', -1);
@@ -39,7 +74,7 @@ describe('InMemoryDirectLineStore', () => {
   });
 
   test('markStarted is true exactly once', async () => {
-    const s = make();
+    const s = await make();
     await s.createConversation(record('c1', clock));
     const results = await Promise.all([s.markStarted('c1', 'lt-LT'), s.markStarted('c1'), s.markStarted('c1')]);
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -47,7 +82,7 @@ describe('InMemoryDirectLineStore', () => {
   });
 
   test('idle conversations are swept with their uploads and their subscribers hear "ended"; active ones stay', async () => {
-    const s = make({ idleTimeoutMs: 1000, sweepIntervalMs: 60_000 });
+    const s = await make({ idleTimeoutMs: 1000, sweepIntervalMs: 60_000 });
     await s.createConversation(record('idle', clock));
     await s.createConversation(record('busy', clock));
     const up = await s.putAttachment({ conversationId: 'idle', contentType: 'image/png', name: 'a.png', data: Buffer.alloc(10) });
@@ -56,27 +91,28 @@ describe('InMemoryDirectLineStore', () => {
     clock += 600;
     await s.appendActivity('busy', message('busy', 'hi'), true);
     clock += 600;
-    expect(s.sweep()).toEqual(['idle']);
+    expect(await s.sweep()).toEqual(['idle']);
     expect(await s.getConversation('idle')).toBeUndefined();
     expect(await s.getConversation('busy')).toBeDefined();
+    await eventually(() => heard.length > 0);
     expect(heard).toEqual([{ kind: 'ended' }]);
     expect(up.ok && (await s.getAttachment(up.value))).toBeUndefined();
-    expect(s.usage().attachments).toBe(0);
+    expect((await s.usage()).attachments).toBe(0);
   });
 
   test('the sweep timer runs by itself and close() stops it', async () => {
-    const s = make({ idleTimeoutMs: 1, sweepIntervalMs: 20, now: Date.now });
+    const s = await make({ idleTimeoutMs: 1, sweepIntervalMs: 20, now: Date.now });
     await s.createConversation(record('c', Date.now()));
     await new Promise((r) => setTimeout(r, 120));
-    expect(s.usage().conversations).toBe(0);
+    expect((await s.usage()).conversations).toBe(0);
     await s.close();
     await s.createConversation(record('d', Date.now() - 10_000));
     await new Promise((r) => setTimeout(r, 80));
-    expect(s.usage().conversations).toBe(1);
+    expect((await s.usage()).conversations).toBe(1);
   });
 
   test('at capacity: anonymous conversations go first, then idle ones; live customers never, the newcomer is refused', async () => {
-    const s = make({ maxConversations: 3, evictIdleAfterMs: 1000 });
+    const s = await make({ maxConversations: 3, evictIdleAfterMs: 1000 });
     await s.createConversation(record('live1', clock));
     await s.appendActivity('live1', message('live1', 'hello'), true);
     await s.createConversation(record('anon', clock));
@@ -97,14 +133,14 @@ describe('InMemoryDirectLineStore', () => {
   });
 
   test('a conversation holds at most its byte budget: old activities make room, uploads are capped by count and budget', async () => {
-    const s = make({ maxConversationBytes: 10_000, activityReserveBytes: 4_000, maxUploadsPerConversation: 3 });
+    const s = await make({ maxConversationBytes: 10_000, activityReserveBytes: 4_000, maxUploadsPerConversation: 3 });
     await s.createConversation(record('c', clock));
     for (let i = 0; i < 40; i++) await s.appendActivity('c', message('c', `${i} ${'x'.repeat(500)}`), true);
     const page = await s.getActivities('c', -1);
     expect(page?.watermark).toBe(40);
     expect(page?.entries.length).toBeLessThan(20);
     expect(page?.entries.at(-1)?.activity.text).toMatch(/^39 /);
-    expect(s.usage().bytes).toBeLessThanOrEqual(10_000);
+    expect((await s.usage()).bytes).toBeLessThanOrEqual(10_000);
 
     const put = (n: number) => s.putAttachment({ conversationId: 'c', contentType: 'image/png', name: 'p.png', data: Buffer.alloc(n) });
     expect(await put(7_000)).toEqual({ ok: false, reason: 'budget' });
@@ -113,12 +149,12 @@ describe('InMemoryDirectLineStore', () => {
     expect(await put(1_000)).toMatchObject({ ok: true });
     expect(await put(100)).toMatchObject({ ok: true });
     expect(await put(100)).toEqual({ ok: false, reason: 'count' });
-    expect(s.usage().bytes).toBeLessThanOrEqual(10_000);
+    expect((await s.usage()).bytes).toBeLessThanOrEqual(10_000);
     expect((await s.getActivities('c', -1))?.entries.length).toBeGreaterThan(0);
   });
 
   test('a global byte budget: uploads evict anonymous conversations, then are refused', async () => {
-    const s = make({ maxTotalBytes: 5_000, maxConversationBytes: 10_000, activityReserveBytes: 0 });
+    const s = await make({ maxTotalBytes: 5_000, maxConversationBytes: 10_000, activityReserveBytes: 0 });
     await s.createConversation(record('live', clock));
     await s.appendActivity('live', message('live', 'hi'), true);
     await s.createConversation(record('anon', clock));
@@ -129,7 +165,7 @@ describe('InMemoryDirectLineStore', () => {
   });
 
   test('replace moves an activity to the end under a new watermark; delete removes it', async () => {
-    const s = make();
+    const s = await make();
     await s.createConversation(record('c', clock));
     const first = await s.appendActivity('c', message('c', 'draft'), false);
     await s.appendActivity('c', message('c', 'other'), false);
@@ -138,6 +174,70 @@ describe('InMemoryDirectLineStore', () => {
     expect((await s.getActivities('c', -1))?.entries.map((e) => e.activity.text)).toEqual(['other', 'final']);
     expect(await s.deleteActivity('c', first?.activity.id ?? '')).toBe(true);
     expect((await s.getActivities('c', -1))?.entries.map((e) => e.activity.text)).toEqual(['other']);
+  });
+});
+
+describe('RedisDirectLineStore across instances', () => {
+  const opened: DirectLineStore[] = [];
+  const pair = async (opts: InMemoryDirectLineStoreOptions = {}): Promise<[RedisDirectLineStore, RedisDirectLineStore, string]> => {
+    const prefix = randomPrefix();
+    prefixes.push(prefix);
+    const a = await RedisDirectLineStore.open(redis, { ...opts, prefix });
+    const b = await RedisDirectLineStore.open(redis, { ...opts, prefix });
+    opened.push(a, b);
+    return [a, b, prefix];
+  };
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+  });
+
+  test("one instance's writes are live on the other, in log order, each once; a new instance reads everything back", async () => {
+    const [a, b, prefix] = await pair();
+    const now = Date.now();
+    await a.createConversation(record('shared', now));
+    const heard: LiveEvent[] = [];
+    b.subscribe('shared', (e) => heard.push(e));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).appendActivity('shared', message('shared', `m${i}`), true)));
+    await b.publishEphemeral('shared', { ...message('shared', ''), type: 'typing', id: 'shared|t1' });
+    await eventually(() => heard.length >= 21);
+    const marks = heard.flatMap((e) => (e.kind === 'activity' ? [e.entry.watermark] : []));
+    expect(marks).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(heard.filter((e) => e.kind === 'ephemeral')).toHaveLength(1);
+
+    const restarted = await RedisDirectLineStore.open(redis, { prefix });
+    opened.push(restarted);
+    const page = await restarted.getActivities('shared', 15);
+    expect(page?.watermark).toBe(20);
+    expect(page?.entries.map((e) => e.watermark)).toEqual([16, 17, 18, 19, 20]);
+    expect(page?.entries[0].activity.id).toBe('shared|0000016');
+    expect(await restarted.getConversation('shared')).toMatchObject({ id: 'shared', userId: 'dl_shared' });
+  });
+
+  test('the byte budget and upload count hold across instances under concurrent uploads', async () => {
+    const [a, b] = await pair({ maxConversationBytes: 10_000, activityReserveBytes: 4_000, maxUploadsPerConversation: 3 });
+    await a.createConversation(record('c', Date.now()));
+    const put = (s: RedisDirectLineStore) => s.putAttachment({ conversationId: 'c', contentType: 'image/png', name: 'p.png', data: Buffer.alloc(2_500, 7) });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => put(i % 2 ? a : b)));
+    expect(results.filter((r) => r.ok)).toHaveLength(2);
+    expect((await a.usage()).bytes).toBeLessThanOrEqual(6_000);
+    const ok = results.find((r) => r.ok);
+    const got = ok?.ok ? await b.getAttachment(ok.value) : undefined;
+    expect(got?.data.equals(Buffer.alloc(2_500, 7))).toBe(true);
+    expect(got).toMatchObject({ conversationId: 'c', contentType: 'image/png', name: 'p.png' });
+  });
+
+  test('keys expire shortly after the idle timeout, and a sweep after a long outage keeps the accounting exact', async () => {
+    let clock = 1_000_000;
+    const [a, , prefix] = await pair({ idleTimeoutMs: 60_000, sweepIntervalMs: 60_000, now: () => clock });
+    await a.createConversation(record('old', clock));
+    await a.appendActivity('old', message('old', 'x'.repeat(100)), true);
+    const ttl = await redis.pttl(`${prefix}{dl}:c:old`);
+    expect(ttl).toBeGreaterThan(60_000);
+    expect(ttl).toBeLessThanOrEqual(180_000);
+    await redis.del(`${prefix}{dl}:c:old`, `${prefix}{dl}:l:old`);
+    clock += 61_000;
+    expect(await a.sweep()).toEqual(['old']);
+    expect(await a.usage()).toEqual({ conversations: 0, anonymous: 0, bytes: 0, attachments: 0 });
   });
 });
 

@@ -18,6 +18,8 @@ import { MessengerAdapter } from '../../../../bots/channels/messenger/MessengerA
 import { registerMessengerWebhook } from '../../../../bots/channels/messenger/messengerWebhook';
 import { markHumanAgent } from '../../../../bots/channels/messenger/facebookRendering';
 import { MESSENGER_DIRECT_SERVICE_URL } from '../../../../bots/channels/messenger/messengerEvents';
+import { RedisSeenEventStore, type SeenEventStore } from '../../../../bots/channels/messenger/seenEvents';
+import { useRedis } from '../../../setup/redis';
 import {
   APP_SECRET,
   events,
@@ -43,8 +45,9 @@ interface Harness {
   errors: Error[];
 }
 
-async function startBot(graph: GraphStandIn, options: { globalBodyParser?: boolean } = {}): Promise<Harness> {
+async function startBot(graph: GraphStandIn, options: { globalBodyParser?: boolean; seenEvents?: SeenEventStore } = {}): Promise<Harness> {
   const adapter = new MessengerAdapter({
+    seenEvents: options.seenEvents,
     pageAccessToken: PAGE_TOKEN,
     appSecret: APP_SECRET,
     verifyToken: VERIFY_TOKEN,
@@ -410,5 +413,36 @@ describe('Messenger webhook behind a global restify bodyParser (fallback)', () =
     await bot.adapter.idle();
     expect(bot.turns.map((t) => t.text)).toEqual(['labas ąčę']);
     expect(graph.calls.filter((c) => c.body.message).map((c) => c.body.message)).toEqual([{ text: 'echo: labas ąčę' }]);
+  });
+});
+
+describe('replay protection shared in Redis (two instances behind one webhook URL)', () => {
+  const env = useRedis('redis');
+  let graph: GraphStandIn;
+  beforeAll(async () => {
+    graph = await startGraphStandIn();
+  });
+  afterAll(async () => graph.close());
+
+  test('a signed body replayed to the other instance (or after a restart) runs no second turn', async () => {
+    const store = () => new RedisSeenEventStore(env.client, 60_000, `${env.prefix}messenger:seen:`);
+    const a = await startBot(graph, { seenEvents: store() });
+    const b = await startBot(graph, { seenEvents: store() });
+    try {
+      const body = JSON.stringify(webhook(events.text('m_shared_replay_1', 'once only')));
+      expect((await postSigned(a.url, body)).status).toBe(200);
+      await a.adapter.idle();
+      expect((await postSigned(b.url, body)).status).toBe(200);
+      await b.adapter.idle();
+      expect(a.turns.map((t) => t.id)).toEqual(['m_shared_replay_1']);
+      expect(b.turns).toEqual([]);
+      expect(graph.calls.filter((c) => c.body.message)).toHaveLength(1);
+      const keys = await env.client.keys(`${env.prefix}messenger:seen:*`);
+      expect(keys).toHaveLength(1);
+      expect(await env.client.pttl(keys[0])).toBeGreaterThan(0); // remembered for a while, not forever
+    } finally {
+      await stopBot(a);
+      await stopBot(b);
+    }
   });
 });

@@ -35,13 +35,13 @@ describe('sandbox carrier server', () => {
   });
 
   test('malformed JSON -> 400 invalid', async () => {
-    const res = await post(`/v1/parcels/${F.readdressable.trackingNumber}/verify-sender`, '{"phone": ');
+    const res = await post('/v1/phone-codes', '{"phone": ');
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid', message: expect.stringMatching(/JSON/) });
   });
 
   test('a body of the wrong shape -> 400 invalid naming the field', async () => {
-    const res = await post(`/v1/parcels/${F.readdressable.trackingNumber}/verify-sender`, { phone: '861234567' });
+    const res = await post('/v1/phone-codes', { phone: '861234567', lang: 'lt' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid', message: expect.stringMatching(/^phone:/) });
     const res2 = await post('/v1/parcel-lookups', 'null');
@@ -60,14 +60,22 @@ describe('sandbox carrier server', () => {
   });
 
   test('oversize body -> 413 payload_too_large', async () => {
-    const res = await post('/v1/parcel-lookups', { senderPhone: '+37061234567', recipientPhone: '+37061234568', lockerId: 'x'.repeat(20_000) });
+    const res = await post('/v1/parcel-lookups', { proofToken: 'pt_abcdefghijklmnopqrstuvwx', recipientPhone: '+37061234568', lockerId: 'x'.repeat(20_000) });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
   });
 
+  /** A sender proof token over HTTP, the code read from the outbox. */
+  async function senderToken(f: { trackingNumber: string; senderPhone: string }): Promise<string> {
+    const challenge = (await (await post(`/v1/parcels/${f.trackingNumber}/codes`, { role: 'sender', lang: 'lt' })).json()) as { challengeId: string };
+    const code = sandbox.carrier.outbox.latest(f.senderPhone)?.text.match(/\b(\d{6})\b/)?.[1];
+    const check = (await (await post('/v1/code-verifications', { challengeId: challenge.challengeId, code })).json()) as { proofToken: string };
+    return check.proofToken;
+  }
+
   test('change requests require an Idempotency-Key', async () => {
     const f = F.readdressable;
-    const res = await post(`/v1/parcels/${f.trackingNumber}/readdress`, { senderPhone: f.senderPhone, newLockerId: F.lockers.ozas });
+    const res = await post(`/v1/parcels/${f.trackingNumber}/readdress`, { proofToken: await senderToken(f), newLockerId: F.lockers.ozas });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid', message: expect.stringMatching(/Idempotency-Key/) });
     expect(sandbox.carrier.parcels.get(f.trackingNumber)?.destinationLockerId).toBe(f.lockerId);
@@ -77,7 +85,7 @@ describe('sandbox carrier server', () => {
     const f = F.readdressable;
     const events = () => sandbox.carrier.parcels.get(f.trackingNumber)?.events.length;
     const before = events();
-    const body = { senderPhone: f.senderPhone, newLockerId: F.lockers.ozas };
+    const body = { proofToken: await senderToken(f), newLockerId: F.lockers.ozas };
     const first = await (await post(`/v1/parcels/${f.trackingNumber}/readdress`, body, { 'Idempotency-Key': 'k-1' })).json();
     const again = await post(`/v1/parcels/${f.trackingNumber}/readdress`, body, { 'Idempotency-Key': 'k-1' });
     expect(again.status).toBe(200);
@@ -95,13 +103,13 @@ describe('sandbox carrier server', () => {
 
   test('business errors carry the contract codes and HTTP statuses', async () => {
     const f = F.outForDelivery;
-    const wrong = await post(`/v1/parcels/${f.trackingNumber}/readdress`, { senderPhone: f.senderPhone, newLockerId: F.lockers.ozas }, { 'Idempotency-Key': 'a' });
+    const wrong = await post(`/v1/parcels/${f.trackingNumber}/readdress`, { proofToken: await senderToken(f), newLockerId: F.lockers.ozas }, { 'Idempotency-Key': 'a' });
     expect(wrong.status).toBe(409);
     expect(await wrong.json()).toMatchObject({ code: 'wrong_status', status: 'out_for_delivery' });
-    const notVerified = await post(`/v1/parcels/${f.trackingNumber}/phone`, { senderPhone: f.recipientPhone, role: 'recipient', newPhone: '+37060000000' }, { 'Idempotency-Key': 'b' });
+    const notVerified = await post(`/v1/parcels/${f.trackingNumber}/phone`, { proofToken: await senderToken(F.readdressable), role: 'recipient', newPhone: '+37060000000' }, { 'Idempotency-Key': 'b' });
     expect(notVerified.status).toBe(403);
     expect(await notVerified.json()).toMatchObject({ code: 'not_verified' });
-    const badLocker = await post(`/v1/parcels/${F.readdressable.trackingNumber}/readdress`, { senderPhone: F.readdressable.senderPhone, newLockerId: 'LT-XXX-0000' }, { 'Idempotency-Key': 'c' });
+    const badLocker = await post(`/v1/parcels/${F.readdressable.trackingNumber}/readdress`, { proofToken: await senderToken(F.readdressable), newLockerId: 'LT-XXX-0000' }, { 'Idempotency-Key': 'c' });
     expect(badLocker.status).toBe(422);
     expect(await badLocker.json()).toMatchObject({ code: 'invalid' });
   });
@@ -203,7 +211,6 @@ describe('openapi.yaml', () => {
         '/v1/lockers',
         '/v1/lockers/{id}',
         '/v1/parcels/{trackingNumber}',
-        '/v1/parcels/{trackingNumber}/verify-sender',
         '/v1/parcels/{trackingNumber}/readdress',
         '/v1/parcels/{trackingNumber}/phone',
         '/v1/parcel-lookups',
