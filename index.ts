@@ -23,10 +23,11 @@ import { InMemoryLockerDirectory } from './services/lockers/InMemoryLockerDirect
 import { WorkingCalendar } from './services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from './services/nlu/embedded/EmbeddedRecognizer';
 import { createRecognizer } from './services/nlu/createRecognizer';
-import { registerLuisEndpoint } from './services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from './bots/http/luisEndpoint';
 import { createMessages } from './services/i18n/messages';
 import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
+import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/server';
@@ -49,7 +50,6 @@ import { registerWebPages } from './bots/webPages';
 import { Metrics } from './bots/metrics';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';
-import { containmentRate, conversationOutcomes, REPEAT_WINDOW_MS } from './services/reports/containment';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
 import { TurnGuardMiddleware } from './bots/TurnGuardMiddleware';
 import { MemoryTurnCoordinator, RedisTurnCoordinator, type TurnCoordinator } from './services/state/TurnCoordinator';
@@ -58,6 +58,7 @@ import { DEFAULT_LANG, LANGS } from './services/i18n/langs';
 import { formatBusinessHours } from './services/i18n/businessHours';
 import type { UserData } from './dialogs/state';
 import { USER_PROPERTY } from './bots/stateKeys';
+import { Eraser } from './services/privacy/Eraser';
 
 export interface App {
   server: restify.Server;
@@ -77,6 +78,8 @@ export interface App {
   proof: ProofService;
   /** Report events, rating state and the supervisors' queries. */
   reports: Reports;
+  /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
+  eraser: Eraser;
   close(): Promise<void>;
 }
 
@@ -182,6 +185,12 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     carrier,
     proof,
     trackLookups: dialogLimits.create('parcel-lookups-per-client', { points: config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
+    pickupSms: new PickupSmsResender({
+      carrier,
+      limits: dialogLimits,
+      resendsPerDay: config.pickupSms.resendsPerDay,
+      logger: logger.child({ component: 'pickup-sms' }),
+    }),
     lockers,
     calendar,
     messages,
@@ -212,11 +221,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   metrics.watch({
     queue: async () => (await handoff.service.supervision.openCases()).filter((c) => c.status === 'queued').map((c) => c.priority),
-    containment: cached(60_000, async () => {
-      const now = deps.now().getTime();
-      const events = await reports.store.range(now - 7 * 86_400_000, now + REPEAT_WINDOW_MS);
-      return containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= now - 7 * 86_400_000));
-    }),
+    containment: () => reports.queries.recentContainment(7),
   });
 
   // ---- fair use: floods, repeats, insults, blocked customers; before the hand-off middleware ----
@@ -330,7 +335,9 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     registerMessengerWebhook(server, messenger, runBot);
   }
 
-  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId });
+  // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -348,6 +355,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     fairUse,
     proof,
     reports,
+    eraser,
     async close() {
       await handoff.close();
       await directLine?.close();
@@ -358,21 +366,6 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       await sandbox?.close();
       await infra.close();
     },
-  };
-}
-
-/** `load` at most once per `ms`; callers in between get the last value (a scrape must stay cheap). */
-function cached<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
-  return () => {
-    if (!last || Date.now() - last.at > ms) {
-      const value = load();
-      last = { at: Date.now(), value };
-      value.catch(() => {
-        last = undefined;
-      });
-    }
-    return last.value;
   };
 }
 

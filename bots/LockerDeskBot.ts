@@ -10,19 +10,21 @@
  * turn, and the adapter's `onTurnError` stays the last line for failures before the turn exists.
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
-import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { Dialog, DialogState } from 'botbuilder-dialogs';
+import { runDialog } from '../dialogs/dialogsLib';
 import type { Messages } from '../services/i18n/messages';
 import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
 import type { Recognizer, RecognizerResult } from '../services/nlu/types';
 import type { Logger } from '../services/logging/logger';
-import { parcelKey } from '../services/reports/events';
+import { parcelKey } from '../services/reports/parcelKey';
 import type { ReportSink } from '../services/reports/ReportRecorder';
 import type { ConversationData, UserData } from '../dialogs/state';
 import { sayWithMenu } from '../dialogs/menu';
 import { bindTurn, loadTurn, turnOf, type Turn, type TurnSettings, type TurnStores } from '../dialogs/turn';
 import { CONVERSATION_PROPERTY, DIALOG_STATE_PROPERTY, USER_PROPERTY } from './stateKeys';
 import { HandledTurnError, createTurnRecovery, isStorageOutage } from './turnErrorHandler';
+import { TurnOutbox } from './TurnOutbox';
 
 export interface LockerDeskBotOptions {
   conversationState: ConversationState;
@@ -35,6 +37,8 @@ export interface LockerDeskBotOptions {
   proofTtlMinutes: number;
   /** Clock (tests). */
   now?: () => Date;
+  /** A typing indicator asked for is shown only when the turn is still running after this long. Default 300 ms. */
+  typingDelayMs?: number;
   /** Told about every recognized message (metrics counts intents). Must not throw. */
   onRecognized?: (recognition: RecognizerResult) => void;
   /** Report events: a conversation's first message, the parcels its customer names. */
@@ -78,15 +82,29 @@ export class LockerDeskBot extends ActivityHandler {
    * and rethrown as `HandledTurnError`; a failure to load state goes to the adapter's `onTurnError`.
    */
   override async run(context: TurnContext): Promise<void> {
-    const turn = await loadTurn(context, this.stores, this.settings);
-    bindTurn(turn);
+    const outbox = TurnOutbox.open(context, {
+      typingDelayMs: this.opts.typingDelayMs,
+      onSendError: (err, activity) => this.opts.logger.warn({ err, conversationId: context.activity.conversation?.id, type: activity.type }, 'LockerDeskBot: activity not sent'),
+    });
     let failure: unknown;
+    let turn: Turn | undefined;
     try {
+      turn = await loadTurn(context, this.stores, this.settings);
+      bindTurn(turn);
       await super.run(context);
+      await outbox.flush();
     } catch (err) {
+      if (!turn) {
+        // State could not be loaded: the adapter's onTurnError answers, directly.
+        outbox.close();
+        throw err;
+      }
       failure = err;
       await this.recover(turn, err);
       if (!isStorageOutage(err)) await this.dialogState.delete(context);
+      await outbox.flush().catch((sendErr: unknown) => this.opts.logger.warn({ err: sendErr, conversationId: turn?.conversationId }, 'LockerDeskBot: error answer not sent'));
+    } finally {
+      outbox.close();
     }
     try {
       await this.opts.conversationState.saveChanges(context, false);

@@ -27,7 +27,8 @@
  *   return s.end({ status: 'done' });
  * }
  */
-import { ComponentDialog, Dialog, type DialogContext, type DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogReason, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog } from './dialogsLib';
 import type { TurnContext } from 'botbuilder';
 import type { MessageParams } from '../services/i18n/messages';
 import type { ChildRef } from './childRef';

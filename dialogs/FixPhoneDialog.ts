@@ -22,6 +22,8 @@ export const PHONE_CHANGEABLE: ParcelStatus[] = ['registered', 'accepted', 'in_t
 
 export interface FixPhoneOptions {
   trackingNumber?: string;
+  /** Whose number is wrong, when the customer already said it ("the recipient's SMS never came"): not asked again. */
+  role?: PhoneRole;
 }
 
 /** The wrong-phone case as the main dialog sees it. */
@@ -62,6 +64,7 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
   private async askRole(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
     s.values.access = access;
     s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164 };
+    if (s.options.role) return s.skip(PHONE_ROLE_PROMPT, { ok: true, value: s.options.role });
     return s.ask(PHONE_ROLE_PROMPT, {
       questionKey: 'fixPhone.whichNumber',
       params: { recipient: access.parcel.recipientPhoneMasked, sender: access.parcel.senderPhoneMasked },

@@ -6,8 +6,10 @@
  * whole-message commands work at any step in any language: cancel, start over, help, a language
  * switch. ("I want a person" is the prompts' business: see `PromptInterceptor`.)
  */
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from './dialogsLib';
 import { storyOf } from '../services/nlu/escalationFacts';
+import { phoneRoles, type PhoneParty } from '../services/nlu/entities/roles';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
 import { CLARIFY, ClarifyDialog } from './ClarifyDialog';
@@ -16,6 +18,7 @@ import { ESCALATE, EscalateDialog } from './EscalateDialog';
 import { FIND_TRACKING, FindTrackingDialog } from './FindTrackingDialog';
 import { FIX_PHONE, FixPhoneDialog } from './FixPhoneDialog';
 import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, MAIN_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from './ids';
+import { NO_SMS, NoSmsDialog } from './NoSmsDialog';
 import { intentTitleKey, menuIntent, sayWithMenu } from './menu';
 import { OFFER_PERSON, OfferPersonDialog } from './OfferPersonDialog';
 import { READDRESS, ReaddressDialog } from './ReaddressDialog';
@@ -26,7 +29,7 @@ import { TRACK, TrackDialog } from './TrackDialog';
 import { say, turnOf, type Turn } from './turn';
 
 /** Intents that can be confused with each other in a way worth a clarifying question. */
-const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'find_tracking', 'track', 'locker_fault', 'agent'];
+const ACTIONABLE: Intent[] = ['readdress', 'fix_phone', 'no_sms', 'find_tracking', 'track', 'locker_fault', 'agent'];
 
 /** The self-service flow each case dialog is (for report events). */
 const FLOW_OF_DIALOG: Readonly<Record<string, FlowType>> = {
@@ -54,6 +57,7 @@ export class MainDialog extends ComponentDialog {
     super(MAIN_DIALOG);
     this.addDialog(new ReaddressDialog(deps));
     this.addDialog(new FixPhoneDialog(deps));
+    this.addDialog(new NoSmsDialog(deps));
     this.addDialog(new FindTrackingDialog(deps));
     this.addDialog(new TrackDialog(deps));
     this.addDialog(new EscalateDialog(deps));
@@ -158,7 +162,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (r.score < this.deps.settings.minConfidence) {
       if (r.entities.trackingNumbers.some((t) => t.valid)) return this.startCase(inner, turn, 'track');
-      this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text: storedText(text) });
+      this.notUnderstood(turn);
       await sayWithMenu(turn, m, 'main.notUnderstood');
       return END;
     }
@@ -182,6 +186,12 @@ export class MainDialog extends ComponentDialog {
     return this.startCase(inner, turn, r.intent);
   }
 
+  /** A message the bot could not act on (too unsure, or nothing it does): listed for supervisors to label. */
+  private notUnderstood(turn: Turn): void {
+    const text = storedText(turn.temp.text);
+    if (text) this.deps.reports?.record({ type: 'unrecognized', at: turn.now().toISOString(), conversationId: turn.conversationId, lang: turn.lang, text });
+  }
+
   private flowEnded(turn: Turn, flow: FlowType, outcome: FlowOutcome): void {
     this.deps.reports?.record({ type: 'flow_ended', at: turn.now().toISOString(), conversationId: turn.conversationId, flow, outcome });
   }
@@ -192,6 +202,12 @@ export class MainDialog extends ComponentDialog {
     const { text, recognition: r } = turn.temp;
     const tracking = r?.entities.trackingNumbers.find((t) => t.valid)?.value;
     const phones = r?.entities.phones.map((p) => p.e164) ?? [];
+    // Whose number each is, from the words around it ("siuntėjo …, gavėjo …", "my phone …"); only
+    // numbers the recognizer accepted (supported countries) count.
+    const roled = phoneRoles(text).filter((p) => phones.includes(p.e164));
+    const byParty = (party: PhoneParty) => roled.find((p) => p.party === party)?.e164;
+    const unroled = roled.filter((p) => !p.party).map((p) => p.e164);
+    const partiesNamed = roled.some((p) => p.party === 'sender' || p.party === 'recipient');
     const lockerQuery = r?.entities.lockers[0]?.text;
     const attachments = (turn.context.activity.attachments ?? []).flatMap((a) => (a.contentUrl ? [{ url: a.contentUrl, contentType: a.contentType, name: a.name }] : []));
     const words = text.split(/\s+/).length;
@@ -209,8 +225,8 @@ export class MainDialog extends ComponentDialog {
       case 'find_tracking':
         return run(
           beginChild(inner, FIND_TRACKING, {
-            senderPhone: phones.length >= 2 ? phones[0] : undefined,
-            recipientPhone: phones.length >= 2 ? phones[1] : undefined,
+            senderPhone: byParty('sender') ?? (phones.length >= 2 && !partiesNamed ? phones[0] : undefined),
+            recipientPhone: byParty('recipient') ?? (phones.length >= 2 && !partiesNamed ? phones[1] : undefined),
             lockerQuery,
           }),
         );
@@ -232,13 +248,13 @@ export class MainDialog extends ComponentDialog {
         return run(
           beginChild(inner, ESCALATE, {
             reason: intent,
-            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: phones.length === 1 ? phones[0] : undefined },
+            fields: { trackingNumber: tracking, lockerId: r?.entities.lockers[0]?.candidates[0]?.lockerId, contactPhone: byParty('contact') ?? (phones.length === 1 && unroled.length === 1 ? phones[0] : undefined) },
             description: story,
             attachments,
           }),
         );
       case 'no_sms':
-        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
+        return run(beginChild(inner, NO_SMS, { trackingNumber: tracking }));
       case 'agent':
         return run(
           beginChild(inner, ESCALATE, {
@@ -256,6 +272,7 @@ export class MainDialog extends ComponentDialog {
         return END;
       case 'none':
         // Outside the carrier's business; a person may still help, so one is offered.
+        this.notUnderstood(turn);
         await say(turn, m, 'main.outOfScope');
         return run(beginChild(inner, OFFER_PERSON, { reason: 'out_of_scope', fields: { description: descriptive ?? text } }));
     }

@@ -9,7 +9,8 @@
  * that request, anything else leaves the question unanswered. A comment step older than
  * `COMMENT_WINDOW_MS` is over: a message days later is a new request, not a comment.
  */
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from './dialogsLib';
 import { foldAnswer } from '../services/i18n/choices';
 import type { Intent } from '../services/nlu/types';
 import { storedText, type RatingSource } from '../services/reports/events';

@@ -66,7 +66,12 @@ export class ReaddressDialog extends CaseDialog<ReaddressOptions, Values> {
     s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164, lockerId: access.parcel.destinationLockerId };
     const current = this.deps.lockers.get(access.parcel.destinationLockerId);
     if (current) await s.say('readdress.current', { locker: describeLocker(this.deps.messages, s.turn.lang, current) });
-    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery, questionKey: 'ask.newLocker' });
+    return s.ask(LOCKER_PICKER, {
+      query: s.options.lockerQuery,
+      questionKey: 'ask.newLocker',
+      exclude: [access.parcel.destinationLockerId],
+      parentConfirms: true,
+    });
   }
 
   private async confirm(s: S, lockerId: string): Promise<DialogTurnResult> {

@@ -3,6 +3,7 @@
  * depend on these small interfaces only, so tests can pass real or in-memory implementations.
  */
 import type { CarrierApi } from '../services/carrier/types';
+import type { PickupSmsOutcome } from '../services/carrier/PickupSmsResender';
 import type { LockerDirectory } from '../services/lockers/types';
 import type { BusinessCalendar } from '../services/calendar/types';
 import type { BusinessHours } from '../services/i18n/businessHours';
@@ -83,6 +84,11 @@ export interface WorkOrderRequest {
   role?: 'sender' | 'recipient';
 }
 
+/** Re-sends the pickup SMS to the phone on file, within the bot's limits (`PickupSmsResender`). */
+export interface PickupSmsPort {
+  resend(request: { conversationId: string; trackingNumber: string; idempotencyKey?: string }): Promise<PickupSmsOutcome>;
+}
+
 /**
  * Proof by possession as dialogs use it (`services/proof/ProofService`): send a one-time code to the
  * phone on a parcel (or a typed phone), check what the customer typed back. Limits, locks and the
@@ -102,6 +108,7 @@ export interface DialogDeps {
    * (`PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR`); a store failure lets the lookup through (a comfort limit).
    */
   trackLookups: LimitPort;
+  pickupSms: PickupSmsPort;
   lockers: LockerDirectory;
   calendar: BusinessCalendar;
   messages: Messages;

@@ -2,6 +2,7 @@
 export const MAIN_DIALOG = 'main';
 export const READDRESS_DIALOG = 'readdress';
 export const FIX_PHONE_DIALOG = 'fixPhone';
+export const NO_SMS_DIALOG = 'noSms';
 export const FIND_TRACKING_DIALOG = 'findTracking';
 export const TRACK_DIALOG = 'track';
 export const ESCALATE_DIALOG = 'escalate';

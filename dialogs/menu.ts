@@ -31,13 +31,23 @@ export function menuActivity(messages: Messages, lang: Lang, key: string, params
 export function menuIntent(messages: Messages, text: string): Intent | undefined {
   const folded = foldAnswer(text);
   if (!folded) return undefined;
-  for (const m of MENU) for (const lang of LANGS) if (foldAnswer(messages.t(lang, m.key)) === folded) return m.intent;
-  return undefined;
+  let titles = menuTitles.get(messages);
+  if (!titles) {
+    titles = new Map();
+    for (const m of MENU) for (const lang of LANGS) if (!titles.has(foldAnswer(messages.t(lang, m.key)))) titles.set(foldAnswer(messages.t(lang, m.key)), m.intent);
+    menuTitles.set(messages, titles);
+  }
+  return titles.get(folded);
 }
+/** Folded menu titles in every language, per message set: built on first use, not per turn. */
+const menuTitles = new WeakMap<Messages, Map<string, Intent>>();
+
+/** Titles of intents that are not in the menu but may be offered in a clarifying question. */
+const EXTRA_TITLES: Partial<Record<Intent, string>> = { locker_fault: 'menu.lockerFault', no_sms: 'menu.noSms' };
 
 /** The title of an intent's menu button (for clarifying questions). */
 export function intentTitleKey(intent: Intent): string | undefined {
-  return MENU.find((m) => m.intent === intent)?.key ?? (intent === 'locker_fault' ? 'menu.lockerFault' : undefined);
+  return MENU.find((m) => m.intent === intent)?.key ?? EXTRA_TITLES[intent];
 }
 
 /** Sends `key` with the main menu under it. */

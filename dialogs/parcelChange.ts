@@ -11,6 +11,15 @@ export type PendingChange =
   | { action: 'change_phone'; trackingNumber: string; role: PhoneRole; newPhone: string };
 
 /**
+ * The carrier `Idempotency-Key` of a pickup-SMS re-send: the conversation, the parcel and the
+ * customer's message that asked for it (a channel delivering that message twice sends one SMS).
+ */
+export function pickupSmsIdempotencyKey(conversationId: string, trackingNumber: string, requestId: string): string {
+  const hash = createHash('sha256').update([conversationId, 'pickup_sms', trackingNumber, requestId].join('\n')).digest('hex');
+  return `ld-pickup-sms-${hash.slice(0, 40)}`;
+}
+
+/**
  * The carrier `Idempotency-Key` of `change`: a hash of the conversation, the action, the parcel,
  * the target and the proof that authorizes it. The same confirmation delivered twice (a channel
  * retry, two turns racing on one state) gets the same key, so the carrier answers the first outcome

@@ -1,13 +1,17 @@
 /**
  * `npm run build` (after tsc) and `npm run nlu:build`: makes sure the trained embedded model for
  * the current training data and trainer code is in `.cache/nlu` (trains only when it is missing or
- * stale), and prints how it was obtained, its size and the time to load it back.
+ * stale), records the trainer hash for deployments without sources, and prints how it was
+ * obtained, its size and the time to load it back.
  */
-import { readFileSync } from 'fs';
-import { decodeModel, loadOrTrainModel } from '../services/nlu/embedded/modelArtifact';
+import { readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { TRAINER_HASH_FILE, decodeModel, defaultCacheDir, loadOrTrainModel, trainerHash } from '../services/nlu/embedded/modelArtifact';
 
 function main(): void {
   const model = loadOrTrainModel();
+  // A deployment that ships dist/ and .cache/ without the TypeScript sources reads the trainer hash from here.
+  writeFileSync(join(defaultCacheDir(), TRAINER_HASH_FILE), `${trainerHash()}\n`);
   if (model.writeError) throw new Error(`nlu-build: trained but could not write ${model.path}: ${String(model.writeError)}`);
   const started = process.hrtime.bigint();
   decodeModel(readFileSync(model.path));

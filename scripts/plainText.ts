@@ -1,7 +1,9 @@
 /**
  * Plain-text rendering of what the bot sends, for text-only clients (`npm run chat`, logs):
- * suggested actions and card buttons become a numbered list, hero cards their title and text,
- * Adaptive Cards their fallback text or text blocks.
+ * suggested actions and card buttons become one numbered list, hero cards their title and text,
+ * Adaptive Cards their fallback text or text blocks. A card with one button (a carousel of
+ * lockers, each with "Choose") is one numbered entry named by the card, not a "[n] Choose"; a
+ * suggested action that sends what such an entry sends is not listed again.
  */
 export interface PlainActivity {
   type?: string;
@@ -51,11 +53,21 @@ export function renderPlain(activity: PlainActivity): Rendered | undefined {
         if (act.title) buttons.push({ title: act.title, value });
       }
     } else if (a.contentType?.startsWith('application/vnd.microsoft.card.')) {
-      for (const k of ['title', 'subtitle', 'text']) if (typeof content[k] === 'string' && content[k]) lines.push(String(content[k]));
-      for (const b of (content.buttons as CardAction[] | undefined) ?? []) if (b.title) buttons.push({ title: b.title, value: String(b.value ?? b.title) });
+      const parts = ['title', 'subtitle', 'text'].flatMap((k) => (typeof content[k] === 'string' && content[k] ? [String(content[k])] : []));
+      const cardButtons = ((content.buttons as CardAction[] | undefined) ?? []).filter((b) => b.title);
+      if (cardButtons.length === 1 && parts.length) {
+        // The card is the choice: "[n] Ozas paštomatas — Ozo g. 18, Vilnius — 24/7".
+        buttons.push({ title: parts.join(' — ').replace(/\n/g, ' — '), value: String(cardButtons[0].value ?? cardButtons[0].title) });
+        continue;
+      }
+      lines.push(...parts);
+      for (const b of cardButtons) buttons.push({ title: String(b.title), value: String(b.value ?? b.title) });
     }
   }
-  for (const s of activity.suggestedActions?.actions ?? []) if (s.title) buttons.push({ title: s.title, value: String(s.value ?? s.title) });
+  for (const s of activity.suggestedActions?.actions ?? []) {
+    const value = String(s.value ?? s.title);
+    if (s.title && !buttons.some((b) => b.value === value)) buttons.push({ title: s.title, value });
+  }
   if (!lines.length && !buttons.length) return undefined;
   if (buttons.length) lines.push(buttons.map((b, i) => `  [${i + 1}] ${b.title}`).join('\n'));
   return { text: lines.join('\n'), buttons: buttons.map((b) => b.value) };

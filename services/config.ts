@@ -126,7 +126,7 @@ const server = variables({
   }),
   TRUSTED_PROXIES: env(list('').pipe(z.array(z.string().refine(isProxyEntry, { error: 'expected addresses, CIDR ranges (10.0.0.0/8), loopback or private' }))), {
     description:
-      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
+      "comma-separated proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges, `loopback`, `private` = RFC 1918, link-local and unique-local; on App Service: `private`). The client address is then the right-most forwarded address that is not a trusted proxy; it counts for the Direct Line per-address quota, agent sign-in limits and the fair-use per-IP limit. Unset: the header is ignored and the TCP peer is the client",
     azure: 'optional',
   }),
   INSECURE_ANONYMOUS_ACTIVITIES: env(bool(), {
@@ -217,7 +217,7 @@ const nlu = variables({
     azure: 'unused',
   }),
   LUIS_COMPAT_KEYS: env(list(), {
-    description: 'prediction keys that endpoint accepts; empty = no key check (private networks only)',
+    description: 'prediction keys that endpoint accepts (`Ocp-Apim-Subscription-Key`); empty = it answers loopback clients only (no proxy header) and the start-up log warns',
     secret: true,
     azure: 'unused',
   }),
@@ -246,7 +246,7 @@ const nlu = variables({
     luis: e.LUIS_ENDPOINT && e.LUIS_APP_ID && e.LUIS_KEY ? { endpoint: e.LUIS_ENDPOINT, appId: e.LUIS_APP_ID, key: e.LUIS_KEY, slot: e.LUIS_SLOT } : undefined,
     /** App ids (UUIDs) the built-in LUIS v3-compatible endpoint answers for; empty = endpoint off. */
     luisCompatAppIds: e.LUIS_COMPAT_APP_IDS,
-    /** Prediction keys accepted by that endpoint; empty = no key check. */
+    /** Prediction keys accepted by that endpoint; empty = loopback clients only. */
     luisCompatKeys: e.LUIS_COMPAT_KEYS,
   }));
 
@@ -586,9 +586,17 @@ const reports = variables({
     azure: 'optional',
   }),
 }).transform((e): ReportsSettings => ({ retentionDays: e.REPORTS_RETENTION_DAYS, maxEvents: e.REPORTS_MAX_EVENTS }));
+/** Personal data (`services/handoff/PersonalData`, `services/privacy`): how long transcripts and closed cases are kept. */
+const privacy = variables({
+  RETENTION_DAYS: env(int(90, 1, 3650), {
+    description:
+      'closed cases and their transcripts are deleted this many days after closing, by a job in the process (hourly, one instance at a time through the shared flags); pre-case buffers expire after 24 h anyway',
+    azure: 'optional',
+  }),
+}).transform((e) => ({ retentionDays: e.RETENTION_DAYS }));
 
 /** Every section parses the same flat environment; the server section's fields sit at the top. */
-const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, tracking, fairUse, reports });
+const sections = z.object({ server, botAuth, carrier, nlu, channels, business, dialogs, redis, handoff, proof, pickupSms, tracking, fairUse, reports, privacy });
 const SECTION_NAMES: readonly string[] = Object.keys(sections.shape);
 
 /** The whole configuration: the environment in, the typed `Config` out. */

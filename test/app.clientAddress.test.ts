@@ -87,3 +87,24 @@ test('behind the trusted proxy the forwarded client counts, whatever it prepende
   expect(other.length).toBeGreaterThan(0);
   expect(other).not.toContain(flood);
 });
+
+test('agent sign-in limits count the forwarded client behind the trusted proxy, and ignore the header from anyone else', async () => {
+  const login = async (source: string, xff: string, username: string) =>
+    (
+      await requestFrom(source, `${app.url}/agent/api/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'lockerdesk', 'X-Forwarded-For': xff },
+        body: JSON.stringify({ username, password: 'Summer2024!' }),
+      })
+    ).status;
+  const spray = async (source: string, xff: (i: number) => string) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push(await login(source, xff(i), `user-${i}`));
+    return statuses;
+  };
+  // An attacker rotating the header from an untrusted peer is throttled all the same.
+  expect(await spray(ATTACKER, (i) => `198.18.1.${i + 1}`)).toContain(429);
+  // Behind the proxy: the sprayer is throttled, another agent behind the same proxy is not.
+  expect(await spray(PROXY, (i) => `10.1.0.${i}, 198.51.100.20`)).toContain(429);
+  expect(await login(PROXY, '198.51.100.21', 'someone')).toBe(401);
+});

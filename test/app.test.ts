@@ -33,7 +33,61 @@ test('welcomes a new conversation and answers "where is my parcel" end to end', 
   await channel.waitFor((all) => all.some((a) => a.conversation?.id === id && /parcel-locker assistant/.test(a.text ?? '')));
   expect((await post(channelActivity(channel, id, { type: 'message', text: 'where is my parcel CE845613209LT?' }))).status).toBeLessThan(300);
   const replies = await channel.waitFor((all) => all.some((a) => a.conversation?.id === id && /waiting in/.test(a.text ?? '')));
-  expect(replies.some((a) => a.type === 'typing')).toBe(true); // shown while the carrier is asked
+  expect(replies.some((a) => a.type === 'message' && a.conversation?.id === id && /waiting in/.test(a.text ?? ''))).toBe(true);
+});
+
+describe('lean turns: activities per turn by channel', () => {
+  const TRACK = 'where is my parcel CE845613209LT?';
+  /** One turn over /api/messages; the POST answers once the turn sent its replies. */
+  const turn = async (channelId: string, id: string, text: string) => {
+    const mine = () => channel.received.filter((a) => a.conversation?.id === id);
+    const before = mine().length;
+    const res = await post({ ...channelActivity(channel, id, { type: 'message', text, locale: 'en-US' }), channelId });
+    expect(res.status).toBeLessThan(300);
+    return mine().slice(before);
+  };
+
+  test.each(['webchat', 'emulator'])('%s: "where is my parcel" is one activity (status, timeline card, the next question with its buttons), no typing when the carrier is fast', async (channelId) => {
+    const all = await turn(channelId, `lean-${channelId}`, TRACK);
+    // Emulator also gets botbuilder's "Bot State" trace (its state inspector); no other channel does.
+    expect(all.filter((a) => a.type === 'trace').map((a) => a.name)).toEqual(channelId === 'emulator' ? ['BotState'] : []);
+    const sent = all.filter((a) => a.type !== 'trace');
+    expect(sent.map((a) => a.type)).toEqual(['message']);
+    // the status, then what the bot asks next (the chat rating, or "anything else?") in the same bubble
+    expect(sent[0].text).toMatch(/waiting in[\s\S]*\n\n(Did this help|Anything else)/);
+    expect(sent[0].attachments?.map((a) => a.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    expect(sent[0].suggestedActions?.actions.length).toBeGreaterThan(1);
+    // a question with buttons stays one activity too
+    expect((await turn(channelId, `lean-${channelId}`, 'I want to send my parcel to another locker')).filter((a) => a.type !== 'trace').map((a) => a.type)).toEqual(['message']);
+  });
+
+  test('facebook (Azure channel): the same turn as Messenger messages, one per part, no typing when fast', async () => {
+    const sent = await turn('facebook', 'lean-facebook', TRACK);
+    expect(sent.every((a) => a.type === 'message')).toBe(true);
+    expect(sent.map((a) => a.text ?? '').join('\n')).toMatch(/waiting in[\s\S]*(Did this help|Anything else)/);
+    expect(sent.length).toBe(3); // the status, the timeline as text, the next question with quick replies
+  });
+
+  test('embedded Direct Line: one bot activity for the same turn', async () => {
+    const token = (await axios.post(`${app.url}/api/directline/token`, {}, { headers: { Origin: app.url } })).data as { token: string; conversationId: string; domain: string };
+    const headers = { Authorization: `Bearer ${token.token}`, Origin: app.url };
+    await axios.post(`${token.domain}/conversations`, {}, { headers });
+    const posted = (await axios.post(`${token.domain}/conversations/${token.conversationId}/activities`, { type: 'message', text: TRACK, from: { id: 'x' }, locale: 'en-US' }, { headers })).data as { id: string };
+    const log = (await axios.get(`${token.domain}/conversations/${token.conversationId}/activities`, { headers })).data as { activities: { type: string; replyToId?: string; text?: string; from: { role?: string } }[] };
+    const replies = log.activities.filter((a) => a.from.role === 'bot' && a.replyToId === posted.id);
+    expect(replies.map((a) => a.type)).toEqual(['message']);
+    expect(replies[0].text).toMatch(/waiting in/);
+  });
+
+  test('a slow carrier call shows one typing indicator before the answer', async () => {
+    app.sandbox!.setLatency(800);
+    try {
+      const sent = await turn('webchat', 'lean-slow', TRACK);
+      expect(sent.map((a) => a.type)).toEqual(['typing', 'message']);
+    } finally {
+      app.sandbox!.setLatency(0);
+    }
+  });
 });
 
 test('exposes Prometheus metrics of turns, intents and carrier calls', async () => {

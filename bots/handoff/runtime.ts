@@ -34,7 +34,8 @@ import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
 import { connectRedis, type RedisClient } from '../../services/state/redisClient';
 import type { MessengerAdapter } from '../channels/messenger';
 import { KeyValueBotStorage } from '../storage/BotStorage';
-import { registerAgentApi, type AgentApi } from '../http/agentApi';
+import { registerAgentApi, type AgentApi, type SupervisorTools } from '../http/agentApi';
+import { clientAddressResolver } from '../http/clientAddress';
 import { BotHandoffGateway } from './BotHandoffGateway';
 import { CustomerRelay, type ProactiveAdapter } from './CustomerRelay';
 import { HandoffMiddleware } from './HandoffMiddleware';
@@ -59,7 +60,8 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
   if (!config.redis) {
     const bus = new MemoryEventBus({ onError: (err) => logger.error({ err }, 'hand-off event handler failed') });
     return {
-      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
+      // Conversation and user state expire like Redis's (30 days) and are bounded (a conversation keeps two items).
+      botStorage: new KeyValueBotStorage(new MemoryKeyValueStore({ ttlMs: 30 * 86_400_000, maxItems: 200_000 })),
       store: new MemoryCaseStore({ timeZone: config.business.timeZone }),
       bus,
       ports: memoryPorts(),
@@ -93,7 +95,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
 }
 
 export interface HandoffRuntimeOptions {
-  config: Pick<Config, 'handoff' | 'publicUrl' | 'port'>;
+  config: Pick<Config, 'handoff' | 'publicUrl' | 'port' | 'privacy'> & Partial<Pick<Config, 'trustedProxies'>>;
   infra: HandoffInfrastructure;
   messages: Messages;
   calendar: BusinessCalendar;
@@ -102,6 +104,10 @@ export interface HandoffRuntimeOptions {
   alerts?: AlertSink;
   /** Outbox sweep interval. Default 1 s. */
   sweepMs?: number;
+  /** How often each instance looks whether the retention job is due. Default 1 min. */
+  retentionCheckMs?: number;
+  /** The retention job runs once per this period across all instances. Default 1 h. */
+  retentionPeriodMs?: number;
   /** Unclaimed-case check interval. Default 30 s. */
   alertCheckMs?: number;
   heartbeatMs?: number;
@@ -125,7 +131,7 @@ export interface HandoffRuntime {
   /** Demo sign-in links (relative to the server's base URL), only without configured agents. */
   demoLinks?: { username: string; role: string; path: string }[];
   /** Adapters for proactive messages, the agent API routes, the sweepers. */
-  attach(opts: { server: restify.Server; cloud: ProactiveAdapter | BotAdapter; messenger?: MessengerAdapter; botAppId?: string }): AgentApi;
+  attach(opts: { server: restify.Server; cloud: ProactiveAdapter | BotAdapter; messenger?: MessengerAdapter; botAppId?: string; supervisorTools?: SupervisorTools }): AgentApi;
   close(): Promise<void>;
 }
 
@@ -209,7 +215,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
   const middleware = new HandoffMiddleware({ customers: svc.customers, messages: o.messages, logger: log, now: o.now });
   const timers: NodeJS.Timeout[] = [];
   let api: AgentApi | undefined;
-  const busy = { sweep: false, alerts: false };
+  const busy = { sweep: false, alerts: false, retention: false };
   const every = (ms: number, name: keyof typeof busy, task: () => Promise<unknown>): void => {
     const t = setInterval(() => {
       if (busy[name]) return;
@@ -231,7 +237,7 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
     relay,
     outbox,
     demoLinks,
-    attach({ server, cloud, messenger, botAppId }) {
+    attach({ server, cloud, messenger, botAppId, supervisorTools }) {
       relay.attach({ cloud, messenger, botAppId });
       api = registerAgentApi(server, {
         service: svc,
@@ -245,8 +251,13 @@ export async function createHandoffRuntime(o: HandoffRuntimeOptions): Promise<Ha
         heartbeatMs: o.heartbeatMs,
         webDir: o.webDir,
         reports: o.reports?.queries,
+        supervisorTools,
+        clientAddress: clientAddressResolver(config.trustedProxies ?? []),
       });
       every(o.sweepMs ?? 1000, 'sweep', () => outbox.sweep());
+      // Retention: every instance checks; a once-per-period flag on the shared ports lets one run it.
+      const retentionPeriodMs = o.retentionPeriodMs ?? 3_600_000;
+      every(o.retentionCheckMs ?? 60_000, 'retention', () => svc.personalData.runRetentionOnce(config.privacy.retentionDays, retentionPeriodMs));
       every(o.alertCheckMs ?? 30_000, 'alerts', async () => {
         await svc.supervision.alertUnclaimed();
         await svc.supervision.releaseFromOfflineAgents();

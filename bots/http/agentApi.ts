@@ -22,6 +22,9 @@ import type { Logger } from '../../services/logging/logger';
 import { DEFAULT_LANG, isLang, type Lang } from '../../services/i18n/langs';
 import type { ReportQueries } from '../../services/reports';
 import { registerReportRoutes, type Guard } from './reportsApi';
+import { MAX_REASON_CHARS, type BlockList } from '../../services/fairuse/BlockList';
+import type { ProofService } from '../../services/proof/ProofService';
+import type { Eraser } from '../../services/privacy/Eraser';
 
 export type { ConsoleEvent } from '../../services/handoff/caseView';
 
@@ -50,6 +53,20 @@ export interface AgentApiOptions {
   webDir?: string;
   /** The supervisors' reports (routes in `reportsApi.ts`); without it there are none. */
   reports?: ReportQueries;
+  /** Supervisor tools: blocking customers, proof locks, erasure. Routes answer 404 for a tool not given. */
+  supervisorTools?: SupervisorTools;
+  /**
+   * The address sign-in limits count (`clientAddressResolver(TRUSTED_PROXIES)`): behind a trusted
+   * proxy the forwarded client, so agents behind App Service do not share one limit. Default: the TCP peer.
+   */
+  clientAddress?: (req: restify.Request) => string | undefined;
+}
+
+/** What supervisors act on besides cases (issue 9). */
+export interface SupervisorTools {
+  blockList?: BlockList;
+  proofLocks?: Pick<ProofService, 'listLocks' | 'clearLock'>;
+  eraser?: Pick<Eraser, 'erase'>;
 }
 
 export interface AgentApi {
@@ -126,8 +143,9 @@ function queryLang(req: restify.Request): Lang {
 }
 
 /**
- * The client's address as the socket sees it (`::ffff:` stripped). Behind a reverse proxy every
- * client shares the proxy's address; the throttle then limits them together (safe, not fair).
+ * The client's address as the socket sees it (`::ffff:` stripped), when no `clientAddress` option
+ * is given. Behind a reverse proxy every client then shares the proxy's address; the throttle
+ * limits them together (safe, not fair) unless the proxy is in `TRUSTED_PROXIES`.
  */
 export function clientAddress(req: restify.Request): string {
   const raw = req.socket?.remoteAddress ?? 'unknown';
@@ -144,6 +162,7 @@ const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': '
 
 export function registerAgentApi(server: restify.Server, o: AgentApiOptions): AgentApi {
   const { service, directory, sessions, throttle, logger } = o;
+  const addressOf = (req: restify.Request): string => o.clientAddress?.(req) ?? clientAddress(req);
   const desk = service.desk;
   const supervision = service.supervision;
   const heartbeatMs = o.heartbeatMs ?? 15_000;
@@ -199,7 +218,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       const b = body(req);
       const username = typeof b.username === 'string' ? b.username.slice(0, 100) : '';
       const password = typeof b.password === 'string' ? b.password.slice(0, 200) : '';
-      const address = clientAddress(req);
+      const address = addressOf(req);
       // Counted before anything is checked: parallel guesses beyond the limit never reach scrypt.
       const attempt = await throttle.attempt(address, username);
       if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
@@ -219,7 +238,7 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
   server.post('/agent/api/setup', ...jsonBody, async (req: restify.Request, res: restify.Response) => {
     try {
       if (req.headers[CSRF_HEADER] !== CSRF_VALUE) return fail(res, 403, 'csrf');
-      const attempt = await throttle.attempt(clientAddress(req), '(setup link)');
+      const attempt = await throttle.attempt(addressOf(req), '(setup link)');
       if (!attempt.allowed) return tooMany(res, attempt.retryAfterMs);
       const token = body(req).token;
       const agentId = o.setupTokens?.consume(typeof token === 'string' ? token : undefined);
@@ -377,6 +396,68 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
       { supervisor: true },
     ),
   );
+
+  // ---- supervisor tools (issue 9): blocks with their audit, proof locks, erasure ----
+
+  const tools = o.supervisorTools ?? {};
+  const reasonOf = (v: unknown): string | undefined => {
+    if (typeof v !== 'string') return undefined;
+    const t = v.trim();
+    return t && t.length <= MAX_REASON_CHARS ? t : undefined;
+  };
+  const supervisorGet = (path: string, run: (req: restify.Request, res: restify.Response, agent: AgentIdentity) => Promise<void>) =>
+    server.get(`/agent/api/${path}`, guarded(run, { supervisor: true }));
+  const supervisorPost = (path: string, run: (b: Record<string, unknown>, req: restify.Request, res: restify.Response, agent: AgentIdentity) => Promise<void>) =>
+    server.post(`/agent/api/${path}`, ...jsonBody, guarded(async (req, res, agent) => run(body(req), req, res, agent), { csrf: true, supervisor: true }));
+
+  supervisorGet('blocks', async (_req, res) => {
+    if (!tools.blockList) return fail(res, 404, 'not_found');
+    res.send(200, { blocks: await tools.blockList.list(), audit: await tools.blockList.audit({ limit: 200 }) });
+  });
+  supervisorPost('cases/:id/block', async (b, req, res, agent) => {
+    if (!tools.blockList) return fail(res, 404, 'not_found');
+    const reason = reasonOf(b.reason);
+    if (!reason) return fail(res, 400, 'invalid_reason');
+    const identity = await service.personalData.customerOf(String(req.params.id));
+    if (!identity) return fail(res, 404, 'not_found');
+    const block = await tools.blockList.block(identity, agent.id, reason);
+    logger.info({ caseId: String(req.params.id), by: agent.id, channel: identity.channel }, 'agentApi: customer blocked by a supervisor');
+    res.send(200, { block });
+  });
+  supervisorPost('blocks/unblock', async (b, _req, res, agent) => {
+    if (!tools.blockList) return fail(res, 404, 'not_found');
+    const reason = reasonOf(b.reason);
+    if (!reason) return fail(res, 400, 'invalid_reason');
+    if (typeof b.channel !== 'string' || !b.channel || typeof b.userId !== 'string' || !b.userId) return fail(res, 400, 'invalid_identity');
+    const unblocked = await tools.blockList.unblock({ channel: b.channel.slice(0, 100), userId: b.userId.slice(0, 300) }, agent.id, reason);
+    if (!unblocked) return fail(res, 404, 'not_found');
+    logger.info({ by: agent.id, channel: b.channel }, 'agentApi: customer unblocked by a supervisor');
+    res.send(200, { unblocked });
+  });
+  supervisorGet('proof-locks', async (_req, res) => {
+    if (!tools.proofLocks) return fail(res, 404, 'not_found');
+    res.send(200, { locks: await tools.proofLocks.listLocks() });
+  });
+  supervisorPost('proof-locks/:id/clear', async (_b, req, res, agent) => {
+    if (!tools.proofLocks) return fail(res, 404, 'not_found');
+    const cleared = await tools.proofLocks.clearLock(String(req.params.id).slice(0, 200), agent.id);
+    if (!cleared) return fail(res, 404, 'not_found');
+    res.send(200, { cleared });
+  });
+  supervisorPost('erase', async (b, _req, res, agent) => {
+    if (!tools.eraser) return fail(res, 404, 'not_found');
+    if (b.confirm !== true) return fail(res, 400, 'confirm_required');
+    let subject: { phone: string } | { userId: string } | undefined;
+    if (typeof b.phone === 'string' && /^\+[1-9]\d{6,14}$/.test(b.phone.replace(/[\s\-().]/g, ''))) subject = { phone: b.phone };
+    else if (typeof b.userId === 'string' && b.userId.trim() && b.userId.length <= 300) subject = { userId: b.userId };
+    else if (typeof b.caseId === 'string') {
+      const identity = await service.personalData.customerOf(b.caseId);
+      if (!identity) return fail(res, 404, 'not_found');
+      subject = { userId: identity.userId };
+    }
+    if (!subject) return fail(res, 400, 'invalid_subject');
+    res.send(200, { report: await tools.eraser.erase(subject, agent.id) });
+  });
 
   // ---- events ----
 

@@ -33,7 +33,6 @@ export interface ReportRoutesOptions {
   sendPage: (res: restify.Response, file: string) => Promise<void>;
   /** Body parsers for JSON routes. */
   jsonBody: restify.RequestHandlerType[];
-  now?: () => Date;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +77,7 @@ export function chartBundlePath(): string {
 
 export function registerReportRoutes(server: restify.Server, o: ReportRoutesOptions): void {
   const { guarded, queries } = o;
-  const now = o.now ?? (() => new Date());
+  const now = () => queries.now();
   const supervisor = { supervisor: true };
   const bad = (res: restify.Response) => res.send(400, { error: 'invalid_request' });
   const attachment = (res: restify.Response, type: string, name: string, body: string) => {

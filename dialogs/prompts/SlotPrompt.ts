@@ -12,7 +12,8 @@
  *   ends the case; issue #11 plugs a new request, a question about the prompt and a value for
  *   another slot in here.
  */
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from '../dialogsLib';
 import type { TurnContext } from 'botbuilder';
 import { LANGS, type Lang } from '../../services/i18n/langs';
 import type { MessageParams } from '../../services/i18n/messages';

@@ -11,7 +11,8 @@
  * parcel is wrong, a shared business phone) goes to a person too (`cannot_receive_code`). Both exits
  * carry what every level collected (the `CaseExit` chain adds it).
  */
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogInstance, DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog } from '../dialogsLib';
 import type { TurnContext } from 'botbuilder';
 import type { ProofTarget, StartOutcome } from '../../services/proof/ProofService';
 import type { MessageParams } from '../../services/i18n/messages';

@@ -29,6 +29,8 @@ export interface AbuseFlags {
   raise(subject: FlagSubject, event: { threat: boolean; at: Date }): Promise<void>;
   /** The flag of the conversation or the customer (merged when both have one), or undefined. */
   get(subject: FlagSubject): Promise<AbuseFlag | undefined>;
+  /** Forgets the flags of the conversation and of the customer (data-subject erasure); how many there were. */
+  clear(subject: FlagSubject): Promise<number>;
 }
 
 /** How long a flag lives without new abuse. Retention and erase come with their own phase. */
@@ -81,6 +83,12 @@ export class MemoryAbuseFlags implements AbuseFlags {
   async get(subject: FlagSubject): Promise<AbuseFlag | undefined> {
     return merge(keysOf(subject).map((k) => this.read(k)));
   }
+
+  async clear(subject: FlagSubject): Promise<number> {
+    let n = 0;
+    for (const key of keysOf(subject)) if (this.flags.delete(key)) n++;
+    return n;
+  }
 }
 
 /** One hash per subject; first time kept, count incremented, threat sticky, TTL renewed. */
@@ -110,5 +118,12 @@ export class RedisAbuseFlags implements AbuseFlags {
       }),
     );
     return merge(flags);
+  }
+
+  async clear(subject: FlagSubject): Promise<number> {
+    const keys = keysOf(subject).map((key) => `${this.prefix}flag:${key}`);
+    let n = 0;
+    for (const key of keys) n += await this.client.del(key);
+    return n;
   }
 }

@@ -109,7 +109,23 @@ export interface PresenceRegistry {
   isOnline(agentId: string, now?: Date): Promise<boolean>;
 }
 
-export interface CaseStore extends CaseRepository, ConversationDirectory, PresenceRegistry {}
+/**
+ * Personal data (issue 9): retention and data-subject erasure. `eraseCase` removes a case with
+ * everything derived from it in one atomic step — its transcript, queue place, join and relate
+ * index entries, agent and customer lists — and its conversations' ownership, references,
+ * last-message times and pre-case buffers. Other cases' `related` lists may still name it; every
+ * reader skips unknown ids (`getMany`).
+ */
+export interface CaseErasure {
+  /** Visits every stored case (open and closed) in batches; a case erased meanwhile may be skipped. */
+  forEachCase(visit: (c: Case) => void | Promise<void>): Promise<void>;
+  /** False when there was no such case. */
+  eraseCase(id: string): Promise<boolean>;
+  /** Forgets a conversation never (or no longer) in a case: ownership, reference, last message time, pre-case buffer. */
+  eraseConversation(conversationId: string): Promise<void>;
+}
+
+export interface CaseStore extends CaseRepository, ConversationDirectory, PresenceRegistry, CaseErasure {}
 
 /** Tunables shared by the implementations. */
 export interface CaseStoreOptions {

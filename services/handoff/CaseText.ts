@@ -94,6 +94,12 @@ export class CaseText {
       fields: table(LABELLED_FIELDS, 'handoff.agentView.field'),
       actions: table(WORK_ORDER_ACTIONS, 'handoff.agentView.action'),
       via: table(JOIN_VIAS, 'handoff.agentView.via'),
+      ui: Object.fromEntries(
+        this.messages
+          .keys(lang)
+          .filter((k) => k.startsWith('console.'))
+          .map((k) => [k.slice('console.'.length), t(k)]),
+      ),
       reports: Object.fromEntries(
         this.messages
           .keys(lang)

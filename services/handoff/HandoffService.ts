@@ -4,7 +4,8 @@
  * - `customers` (`CustomerSide`): escalate, work orders, ownership, recording messages;
  * - `desk` (`AgentDesk`): what an agent does with a case, and who may;
  * - `supervision` (`Supervision`): overview, presence, alerts, offline agents;
- * - `text` (`CaseText`): summaries and labels agents read.
+ * - `text` (`CaseText`): summaries and labels agents read;
+ * - `personalData` (`PersonalData`): retention and erasure of cases.
  *
  * The store, the bus and the agent directory stay inside: the middleware, the agent API and the
  * gateway use these purpose-named methods. The bot side (`bots/handoff/`) turns TurnContexts into
@@ -25,6 +26,7 @@ import type { CaseText } from './CaseText';
 import { CustomerSide } from './CustomerSide';
 import type { EventHandler, Unsubscribe } from './EventBus';
 import { HandoffCore, type HandoffServiceOptions } from './HandoffCore';
+import { PersonalData } from './PersonalData';
 import { Supervision } from './Supervision';
 
 export type { ActionResult, AgentActionError, HandoffServiceOptions, HandoffSignal } from './HandoffCore';
@@ -35,6 +37,8 @@ export class HandoffService {
   readonly desk: AgentDesk;
   readonly supervision: Supervision;
   readonly text: CaseText;
+  /** Retention and data-subject erasure of cases (`PersonalData`). */
+  readonly personalData: PersonalData;
   private readonly core: HandoffCore;
 
   constructor(o: HandoffServiceOptions) {
@@ -43,6 +47,7 @@ export class HandoffService {
     this.desk = new AgentDesk(this.core);
     this.supervision = new Supervision(this.core, o.unclaimedAlertMinutes);
     this.text = this.core.text;
+    this.personalData = new PersonalData(this.core);
   }
 
   /** Hand-off events of every instance (for the console streams), in publish order. */

@@ -66,6 +66,29 @@ export class MemoryCaseStore implements CaseStore {
     this.presence = map();
   }
 
+  async forEachCase(visit: (c: Case) => void | Promise<void>): Promise<void> {
+    for (const c of [...this.cases.values()]) await visit(copy(c));
+  }
+
+  async eraseCase(id: string): Promise<boolean> {
+    const c = this.cases.get(id);
+    if (!c) return false;
+    this.cases.delete(id);
+    this.caseTx.delete(id);
+    this.queued.delete(id);
+    for (const key of c.matchKeys) if (this.openIndex.get(key) === id) this.openIndex.delete(key);
+    for (const key of c.relateKeys) this.relIndex.get(key)?.delete(id);
+    for (const conv of c.conversations) await this.eraseConversation(conv.id);
+    return true;
+  }
+
+  async eraseConversation(conversationId: string): Promise<void> {
+    this.ownership.delete(conversationId);
+    this.refs.delete(conversationId);
+    this.lastCustomer.delete(conversationId);
+    this.buffers.delete(conversationId);
+  }
+
   /** Sweeps every expiring structure now; returns how many entries went (tests, diagnostics). */
   sweep(): number {
     return [this.buffers, this.ownership, this.refs, this.lastCustomer, this.presence].reduce((n, m) => n + m.sweep(), 0);

@@ -57,8 +57,9 @@ import {
   type MergeChange,
 } from './CaseStore';
 import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, TranscriptEntry, TranscriptTarget } from './types';
+import type { Redis } from 'ioredis';
 import { LuaScript } from '../state/luaScript';
-import type { RedisClient } from '../state/redisClient';
+import { isCluster, type RedisClient } from '../state/redisClient';
 
 /**
  * ARGV[1] = {c: checks, o: ops}. A check {k, f?, n?, v?} compares GET KEYS[k] (or HGET KEYS[k] f,
@@ -91,6 +92,7 @@ for _, op in ipairs(spec.o) do
     if redis.call('HGET', k, op.f) == op.v then redis.call('HDEL', k, op.f) end
   elseif op.o == 'zadd' then redis.call('ZADD', k, op.s, op.m)
   elseif op.o == 'zrem' then redis.call('ZREM', k, op.m)
+  elseif op.o == 'del' then redis.call('DEL', k)
   elseif op.o == 'sadd' then redis.call('SADD', k, op.m)
   elseif op.o == 'srem' then redis.call('SREM', k, op.m)
   elseif op.o == 'rpush' then
@@ -118,7 +120,8 @@ type Op =
   | { o: 'zadd'; k: number; s: string; m: string }
   | { o: 'zrem' | 'sadd' | 'srem'; k: number; m: string }
   | { o: 'rpush'; k: number; v: string; cap?: number; px?: number }
-  | { o: 'move' | 'copy'; k: number; d: number };
+  | { o: 'move' | 'copy'; k: number; d: number }
+  | { o: 'del'; k: number };
 
 /** Collects the keys of one script call; KEYS are referenced by 1-based index. */
 class Batch {
@@ -135,6 +138,11 @@ class Batch {
 }
 
 const MAX_ATTEMPTS = 50;
+
+/** Where to SCAN: the client itself, or on a Cluster every master (the keys live on one of them). */
+function scanNodes(redis: RedisClient): Pick<Redis, 'scan'>[] {
+  return isCluster(redis) ? redis.nodes('master') : [redis];
+}
 
 export interface RedisCaseStoreOptions extends CaseStoreOptions {
   /** Default `ld:`. Must not contain `{` or `}`. */
@@ -381,6 +389,41 @@ export class RedisCaseStore implements CaseStore {
   async isOnline(agentId: string, now?: Date): Promise<boolean> {
     const score = await this.redis.zscore(this.k('presence'), agentId);
     return score !== null && Number(score) > (now ?? this.s.now()).getTime() - this.s.presenceTtlMs;
+  }
+
+  async forEachCase(visit: (c: Case) => void | Promise<void>): Promise<void> {
+    for (const node of scanNodes(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${this.b}case:*`, 'COUNT', 500);
+        cursor = next;
+        const cases = await this.load(keys.map((key) => key.slice(this.b.length + 'case:'.length)));
+        for (const c of cases) await visit(c);
+      } while (cursor !== '0');
+    }
+  }
+
+  async eraseCase(id: string): Promise<boolean> {
+    const key = this.k(`case:${id}`);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const raw = await this.redis.get(key);
+      if (!raw) return false;
+      const c = JSON.parse(raw) as Case;
+      const batch = new Batch();
+      batch.checks.push({ k: batch.key(key), v: raw });
+      batch.ops.push({ o: 'del', k: batch.key(key) }, { o: 'del', k: batch.key(this.k(`tx:${id}`)) }, { o: 'zrem', k: batch.key(this.k('queue')), m: id });
+      for (const f of c.matchKeys) batch.ops.push({ o: 'hdelif', k: batch.key(this.k('open')), f, v: id });
+      for (const rk of c.relateKeys) batch.ops.push({ o: 'srem', k: batch.key(this.k(`rel:${rk}`)), m: id });
+      if (c.assignedTo) batch.ops.push({ o: 'srem', k: batch.key(this.k(`agent:${c.assignedTo}`)), m: id });
+      if (c.customerKey) batch.ops.push({ o: 'zrem', k: batch.key(this.k(`cust:${c.customerKey}`)), m: id });
+      for (const conv of c.conversations) for (const name of ['own', 'ref', 'last', 'buf']) batch.ops.push({ o: 'del', k: batch.key(this.k(`${name}:${conv.id}`)) });
+      if (await this.run(batch)) return true;
+    }
+    throw new Error(`RedisCaseStore.eraseCase(): too much contention on case ${id}`);
+  }
+
+  async eraseConversation(conversationId: string): Promise<void> {
+    await this.redis.del(...['own', 'ref', 'last', 'buf'].map((name) => this.k(`${name}:${conversationId}`)));
   }
 
   private k(name: string): string {

@@ -8,9 +8,8 @@
  * Cluster: the channel is hash-tagged like the hand-off keys; classic PUBLISH reaches every node.
  */
 import { randomUUID } from 'crypto';
-import { Cluster } from 'ioredis';
 import { Fanout, type EventBus, type EventBusOptions, type EventHandler, type HandoffEvent, type Unsubscribe } from './EventBus';
-import type { RedisClient } from '../state/redisClient';
+import { isCluster, type RedisClient } from '../state/redisClient';
 
 export interface RedisEventBusOptions extends EventBusOptions {
   /** Default `ld:`; the channel is `<prefix>{handoff}:events`. */
@@ -61,7 +60,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private async openSubscriber(): Promise<RedisClient> {
-    const sub: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
+    const sub: RedisClient = isCluster(this.redis) ? this.redis.duplicate() : this.redis.duplicate();
     sub.on('error', () => undefined);
     if (sub.status === 'wait') await sub.connect();
     let wasDown = false;

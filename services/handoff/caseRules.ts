@@ -72,9 +72,16 @@ export function formatCaseId(at: Date, seq: number, timeZone: string): string {
   return `C-${caseDay(at, timeZone)}-${String(seq).padStart(4, '0')}`;
 }
 
+const caseDayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `YYMMDD` in `timeZone`: the per-day counter's name. */
 export function caseDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: '2-digit', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  let format = caseDayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: '2-digit', month: '2-digit', day: '2-digit' });
+    caseDayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '00';
   return `${get('year')}${get('month')}${get('day')}`;
 }

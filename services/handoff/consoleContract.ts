@@ -126,6 +126,8 @@ export interface ConsoleLabels {
   fields: Record<string, string>;
   actions: Record<string, string>;
   via: Record<string, string>;
+  /** The console's own texts (`console.*` in the message files, key without the prefix). */
+  ui: Record<string, string>;
   /** The reports page's text (`reports.*` in the message files, keys without the prefix). */
   reports: Record<string, string>;
 }

@@ -7,10 +7,22 @@ import { foldText } from '../nlu/text';
 
 /** `foldText` (lower case, no diacritics) without punctuation and extra spaces: the form answers are compared in. */
 export function foldAnswer(text: string): string {
-  return foldText(text)
-    .replace(/[^\p{L}\p{N}+]+/gu, ' ')
-    .trim();
+  let folded = foldedAnswers.get(text);
+  if (folded === undefined) {
+    folded = foldText(text)
+      .replace(/[^\p{L}\p{N}+]+/gu, ' ')
+      .trim();
+    // Mostly button titles and synonyms from the resources, folded again at every prompt: kept,
+    // bounded (customers' free text passes through too).
+    if (text.length <= 200) {
+      if (foldedAnswers.size >= FOLDED_LIMIT) foldedAnswers.clear();
+      foldedAnswers.set(text, folded);
+    }
+  }
+  return folded;
 }
+const FOLDED_LIMIT = 5000;
+const foldedAnswers = new Map<string, string>();
 
 export interface ChoiceLabels {
   value: string;

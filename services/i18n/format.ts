@@ -7,35 +7,38 @@ import type { Lang } from './langs';
 
 const LOCALES: Record<Lang, string> = { lt: 'lt-LT', en: 'en-GB', ru: 'ru-RU' };
 
+type Style = 'date' | 'dateTime' | 'shortDateTime';
+const STYLES: Record<Style, Intl.DateTimeFormatOptions> = {
+  date: { year: 'numeric', month: 'short', day: 'numeric' },
+  dateTime: { weekday: 'long', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  shortDateTime: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+};
+
+/** Formatters are built once per language, time zone and style (building one costs far more than using it). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: Lang, timeZone: string, style: Style): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALES[lang], { timeZone, ...STYLES[style] });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** `2026-11-24` → "2026-11-24" (lt), "24 Nov 2026" (en), "24 нояб. 2026 г." (ru). */
 export function formatDate(lang: Lang, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], { timeZone, year: 'numeric', month: 'short', day: 'numeric' }).format(date);
+  return formatter(lang, timeZone, 'date').format(date);
 }
 
 /** Weekday, date and time, e.g. "pirmadienis, 2026-11-23 08:00". */
 export function formatDateTime(lang: Lang, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], {
-    timeZone,
-    weekday: 'long',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  return formatter(lang, timeZone, 'dateTime').format(date);
 }
 
 /** Short time-of-event, e.g. "11-20 14:05". */
 export function formatShortDateTime(lang: Lang, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], {
-    timeZone,
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  return formatter(lang, timeZone, 'shortDateTime').format(date);
 }
 
 /**

@@ -62,17 +62,53 @@ export function createMessages(dir: string = join(languageDir(), 'messages')): M
   const fixed = new Map<Lang, ReturnType<i18n['getFixedT']>>();
   for (const lang of LANGS) fixed.set(lang, instance.getFixedT(lang));
 
+  // Looked up once, not per turn: the keys a language resolves (its own and the fallback's, plural
+  // forms by their base key), and every text without parameters and every list, once computed.
+  const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+  const knownKeys = (lang: string): Set<string> => {
+    const keys = new Set<string>();
+    for (const l of new Set([lang, DEFAULT_LANG])) {
+      for (const k of leafKeys(resources[l].translation)) {
+        keys.add(k);
+        keys.add(k.replace(PLURAL_SUFFIX, ''));
+      }
+    }
+    return keys;
+  };
+  const known = new Map<Lang, Set<string>>(LANGS.map((l) => [l, knownKeys(l)]));
+  const plain = new Map<string, string>();
+  const lists = new Map<string, readonly string[]>();
+  const noParams = (params: MessageParams | undefined) => {
+    if (!params) return true;
+    for (const _ in params) return false;
+    return true;
+  };
+
   return {
     t(lang, key, params) {
+      const keys = known.get(lang) ?? known.get(DEFAULT_LANG)!;
+      if (!keys.has(key)) throw new Error(`Messages.t(): no message "${key}" in any language`);
       const tr = fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!;
-      if (!instance.exists(key, { lng: lang, ...(params ?? {}) })) throw new Error(`Messages.t(): no message "${key}" in any language`);
-      return tr(key, params ?? {}) as string;
+      if (!noParams(params)) return tr(key, params) as string;
+      const memo = `${lang}\u0000${key}`;
+      let text = plain.get(memo);
+      if (text === undefined) {
+        text = tr(key, {}) as string;
+        plain.set(memo, text);
+      }
+      return text;
     },
     list(lang, key) {
-      const tr = fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!;
-      const value = tr(key, { returnObjects: true }) as unknown;
-      if (!Array.isArray(value)) throw new Error(`Messages.list(): "${key}" is not a list in ${lang}`);
-      return value.map(String);
+      const memo = `${lang}\u0000${key}`;
+      let list = lists.get(memo);
+      if (!list) {
+        const tr = fixed.get(lang) ?? fixed.get(DEFAULT_LANG)!;
+        const value = tr(key, { returnObjects: true }) as unknown;
+        if (!Array.isArray(value)) throw new Error(`Messages.list(): "${key}" is not a list in ${lang}`);
+        list = value.map(String);
+        lists.set(memo, list);
+      }
+      return [...list];
     },
     has(lang, key) {
       return instance.exists(key, { lng: lang, fallbackLng: false } as never);

@@ -178,7 +178,6 @@ const INTENT_ALIASES: Record<string, Intent> = {
   resend_sms: 'no_sms',
   lost_code: 'no_sms',
   damaged: 'damaged_parcel',
-  payment: 'billing',
   refund: 'billing',
   lost_tracking: 'find_tracking',
   lost_tracking_number: 'find_tracking',

@@ -5,10 +5,10 @@
  * live in the shared event store (`EventStore`), so reports cover every instance and survive
  * restarts; the Prometheus counters are fed from the same events as they are recorded.
  *
- * Nothing here identifies a customer: no phone, no name, no channel user id. Parcel numbers are
- * kept only as a short hash (`parcelKey`), enough to tell a repeat contact about the same parcel.
+ * No channel user id and no phone field: parcel numbers are kept only as a short hash
+ * (`parcelKey`), enough to tell a repeat contact about the same parcel; the customer's own words
+ * (not-understood messages, rating comments) with digit runs masked (`storedText`).
  */
-import { createHash } from 'crypto';
 import type { Lang } from '../i18n/langs';
 
 /** The self-service flows, one per case type. */
@@ -73,9 +73,4 @@ const PHONE_LIKE = /\+?\d[\d\s-]{6,}\d/g;
 export function storedText(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim().replace(PHONE_LIKE, (m) => m.replace(/\d/g, '#'));
   return line.length > MAX_TEXT ? line.slice(0, MAX_TEXT) : line;
-}
-
-/** The key a parcel number is compared by: 16 hex digits of its SHA-256 (never the number). */
-export function parcelKey(trackingNumber: string): string {
-  return createHash('sha256').update(trackingNumber.toUpperCase().replace(/[\s-]/g, '')).digest('hex').slice(0, 16);
 }

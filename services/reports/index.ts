@@ -10,7 +10,7 @@ import { storedText, type ReportEvent } from './events';
 import { MemoryRatingState, RedisRatingState, type RatingState } from './RatingState';
 import { buildReport, type Period, type Report } from './report';
 import { ReportRecorder } from './ReportRecorder';
-import { REPEAT_WINDOW_MS } from './containment';
+import { REPEAT_WINDOW_MS, containmentRate, conversationOutcomes } from './containment';
 import { unrecognizedLines, type UnrecognizedLine } from './unrecognized';
 
 export { ReportRecorder, NO_REPORTS, type ReportSink } from './ReportRecorder';
@@ -29,7 +29,8 @@ export interface Reports {
 }
 
 export function createReports(o: { settings: ReportsSettings; redis?: { client: RedisClient; prefix: string }; logger: Logger; timeZone: string; now?: () => Date }): Reports {
-  const now = o.now ? () => o.now!().getTime() : Date.now;
+  const clock = o.now;
+  const now = clock ? () => clock().getTime() : Date.now;
   const retention = { retentionMs: o.settings.retentionDays * 86_400_000, maxEvents: o.settings.maxEvents, now };
   const store: EventStore = o.redis ? new RedisEventStore(o.redis.client, { ...retention, prefix: o.redis.prefix }) : new MemoryEventStore(retention);
   const ratings: RatingState = o.redis ? new RedisRatingState(o.redis.client, o.redis.prefix) : new MemoryRatingState(now);
@@ -37,14 +38,21 @@ export function createReports(o: { settings: ReportsSettings; redis?: { client: 
   return { recorder, ratings, store, queries: new ReportQueries(store, recorder, o.timeZone, now) };
 }
 
-/** What the reports page asks. */
+/** What the reports page (and the containment gauge) asks. */
 export class ReportQueries {
+  private containment?: { at: number; value: Promise<number> };
+
   constructor(
     private readonly store: EventStore,
     private readonly recorder: ReportRecorder,
     readonly timeZone: string,
-    private readonly now: () => number,
+    private readonly clock: () => number,
   ) {}
+
+  /** The clock reports are measured by (the application's). */
+  now(): Date {
+    return new Date(this.clock());
+  }
 
   async report(fromMs: number, toMs: number, period: Period): Promise<Report> {
     await this.recorder.idle();
@@ -53,15 +61,31 @@ export class ReportQueries {
     return buildReport(events, { fromMs, toMs, timeZone: this.timeZone, period });
   }
 
+  /**
+   * The containment ratio of the conversations of the last `days` days, computed at most once a
+   * minute (a Prometheus scrape must stay cheap).
+   */
+  recentContainment(days = 7): Promise<number> {
+    const nowMs = this.clock();
+    if (this.containment && Date.now() - this.containment.at < 60_000) return this.containment.value;
+    const from = nowMs - days * 86_400_000;
+    const value = this.store.range(from, nowMs + REPEAT_WINDOW_MS).then((events) => containmentRate(conversationOutcomes(events).filter((c) => c.startedAtMs >= from)));
+    this.containment = { at: Date.now(), value };
+    value.catch(() => {
+      this.containment = undefined;
+    });
+    return value;
+  }
+
   /** Not-understood messages of the retention period, with labels. */
   async unrecognized(lang?: Lang): Promise<UnrecognizedLine[]> {
     await this.recorder.idle();
-    return unrecognizedLines(await this.store.range(0, this.now() + 60_000), lang);
+    return unrecognizedLines(await this.store.range(0, this.clock() + 60_000), lang);
   }
 
   /** A supervisor's label for a not-understood line. */
   async label(lang: Lang, text: string, intent: string, by: string): Promise<void> {
-    const event: ReportEvent = { type: 'label', at: new Date(this.now()).toISOString(), lang, text: storedText(text), intent, by };
+    const event: ReportEvent = { type: 'label', at: new Date(this.clock()).toISOString(), lang, text: storedText(text), intent, by };
     this.recorder.record(event);
     await this.recorder.idle();
   }

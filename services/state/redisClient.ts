@@ -9,10 +9,15 @@
  *   flight when the connection drops rejects, and a reply slower than `commandTimeoutMs` rejects —
  *   so a turn can answer "try again shortly" instead of hanging.
  */
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 
 /** A client the stores accept: a standalone connection or a Cluster. */
 export type RedisClient = Redis | Cluster;
+
+/** True for a Cluster client (ioredis marks both kinds; no need to load ioredis for `instanceof`). */
+export function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster;
+}
 
 export interface ConnectRedisOptions {
   /** Treat the URL as one seed node of a Redis Cluster (Azure "clustering policy: OSS"). */
@@ -95,6 +100,8 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
     tls: p.tls ? { servername: p.host } : undefined,
   } satisfies Partial<RedisOptions>;
 
+  // ioredis is loaded on first use: a process on in-memory state never needs it.
+  const { Cluster: ClusterClient, Redis: RedisStandalone } = await import('ioredis');
   let client: RedisClient;
   if (opts.cluster) {
     const clusterOpts: ClusterOptions = {
@@ -110,9 +117,9 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
       dnsLookup: (address, callback) => callback(null, address),
       redisOptions: common,
     };
-    client = new Cluster([{ host: p.host, port: p.port }], clusterOpts);
+    client = new ClusterClient([{ host: p.host, port: p.port }], clusterOpts);
   } else {
-    client = new Redis({
+    client = new RedisStandalone({
       ...common,
       host: p.host,
       port: p.port,
@@ -138,7 +145,7 @@ export async function connectRedis(url: string, opts: ConnectRedisOptions = {}):
         timer = setTimeout(() => reject(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
       }),
     ]);
-    if (client instanceof Cluster) {
+    if (isCluster(client)) {
       const info = String(await client.cluster('INFO'));
       if (!info.includes('cluster_state:ok')) throw new Error('cluster_state is not ok');
     } else await client.ping();

@@ -12,6 +12,7 @@ import { createLogger } from '../../services/logging/logger';
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { channelActivity, startChannelStandIn, type ChannelStandIn } from '../support/channelStandIn';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
+import { sandboxCode } from '../support/sandboxSms';
 
 let app: App;
 let channel: ChannelStandIn;
@@ -27,26 +28,32 @@ afterAll(async () => {
 const post = (body: unknown) => axios.post(`${app.url}/api/messages`, body, { validateStatus: () => true });
 const texts = (conversationId: string) => channel.received.filter((a) => a.conversation?.id === conversationId && a.type === 'message').map((a) => a.text ?? '');
 
-/** Walks a conversation up to the readdress confirmation question. */
+/** Walks a conversation up to the readdress confirmation question (the sender proves the parcel with the SMS code). */
 async function upToConfirmation(conversationId: string, parcel: { trackingNumber: string; senderPhone: string }): Promise<void> {
-  for (const text of ['I chose the wrong parcel locker and want to change it', parcel.trackingNumber, parcel.senderPhone, 'Akropolis Vilnius', '1']) {
+  const say = async (text: string) => {
     const before = texts(conversationId).length;
     expect((await post(channelActivity(channel, conversationId, { type: 'message', text, locale: 'en-US' }))).status).toBe(200);
     await channel.waitFor(() => texts(conversationId).length > before);
-  }
+  };
+  await say('I chose the wrong parcel locker and want to change it');
+  await say(parcel.trackingNumber);
+  await say(await sandboxCode(app.carrierUrl, parcel.senderPhone));
+  await say('Akropolis Vilnius');
+  // A search that names one locker goes straight to the confirmation; a list is answered with its first entry.
+  if (!/^Shall I send parcel/.test(texts(conversationId).at(-1) ?? '')) await say('1');
   expect(texts(conversationId).at(-1)).toMatch(/^Shall I send parcel/);
 }
 
 function countReaddress(): { calls: number; restore(): void } {
   const carrier = app.sandbox!.carrier;
-  const original = carrier.readdress.bind(carrier);
+  const original = carrier.readdressWithProof.bind(carrier);
   const counter = {
     calls: 0,
     restore: () => {
-      carrier.readdress = original;
+      carrier.readdressWithProof = original;
     },
   };
-  carrier.readdress = (...args: Parameters<typeof original>) => {
+  carrier.readdressWithProof = (...args: Parameters<typeof original>) => {
     counter.calls += 1;
     return original(...args);
   };

@@ -29,7 +29,7 @@ const series = (text: string) => text.split('\n').filter((l) => l && !l.startsWi
 
 test('a remote client needs the bearer token; loopback clients are served as is', async () => {
   const remote = asRemoteClient(app.url);
-  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: TOKEN }, { authorization: `Bearer ${TOKEN}x` }]) {
+  for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: TOKEN }, { authorization: `Bearer ${TOKEN}x` }]) {
     const res = await get(remote.base, { ...remote.headers, ...headers });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.data as string)).toEqual({ error: 'unauthorized' });

@@ -6,7 +6,7 @@
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { FindTrackingDialog, type FindTrackingOptions } from '../../dialogs/FindTrackingDialog';
 import { hasMessage, texts } from '../support/messages';
-import { codeTo, dialogTable, lockerName, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 
 const S = F.sharedLookup;
 
@@ -22,8 +22,8 @@ dialogTable<FindTrackingOptions>(
         [S.senderPhone, ['proof.code.sentPhone']],
         [codeTo(S.senderPhone), ['proof.code.proven', 'ask.recipientPhone']],
         [S.recipientPhone.replace('+370', '8'), ['ask.destinationLocker']],
-        ['Panorama', ['lockers.pick']],
-        [lockerName(S.lockerId), ['findTracking.found']],
+        ['Panorama', ['lockers.confirmOne']],
+        [L.yes, ['findTracking.found']],
       ],
       result: { status: 'done' },
       check: ({ replies }) => {
@@ -38,8 +38,8 @@ dialogTable<FindTrackingOptions>(
         [S.senderPhone, ['proof.code.sentPhone']],
         [codeTo(S.senderPhone), ['ask.recipientPhone']],
         ['+37069999999', ['ask.destinationLocker']],
-        ['Panorama', ['lockers.pick']],
-        [lockerName(S.lockerId), ['findTracking.noMatch']],
+        ['Panorama', ['lockers.confirmOne']],
+        [L.yes, ['findTracking.noMatch']],
       ],
       result: { status: 'done' },
       check: ({ replies }) => expect(texts(replies[5])).not.toMatch(/C[A-Z]\d{9}LT/),
@@ -77,11 +77,11 @@ dialogTable<FindTrackingOptions>(
       result: 'waiting',
     },
     {
-      name: 'both phones and the locker from the first message: the code first, then straight to the locker list',
+      name: 'both phones and the locker from the first message: the code first, then straight to the locker, confirmed directly',
       options: { senderPhone: S.senderPhone, recipientPhone: S.recipientPhone, lockerQuery: 'Panorama' },
       steps: [
         [L.findTracking, ['findTracking.intro', 'proof.code.sentPhone']],
-        [codeTo(S.senderPhone), ['lockers.pick']],
+        [codeTo(S.senderPhone), ['lockers.confirmOne']],
       ],
       result: 'waiting',
       check: ({ world, replies }) => {

@@ -11,8 +11,14 @@ import { hasMessage, texts } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
 import { codeTo, dialogTable, type DialogCase } from './dialogCases';
 import type { Lines } from './testData';
+import type { Lang } from '../../services/i18n/langs';
 
 const CLOSE = 'my parcel went to the wrong place';
+const ROLE_WORDS = {
+  lt: { sender: 'siuntėjo', recipient: 'gavėjo' },
+  en: { sender: 'sender', recipient: 'recipient' },
+  ru: { sender: 'отправитель', recipient: 'получатель' },
+} as const;
 const LOCKER_FAULT_STORY = 'the locker door at Akropolis will not open and my parcel is inside';
 
 function script(L: Lines): ScriptLine[] {
@@ -211,14 +217,13 @@ dialogTable<object>(
       script: script(L),
       steps: [
         [L.readdressPrefilled(F.readdressableNow.trackingNumber, 'Akropolis Klaipėda'), ['proof.code.sent']],
-        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
-        ['1', ['readdress.confirm']],
+        [codeTo(F.readdressableNow.senderPhone), ['readdress.confirm']],
         [L.yes, ['readdress.done', 'main.anythingElse']],
       ],
       result: undefined,
       check: ({ world, replies }) => {
         expect(hasMessage(world.messages, lang, replies[1], 'ask.newLocker')).toBe(false);
-        expect(replies[1].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Akropolis Klaipėda/);
+        expect(texts(replies[1])).toMatch(/Akropolis Klaipėda/);
       },
     },
     {
@@ -257,6 +262,26 @@ dialogTable<object>(
       result: 'waiting',
     },
     {
+      name: 'lost tracking number with the phones named by role in any order: the recipient one is not taken for the sender',
+      options: {},
+      script: script(L),
+      steps: [[`${L.findTracking} ${ROLE_WORDS[lang].recipient} ${F.sharedLookup.recipientPhone} ${ROLE_WORDS[lang].sender} ${F.sharedLookup.senderPhone}`, ['findTracking.intro', 'proof.code.sentPhone']]],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        expect(hasMessage(world.messages, lang, replies[0], 'ask.senderPhone')).toBe(false);
+        // The code goes to the sender's phone, the one named as the sender's.
+        expect(world.carrier.outbox.latest(F.sharedLookup.senderPhone)).toBeDefined();
+        expect(world.carrier.outbox.latest(F.sharedLookup.recipientPhone)).toBeUndefined();
+      },
+    },
+    {
+      name: 'lost tracking number with only the sender named: the sender is taken, the recipient asked',
+      options: {},
+      script: script(L),
+      steps: [[`${L.findTracking} ${ROLE_WORDS[lang].sender} ${F.sharedLookup.senderPhone}`, ['findTracking.intro', 'proof.code.sentPhone']]],
+      result: 'waiting',
+    },
+    {
       name: 'a locker fault told in the first message: its words are the description',
       options: {},
       script: script(L),
@@ -280,7 +305,14 @@ const queue = (): HandoffGateway => ({
   },
 });
 
-function problemScript(L: Lines): ScriptLine[] {
+const DELETED_SMS = {
+  lt: (t: string) => `netyčia ištryniau sms su kodu, siunta ${t}`,
+  en: (t: string) => `I deleted the SMS with the code by mistake, parcel ${t}`,
+  ru: (t: string) => `случайно удалил смс с кодом, посылка ${t}`,
+};
+const NO_SMS_CLOSE = { lt: 'negavau sms', en: 'no sms came', ru: 'не пришла смс' };
+
+function problemScript(L: Lines, l: Lang): ScriptLine[] {
   return [
     [L.damaged(F.inLocker.trackingNumber), ['damaged_parcel', 0.93]],
     [L.damagedShort, ['damaged_parcel', 0.9]],
@@ -289,17 +321,40 @@ function problemScript(L: Lines): ScriptLine[] {
     [L.complaintDetails, ['complaint', 0.9]],
     [L.otherProblem, ['other_problem', 0.88]],
     [new RegExp(`^${L.billing} .*\\d{3}`), ['billing', 0.9]],
+    [DELETED_SMS[l](F.inLocker.trackingNumber), ['no_sms', 0.92]],
+    [NO_SMS_CLOSE[l], ['no_sms', 0.47], ['fix_phone', 0.43]],
   ];
 }
 
 dialogTable<object>(
   'MainDialog: problems handed to a person',
   (deps) => new MainDialog(deps),
-  (L): DialogCase<object>[] => [
+  (L, l): DialogCase<object>[] => [
+    {
+      name: '"I deleted the SMS" with the parcel number in one message: the re-send offered at once, and sent',
+      options: {},
+      script: problemScript(L, l),
+      steps: [
+        [DELETED_SMS[l](F.inLocker.trackingNumber), ['noSms.offer']],
+        [(w) => w.messages.t(l, 'buttons.resendSms'), ['noSms.sent', 'main.anythingElse']],
+      ],
+      result: undefined,
+    },
+    {
+      name: 'no SMS or a wrong number, too close to call: one clarifying question with both',
+      options: {},
+      script: problemScript(L, l),
+      steps: [
+        [NO_SMS_CLOSE[l], ['main.clarify']],
+        [(w) => w.messages.t(l, 'menu.noSms'), ['ask.trackingNumberNoSms']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => expect(replies[0][0].buttons).toEqual([world.messages.t(l, 'menu.noSms'), world.messages.t(l, 'menu.fixPhone')]),
+    },
     {
       name: 'a damaged parcel told in one message with its number: only the contact phone is asked (priority 2)',
       options: {},
-      script: problemScript(L),
+      script: problemScript(L, l),
       steps: [
         [L.damaged(F.inLocker.trackingNumber), ['escalate.intro.damaged_parcel', 'escalate.askPhone']],
         [L.skip, ['escalate.queuedOpen']],
@@ -314,7 +369,7 @@ dialogTable<object>(
     {
       name: 'a damaged parcel said briefly: the number, then what is damaged',
       options: {},
-      script: problemScript(L),
+      script: problemScript(L, l),
       steps: [
         [L.damagedShort, ['escalate.intro.damaged_parcel', 'escalate.askTracking']],
         [F.inLocker.trackingNumber, ['escalate.askDamage']],
@@ -325,7 +380,7 @@ dialogTable<object>(
     {
       name: 'charged twice, with a contact phone in the same message: amount and date asked, the phone not',
       options: {},
-      script: problemScript(L),
+      script: problemScript(L, l),
       steps: [
         [`${L.billing} 861234567`, ['escalate.intro.billing', 'escalate.askTracking']],
         [L.skip, ['escalate.askBilling']],
@@ -344,7 +399,7 @@ dialogTable<object>(
     {
       name: 'a complaint about a courier: what happened is asked, then handed off',
       options: {},
-      script: problemScript(L),
+      script: problemScript(L, l),
       steps: [
         [L.complaint, ['escalate.intro.complaint', 'escalate.askTracking']],
         [L.skip, ['escalate.askComplaint']],
@@ -357,7 +412,7 @@ dialogTable<object>(
     {
       name: 'another parcel problem: handed off as other_problem with the customer\'s words',
       options: {},
-      script: problemScript(L),
+      script: problemScript(L, l),
       steps: [
         [L.otherProblem, ['escalate.intro.other_problem', 'escalate.askTracking']],
         [F.inLocker.trackingNumber, ['escalate.askDescription']],

@@ -37,13 +37,12 @@ dialogTable<ReaddressOptions>(
         [L.readdress, ['ask.trackingNumber']],
         [P.trackingNumber, ['proof.code.sent']],
         [codeTo(P.senderPhone, (c) => `${c.slice(0, 3)} ${c.slice(3)}`), ['proof.code.proven', 'readdress.current', 'ask.newLocker']],
-        [L.lockerQuery, ['lockers.pick']],
-        [lockerName(F.lockers.panorama), ['readdress.confirm']],
+        [L.lockerQuery, ['readdress.confirm']],
         [L.yes, ['readdress.scheduled']],
       ],
       result: { status: 'done' },
       check: async ({ world, replies }) => {
-        expect(replies[3].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Panorama/);
+        expect(replies[3].map((r) => r.text).join(' ')).toMatch(/Panorama/);
         expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(F.lockers.panorama);
         expect(changes).toHaveLength(1);
         expect(changes[0].opts?.idempotencyKey).toMatch(/^ld-readdress-[0-9a-f]{40}$/);
@@ -54,14 +53,14 @@ dialogTable<ReaddressOptions>(
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
       steps: [
         [L.readdress, ['proof.code.sent']],
-        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
-        ['1', ['readdress.confirm']],
+        [codeTo(F.readdressableNow.senderPhone), ['readdress.confirm']],
         [L.yes, ['readdress.done']],
       ],
       result: { status: 'done' },
       check: ({ world, lang, replies }) => {
         expect(hasMessage(world.messages, lang, replies[1], 'ask.newLocker')).toBe(false);
-        expect(replies[1].find((r) => r.buttons.length)?.buttons[0]).toMatch(/Akropolis Klaipėda/);
+        expect(hasMessage(world.messages, lang, replies[1], 'lockers.pick')).toBe(false);
+        expect(replies[1].map((r) => r.text).join(' ')).toMatch(/Akropolis Klaipėda/);
       },
     },
     {
@@ -114,8 +113,7 @@ dialogTable<ReaddressOptions>(
         [P.trackingNumber, ['proof.code.sent']],
         [codeTo(P.senderPhone), ['ask.newLocker']],
         ['qwxzvj', ['invalid.locker.no_match']],
-        ['Ozas', ['lockers.pick']],
-        [lockerName(F.lockers.ozas), ['readdress.confirm']],
+        ['Ozas', ['readdress.confirm']],
         ['🤔', ['invalid.yesNo.not_a_choice']],
         [L.no, ['readdress.notChanged']],
       ],
@@ -126,14 +124,45 @@ dialogTable<ReaddressOptions>(
       },
     },
     {
-      name: 'the locker the parcel already goes to: said so, nothing changed',
+      name: 'the locker the parcel already goes to: said so and asked again, never offered',
       options: { trackingNumber: P.trackingNumber, lockerQuery: 'Akropolis Vilnius' },
       steps: [
         [L.readdress, ['proof.code.sent']],
-        [codeTo(P.senderPhone), ['lockers.pick']],
-        [lockerName(F.lockers.akropolisVilnius), ['readdress.sameLocker']],
+        [codeTo(P.senderPhone), ['lockers.onlyCurrent', 'ask.lockerAgain']],
+        ['Akropolis', ['lockers.pick']],
+      ],
+      result: 'waiting',
+      check: ({ replies }) => {
+        const offered = replies[2].find((r) => r.buttons.length)?.buttons ?? [];
+        expect(offered.some((b) => /Akropolis Vilnius/.test(b))).toBe(false);
+        expect(offered.filter((b) => /Akropolis/.test(b))).toHaveLength(3);
+      },
+    },
+    {
+      name: 'one message names the mall with its city (inflected, no diacritics): one locker, confirmed directly',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'akropolis klaipedoje' },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['readdress.confirm']],
+        [L.yes, ['readdress.scheduled']],
       ],
       result: { status: 'done' },
+      check: async ({ world }) => expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(F.lockers.akropolisKlaipeda),
+    },
+    {
+      name: 'from a list by an ordinal word; the locker it already goes to is not in the list',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'Akropolis' },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['lockers.pick']],
+        [({ lt: 'antrą', en: 'the second one', ru: 'второй' } as const)[lang], ['readdress.confirm']],
+      ],
+      result: 'waiting',
+      check: ({ replies }) => {
+        const offered = replies[1].find((r) => r.buttons.length)?.buttons ?? [];
+        expect(offered.some((b) => /Akropolis Vilnius/.test(b))).toBe(false);
+        expect(replies[2].map((r) => r.text).join(' ')).toContain(offered[1]);
+      },
     },
     {
       name: '"I want a person" at the proof: the case ends with the parcel number for the agent',
@@ -162,8 +191,7 @@ dialogTable<ReaddressOptions>(
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'Akropolis Klaipėda' },
       steps: [
         [L.readdress, ['proof.code.sent']],
-        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
-        ['1', ['readdress.confirm']],
+        [codeTo(F.readdressableNow.senderPhone), ['readdress.confirm']],
         [L.yes, ['readdress.done']],
         [L.readdress, ['proof.code.sent']],
       ],
@@ -175,15 +203,14 @@ dialogTable<ReaddressOptions>(
       options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
       steps: [
         [L.readdress, ['proof.code.sent']],
-        [codeTo(P.senderPhone), ['lockers.pick']],
-        [lockerName(F.lockers.panorama), ['readdress.confirm']],
+        [codeTo(P.senderPhone), ['readdress.confirm']],
         { wait: 16 },
         [L.yes, ['proof.expired', 'proof.code.sent']],
         [codeTo(P.senderPhone), ['readdress.scheduled']],
       ],
       result: { status: 'done' },
       check: async ({ world, replies }) => {
-        expect(hasMessage(world.messages, lang, replies[3], 'readdress.scheduled')).toBe(false);
+        expect(hasMessage(world.messages, lang, replies[2], 'readdress.scheduled')).toBe(false);
         expect(changes).toHaveLength(1);
         expect((await world.carrier.getParcel(P.trackingNumber)).destinationLockerId).toBe(F.lockers.panorama);
       },
@@ -193,8 +220,7 @@ dialogTable<ReaddressOptions>(
       options: { trackingNumber: F.readdressableNow.trackingNumber, lockerQuery: 'BIG Klaipėda' },
       steps: [
         [L.readdress, ['proof.code.sent']],
-        [codeTo(F.readdressableNow.senderPhone), ['lockers.pick']],
-        [lockerName(F.lockers.bigKlaipeda), ['readdress.confirm']],
+        [codeTo(F.readdressableNow.senderPhone), ['readdress.confirm']],
         [L.yes, []],
       ],
       result: {

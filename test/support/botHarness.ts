@@ -3,6 +3,7 @@
  * botbuilder TestAdapter against the sandbox carrier over real HTTP. One recognizer (the model artifact) and
  * one sandbox are shared per test file; every `conversation()` is a fresh conversation and user.
  */
+import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
 import type { RecognizerResult } from '../../services/nlu/types';
 import { CarrierClient } from '../../services/carrier/CarrierClient';
@@ -22,6 +23,7 @@ import { createLimiterFactory } from '../../services/limits/limiter';
 import { SUMMARY_ONLY_HANDOFF, type DialogDeps, type HandoffGateway } from '../../dialogs/deps';
 import { LockerDeskBot } from '../../bots/LockerDeskBot';
 import { createTurnErrorHandler } from '../../bots/turnErrorHandler';
+import type { ReportSink } from '../../services/reports/ReportRecorder';
 import { repliesOf, type Reply } from './messages';
 
 export { hasMessage, messagePattern, type Reply } from './messages';
@@ -65,6 +67,7 @@ export async function createWorld(
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: DialogDeps = {
     carrier,
+    pickupSms: new PickupSmsResender({ carrier, limits: createLimiterFactory(), resendsPerDay: config.pickupSms.resendsPerDay, logger }),
     // One world serves a whole test file, whose tests reuse the same fixture parcels: the shared limits are
     // raised (the per-conversation one stays as configured); tests of the limits themselves pass `proof`.
     proof: createProofService({
@@ -122,6 +125,8 @@ export function conversation(
     /** The channel identity (default: a new one); the same id in two conversations is the same customer. */
     userId?: string;
     onRecognized?: (r: RecognizerResult) => void;
+    /** Report events of the bot (first message, parcels); the dialogs' come through `deps.reports`. */
+    reports?: ReportSink;
   } = {},
 ): Conversation {
   const storage = options.storage ?? new MemoryStorage();
@@ -137,6 +142,7 @@ export function conversation(
     proofTtlMinutes: world.proofTtlMinutes,
     now: (options.deps ?? world.deps).now,
     onRecognized: options.onRecognized,
+    reports: options.reports ?? (options.deps ?? world.deps).reports,
   });
   counter += 1;
   const conversationId = `conv-${counter}`;

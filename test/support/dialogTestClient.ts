@@ -8,6 +8,7 @@
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCarrier';
+import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
 import { InMemoryLockerDirectory } from '../../services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from '../../services/calendar/workingCalendar';
 import { createMessages, type Messages } from '../../services/i18n/messages';
@@ -69,6 +70,7 @@ export async function dialogWorld(overrides: WorldOverrides = {}): Promise<Dialo
   const deps: DialogDeps = {
     carrier: api,
     proof,
+    pickupSms: new PickupSmsResender({ carrier: api, limits: createLimiterFactory(), resendsPerDay: config.pickupSms.resendsPerDay, logger }),
     trackLookups: createLimiterFactory({}).create('parcel-lookups-per-client', { points: overrides.lookupsPerClientPerHour ?? config.tracking.lookupsPerClientPerHour, windowSeconds: 3600 }),
     lockers,
     calendar: new WorkingCalendar(config.business),

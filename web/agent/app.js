@@ -18,6 +18,7 @@ import {
   priorityBadge,
   fieldLabel,
   label,
+  ui,
   setLabels,
   attachmentNode,
 } from './dom.js';
@@ -244,7 +245,9 @@ async function startConsole(agent) {
   $('topbar-nav').hidden = false;
   $('me-name').textContent = `${agent.name}${agent.role === 'supervisor' ? ' (supervisor)' : ''}`;
   $('nav-supervisor').hidden = agent.role !== 'supervisor';
+  $('nav-reports').hidden = agent.role !== 'supervisor';
   $('reassign-group').hidden = agent.role !== 'supervisor';
+  $('sup-case-group').hidden = agent.role !== 'supervisor';
   updateNotifyButton();
   setView('cases');
   connectEvents();
@@ -259,10 +262,13 @@ async function startConsole(agent) {
 /** The label tables in the agent's language, from the server's message files. */
 async function loadLabels() {
   try {
-    setLabels(/** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`)));
+    const labels = /** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`));
+    setLabels(labels);
+    $('nav-reports').textContent = labels.reports?.title ?? 'Reports';
   } catch (err) {
     failed(err);
   }
+  applyUiTexts();
   select('label-lang').value = state.labelLang;
 }
 
@@ -275,6 +281,7 @@ async function onLabelLang(lang) {
   await loadResolutions();
   renderQueue();
   if (state.currentId) await refreshCurrent(true);
+  if (state.view === 'supervisor') await loadSupervisorTools();
 }
 
 async function heartbeat() {
@@ -1353,6 +1360,158 @@ function setView(view) {
   if (sup) {
     renderSupervisor();
     void loadAgents();
+    void loadSupervisorTools();
+  }
+}
+
+/** Fills every element marked `data-ui="<key>"` with that console text in the agent's language. */
+function applyUiTexts() {
+  for (const el of document.querySelectorAll('[data-ui]')) {
+    const key = /** @type {HTMLElement} */ (el).dataset.ui;
+    if (key) el.textContent = ui(key);
+  }
+}
+
+/** @param {{channel: string, userId: string}} identity */
+const identityText = (identity) => `${channelName(identity.channel)} · ${identity.userId}`;
+
+/** Blocked customers with the audit, and the proof locks (supervisors only). */
+async function loadSupervisorTools() {
+  try {
+    const [blocks, locks] = await Promise.all([get('/blocks'), get('/proof-locks')]);
+    renderBlocks(blocks.blocks ?? [], blocks.audit ?? []);
+    renderLocks(locks.locks ?? []);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+/**
+ * @param {{identity: {channel: string, userId: string}, by: string, reason: string, at: string}[]} blocks
+ * @param {{action: 'block' | 'unblock', identity: {channel: string, userId: string}, by: string, reason: string, at: string}[]} audit
+ */
+function renderBlocks(blocks, audit) {
+  replaceChildren(
+    $('sup-blocks-list'),
+    blocks.length
+      ? blocks.map((b) =>
+          h(
+            'li',
+            { dataset: { identity: `${b.identity.channel}:${b.identity.userId}` } },
+            h('span', {}, identityText(b.identity)),
+            h('span', { class: 'hint' }, ` — ${b.reason} (${state.agentNames.get(b.by) ?? b.by}, ${formatFull(b.at)}) `),
+            h('button', { type: 'button', class: 'btn btn-small', onclick: () => void unblock(b.identity) }, ui('supervisor.unblock')),
+          ),
+        )
+      : h('li', { class: 'hint' }, ui('supervisor.blocksEmpty')),
+  );
+  replaceChildren(
+    $('sup-audit-body'),
+    audit.length
+      ? audit.map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, formatFull(e.at)),
+            h('td', {}, ui(`supervisor.action.${e.action}`)),
+            h('td', {}, identityText(e.identity)),
+            h('td', {}, state.agentNames.get(e.by) ?? e.by),
+            h('td', {}, e.reason),
+          ),
+        )
+      : h('tr', {}, h('td', { colspan: '5', class: 'hint' }, ui('supervisor.auditEmpty'))),
+  );
+}
+
+/** @param {{id: string, scope: string, subject: string, until: string, refusals?: number}[]} locks */
+function renderLocks(locks) {
+  replaceChildren(
+    $('sup-locks-list'),
+    locks.length
+      ? locks.map((l) =>
+          h(
+            'li',
+            { dataset: { lock: l.id } },
+            h('span', {}, `${l.subject} · ${ui('supervisor.colScope')}: ${l.scope} · ${ui('supervisor.colUntil')}: ${formatFull(l.until)}${l.refusals !== undefined ? ` · ${ui('supervisor.colRefusals')}: ${l.refusals}` : ''} `),
+            h('button', { type: 'button', class: 'btn btn-small', onclick: () => void clearLock(l.id) }, ui('supervisor.clear')),
+          ),
+        )
+      : h('li', { class: 'hint' }, ui('supervisor.locksEmpty')),
+  );
+}
+
+/** @param {{channel: string, userId: string}} identity */
+async function unblock(identity) {
+  const reason = window.prompt(ui('supervisor.unblockReason'))?.trim();
+  if (!reason) return;
+  try {
+    await post('/blocks/unblock', { ...identity, reason });
+    toast(ui('supervisor.unblocked'), 'info');
+  } catch (err) {
+    failed(err);
+  }
+  await loadSupervisorTools();
+}
+
+/** @param {string} id */
+async function clearLock(id) {
+  try {
+    await post(`/proof-locks/${encodeURIComponent(id)}/clear`);
+    toast(ui('supervisor.cleared'), 'info');
+  } catch (err) {
+    failed(err);
+  }
+  await loadSupervisorTools();
+}
+
+async function onBlock() {
+  const id = state.currentId;
+  if (!id) return;
+  const reason = window.prompt(ui('supervisor.blockReason'))?.trim();
+  if (!reason) return;
+  try {
+    await post(casePath(id, 'block'), { reason });
+    toast(ui('supervisor.blocked'), 'info');
+  } catch (err) {
+    failed(err);
+  }
+}
+
+/** @param {{report: {cases: number, conversations: number, requestId: string}}} reply */
+function erased(reply) {
+  const text = ui('supervisor.erased', reply.report);
+  toast(text, 'info');
+  announce(text);
+}
+
+async function onEraseCase() {
+  const id = state.currentId;
+  if (!id || !window.confirm(ui('supervisor.eraseCaseConfirm'))) return;
+  try {
+    erased(await post('/erase', { caseId: id, confirm: true }));
+    state.cases.delete(id);
+    state.currentId = null;
+    state.current = null;
+    await reloadQueue();
+  } catch (err) {
+    failed(err);
+  }
+}
+
+/** @param {SubmitEvent} ev */
+async function onEraseSubmit(ev) {
+  ev.preventDefault();
+  const phone = input('erase-phone').value.trim();
+  const userId = input('erase-user').value.trim();
+  if (!input('erase-confirm').checked || (!phone && !userId)) return;
+  try {
+    erased(await post('/erase', { ...(phone ? { phone } : { userId }), confirm: true }));
+    input('erase-phone').value = '';
+    input('erase-user').value = '';
+    input('erase-confirm').checked = false;
+    await reloadQueue();
+  } catch (err) {
+    failed(err);
   }
 }
 
@@ -1446,6 +1605,9 @@ function wire() {
   $('act-close').addEventListener('click', onClose);
   $('act-return').addEventListener('click', onReturnToBot);
   $('act-workorder-done').addEventListener('click', onWorkOrderDone);
+  $('act-block').addEventListener('click', () => void onBlock());
+  $('act-erase').addEventListener('click', () => void onEraseCase());
+  $('erase-form').addEventListener('submit', (ev) => void onEraseSubmit(/** @type {SubmitEvent} */ (ev)));
   $('composer').addEventListener('submit', onSend);
   $('composer-text').addEventListener('keydown', onComposerKeydown);
   $('composer-text').addEventListener('input', updateCount);

@@ -155,6 +155,18 @@ export function label(table, key) {
 }
 
 /**
+ * A console text from the server's message files (`console.<key>`), with `{{name}}` filled in;
+ * the key itself until the labels are loaded, so a missing text is visible, never invented here.
+ * @param {string} key e.g. `supervisor.blocksTitle`
+ * @param {Record<string, string | number>} [params]
+ * @returns {string}
+ */
+export function ui(key, params = {}) {
+  const text = labels?.ui?.[key] ?? key;
+  return text.replace(/\{\{(\w+)\}\}/g, (_m, name) => String(params[name] ?? ''));
+}
+
+/**
  * Label for a collected field or work-order parameter (camelCase → words when the server has none).
  * @param {string} key
  */

@@ -38,3 +38,8 @@ export interface ResolutionOption {
   code: string;
   label: string;
 }
+
+export type { Report, ReportBucket } from '../../services/reports/report';
+export type { UnrecognizedLine } from '../../services/reports/unrecognized';
+/** chart.js's UMD bundle (`/agent/vendor/chart.umd.min.js`) puts its constructor on the page. */
+export type ChartConstructor = typeof import('chart.js').Chart;

@@ -99,7 +99,8 @@ export class DirectLineConversations implements AttachmentReader {
   /**
    * The token's conversation, recreated from the token's claims when this process does not hold it
    * (a restart with the same key, or an eviction): the customer keeps their conversation id, so the
-   * bot's state and an open case stay linked. Counts as started: no second welcome.
+   * bot's state and an open case stay linked. Counts as started: no second welcome. Its watermarks
+   * start above any the client holds from before (see `DirectLineStore.createConversation`).
    */
   async open(claims: DirectLineTokenClaims): Promise<ConversationRecord> {
     const existing = await this.o.store.getConversation(claims.conv);
@@ -108,7 +109,7 @@ export class DirectLineConversations implements AttachmentReader {
     const now = Date.now();
     const record: ConversationRecord = { id: claims.conv, userId: claims.user, started: true, createdAt: now, lastActiveAt: now };
     if (claims.name) record.userName = claims.name;
-    const stored = await this.o.store.createConversation(record);
+    const stored = await this.o.store.createConversation(record, true, true);
     if (!stored.ok) throw new DirectLineHttpError(503, 'ServiceUnavailable', 'the service is busy, please try again shortly', 30);
     return stored.value;
   }
@@ -279,7 +280,7 @@ export class DirectLineConversations implements AttachmentReader {
       throw new Error('DirectLine: unknown conversation');
     }
     const now = Date.now();
-    const stored = await this.o.store.createConversation({ id: conversationId, userId: recipientId, started: true, createdAt: now, lastActiveAt: now }, false);
+    const stored = await this.o.store.createConversation({ id: conversationId, userId: recipientId, started: true, createdAt: now, lastActiveAt: now }, false, true);
     if (!stored.ok) throw new Error('DirectLine: no room to restore the conversation');
     return stored.value;
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'http';
 import type { Request, Response } from 'restify';
+import { DirectLineStoreUnavailable } from './store';
 
 /**
  * An error that maps to a Direct Line `ErrorResponse` (`{ error: { code, message } }`) with an HTTP
@@ -92,7 +93,10 @@ export function sendError(res: Response, status: number, code: string, message: 
   res.send(status, { error: { code, message } });
 }
 
-/** Turns any thrown value into an `ErrorResponse`; unexpected errors become a 500 that says nothing of them. */
+/**
+ * Turns any thrown value into an `ErrorResponse`; a store outage becomes a 503 with `Retry-After`,
+ * other unexpected errors a 500; neither says anything of the cause.
+ */
 export function sendThrown(res: Response, err: unknown, onUnexpected: (err: unknown) => void): void {
   if (err instanceof DirectLineHttpError) {
     if (err.status === 413) res.header('Connection', 'close');
@@ -101,6 +105,11 @@ export function sendThrown(res: Response, err: unknown, onUnexpected: (err: unkn
     return;
   }
   onUnexpected(err);
+  if (err instanceof DirectLineStoreUnavailable) {
+    if (!res.headersSent) res.header('Retry-After', '5');
+    sendError(res, 503, 'ServiceUnavailable', 'the service is busy, please try again shortly');
+    return;
+  }
   sendError(res, 500, 'ServiceError', 'internal error');
 }
 

@@ -9,7 +9,7 @@ export { DirectLineKeys, VisitorIds } from './auth';
 export { ConversationQuota, type ConversationQuotaOptions, type Rate } from './quota';
 export { OriginPolicy, serverOrigins } from './origins';
 export { registerTokenExchange, type TokenExchangeOptions, type TokenExchangeReply } from './tokenExchange';
-export { InMemoryDirectLineStore, type DirectLineStore, type InMemoryDirectLineStoreOptions, type ConversationRecord } from './store';
+export { InMemoryDirectLineStore, DirectLineStoreUnavailable, type DirectLineStore, type InMemoryDirectLineStoreOptions, type ConversationRecord } from './store';
 export { RedisDirectLineStore, type RedisDirectLineStoreOptions } from './redisStore';
 export type { ClientActivity } from './shaping';
 export { DirectLineHttpError } from './http';

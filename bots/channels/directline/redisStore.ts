@@ -25,10 +25,10 @@
  */
 import { randomBytes } from 'crypto';
 import { EventEmitter } from 'events';
-import { Cluster } from 'ioredis';
 import { LuaScript } from '../../../services/state/luaScript';
-import type { RedisClient } from '../../../services/state/redisClient';
+import { isCluster, type RedisClient } from '../../../services/state/redisClient';
 import type { ClientActivity } from './shaping';
+import { DirectLineStoreUnavailable } from './store';
 import type {
   ActivityEntry,
   ConversationRecord,
@@ -142,7 +142,7 @@ if redis.call('HEXISTS', SIZE, id) == 1 then drop(id) end
 while redis.call('ZCARD', ALL) >= MAXCONV or total() >= MAXTOTAL do
   if not evictOne(nil) then return 'capacity' end
 end
-redis.call('HSET', c, 'rec', ARGV[12], 'started', ARGV[14], 'seq', '0', 'ab', '0', 'ub', '0', 'ups', '')
+redis.call('HSET', c, 'rec', ARGV[12], 'started', ARGV[14], 'seq', ARGV[16], 'ab', '0', 'ub', '0', 'ups', '')
 if ARGV[15] ~= '' then redis.call('HSET', c, 'locale', ARGV[15]) end
 redis.call('HSET', SIZE, id, '0')
 if ARGV[13] == '1' then redis.call('ZADD', ANON, NOWS, id) end
@@ -357,16 +357,17 @@ export class RedisDirectLineStore implements DirectLineStore {
     return { conversations, anonymous, bytes, attachments };
   }
 
-  async createConversation(record: ConversationRecord, anonymous = true): Promise<Stored<ConversationRecord>> {
+  async createConversation(record: ConversationRecord, anonymous = true, restored = false): Promise<Stored<ConversationRecord>> {
     const rec = JSON.stringify({ id: record.id, userId: record.userId, userName: record.userName, createdAt: record.createdAt });
-    const reply = await this.run(CREATE, [record.id, rec, anonymous ? '1' : '0', record.started ? '1' : '0', record.locale ?? '']);
+    const firstSeq = restored ? String(Math.floor(this.now())) : '0';
+    const reply = await this.run(CREATE, [record.id, rec, anonymous ? '1' : '0', record.started ? '1' : '0', record.locale ?? '', firstSeq]);
     if (reply === 'capacity') return { ok: false, reason: 'capacity' };
     const stored = await this.getConversation(record.id);
     return stored ? { ok: true, value: stored } : { ok: false, reason: 'unknown' };
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    const [rec, started, locale, last] = await this.redis.hmget(`${this.b}c:${id}`, 'rec', 'started', 'locale', 'last');
+    const [rec, started, locale, last] = await this.guard('getConversation', () => this.redis.hmget(`${this.b}c:${id}`, 'rec', 'started', 'locale', 'last'));
     if (!rec) return undefined;
     const base = JSON.parse(rec) as Pick<ConversationRecord, 'id' | 'userId' | 'userName' | 'createdAt'>;
     const record: ConversationRecord = { id: base.id, userId: base.userId, started: started === '1', createdAt: base.createdAt, lastActiveAt: Number(last ?? base.createdAt) };
@@ -427,7 +428,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   }
 
   async getAttachment(attachmentId: string): Promise<StoredAttachment | undefined> {
-    const found = await this.redis.hgetallBuffer(`${this.b}u:${attachmentId}`);
+    const found = await this.guard('getAttachment', () => this.redis.hgetallBuffer(`${this.b}u:${attachmentId}`));
     if (!found.conv || !found.data) return undefined;
     return { conversationId: found.conv.toString('utf8'), contentType: found.type.toString('utf8'), name: found.name.toString('utf8'), data: found.data };
   }
@@ -459,11 +460,20 @@ export class RedisDirectLineStore implements DirectLineStore {
       o.maxTotalBytes,
       o.evictIdleAfterMs,
     ];
-    return lua.run(this.redis, [`${this.b}all`], [...common, ...args]);
+    return this.guard(lua.name, () => lua.run(this.redis, [`${this.b}all`], [...common, ...args]));
+  }
+
+  /** Redis failures (down, timed out) become {@link DirectLineStoreUnavailable}: the client gets 503, not 500. */
+  private async guard<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      throw new DirectLineStoreUnavailable(`RedisDirectLineStore ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
   }
 
   private async listen(): Promise<void> {
-    const sub: RedisClient = this.redis instanceof Cluster ? this.redis.duplicate() : this.redis.duplicate();
+    const sub: RedisClient = isCluster(this.redis) ? this.redis.duplicate() : this.redis.duplicate();
     this.subscriber = sub;
     sub.on('error', (err: unknown) => this.onError(err));
     if (sub.status === 'wait') await sub.connect();

@@ -44,6 +44,14 @@ export interface StoredAttachment {
  */
 export type LiveEvent = { kind: 'activity'; entry: ActivityEntry } | { kind: 'ephemeral'; activity: ClientActivity } | { kind: 'ended' } | { kind: 'resync' };
 
+/** The store's backend cannot be reached (Redis down or too slow): the request may be retried shortly. */
+export class DirectLineStoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DirectLineStoreUnavailable';
+  }
+}
+
 /** Why the store refused to take something. */
 export type Refusal = 'unknown' | 'capacity' | 'count' | 'budget';
 
@@ -62,8 +70,12 @@ export interface DirectLineStore {
    * Creates the conversation unless it exists (then returns the stored record); `capacity` when full
    * of live customers. `anonymous` (default true): nobody has written in it yet, so it may be evicted
    * first; a conversation the bot must write into (an agent's reply) is created with false.
+   * `restored` (default false): the conversation existed before and is brought back (from a token
+   * or a bot reference, after a restart or an eviction); its watermarks then start at the store's
+   * clock in milliseconds, above any watermark a client may still hold from before, so a client
+   * resuming from its watermark misses nothing written since.
    */
-  createConversation(record: ConversationRecord, anonymous?: boolean): Promise<Stored<ConversationRecord>>;
+  createConversation(record: ConversationRecord, anonymous?: boolean, restored?: boolean): Promise<Stored<ConversationRecord>>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   /** Marks the conversation started (recording the locale if given); true only for the first call. */
   markStarted(id: string, locale?: string): Promise<boolean>;
@@ -185,13 +197,14 @@ export class InMemoryDirectLineStore implements DirectLineStore {
     return { conversations: this.slots.size, anonymous: this.anonymous.size, bytes: this.totalBytes, attachments: this.attachments.size };
   }
 
-  async createConversation(record: ConversationRecord, anonymous = true): Promise<Stored<ConversationRecord>> {
+  async createConversation(record: ConversationRecord, anonymous = true, restored = false): Promise<Stored<ConversationRecord>> {
     const existing = this.slots.get(record.id);
     if (existing) return { ok: true, value: { ...existing.record } };
     while (this.slots.size >= this.o.maxConversations || this.totalBytes >= this.o.maxTotalBytes) {
       if (!this.evictOne()) return { ok: false, reason: 'capacity' };
     }
-    this.slots.set(record.id, { record: { ...record }, entries: [], seq: 0, activityBytes: 0, uploadBytes: 0, uploads: [] });
+    const seq = restored ? Math.floor(this.now()) : 0;
+    this.slots.set(record.id, { record: { ...record }, entries: [], seq, activityBytes: 0, uploadBytes: 0, uploads: [] });
     if (anonymous) this.anonymous.add(record.id);
     return { ok: true, value: { ...record } };
   }

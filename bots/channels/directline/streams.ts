@@ -5,7 +5,7 @@ import type { Logger } from '../../../services/logging/logger';
 import type { DirectLineTokenClaims, DirectLineTokens } from './auth';
 import type { OriginPolicy } from './origins';
 import type { ClientActivity } from './shaping';
-import type { ActivityEntry, DirectLineStore, LiveEvent } from './store';
+import { DirectLineStoreUnavailable, type ActivityEntry, type DirectLineStore, type LiveEvent } from './store';
 
 /** Options of {@link DirectLineStreams}. */
 export interface DirectLineStreamsOptions {
@@ -114,7 +114,7 @@ export class DirectLineStreams {
       exists = await this.options.open(check.claims);
     } catch (err) {
       this.options.logger.error({ err, conversationId }, 'DirectLineStreams.upgrade(): store failed');
-      return refuse(socket, 500, 'Internal Server Error');
+      return err instanceof DirectLineStoreUnavailable ? refuse(socket, 503, 'Service Unavailable') : refuse(socket, 500, 'Internal Server Error');
     }
     if (!exists) return refuse(socket, 404, 'Not Found');
     const msLeft = check.claims.exp * 1000 - this.options.tokens.now();

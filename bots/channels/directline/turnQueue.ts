@@ -2,7 +2,8 @@
  * One bot turn at a time per conversation, in arrival order, as on Azure: a customer's second
  * message never overtakes the first, and two turns never race on the same conversation state.
  * A queue is bounded (a client cannot pile up turns in memory) and every turn is awaited with a
- * timeout (the HTTP answer does not wait forever; the turn itself still runs to its end).
+ * timeout (the HTTP answer does not wait forever; the turn itself still runs to its end). Across
+ * instances (Redis), `TurnGuardMiddleware` on the adapter keeps one conversation's turns apart.
  */
 
 /** The bot did not finish within the timeout (the turn goes on; its replies arrive later). */

@@ -64,6 +64,8 @@ export interface SandboxServer {
   /** The next `times` requests (default 1) fail with `fault`. */
   injectFault(fault: SandboxFault, times?: number): void;
   clearFaults(): void;
+  /** Changes the delay before every answer (`latencyMs`), e.g. to make a turn slow in a test. */
+  setLatency(ms: number): void;
 }
 
 const HTTP_STATUS: Record<CarrierErrorCode, number> = {
@@ -108,7 +110,7 @@ function safeEqual(a: string, b: string): boolean {
 /** Creates (does not start) a sandbox server with freshly seeded data. */
 export function createSandboxServer(options: SandboxServerOptions = {}): SandboxServer {
   const carrier = new InMemoryCarrier(options);
-  const latencyMs = options.latencyMs ?? 0;
+  let latencyMs = options.latencyMs ?? 0;
   const allowFaultHeader = options.allowFaultHeader ?? true;
   const faults: SandboxFault[] = [];
   let requestCount = 0;
@@ -295,6 +297,9 @@ export function createSandboxServer(options: SandboxServerOptions = {}): Sandbox
     },
     clearFaults() {
       faults.length = 0;
+    },
+    setLatency(ms) {
+      latencyMs = Math.max(0, ms);
     },
   };
 }

@@ -25,8 +25,9 @@ function publicHolidays(year: number): Set<string> {
 
 /** The calendar date of `at` in Europe/Vilnius, as `YYYY-MM-DD`. */
 export function vilniusDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return VILNIUS_DATE.format(at);
 }
+const VILNIUS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** `date` plus `days` calendar days. */
 export function addDays(date: string, days: number): string {

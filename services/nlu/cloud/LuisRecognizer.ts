@@ -161,6 +161,11 @@ export class LuisRecognizer implements Recognizer {
 
   async recognize(input: string, _options: RecognizeOptions = {}): Promise<RecognizerResult> {
     const text = input.slice(0, this.opts.maxChars ?? 500);
+    // LUIS answers a blank query with 400 "The query is required": a blank message is simply `none`.
+    if (!text.trim()) {
+      const detected = this.opts.detectLanguage(text);
+      return { text, lang: detected.lang, langScore: detected.score, intent: 'none', score: 1, intents: [{ intent: 'none', score: 1 }], entities: emptyEntities(), source: 'luis' };
+    }
     const slot = this.opts.slot ?? 'production';
     let prediction: LUISRuntimeModels.Prediction | undefined;
     const timeoutMs = this.opts.timeoutMs ?? 5000;

@@ -43,6 +43,7 @@ export const TRAINER_MODULES = [
   'nlu/entities/index',
   'nlu/entities/phone',
   'nlu/entities/tracking',
+  'nlu/entities/ordinal',
   'nlu/embedded/features',
   'nlu/embedded/softmax',
   'nlu/embedded/naiveBayes',
@@ -64,20 +65,35 @@ export function trainModel(examples: readonly TrainingExample[], options: Intent
   return { classifier: IntentClassifier.train(examples, options), detector: LanguageDetector.train(examples) };
 }
 
-/** The source text of a trainer module: the TypeScript file when the repository has it (both layouts), else the running JavaScript. */
-function moduleSource(module: string): string {
+/** Written next to the artifacts by `npm run build`: the trainer hash, for deployments that ship `dist/` without the TypeScript sources. */
+export const TRAINER_HASH_FILE = 'trainer-sources.sha256';
+
+/**
+ * SHA-256 of the trainer's TypeScript sources ({@link TRAINER_MODULES}) when the repository has
+ * them (ts-jest and `dist/` alike); in a deployment without sources, the hash `npm run build`
+ * recorded in `cacheDir`; failing both, of the running JavaScript.
+ */
+export function trainerHash(cacheDir: string = defaultCacheDir()): string {
   const repoServices = join(dirname(languageDir()), 'services');
-  const ts = join(repoServices, `${module}.ts`);
-  if (existsSync(ts)) return readFileSync(ts, 'utf8');
-  const js = resolve(__dirname, '../..', `${module}.js`);
-  return existsSync(js) ? readFileSync(js, 'utf8') : `missing:${module}`;
+  const h = createHash('sha256');
+  if (TRAINER_MODULES.every((m) => existsSync(join(repoServices, `${m}.ts`)))) {
+    for (const m of TRAINER_MODULES) h.update(`module ${m}\n`).update(readFileSync(join(repoServices, `${m}.ts`), 'utf8')).update('\n');
+    return h.digest('hex');
+  }
+  const recorded = join(cacheDir, TRAINER_HASH_FILE);
+  if (existsSync(recorded)) return readFileSync(recorded, 'utf8').trim();
+  for (const m of TRAINER_MODULES) {
+    const js = resolve(__dirname, '../..', `${m}.js`);
+    h.update(`module ${m}\n`).update(existsSync(js) ? readFileSync(js, 'utf8') : `missing:${m}`).update('\n');
+  }
+  return `js-${h.digest('hex')}`;
 }
 
 /** The cache key of a model trained on `examples` with `options` by this code. */
-export function modelKey(examples: readonly TrainingExample[], options: IntentClassifierOptions = {}): string {
+export function modelKey(examples: readonly TrainingExample[], options: IntentClassifierOptions = {}, cacheDir?: string): string {
   const h = createHash('sha256');
   h.update(`format ${ARTIFACT_FORMAT}\noptions ${JSON.stringify(options)}\nintents ${INTENTS.join(',')}\n`);
-  for (const m of TRAINER_MODULES) h.update(`module ${m}\n`).update(moduleSource(m)).update('\n');
+  h.update(`trainer ${trainerHash(cacheDir)}\n`);
   for (const e of examples) h.update(`${e.lang}\t${e.intent}\t${e.text}\n`);
   return h.digest('hex');
 }
@@ -213,7 +229,7 @@ export function loadOrTrainModel(options: LoadModelOptions = {}): LoadedModel {
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   const examples = options.examples ?? loadTrainingData();
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const key = modelKey(examples);
+  const key = modelKey(examples, {}, cacheDir);
   const path = artifactPath(cacheDir, key);
   let reason = 'no artifact for the current training data and trainer code';
   if (existsSync(path)) {

@@ -504,6 +504,50 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
     });
   });
 
+  describe('erasure (retention, data-subject requests)', () => {
+    it('forEachCase visits every case; eraseCase removes the case with its transcript, queue place, indexes and conversation records', async () => {
+      const a = await store.createOrJoin(input({ conversationId: 'e1', customerKey: 'ek', fields: { trackingNumber: 'LT9', verifiedPhone: '+37061234511' } }));
+      const b = await store.createOrJoin(input({ conversationId: 'e2', fields: { trackingNumber: 'LT9' } }));
+      const assigned = await store.createOrJoin(input({ conversationId: 'e3' }));
+      await store.claim(assigned.case.id, 'ann');
+      await store.appendTranscript({ conversationId: 'e1' }, entry('my phone is +37061234511'));
+      await store.saveReference('e1', { conversation: { id: 'e1' } });
+      await store.recordCustomerMessage('e1', at(1));
+      const seen: string[] = [];
+      await store.forEachCase((c) => {
+        seen.push(c.id);
+      });
+      expect(seen.sort()).toEqual([a.case.id, b.case.id, assigned.case.id].sort());
+
+      expect(await store.eraseCase(a.case.id)).toBe(true);
+      expect(await store.eraseCase(a.case.id)).toBe(false);
+      expect(await store.get(a.case.id)).toBeUndefined();
+      expect(await store.transcript({ caseId: a.case.id })).toEqual([]);
+      expect((await store.listQueue()).map((c) => c.id)).toEqual([b.case.id]);
+      expect(await store.listByCustomer('ek')).toEqual([]);
+      expect(await store.findOpenCase('e1')).toBeUndefined();
+      expect(await store.getOwnership('e1')).toEqual({ state: 'bot' });
+      expect(await store.getReference('e1')).toBeUndefined();
+      expect(await store.lastCustomerMessageAt('e1')).toBeUndefined();
+      // Nothing joins or relates to the erased case any more.
+      const again = await store.createOrJoin(input({ conversationId: 'e1', customerKey: 'ek', fields: { trackingNumber: 'LT9', verifiedPhone: '+37061234511' } }));
+      expect(again.joined).toBe(false);
+      expect(again.case.related).toEqual([b.case.id]);
+      // An assigned case leaves the agent's list.
+      expect(await store.eraseCase(assigned.case.id)).toBe(true);
+      expect(await store.listByAgent('ann')).toEqual([]);
+      expect(await store.getOwnership('e3')).toEqual({ state: 'bot' });
+    });
+
+    it('eraseConversation forgets a conversation that has no case (its pre-case buffer, ownership, reference)', async () => {
+      await store.appendTranscript({ conversationId: 'e9' }, entry('before any case'));
+      await store.saveReference('e9', { conversation: { id: 'e9' } });
+      await store.eraseConversation('e9');
+      expect(await store.transcript({ conversationId: 'e9' })).toEqual([]);
+      expect(await store.getReference('e9')).toBeUndefined();
+    });
+  });
+
   describe('agent presence', () => {
     it('counts an agent online only while heartbeats keep coming', async () => {
       const p = s.make({ presenceTtlMs: 60_000 });

@@ -14,6 +14,8 @@ test('tokens, visitor ids and the conversation survive a restart with the same k
   const conv = await startConversation(first);
   await post(first, conv, JSON.stringify({ type: 'message', text: 'before the restart' }));
   const reference = first.bot.references.get(conv.conversationId);
+  const before = (await (await fetch(`${first.domain}/conversations/${conv.conversationId}/activities`, { headers: auth(conv.token) })).json()) as { watermark: string };
+  expect(Number(before.watermark)).toBeGreaterThan(0);
   await first.close();
 
   const second = await startHarness({ keys: new DirectLineKeys(KEY) });
@@ -28,6 +30,10 @@ test('tokens, visitor ids and the conversation survive a restart with the same k
     await second.adapter.continueConversationAsync('', reference, async (ctx) => {
       await ctx.sendActivity('agent reply after the restart');
     });
+    // A client resuming from the watermark it held before the restart misses nothing written since.
+    const resumed = (await (await fetch(`${second.domain}/conversations/${conv.conversationId}/activities?watermark=${before.watermark}`, { headers: auth(r.token) })).json()) as { activities: { text?: string }[]; watermark: string };
+    expect(resumed.activities.map((a) => a.text)).toEqual(['agent reply after the restart']);
+    expect(Number(resumed.watermark)).toBeGreaterThan(Number(before.watermark));
     const streamUrl = `${second.domain.replace(/^http/, 'ws')}/conversations/${conv.conversationId}/stream?t=${encodeURIComponent(r.token)}`;
     const { ws, frames } = await openSocket(streamUrl);
     expect((await post(second, { conversationId: conv.conversationId, token: r.token }, JSON.stringify({ type: 'message', text: 'after the restart' }))).status).toBe(200);

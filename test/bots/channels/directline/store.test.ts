@@ -8,7 +8,7 @@ import { RedisDirectLineStore } from '../../../../bots/channels/directline/redis
 import type { ClientActivity } from '../../../../bots/channels/directline/shaping';
 import { InMemoryDirectLineStore, type ConversationRecord, type DirectLineStore, type InMemoryDirectLineStoreOptions, type LiveEvent } from '../../../../bots/channels/directline/store';
 import type { RedisClient } from '../../../../services/state/redisClient';
-import { connectTestRedis, deleteKeysWithPrefix, randomPrefix } from '../../../setup/redis';
+import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, useRedis } from '../../../setup/redis';
 
 function record(id: string, now: number): ConversationRecord {
   return { id, userId: `dl_${id}`, started: false, createdAt: now, lastActiveAt: now };
@@ -34,19 +34,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const backends: [string, (opts: InMemoryDirectLineStoreOptions) => Promise<DirectLineStore>][] = [
-  ['memory', async (opts) => new InMemoryDirectLineStore(opts)],
-  [
-    'redis',
-    async (opts) => {
-      const prefix = randomPrefix();
-      prefixes.push(prefix);
-      return RedisDirectLineStore.open(redis, { ...opts, prefix });
-    },
-  ],
-];
-
-describe.each(backends)('DirectLineStore on %s', (_name, open) => {
+describe.each(['memory', 'redis', 'cluster'] as const)('DirectLineStore on %s', (backend) => {
+  const env = backend === 'memory' ? undefined : useRedis(backend);
+  const open = async (opts: InMemoryDirectLineStoreOptions): Promise<DirectLineStore> =>
+    env ? RedisDirectLineStore.open(env.client, { ...opts, prefix: env.prefix }) : new InMemoryDirectLineStore(opts);
   let clock = 1_000_000;
   const stores: DirectLineStore[] = [];
   const make = async (opts: InMemoryDirectLineStoreOptions = {}) => {
@@ -71,6 +62,17 @@ describe.each(backends)('DirectLineStore on %s', (_name, open) => {
     ]);
     expect((await s.getActivities('c1', 4))?.entries.map((e) => e.activity.text)).toEqual(['m5']);
     expect(await s.appendActivity('nope', message('nope', 'x'), true)).toBeUndefined();
+  });
+
+  test('a restored conversation numbers its activities above any watermark a client held before', async () => {
+    const s = await make();
+    await s.createConversation(record('fresh', clock));
+    expect((await s.appendActivity('fresh', message('fresh', 'a'), true))?.watermark).toBe(1);
+    await s.createConversation(record('back', clock), true, true);
+    const first = await s.appendActivity('back', message('back', 'b'), true);
+    expect(first?.watermark).toBe(clock + 1);
+    expect(first?.activity.id).toBe(`back|${clock + 1}`);
+    expect((await s.getActivities('back', 5))?.entries.map((e) => e.activity.text)).toEqual(['b']);
   });
 
   test('markStarted is true exactly once', async () => {

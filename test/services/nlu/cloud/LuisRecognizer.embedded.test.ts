@@ -7,7 +7,7 @@ import { EmbeddedRecognizer } from '../../../../services/nlu/embedded/EmbeddedRe
 import { extractEntities } from '../../../../services/nlu/entities';
 import { detectLanguage } from '../../../../services/nlu/language';
 import { LuisRecognizer } from '../../../../services/nlu/cloud/LuisRecognizer';
-import { registerLuisEndpoint } from '../../../../services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from '../../../../bots/http/luisEndpoint';
 import { startRestify } from './fakes';
 
 const APP = '3d2f4e1a-9b8c-4d7e-a6f5-0123456789ab';

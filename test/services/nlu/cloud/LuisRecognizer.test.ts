@@ -4,7 +4,7 @@
  * intact through the other.
  */
 import { LuisRecognizer } from '../../../../services/nlu/cloud/LuisRecognizer';
-import { registerLuisEndpoint } from '../../../../services/nlu/luisEndpoint/registerLuisEndpoint';
+import { registerLuisEndpoint } from '../../../../bots/http/luisEndpoint';
 import { makeS10 } from '../../../../services/carrier/s10';
 import { ScriptedRecognizer, ltDetector, noEntities, regexExtractor, result, startRestify } from './fakes';
 

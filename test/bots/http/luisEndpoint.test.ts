@@ -1,9 +1,11 @@
 import axios from 'axios';
 import restify from 'restify';
-import { registerLuisEndpoint, type LuisEndpointOptions } from '../../../../services/nlu/luisEndpoint/registerLuisEndpoint';
-import type { LuisV3PredictionResponse } from '../../../../services/nlu/luisEndpoint/luisV3Response';
-import { makeS10 } from '../../../../services/carrier/s10';
-import { MemoryLogger, ScriptedRecognizer, result, startRestify } from '../cloud/fakes';
+import { registerLuisEndpoint, type LuisEndpointOptions } from '../../../bots/http/luisEndpoint';
+import type { LuisV3PredictionResponse } from '../../../services/nlu/luisEndpoint/luisV3Response';
+import type { AddressInfo } from 'net';
+import { asRemoteClient } from '../../support/addresses';
+import { makeS10 } from '../../../services/carrier/s10';
+import { MemoryLogger, ScriptedRecognizer, result, startRestify } from '../../services/nlu/cloud/fakes';
 
 const APP = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const KEY = 'k-123';
@@ -110,7 +112,7 @@ describe('LUIS v3 endpoint on a real restify server', () => {
     expect(recognizer.calls.at(-1)?.text).toBe('labas');
   });
 
-  test('POST works behind restify bodyParser/queryParser, and no keys configured = no key check', async () => {
+  test('POST works behind restify bodyParser/queryParser, and no keys configured = no key check for a loopback client', async () => {
     const res = await http.post<LuisV3PredictionResponse>(`${predict(open.url)}?verbose=true`, { query });
     expect(res.status).toBe(200);
     expect(res.data.prediction.entities.$instance?.TrackingNumber?.[0].startIndex).toBe(query.indexOf(tracking));
@@ -178,6 +180,38 @@ describe('LUIS v3 endpoint on a real restify server', () => {
       expect(logger.warnings.at(-1)?.obj).toMatchObject({ err: 'scripted failure' });
     } finally {
       await failing.close();
+    }
+  });
+});
+
+describe('without LUIS_COMPAT_KEYS: loopback clients only (issue #8 finding 15)', () => {
+  test('a remote client, or a loopback one behind a proxy, gets 401 and the recognizer is not asked; the start-up log warns', async () => {
+    const logger = new MemoryLogger();
+    const calls = new ScriptedRecognizer(result({ intent: 'track', score: 0.9 }));
+    const server = restify.createServer({ name: 'luis-open' });
+    registerLuisEndpoint(server, { recognizer: calls, appIds: [APP], logger });
+    expect(logger.warnings.map((w) => w.msg)).toEqual([expect.stringMatching(/without LUIS_COMPAT_KEYS: answering loopback clients only/)]);
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const path = `/luis/prediction/v3.0/apps/${APP}/slots/production/predict`;
+    const http = axios.create({ validateStatus: () => true });
+    try {
+      const remote = asRemoteClient(url);
+      for (const [base, headers] of [[remote.base, remote.headers], [url, { 'x-forwarded-for': '203.0.113.5' }]] as const) {
+        const get = await http.get(`${base}${path}`, { params: { query: 'where is my parcel' }, headers });
+        expect(get.status).toBe(401);
+        expect(get.data).toEqual({ error: { code: '401', message: expect.stringMatching(/subscription key/) } });
+        const post = await http.post(`${base}${path}`, { query: 'where is my parcel' }, { headers });
+        expect(post.status).toBe(401);
+        // An unknown app id is not revealed either.
+        expect((await http.get(`${base}/luis/prediction/v3.0/apps/00000000-0000-0000-0000-000000000000/slots/production/predict`, { params: { query: 'x' }, headers })).status).toBe(401);
+      }
+      expect(calls.calls).toEqual([]);
+      const local = await http.get(`${url}${path}`, { params: { query: 'where is my parcel' } });
+      expect(local.status).toBe(200);
+      expect(calls.calls).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * One customer conversation with the whole application over its real HTTP surface: activities are
+ * POSTed to `/api/messages` as a channel would (Emulator style, `serviceUrl` = a local connector
+ * stand-in), and the bot's replies are read from what the stand-in received. `say` waits until the
+ * replies include every expected message key (in the conversation's language), bounded in time.
+ */
+import axios from 'axios';
+import type { Lang } from '../../services/i18n/langs';
+import type { Messages } from '../../services/i18n/messages';
+import { channelActivity, type ChannelActivity, type ChannelStandIn } from './channelStandIn';
+import { messagePattern } from './messages';
+
+const LOCALES: Record<Lang, string> = { lt: 'lt-LT', en: 'en-US', ru: 'ru-RU' };
+
+export class HttpChat {
+  constructor(
+    private readonly botUrl: () => string,
+    private readonly channel: ChannelStandIn,
+    private readonly messages: Messages,
+    readonly lang: Lang,
+    readonly conversationId: string,
+  ) {}
+
+  /** The bot's message replies in this conversation so far. */
+  replies(): ChannelActivity[] {
+    return this.channel.received.filter((a) => a.conversation?.id === this.conversationId && a.type === 'message');
+  }
+
+  /** Sends `text`; resolves with the new replies once every key in `keys` is among them. */
+  async say(text: string, keys: string[], timeoutMs = 15000): Promise<ChannelActivity[]> {
+    const before = this.replies().length;
+    const res = await axios.post(
+      `${this.botUrl()}/api/messages`,
+      channelActivity(this.channel, this.conversationId, { type: 'message', text, locale: LOCALES[this.lang] }),
+      { validateStatus: () => true },
+    );
+    if (res.status >= 300) throw new Error(`HttpChat.say(): /api/messages answered ${res.status}`);
+    const patterns = keys.map((k) => messagePattern(this.messages, this.lang, k));
+    const fresh = () => this.replies().slice(before);
+    await this.channel.waitFor(() => patterns.every((p) => fresh().some((a) => p.test(a.text ?? ''))), timeoutMs).catch((err: unknown) => {
+      throw new Error(`HttpChat.say(${JSON.stringify(text)}): expected ${keys.join(', ')} (${this.lang}); got:\n${fresh().map((a) => a.text).join('\n---\n')}\n${String(err).slice(0, 200)}`);
+    });
+    return fresh();
+  }
+
+  /** True when some reply after the first `index` replies is the message `key`. */
+  sawSince(index: number, key: string): boolean {
+    const p = messagePattern(this.messages, this.lang, key);
+    return this.replies().slice(index).some((a) => p.test(a.text ?? ''));
+  }
+
+  /** True when some reply so far is the message `key`. */
+  saw(key: string): boolean {
+    const p = messagePattern(this.messages, this.lang, key);
+    return this.replies().some((a) => p.test(a.text ?? ''));
+  }
+}
+
+/** The titles of the suggested-action buttons among `replies`. */
+export const buttonsOf = (replies: ChannelActivity[]): string[] => replies.flatMap((a) => (a.suggestedActions?.actions ?? []).map((x) => x.title));
+
+/** All reply texts, joined. */
+export const textOf = (replies: ChannelActivity[]): string => replies.map((a) => a.text ?? '').join('\n');
