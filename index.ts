@@ -30,7 +30,7 @@ import type { DialogDeps } from './dialogs/deps';
 import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
-import { createServer } from './bots/server';
+import { createServer } from './bots/http/server';
 import { clientAddressResolver } from './bots/http/clientAddress';
 import {
   ConversationQuota,
@@ -46,8 +46,9 @@ import {
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
 import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
-import { registerWebPages } from './bots/webPages';
-import { Metrics } from './bots/metrics';
+import { registerWebPages } from './bots/http/webPages';
+import { Metrics } from './bots/http/metrics';
+import { registerReadiness } from './bots/http/readiness';
 import { createFairUse, type FairUse } from './services/fairuse';
 import { createReports, type Reports } from './services/reports';
 import { FairUseMiddleware } from './bots/FairUseMiddleware';
@@ -80,6 +81,12 @@ export interface App {
   reports: Reports;
   /** Data-subject erasure (the supervisor console's action; `npm run erase` builds its own). */
   eraser: Eraser;
+  /**
+   * Graceful shutdown, step one (SIGTERM): `/readyz` answers 503 at once, the server stops
+   * accepting connections, turns in flight finish, the hand-off delivery outbox is flushed (agent
+   * replies already submitted go out). Bounded by `timeoutMs` (default 20 s). Then call `close()`.
+   */
+  drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -269,6 +276,14 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const runBot = (context: TurnContext) => bot.run(context);
   metrics.register(server, config.metricsToken);
+  let draining = false;
+  registerReadiness(server, {
+    draining: () => draining,
+    checks: {
+      ...(infra.redis ? { redis: () => infra.redis!.ping() } : {}),
+      carrier: () => carrier.health(),
+    },
+  });
 
   const dlKeys = new DirectLineKeys(config.channels.directLineTokenKey);
   const dlOrigins = serverOrigins(server, { allowedOrigins: config.channels.allowedOrigins, publicUrl: config.publicUrl });
@@ -356,6 +371,18 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     proof,
     reports,
     eraser,
+    async drain(timeoutMs = 20_000) {
+      draining = true;
+      const deadline = Date.now() + timeoutMs;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const bounded = (work: Promise<unknown>) => Promise.race([work, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+      await bounded(turnGuard.idle());
+      // Agent replies already submitted: deliver now rather than leave them to another instance's sweep.
+      while (Date.now() < deadline && (await handoff.outbox.sweep(100).catch(() => 0)) > 0);
+      await bounded(closed);
+      logger.info({ turnsInFlight: turnGuard.running }, 'drained');
+    },
     async close() {
       await handoff.close();
       await directLine?.close();
@@ -381,6 +408,7 @@ async function main(): Promise<void> {
   const app = await buildApp(config, { logger });
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    await app.drain();
     await app.close();
     process.exit(0);
   };

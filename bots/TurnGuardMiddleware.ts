@@ -17,12 +17,36 @@ import type { TurnCoordinator } from '../services/state/TurnCoordinator';
 import type { Logger } from '../services/logging/logger';
 
 export class TurnGuardMiddleware implements Middleware {
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+
   constructor(
     private readonly coordinator: TurnCoordinator,
     private readonly logger: Logger,
   ) {}
 
+  /** Turns (of every kind) running now. */
+  get running(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves when no turn runs (shutdown: finish the turns in flight). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.guarded(context, next);
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  private async guarded(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
     const conversationId = a.conversation?.id;
     if (!conversationId || (a.type === ActivityTypes.Event && a.name === ActivityEventNames.ContinueConversation)) return next();

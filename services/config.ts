@@ -136,7 +136,7 @@ const server = variables({
   }),
 }).transform((e) => ({
   port: e.PORT,
-  /** Anonymous `/api/messages` from anyone (test environments); see `bots/server.ts`. */
+  /** Anonymous `/api/messages` from anyone (test environments); see `bots/http/server.ts`. */
   insecureAnonymousActivities: e.INSECURE_ANONYMOUS_ACTIVITIES,
   logLevel: e.LOG_LEVEL,
   publicUrl: e.PUBLIC_URL,

@@ -58,16 +58,25 @@ afterAll(async () => {
 const post = (body: unknown) => axios.post(`${app.url}/api/messages`, body, { validateStatus: () => true });
 const repliesTo = (id: string) => channel.received.filter((a) => a.conversation?.id === id && a.type === 'message');
 
-/** Sends a customer message and returns the replies it got (the turn's replies arrive before the POST returns). */
+/** Sends a customer message and returns the replies it got: at least one, once no more arrive for 300 ms (bounded). */
 async function say(id: string, text: string): Promise<{ text: string; buttons: string[] }[]> {
   const before = repliesTo(id).length;
   const res = await post(channelActivity(channel, id, { type: 'message', text, locale: 'en-GB' }));
   expect(res.status).toBeLessThan(300);
+  const started = Date.now();
+  let seen = repliesTo(id).length;
+  let quietSince = Date.now();
+  while (Date.now() - started < 10_000 && (seen === before || Date.now() - quietSince < 300)) {
+    await new Promise((r) => setTimeout(r, 25));
+    const now = repliesTo(id).length;
+    if (now !== seen) [seen, quietSince] = [now, Date.now()];
+  }
   return repliesTo(id)
     .slice(before)
     .map((a) => ({ text: a.text ?? '', buttons: (a.suggestedActions?.actions ?? []).map((x) => String(x.title)) }));
 }
-const has = (replies: { text: string }[], key: string) => replies.some((r) => messagePattern(messages, 'en', key).test(r.text));
+/** True when one of the replies, or one paragraph of one (a turn's texts may arrive as one message), is `key`. */
+const has = (replies: { text: string }[], key: string) => replies.some((r) => [r.text, ...r.text.split('\n\n')].some((part) => messagePattern(messages, 'en', key).test(part)));
 
 /** Demo links are single-use: one session per role and application, kept. */
 const sessions = new Map<string, string>();

@@ -292,12 +292,11 @@ export function registerAgentApi(server: restify.Server, o: AgentApiOptions): Ag
     }),
   );
 
-  server.get(
-    '/agent/api/labels',
-    guarded(async (req, res) => {
-      res.send(200, service.text.labels(queryLang(req)));
-    }),
-  );
+  // Public: the sign-in page speaks the agent's language before anyone is signed in, and these are
+  // the console's own texts (the same words any visitor of /agent would read), nothing of a case.
+  server.get('/agent/api/labels', async (req: restify.Request, res: restify.Response): Promise<void> => {
+    res.send(200, service.text.labels(queryLang(req)));
+  });
 
   server.get(
     '/agent/api/cases/:id',

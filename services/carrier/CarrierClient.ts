@@ -218,6 +218,20 @@ export class CarrierClient implements CarrierApi {
     });
   }
 
+  /**
+   * One `GET /v1/health`, no retries, for readiness probes: resolves when the carrier answers 2xx
+   * within `timeoutMs`, else rejects with a `CarrierError('unavailable')`.
+   */
+  async health(timeoutMs = 2000): Promise<void> {
+    let status: number;
+    try {
+      status = (await this.http.get('/v1/health', { timeout: Math.min(timeoutMs, this.timeoutMs) })).status;
+    } catch (err) {
+      throw new CarrierError('unavailable', `CarrierClient.health(): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (status < 200 || status >= 300) throw new CarrierError('unavailable', `CarrierClient.health(): HTTP ${status}`);
+  }
+
   private async call<T>(spec: CallSpec<T>): Promise<T> {
     const maxAttempts = spec.safe ? this.retries + 1 : 1;
     const headers: Record<string, string> = {};

@@ -46,6 +46,8 @@ export class CaseText {
     private readonly messages: Messages,
     private readonly agentLang: Lang,
     private readonly lockerName?: (lockerId: string) => string | undefined,
+    /** The business time zone the console shows times in (the calendar's). */
+    private readonly timeZone = 'Europe/Vilnius',
   ) {}
 
   /** The queue line: reason · parcel · locker · „description“ · 📎n. */
@@ -82,14 +84,16 @@ export class CaseText {
 
   /** Every label the console needs, in `lang`. */
   labels(lang: Lang): ConsoleLabels {
-    const t = (key: string) => this.messages.t(lang, key);
-    const table = <K extends string | number>(keys: readonly K[], prefix: string): Record<string, string> =>
-      Object.fromEntries(keys.map((k) => [String(k), t(`${prefix}.${k}`)]));
+    const t = (key: string, l: Lang = lang) => this.messages.t(l, key);
+    const table = <K extends string | number>(keys: readonly K[], prefix: string, l: Lang = lang): Record<string, string> =>
+      Object.fromEntries(keys.map((k) => [String(k), t(`${prefix}.${k}`, l)]));
     return {
       lang,
+      timeZone: this.timeZone,
       priorities: table(PRIORITIES, 'handoff.agentView.priority'),
       kinds: table(CASE_KINDS, 'handoff.agentView.kind'),
       reasons: table(ESCALATION_REASONS, 'handoff.agentView.reason'),
+      summaryReasons: table(ESCALATION_REASONS, 'handoff.agentView.reason', this.agentLang),
       resolutions: table(RESOLUTION_CODES, 'handoff.resolution'),
       fields: table(LABELLED_FIELDS, 'handoff.agentView.field'),
       actions: table(WORK_ORDER_ACTIONS, 'handoff.agentView.action'),

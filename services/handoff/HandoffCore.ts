@@ -127,7 +127,7 @@ export class HandoffCore {
     this.agentLang = o.agentLang ?? 'lt';
     this.ackIntervalMs = o.ackIntervalMs ?? 3 * 60_000;
     this.now = o.now ?? (() => new Date());
-    this.text = new CaseText(o.messages, this.agentLang, o.lockerName);
+    this.text = new CaseText(o.messages, this.agentLang, o.lockerName, o.calendar.timeZone);
     this.keeper = new AttachmentKeeper(o.storedAttachments);
     if (o.limits) {
       this.caseLimiter = o.limits.create('handoff.cases-per-customer', { points: o.casesPerCustomerPerHour ?? 3, windowSeconds: 3600 });

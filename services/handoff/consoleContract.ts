@@ -119,9 +119,16 @@ export interface ConsoleEvent {
 /** Labels for the console in one language, from the message files (`GET /agent/api/labels`). */
 export interface ConsoleLabels {
   lang: Lang;
+  /** The business time zone (`BUSINESS_TIMEZONE`): the console shows every time in it. */
+  timeZone: string;
   priorities: Record<string, string>;
   kinds: Record<string, string>;
   reasons: Record<string, string>;
+  /**
+   * The reason labels in the language summaries are stored in (the service's agent language):
+   * a summary starting with one is shown with the reason in the agent's language instead.
+   */
+  summaryReasons: Record<string, string>;
   resolutions: Record<string, string>;
   fields: Record<string, string>;
   actions: Record<string, string>;

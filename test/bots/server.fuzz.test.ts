@@ -11,7 +11,7 @@ import { randomUUID } from 'crypto';
 import { buildApp, type App } from '../../index';
 import { loadConfig } from '../../services/config';
 import { createLogger } from '../../services/logging/logger';
-import { EDGE_ERRORS } from '../../bots/server';
+import { EDGE_ERRORS } from '../../bots/http/server';
 import { channelActivity, startChannelStandIn, type ChannelStandIn } from '../support/channelStandIn';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
 
@@ -39,7 +39,7 @@ jest.setTimeout(300_000);
 let app: App;
 let channel: ChannelStandIn;
 beforeAll(async () => {
-  app = await buildApp(loadConfig({ PORT: '0', ...SCRIPTED_CLIENT_ENV, FLOOD_MAX_MESSAGES_PER_IP: '100000' }), { logger: createLogger('silent') });
+  app = await buildApp(loadConfig({ PORT: '0', ...SCRIPTED_CLIENT_ENV, FLOOD_MAX_MESSAGES_PER_IP: '100000', PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR: '10000' }), { logger: createLogger('silent') });
   channel = await startChannelStandIn();
 }, 120000);
 afterAll(async () => {
@@ -99,18 +99,28 @@ test(`${REQUESTS} random and malformed activities (seed ${SEED}): no crash, no 5
     return { raw: '', headers };
   };
 
-  // The well-behaved customer: one question at a time, all through the run and after it.
+  // The well-behaved customer: one question at a time, all through the run and after it (more parcel
+  // lookups than the per-client hourly limit a person gets, hence PARCEL_LOOKUPS_PER_CLIENT_PER_HOUR above).
   const customer = `fuzz-customer-${randomUUID()}`;
   let answered = 0;
   let running = true;
   // Different parcels in turn (asking the very same thing again is a repeat for fair use).
   const parcels = ['CE845613209LT', 'CE482139075LT', 'CE517302644LT'];
+  // Each question in a conversation of its own: the answer to it, not a pending rating question, is what is checked.
   const ask = async () => {
     const parcel = parcels[answered % parcels.length];
-    const mine = () => channel.received.filter((a) => a.conversation?.id === customer && a.type === 'message' && (a.text ?? '').includes(parcel)).length;
+    const customerConversation = `${customer}-${answered}`;
+    const mine = () => channel.received.filter((a) => a.conversation?.id === customerConversation && a.type === 'message' && (a.text ?? '').includes(parcel)).length;
+    const send = async (text: string) => {
+      const res = await axios.post(`${app.url}/api/messages`, channelActivity(channel, customerConversation, { type: 'message', text, locale: 'en-US' }), { validateStatus: () => true });
+      expect(res.status).toBe(200);
+    };
+    // After an answer the bot may ask for a rating (1-5): a customer answers it before the next question.
+    const last = () => channel.received.filter((a) => a.conversation?.id === customerConversation && a.type === 'message').at(-1)?.text ?? '';
+    if (/rate this chat/i.test(last())) await send('5');
+    if (/add anything/i.test(last())) await send('No, thanks');
     const before = mine();
-    const res = await axios.post(`${app.url}/api/messages`, channelActivity(channel, customer, { type: 'message', text: `where is my parcel ${parcel}?`, locale: 'en-US' }), { validateStatus: () => true });
-    expect(res.status).toBe(200);
+    await send(`where is my parcel ${parcel}?`);
     await channel.waitFor(() => mine() > before, 30_000);
     answered += 1;
   };

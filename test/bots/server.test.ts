@@ -11,7 +11,7 @@ import { ConfigurationBotFrameworkAuthentication, ActivityHandler } from 'botbui
 import { buildApp, type App } from '../../index';
 import { loadConfig } from '../../services/config';
 import { createLogger } from '../../services/logging/logger';
-import { createServer, EDGE_ERRORS } from '../../bots/server';
+import { createServer, EDGE_ERRORS } from '../../bots/http/server';
 import { DirectLineCloudAdapter } from '../../bots/channels/directline';
 import { channelActivity, startChannelStandIn, type ChannelStandIn } from '../support/channelStandIn';
 import { asRemoteClient, nonLoopbackAddress } from '../support/addresses';

@@ -12,6 +12,20 @@ import { messagePattern } from './messages';
 
 const LOCALES: Record<Lang, string> = { lt: 'lt-LT', en: 'en-US', ru: 'ru-RU' };
 
+/**
+ * The texts a reply may stand for: on channels that coalesce one turn's messages (Emulator, Web
+ * Chat) one activity carries several messages as paragraphs, so every run of its paragraphs is tried.
+ */
+function candidates(text: string): string[] {
+  const parts = text.split('\n\n');
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j <= parts.length; j++) out.push(parts.slice(i, j).join('\n\n'));
+  return out;
+}
+
+/** True when `reply` is, or among its paragraphs holds, the message matched by `pattern`. */
+export const isMessage = (reply: ChannelActivity, pattern: RegExp): boolean => candidates(reply.text ?? '').some((t) => pattern.test(t));
+
 export class HttpChat {
   constructor(
     private readonly botUrl: () => string,
@@ -37,7 +51,7 @@ export class HttpChat {
     if (res.status >= 300) throw new Error(`HttpChat.say(): /api/messages answered ${res.status}`);
     const patterns = keys.map((k) => messagePattern(this.messages, this.lang, k));
     const fresh = () => this.replies().slice(before);
-    await this.channel.waitFor(() => patterns.every((p) => fresh().some((a) => p.test(a.text ?? ''))), timeoutMs).catch((err: unknown) => {
+    await this.channel.waitFor(() => patterns.every((p) => fresh().some((a) => isMessage(a, p))), timeoutMs).catch((err: unknown) => {
       throw new Error(`HttpChat.say(${JSON.stringify(text)}): expected ${keys.join(', ')} (${this.lang}); got:\n${fresh().map((a) => a.text).join('\n---\n')}\n${String(err).slice(0, 200)}`);
     });
     return fresh();
@@ -46,13 +60,13 @@ export class HttpChat {
   /** True when some reply after the first `index` replies is the message `key`. */
   sawSince(index: number, key: string): boolean {
     const p = messagePattern(this.messages, this.lang, key);
-    return this.replies().slice(index).some((a) => p.test(a.text ?? ''));
+    return this.replies().slice(index).some((a) => isMessage(a, p));
   }
 
   /** True when some reply so far is the message `key`. */
   saw(key: string): boolean {
     const p = messagePattern(this.messages, this.lang, key);
-    return this.replies().some((a) => p.test(a.text ?? ''));
+    return this.replies().some((a) => isMessage(a, p));
   }
 }
 

@@ -4,6 +4,8 @@
  * a bounded timeout, and errors as `ApiError` carrying the HTTP status and the server's error code.
  */
 
+import { ui } from './dom.js';
+
 const BASE = '/agent/api';
 const TIMEOUT_MS = 15000;
 
@@ -81,36 +83,36 @@ export const casePath = (id, action) => `/cases/${encodeURIComponent(id)}${actio
  * @param {string} [action] claim | message | transfer | reassign | close | release | note | workorder | merge | login
  */
 export function describeError(err, action) {
-  if (!(err instanceof ApiError)) return 'Something went wrong in the console. Reload the page if it persists.';
+  if (!(err instanceof ApiError)) return ui('error.console');
   const { status, code } = err;
-  if (status === 0) return code === 'timeout' ? 'The server took too long to answer. Try again.' : "Can't reach the server. Check your connection and try again.";
-  if (code === 'already_claimed') return 'Someone else already took this case.';
+  if (status === 0) return code === 'timeout' ? ui('error.timeout') : ui('error.offline');
+  if (code === 'already_claimed') return ui('error.alreadyClaimed');
   if (status === 409) {
     switch (action) {
       case 'claim':
-        return 'Someone else already took this case.';
+        return ui('error.alreadyClaimed');
       case 'message':
       case 'workorder':
-        return 'This case is not assigned to you (any more). Claim it first.';
+        return ui('error.notYours');
       case 'transfer':
       case 'reassign':
-        return 'That agent is offline or unknown now. Pick another agent.';
+        return ui('error.agentGone');
       case 'release':
-        return 'This case is not assigned to you, so it cannot be released.';
+        return ui('error.cannotRelease');
       case 'close':
-        return 'This case is already closed.';
+        return ui('error.alreadyClosed');
       case 'merge':
-        return 'These cases cannot be merged (closed, or a work order).';
+        return ui('error.cannotMerge');
       default:
-        return 'The case changed in the meantime; the view has been refreshed.';
+        return ui('error.changed');
     }
   }
-  if (code === 'forbidden') return 'Only the agent handling this case or a supervisor can do that.';
-  if (code === 'conversation_required') return 'This case has several conversations: choose which one to answer.';
-  if (status === 403) return 'You are not allowed to do that.';
-  if (status === 404) return 'This case no longer exists.';
-  if (status === 429) return 'Too many attempts. Wait a while and try again.';
-  if (status === 400 || status === 422) return `The server did not accept that (${code}).`;
-  if (status >= 500) return `The server had a problem (HTTP ${status}). Try again in a moment.`;
-  return `Request failed (HTTP ${status}).`;
+  if (code === 'forbidden') return ui('error.forbidden');
+  if (code === 'conversation_required') return ui('composer.chooseFirst');
+  if (status === 403) return ui('error.notAllowed');
+  if (status === 404) return ui('error.notFound');
+  if (status === 429) return ui('error.tooMany');
+  if (status === 400 || status === 422) return ui('error.rejected', { code });
+  if (status >= 500) return ui('error.server', { status });
+  return ui('error.failed', { status });
 }

@@ -20,6 +20,8 @@ import {
   label,
   ui,
   setLabels,
+  labelLang,
+  storedReasonLabel,
   attachmentNode,
 } from './dom.js';
 
@@ -45,7 +47,8 @@ const select = (id) => /** @type {HTMLSelectElement} */ (document.getElementById
 const textarea = (id) => /** @type {HTMLTextAreaElement} */ (document.getElementById(id));
 /** @param {string} id */
 const button = (id) => /** @type {HTMLButtonElement} */ (document.getElementById(id));
-const BASE_TITLE = 'LockerDesk agent console';
+/** The page title in the agent's language. */
+const baseTitle = () => ui('page.title');
 const FIELD_ORDER = ['trackingNumber', 'senderPhone', 'recipientPhone', 'contactPhone', 'verifiedPhone', 'lockerId', 'description'];
 const MAX_TEXT = 2000;
 const LABEL_LANGS = ['lt', 'en', 'ru'];
@@ -144,14 +147,14 @@ function showLogin(message, kind = 'error') {
   const msg = $('login-message');
   msg.textContent = message ?? '';
   msg.dataset.kind = kind;
-  document.title = `Sign in · ${BASE_TITLE}`;
+  document.title = ui('login.pageTitle', { title: baseTitle() });
   $('login-username').focus();
 }
 
 function expire() {
   if (!state.me) return;
   stopSession();
-  showLogin('Your session has expired. Please sign in again.', 'info');
+  showLogin(ui('login.expired'), 'info');
 }
 
 function stopSession() {
@@ -179,14 +182,14 @@ async function onLogin(ev) {
   const msg = $('login-message');
   msg.dataset.kind = 'error';
   if (!username || !pw.value) {
-    msg.textContent = 'Enter your username and password.';
+    msg.textContent = ui('login.missing');
     (username ? pw : $('login-username')).focus();
     return;
   }
   const submit = button('login-submit');
   submit.disabled = true;
   msg.dataset.kind = 'info';
-  msg.textContent = 'Signing in…';
+  msg.textContent = ui('login.signingIn');
   try {
     const { agent } = /** @type {{agent: Agent}} */ (await post('/login', { username, password: pw.value }));
     pw.value = '';
@@ -195,8 +198,8 @@ async function onLogin(ev) {
   } catch (err) {
     pw.value = '';
     msg.dataset.kind = 'error';
-    if (err instanceof ApiError && err.status === 401) msg.textContent = 'Wrong username or password.';
-    else if (err instanceof ApiError && err.status === 429) msg.textContent = 'Too many attempts from this computer. Please wait a while and try again.';
+    if (err instanceof ApiError && err.status === 401) msg.textContent = ui('login.wrong');
+    else if (err instanceof ApiError && err.status === 429) msg.textContent = ui('login.tooMany');
     else msg.textContent = describeError(err, 'login');
     pw.focus();
   } finally {
@@ -218,7 +221,7 @@ async function setupFromLink() {
     await startConsole(agent);
     return true;
   } catch (err) {
-    showLogin(err instanceof ApiError && err.status === 401 ? 'This sign-in link was already used or is no longer valid.' : describeError(err, 'login'));
+    showLogin(err instanceof ApiError && err.status === 401 ? ui('login.linkUsed') : describeError(err, 'login'));
     return true;
   }
 }
@@ -230,7 +233,7 @@ async function onLogout() {
     /* signing out locally anyway */
   }
   stopSession();
-  showLogin('You have signed out.', 'info');
+  showLogin(ui('login.signedOut'), 'info');
 }
 
 /* ------------------------------------------------------------------ console start */
@@ -243,7 +246,7 @@ async function startConsole(agent) {
   $('console-view').hidden = false;
   $('topbar-right').hidden = false;
   $('topbar-nav').hidden = false;
-  $('me-name').textContent = `${agent.name}${agent.role === 'supervisor' ? ' (supervisor)' : ''}`;
+  $('me-name').textContent = `${agent.name}${agent.role === 'supervisor' ? ui('top.supervisorSuffix') : ''}`;
   $('nav-supervisor').hidden = agent.role !== 'supervisor';
   $('nav-reports').hidden = agent.role !== 'supervisor';
   $('reassign-group').hidden = agent.role !== 'supervisor';
@@ -259,7 +262,7 @@ async function startConsole(agent) {
   await Promise.all([reloadQueue(), loadResolutions(), loadAgents()]);
 }
 
-/** The label tables in the agent's language, from the server's message files. */
+/** The label tables in the agent's language, from the server's message files (public: the sign-in page needs them too). */
 async function loadLabels() {
   try {
     const labels = /** @type {ConsoleLabels} */ (await get(`/labels?lang=${encodeURIComponent(state.labelLang)}`));
@@ -269,7 +272,24 @@ async function loadLabels() {
     failed(err);
   }
   applyUiTexts();
+  document.documentElement.lang = labelLang();
+  document.title = state.me ? baseTitle() : ui('login.pageTitle', { title: baseTitle() });
   select('label-lang').value = state.labelLang;
+  select('login-lang').value = state.labelLang;
+}
+
+/**
+ * The case's one-line summary in the agent's language. The server stores it once, in the
+ * service's agent language, as `reason · parcel · locker · „description“ · 📎n`; when it starts
+ * with the stored reason label, that part is named again in the agent's language. Anything else
+ * (work orders, older summaries) is shown as stored.
+ * @param {{reason?: string, summary?: string}} c
+ */
+function summaryText(c) {
+  const stored = String(c.summary ?? '');
+  const prefix = c.reason ? storedReasonLabel(c.reason) : undefined;
+  if (!c.reason || !prefix || !(stored === prefix || stored.startsWith(`${prefix} · `))) return stored;
+  return label('reasons', c.reason) + stored.slice(prefix.length);
 }
 
 /** @param {string} lang */
@@ -278,7 +298,12 @@ async function onLabelLang(lang) {
   state.labelLang = lang;
   localStorage.setItem('ld.lang', lang);
   await loadLabels();
+  if (!state.me) return;
+  updateNotifyButton();
+  setConn(/** @type {ConnState} */ ($('conn-state').dataset.state ?? 'connecting'));
   await loadResolutions();
+  renderAgentSelects();
+  if (state.current) renderActions(state.current);
   renderQueue();
   if (state.currentId) await refreshCurrent(true);
   if (state.view === 'supervisor') await loadSupervisorTools();
@@ -302,7 +327,7 @@ async function loadResolutions() {
   }
   const sel = select('act-resolution');
   const prev = sel.value;
-  replaceChildren(sel, h('option', { value: '' }, 'Choose…'), state.resolutions.map((r) => h('option', { value: r.code }, r.label || r.code)));
+  replaceChildren(sel, h('option', { value: '' }, ui('act.choose')), state.resolutions.map((r) => h('option', { value: r.code }, r.label || r.code)));
   if (state.resolutions.some((r) => r.code === prev)) sel.value = prev;
 }
 
@@ -330,23 +355,24 @@ function scheduleAgentsReload() {
 
 /* ------------------------------------------------------------------ live events */
 
-/**
- * @param {string} kind
- * @param {string} text
- */
-function setConn(kind, text) {
+/** @typedef {'connecting' | 'online' | 'offline'} ConnState */
+/** @type {Record<ConnState, string>} */
+const CONN_TEXT = { connecting: 'conn.connecting', online: 'conn.live', offline: 'conn.reconnecting' };
+
+/** @param {ConnState} kind */
+function setConn(kind) {
   const el = $('conn-state');
   el.dataset.state = kind;
-  el.textContent = text;
+  el.textContent = ui(CONN_TEXT[kind] ?? CONN_TEXT.connecting);
 }
 
 function connectEvents() {
   state.es?.close();
   const es = new EventSource('/agent/api/events');
   state.es = es;
-  setConn('connecting', 'Connecting…');
+  setConn('connecting');
   es.onopen = () => {
-    setConn('online', 'Live');
+    setConn('online');
     state.esRetryMs = 1000;
     if (state.esHadError) {
       state.esHadError = false;
@@ -366,7 +392,7 @@ function connectEvents() {
   es.onerror = () => {
     if (state.es !== es) return;
     state.esHadError = true;
-    setConn('offline', 'Reconnecting…');
+    setConn('offline');
     void checkSession();
     if (es.readyState === EventSource.CLOSED) {
       es.close();
@@ -451,7 +477,7 @@ function onMessageEvent(e) {
     state.unread.add(c.id);
     renderQueue();
     beep(660);
-    announce(`New customer message in case ${caseId}.`);
+    announce(ui('announce.newMessage', { id: caseId ?? '' }));
   }
 }
 
@@ -494,13 +520,13 @@ function beep(freq = 880) {
 /** @param {{id: string, priority: number, summary?: string}} c */
 function notifyNewCase(c) {
   beep(880);
-  announce(`New case ${c.id}, priority ${c.priority}.`);
+  announce(ui('announce.newCase', { id: c.id, priority: c.priority }));
   if (!('Notification' in window) || Notification.permission !== 'granted') return;
   try {
-    const n = new Notification(`New case ${c.id} · P${c.priority} ${label('priorities', c.priority)}`, {
+    const n = new Notification(ui('announce.notification', { id: c.id, priority: c.priority, label: label('priorities', c.priority) }), {
       body: String(c.summary ?? '').slice(0, 200),
       tag: `case-${c.id}`,
-      lang: 'en',
+      lang: labelLang(),
     });
     n.onclick = () => {
       window.focus();
@@ -521,7 +547,7 @@ function updateNotifyButton() {
   const p = Notification.permission;
   btn.hidden = p === 'granted';
   btn.disabled = p === 'denied';
-  btn.textContent = p === 'denied' ? 'Notifications blocked' : 'Enable desktop notifications';
+  btn.textContent = p === 'denied' ? ui('notify.blocked') : ui('notify.enable');
 }
 
 async function onNotifyClick() {
@@ -532,7 +558,7 @@ async function onNotifyClick() {
     /* older promise-less API: the permission is read below */
   }
   updateNotifyButton();
-  if (Notification.permission === 'granted') toast('Desktop notifications are on.', 'info');
+  if (Notification.permission === 'granted') toast(ui('notify.on'), 'info');
 }
 
 /* ------------------------------------------------------------------ queue */
@@ -597,15 +623,15 @@ function renderQueue() {
 
   const active = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
   const focusedId = active?.classList.contains('queue-item') ? active.dataset.id : undefined;
-  fillList('q-queued', queued, 'No one is waiting.');
-  fillList('q-mine', mine, 'You have no open cases.');
-  fillList('q-others', others, 'None.');
+  fillList('q-queued', queued, ui('queue.emptyWaiting'));
+  fillList('q-mine', mine, ui('queue.emptyMine'));
+  fillList('q-others', others, ui('queue.none'));
   $('q-queued-n').textContent = `(${queued.length})`;
   $('q-mine-n').textContent = `(${mine.length})`;
   $('q-others-n').textContent = `(${others.length})`;
-  $('queue-count').textContent = `· ${queued.length} waiting`;
+  $('queue-count').textContent = ui('queue.count', { n: queued.length });
   if (focusedId) document.querySelector(`.queue-item[data-id="${CSS.escape(focusedId)}"]`)?.closest('button')?.focus();
-  document.title = queued.length ? `(${queued.length}) ${BASE_TITLE}` : BASE_TITLE;
+  document.title = queued.length ? `(${queued.length}) ${baseTitle()}` : baseTitle();
   if (state.current && !state.agents) renderActions(state.current);
   tick();
 }
@@ -626,7 +652,7 @@ function fillList(id, cases, emptyText) {
 
 /** @param {CaseSummary} c */
 function queueItem(c) {
-  const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? 'you' : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
+  const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? ui('queue.you') : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
   return h(
     'button',
     {
@@ -641,19 +667,19 @@ function queueItem(c) {
       { class: 'qi-line' },
       priorityBadge(c.priority),
       h('span', { class: 'qi-id' }, c.id),
-      state.unread.has(c.id) ? h('span', { class: 'qi-unread', title: 'New customer message' }, h('span', { class: 'visually-hidden' }, 'new message')) : null,
-      c.related ? h('span', { class: 'qi-related', title: 'Related cases (same parcel)' }, `⧉${c.related}`) : null,
+      state.unread.has(c.id) ? h('span', { class: 'qi-unread', title: ui('queue.newMessageTitle') }, h('span', { class: 'visually-hidden' }, ui('queue.newMessage'))) : null,
+      c.related ? h('span', { class: 'qi-related', title: ui('queue.relatedTitle') }, `⧉${c.related}`) : null,
       h('span', { class: 'qi-small' }, channelBadge(c.channel), ' · ', String(c.lang || '').toUpperCase()),
     ),
-    h('span', { class: 'qi-summary', title: c.summary }, c.summary || label('kinds', c.kind)),
+    h('span', { class: 'qi-summary', title: summaryText(c) }, summaryText(c) || label('kinds', c.kind)),
     h(
       'span',
       { class: 'qi-line qi-small' },
       c.status === 'queued'
-        ? h('span', {}, 'Waiting ', h('span', { class: 'wait', dataset: { since: c.queuedAt } }, ''))
-        : h('span', {}, 'Open ', h('span', { dataset: { since: c.createdAt } }, '')),
+        ? h('span', {}, ui('queue.waitingFor'), h('span', { class: 'wait', dataset: { since: c.queuedAt } }, ''))
+        : h('span', {}, ui('queue.openFor'), h('span', { dataset: { since: c.createdAt } }, '')),
       c.status === 'queued' && c.firstResponseDueAt ? h('span', { class: 'due', dataset: { due: c.firstResponseDueAt } }, '') : null,
-      c.status === 'queued' && c.position ? h('span', {}, `#${c.position} in queue`) : null,
+      c.status === 'queued' && c.position ? h('span', {}, ui('queue.position', { n: c.position })) : null,
       assignee ? h('span', { class: 'qi-assignee' }, `→ ${assignee}`) : null,
     ),
   );
@@ -674,8 +700,8 @@ function tick() {
     const left = due - now;
     const overdue = left < 0;
     el.classList.toggle('overdue', overdue);
-    el.textContent = overdue ? `Overdue by ${formatDuration(-left)}` : `Reply due in ${formatDuration(left)}`;
-    el.title = `First response due ${formatFull(el.dataset.due ?? '')}`;
+    el.textContent = overdue ? ui('due.overdue', { d: formatDuration(-left) }) : ui('due.in', { d: formatDuration(left) });
+    el.title = ui('due.title', { at: formatFull(el.dataset.due ?? '') });
   }
 }
 
@@ -774,28 +800,28 @@ function renderCase(data, opened) {
   $('case-empty').hidden = true;
   $('case-body').hidden = false;
 
-  $('case-id').textContent = `Case ${c.id}`;
+  $('case-id').textContent = ui('case.title', { id: c.id });
   replaceChildren($('case-priority'), priorityBadge(c.priority));
-  const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? 'you' : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
+  const assignee = c.assignedTo ? (c.assignedTo === state.me?.id ? ui('queue.you') : c.assignedToName || state.agentNames.get(c.assignedTo) || c.assignedTo) : undefined;
   replaceChildren(
     $('case-meta'),
     `${label('kinds', c.kind)} · ${label('reasons', c.reason)} · `,
     channelBadge(c.channel),
-    ` · ${String(c.lang || '').toUpperCase()} · opened ${formatShort(c.createdAt)} · `,
-    c.status === 'queued' ? h('span', {}, 'waiting ', h('span', { dataset: { since: c.queuedAt } })) : c.status === 'assigned' ? `assigned to ${assignee}` : 'closed',
+    ` · ${String(c.lang || '').toUpperCase()} · ${ui('case.opened', { at: formatShort(c.createdAt) })} · `,
+    c.status === 'queued' ? h('span', {}, ui('case.waiting'), h('span', { dataset: { since: c.queuedAt } })) : c.status === 'assigned' ? ui('case.assignedTo', { name: assignee ?? '' }) : ui('status.closed'),
     c.firstResponseDueAt && awaitingFirstResponse(c, data.transcript ?? []) ? [' · ', h('span', { class: 'due', dataset: { due: c.firstResponseDueAt } })] : null,
   );
-  $('case-summary').textContent = c.summary || '';
+  $('case-summary').textContent = summaryText(c);
 
   const banner = $('case-banner');
   if (c.status === 'closed') {
     const code = c.resolution?.code;
     const text = code ? label('resolutions', code) : '';
-    const into = c.mergedInto ? ` into case ${c.mergedInto.caseId}` : '';
-    banner.textContent = `This case is closed${text ? ` (${text}${into})` : ''}${c.closedAt ? ` since ${formatShort(c.closedAt)}` : ''}.`;
+    const into = c.mergedInto ? ui('case.mergedInto', { id: c.mergedInto.caseId }) : '';
+    banner.textContent = `${ui('case.closedBanner')}${text ? ` (${text}${into})` : ''}${c.closedAt ? ui('case.closedSince', { at: formatShort(c.closedAt) }) : ''}.`;
     banner.hidden = false;
   } else if (c.status === 'assigned' && !isMine(c)) {
-    banner.textContent = `${assignee} is handling this case. You can read it${state.me?.role === 'supervisor' ? ' and act as supervisor' : ''}.`;
+    banner.textContent = ui(state.me?.role === 'supervisor' ? 'case.handledBySup' : 'case.handledBy', { name: assignee ?? '' });
     banner.hidden = false;
   } else banner.hidden = true;
 
@@ -855,10 +881,10 @@ function renderActions(c) {
   textarea('composer-text').disabled = !mine;
   set('composer-send', mine);
   set('canned-select', mine);
-  $('composer-hint').textContent = mine ? '' : c.status === 'queued' ? 'Claim the case to reply.' : c.status === 'closed' ? 'The case is closed.' : 'Only the assigned agent can reply.';
+  $('composer-hint').textContent = mine ? '' : c.status === 'queued' ? ui('composer.claimToReply') : c.status === 'closed' ? ui('composer.closed') : ui('composer.onlyAssigned');
   set('note-text', manage);
   set('note-submit', manage);
-  $('note-hint').textContent = manage ? '' : c.status === 'queued' ? 'Claim the case to add notes.' : 'Only the agent handling the case or a supervisor adds notes.';
+  $('note-hint').textContent = manage ? '' : c.status === 'queued' ? ui('notes.claimToAdd') : ui('notes.onlyHandler');
   renderAgentSelects();
 }
 
@@ -885,12 +911,12 @@ function renderReplyTo(c) {
   const prev = sel.value;
   replaceChildren(
     sel,
-    h('option', { value: '' }, 'Choose the conversation to answer…'),
+    h('option', { value: '' }, ui('composer.chooseConversation')),
     c.conversations.map((x, i) =>
       h(
         'option',
         { value: x.id },
-        `#${i + 1} ${channelName(x.channel)} · ${label('via', x.via)}${x.lastCustomerMessageAt ? ` · last message ${formatTime(x.lastCustomerMessageAt, nowMs())}` : ''}`,
+        `#${i + 1} ${channelName(x.channel)} · ${label('via', x.via)}${x.lastCustomerMessageAt ? ui('composer.lastMessage', { at: formatTime(x.lastCustomerMessageAt, nowMs()) }) : ''}`,
       ),
     ),
   );
@@ -924,9 +950,9 @@ function renderAgentSelects() {
   const prevT = transfer.value;
   const prevR = reassign.value;
   const list = transferTargets();
-  replaceChildren(transfer, list.length ? list.map((a) => h('option', { value: a.id }, a.name)) : h('option', { value: '' }, 'No other agent online'));
+  replaceChildren(transfer, list.length ? list.map((a) => h('option', { value: a.id }, a.name)) : h('option', { value: '' }, ui('agents.noOther')));
   const rlist = onlineAgents([c?.assignedTo ?? '']);
-  replaceChildren(reassign, rlist.length ? rlist.map((a) => h('option', { value: a.id }, a.name)) : h('option', { value: '' }, 'No agent online'));
+  replaceChildren(reassign, rlist.length ? rlist.map((a) => h('option', { value: a.id }, a.name)) : h('option', { value: '' }, ui('agents.none')));
   if ([...transfer.options].some((o) => o.value === prevT)) transfer.value = prevT;
   if ([...reassign.options].some((o) => o.value === prevR)) reassign.value = prevR;
 }
@@ -941,18 +967,18 @@ function renderWorkOrder(c) {
   }
   box.hidden = false;
   const tag = $('workorder-state');
-  tag.textContent = wo.done ? 'done' : wo.ready ? 'ready to execute' : 'incomplete';
+  tag.textContent = wo.done ? ui('workorder.done') : wo.ready ? ui('workorder.ready') : ui('workorder.incomplete');
   tag.classList.toggle('ready', !!wo.ready && !wo.done);
   replaceChildren(
     $('workorder-params'),
-    h('dt', {}, 'Action'),
+    h('dt', {}, ui('workorder.action')),
     h('dd', {}, label('actions', wo.action)),
     Object.entries(wo.params ?? {}).map(([k, v]) => [h('dt', {}, fieldLabel(k)), h('dd', {}, String(v))]),
   );
   const btn = button('act-workorder-done');
   btn.hidden = !!wo.done;
   btn.disabled = !(wo.ready && !wo.done && isMine(c));
-  btn.title = isMine(c) ? '' : 'Claim the case first';
+  btn.title = isMine(c) ? '' : ui('workorder.claimFirst');
 }
 
 /** @param {CaseView} c */
@@ -961,7 +987,7 @@ function renderFields(c) {
   const rows = FIELD_ORDER.filter((k) => f[k]).map((k) => [h('dt', {}, fieldLabel(k)), h('dd', {}, String(f[k]))]);
   const extra = Object.entries(f).filter(([k, v]) => !FIELD_ORDER.includes(k) && k !== 'attachments' && k !== 'workOrder' && (typeof v === 'string' || typeof v === 'number'));
   for (const [k, v] of extra) rows.push([h('dt', {}, fieldLabel(k)), h('dd', {}, String(v))]);
-  replaceChildren($('case-fields'), rows.length ? rows : [h('dt', {}, 'Nothing collected'), h('dd', {}, '—')]);
+  replaceChildren($('case-fields'), rows.length ? rows : [h('dt', {}, ui('fields.none')), h('dd', {}, '—')]);
   replaceChildren($('case-attachments'), c.fields.attachments.map(attachmentNode));
 }
 
@@ -979,7 +1005,7 @@ function renderNotes(c) {
             h('div', { class: 'note-text' }, n.text),
           ),
         )
-      : h('li', { class: 'hint' }, 'No notes yet.'),
+      : h('li', { class: 'hint' }, ui('notes.none')),
   );
 }
 
@@ -1005,8 +1031,8 @@ function renderRelated(c, related) {
         'li',
         { dataset: { related: r.id } },
         h('button', { type: 'button', class: 'link-button', onclick: () => void openCase(r.id) }, r.id),
-        ` · ${formatShort(r.createdAt)} · ${r.status === 'closed' ? label('resolutions', r.resolution) || 'closed' : r.status} · `,
-        h('span', { class: 'qi-summary' }, r.summary ?? ''),
+        ` · ${formatShort(r.createdAt)} · ${r.status === 'closed' ? label('resolutions', r.resolution) || ui('status.closed') : ui(`status.${r.status}`)} · `,
+        h('span', { class: 'qi-summary' }, summaryText(r)),
         r.status !== 'closed'
           ? h(
               'button',
@@ -1014,10 +1040,10 @@ function renderRelated(c, related) {
                 type: 'button',
                 class: 'btn btn-small',
                 disabled: !mergeable,
-                title: mergeable ? `Move ${r.id}'s conversation into this case and close ${r.id}` : 'Claim this case first (or ask a supervisor)',
+                title: mergeable ? ui('related.mergeTitle', { id: r.id }) : ui('related.claimFirst'),
                 onclick: (/** @type {Event} */ ev) => void onMerge(r.id, /** @type {HTMLButtonElement} */ (ev.currentTarget)),
               },
-              'Merge into this case',
+              ui('related.merge'),
             )
           : null,
       );
@@ -1035,11 +1061,11 @@ function renderEarlier(earlier) {
             'li',
             {},
             h('button', { type: 'button', class: 'link-button', onclick: () => void openCase(e.id) }, e.id),
-            ` · ${formatShort(e.createdAt)} · ${e.status} · `,
-            e.summary ?? '',
+            ` · ${formatShort(e.createdAt)} · ${ui(`status.${e.status}`)} · `,
+            summaryText(e),
           ),
         )
-      : h('li', { class: 'hint' }, 'None.'),
+      : h('li', { class: 'hint' }, ui('queue.none')),
   );
 }
 
@@ -1056,13 +1082,13 @@ function entryKeys(e) {
 function speaker(e) {
   switch (e.from) {
     case 'customer':
-      return 'Customer';
+      return ui('transcript.customer');
     case 'bot':
-      return 'Bot';
+      return ui('transcript.bot');
     case 'agent':
-      return e.agentId === state.me?.id ? 'You' : `Agent ${(e.agentId && state.agentNames.get(e.agentId)) ?? e.agentId ?? ''}`.trim();
+      return e.agentId === state.me?.id ? ui('transcript.you') : ui('transcript.agent', { name: (e.agentId && state.agentNames.get(e.agentId)) ?? e.agentId ?? '' }).trim();
     default:
-      return 'System';
+      return ui('transcript.system');
   }
 }
 
@@ -1092,12 +1118,12 @@ function appendEntries(entries, initial = false) {
         'div',
         { class: 'msg-head' },
         h('span', { class: 'msg-who' }, speaker(e)),
-        conv ? h('span', { class: 'msg-conv', title: 'Conversation of this case' }, `#${conv}`) : null,
+        conv ? h('span', { class: 'msg-conv', title: ui('transcript.convTitle') }, `#${conv}`) : null,
         h('time', { datetime: e.at, title: formatFull(e.at) }, formatTime(e.at, nowMs())),
         h('span', { class: 'delivery' }),
       ),
       h('div', { class: 'msg-text' }, e.text ?? ''),
-      e.cut ? h('div', { class: 'hint msg-cut' }, `(message cut: ${e.cut.originalChars} characters in all)`) : null,
+      e.cut ? h('div', { class: 'hint msg-cut' }, ui('transcript.cut', { n: e.cut.originalChars })) : null,
       e.attachments?.length ? h('div', { class: 'attachments' }, e.attachments.map(attachmentNode)) : null,
     );
     if (e.delivery) setDelivery(li, e.delivery);
@@ -1108,13 +1134,8 @@ function appendEntries(entries, initial = false) {
   if (added && (initial || atBottom)) list.scrollTop = list.scrollHeight;
 }
 
-/** @type {Record<DeliveryState, string>} */
-const DELIVERY_LABEL = {
-  pending: 'sending…',
-  sent: 'sent',
-  failed: 'NOT delivered (channel error)',
-  undelivered: "NOT delivered: outside the channel's reply window",
-};
+/** @type {readonly DeliveryState[]} */
+const DELIVERY_STATES = ['pending', 'sent', 'failed', 'undelivered'];
 
 /**
  * @param {HTMLElement} li
@@ -1123,7 +1144,7 @@ const DELIVERY_LABEL = {
 function setDelivery(li, delivery) {
   const el = li.querySelector('.delivery');
   if (!(el instanceof HTMLElement)) return;
-  el.textContent = DELIVERY_LABEL[delivery] ?? '';
+  el.textContent = DELIVERY_STATES.includes(delivery) ? ui(`delivery.${delivery}`) : '';
   el.dataset.delivery = delivery;
 }
 
@@ -1169,27 +1190,27 @@ async function afterAction(result, message) {
 
 /** @param {Event} ev */
 async function onClaim(ev) {
-  await afterAction(await act('claim', 'claim', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case claimed. The customer can now write to you.');
+  await afterAction(await act('claim', 'claim', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.claimed'));
   textarea('composer-text').focus();
 }
 
 /** @param {Event} ev */
 async function onRelease(ev) {
-  await afterAction(await act('release', 'release', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case released back to the queue.');
+  await afterAction(await act('release', 'release', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.released'));
 }
 
 /** @param {Event} ev */
 async function onTransfer(ev) {
   const agentId = select('act-transfer-to').value;
-  if (!agentId) return toast('Choose an online agent to transfer to.');
+  if (!agentId) return toast(ui('toast.chooseTransfer'));
   const name = state.agentNames.get(agentId) ?? agentId;
-  await afterAction(await act('transfer', 'transfer', { agentId }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), `Case transferred to ${name}.`);
+  await afterAction(await act('transfer', 'transfer', { agentId }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.transferred', { name }));
 }
 
 /** @param {Event} ev */
 async function onReassign(ev) {
   const agentId = select('act-reassign-to').value;
-  if (!agentId) return toast('Choose an online agent.');
+  if (!agentId) return toast(ui('toast.chooseAgent'));
   if (state.currentId) await reassign(state.currentId, agentId, /** @type {HTMLButtonElement} */ (ev.currentTarget));
 }
 
@@ -1202,7 +1223,7 @@ async function reassign(caseId, agentId, btn) {
   if (btn) btn.disabled = true;
   try {
     await post(casePath(caseId, 'reassign'), { agentId });
-    toast(`Case ${caseId} reassigned to ${state.agentNames.get(agentId) ?? agentId}.`, 'info');
+    toast(ui('toast.reassigned', { id: caseId, name: state.agentNames.get(agentId) ?? agentId }), 'info');
     scheduleQueueReload();
     scheduleAgentsReload();
     if (caseId === state.currentId) scheduleRefreshCurrent();
@@ -1224,7 +1245,7 @@ async function onMerge(otherId, btn) {
   if (!keptId) return;
   const result = await act('merge', 'merge', { caseId: otherId }, btn);
   if (!result) return;
-  toast(`Case ${otherId} merged into this case.`, 'info');
+  toast(ui('toast.merged', { id: otherId }), 'info');
   await refreshCurrent(true);
 }
 
@@ -1232,22 +1253,22 @@ async function onMerge(otherId, btn) {
 async function onClose(ev) {
   const sel = select('act-resolution');
   if (!sel.value) {
-    toast('Choose a resolution before closing the case.');
+    toast(ui('toast.chooseResolution'));
     sel.focus();
     return;
   }
-  await afterAction(await act('close', 'close', { resolution: sel.value }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Case closed. The customer is back with the bot.');
+  await afterAction(await act('close', 'close', { resolution: sel.value }, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.closed'));
   sel.value = '';
 }
 
 /** @param {Event} ev */
 async function onReturnToBot(ev) {
-  await afterAction(await act('close', 'return-to-bot', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'The customer is back with the bot.');
+  await afterAction(await act('close', 'return-to-bot', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.returned'));
 }
 
 /** @param {Event} ev */
 async function onWorkOrderDone(ev) {
-  await afterAction(await act('workorder', 'work-order-done', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), 'Work order marked done; the customer has been told.');
+  await afterAction(await act('workorder', 'work-order-done', undefined, /** @type {HTMLButtonElement} */ (ev.currentTarget)), ui('toast.workOrderDone'));
 }
 
 /** @param {SubmitEvent} ev */
@@ -1257,11 +1278,11 @@ async function onSend(ev) {
   const text = ta.value.trim();
   const id = state.currentId;
   if (!text || !id || !state.current) return;
-  if (text.length > MAX_TEXT) return toast(`A message can have at most ${MAX_TEXT} characters.`);
+  if (text.length > MAX_TEXT) return toast(ui('composer.tooLong', { max: MAX_TEXT }));
   const several = state.current.conversations.length > 1;
   const conversationId = several ? select('reply-to').value : undefined;
   if (several && !conversationId) {
-    toast('This case has several conversations: choose which one to answer.');
+    toast(ui('composer.chooseFirst'));
     select('reply-to').focus();
     return;
   }
@@ -1308,7 +1329,7 @@ async function onNote(ev) {
     await post(casePath(state.currentId, 'notes'), { text });
     ta.value = '';
     await refreshCurrent();
-    announce('Internal note added.');
+    announce(ui('notes.added'));
   } catch (err) {
     failed(err, 'note');
   }
@@ -1329,7 +1350,7 @@ async function loadCanned(lang) {
       replies = [];
     }
   }
-  replaceChildren(sel, h('option', { value: '' }, replies.length ? 'Insert a canned reply…' : 'No canned replies'), replies.map((r) => h('option', { value: r.id }, r.title)));
+  replaceChildren(sel, h('option', { value: '' }, replies.length ? ui('composer.cannedInsert') : ui('composer.cannedNone')), replies.map((r) => h('option', { value: r.id }, r.title)));
 }
 
 function onCannedPick() {
@@ -1364,11 +1385,20 @@ function setView(view) {
   }
 }
 
-/** Fills every element marked `data-ui="<key>"` with that console text in the agent's language. */
+/**
+ * Fills every element marked `data-ui="<key>"` with that console text in the agent's language,
+ * and the attributes marked `data-ui-aria-label`, `data-ui-placeholder`, `data-ui-title`.
+ */
 function applyUiTexts() {
   for (const el of document.querySelectorAll('[data-ui]')) {
     const key = /** @type {HTMLElement} */ (el).dataset.ui;
     if (key) el.textContent = ui(key);
+  }
+  for (const attr of ['aria-label', 'placeholder', 'title']) {
+    for (const el of document.querySelectorAll(`[data-ui-${attr}]`)) {
+      const key = el.getAttribute(`data-ui-${attr}`);
+      if (key) el.setAttribute(attr, ui(key));
+    }
   }
 }
 
@@ -1518,7 +1548,7 @@ async function onEraseSubmit(ev) {
 function renderSupervisor() {
   const body = $('agents-body');
   if (!state.agents) {
-    replaceChildren(body, h('tr', {}, h('td', { colspan: '5' }, 'The team list is not available.')));
+    replaceChildren(body, h('tr', {}, h('td', { colspan: '5' }, ui('team.unavailable'))));
     return;
   }
   const maxLoad = Math.max(5, ...state.agents.map((a) => a.openCases ?? 0));
@@ -1529,19 +1559,19 @@ function renderSupervisor() {
       h(
         'tr',
         { dataset: { agent: a.id } },
-        h('th', { scope: 'row' }, a.name, a.role === 'supervisor' ? h('span', { class: 'hint' }, ' (supervisor)') : null),
-        h('td', {}, h('span', { class: `presence${a.online ? ' online' : ''}` }, a.online ? 'Online' : 'Offline')),
+        h('th', { scope: 'row' }, a.name, a.role === 'supervisor' ? h('span', { class: 'hint' }, ui('top.supervisorSuffix')) : null),
+        h('td', {}, h('span', { class: `presence${a.online ? ' online' : ''}` }, a.online ? ui('team.online') : ui('team.offline'))),
         h('td', { class: 'open-cases' }, String(a.openCases ?? a.cases?.length ?? 0)),
-        h('td', {}, h('meter', { min: '0', max: String(maxLoad), high: String(Math.ceil(maxLoad * 0.7)), value: String(a.openCases ?? 0), 'aria-label': `Load of ${a.name}` })),
+        h('td', {}, h('meter', { min: '0', max: String(maxLoad), high: String(Math.ceil(maxLoad * 0.7)), value: String(a.openCases ?? 0), 'aria-label': ui('team.load', { name: a.name }) })),
         h('td', {}, supervisorCases(a)),
       ),
     ),
   );
   const waiting = [...state.cases.values()].filter((c) => c.status === 'queued');
   const oldest = waiting.reduce((m, c) => Math.min(m, Date.parse(c.queuedAt)), Infinity);
-  $('supervisor-updated').textContent = `${agents.filter((a) => a.online).length} of ${agents.length} agents online · ${waiting.length} waiting${
-    Number.isFinite(oldest) ? ` (longest ${formatDuration(nowMs() - oldest)})` : ''
-  } · updated ${formatTime(new Date(nowMs()).toISOString(), nowMs())}`;
+  $('supervisor-updated').textContent = `${ui('team.summary', { online: agents.filter((a) => a.online).length, total: agents.length, waiting: waiting.length })}${
+    Number.isFinite(oldest) ? ui('team.longest', { d: formatDuration(nowMs() - oldest) }) : ''
+  }${ui('team.updated', { at: formatTime(new Date(nowMs()).toISOString(), nowMs()) })}`;
 }
 
 /** @param {AgentOverview} agent */
@@ -1554,14 +1584,14 @@ function supervisorCases(agent) {
     cases.map((c) => {
       const selId = `reassign-${agent.id}-${c.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
       const targets = onlineAgents([agent.id]);
-      const sel = h('select', { id: selId }, targets.length ? targets.map((t) => h('option', { value: t.id }, t.name)) : h('option', { value: '' }, 'No agent online'));
+      const sel = h('select', { id: selId }, targets.length ? targets.map((t) => h('option', { value: t.id }, t.name)) : h('option', { value: '' }, ui('agents.none')));
       return h(
         'li',
         {},
         priorityBadge(c.priority),
         h('button', { type: 'button', class: 'link-button', onclick: () => void openCase(c.id) }, c.id),
-        h('span', { class: 'qi-summary' }, c.summary ?? ''),
-        h('label', { for: selId, class: 'visually-hidden' }, `Reassign ${c.id} to`),
+        h('span', { class: 'qi-summary' }, summaryText(c)),
+        h('label', { for: selId, class: 'visually-hidden' }, ui('act.reassignCase', { id: c.id })),
         sel,
         h(
           'button',
@@ -1574,7 +1604,7 @@ function supervisorCases(agent) {
               if (target) void reassign(c.id, target, /** @type {HTMLButtonElement} */ (ev.currentTarget));
             },
           },
-          'Reassign',
+          ui('act.reassign'),
         ),
       );
     }),
@@ -1613,6 +1643,7 @@ function wire() {
   $('composer-text').addEventListener('input', updateCount);
   $('canned-lang').addEventListener('change', () => void loadCanned(select('canned-lang').value));
   $('label-lang').addEventListener('change', () => void onLabelLang(select('label-lang').value));
+  $('login-lang').addEventListener('change', () => void onLabelLang(select('login-lang').value));
   $('canned-select').addEventListener('change', onCannedPick);
   $('note-form').addEventListener('submit', onNote);
   $('note-text').addEventListener('keydown', (ev) => {
@@ -1631,6 +1662,7 @@ function wire() {
 async function boot() {
   wire();
   select('label-lang').value = state.labelLang;
+  await loadLabels();
   if (await setupFromLink()) return;
   try {
     const { agent } = /** @type {{agent: Agent}} */ (await get('/me'));

@@ -76,13 +76,41 @@ export function safeUrl(value) {
   }
 }
 
-export const TIME_ZONE = 'Europe/Vilnius';
-const timeFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const dayFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-const shortFmt = new Intl.DateTimeFormat('lt-LT', { timeZone: TIME_ZONE, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/** The business time zone until the server's labels say otherwise (`BUSINESS_TIMEZONE`). */
+export const DEFAULT_TIME_ZONE = 'Europe/Vilnius';
+/** @type {string} */
+let timeZone = DEFAULT_TIME_ZONE;
+/** @param {Intl.DateTimeFormatOptions} o */
+const fmt = (o) => new Intl.DateTimeFormat('lt-LT', { timeZone, ...o });
+// Numeric formats (`2024-01-18 14:03:22`) read the same in every console language; only the zone varies.
+let timeFmt = fmt({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+let dayFmt = fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+let shortFmt = fmt({ month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /**
- * `14:03:22` today (Vilnius), else `2024-01-18 14:03:22`.
+ * Shows times in `zone` from now on (an unknown zone keeps the current one).
+ * @param {string | undefined} zone
+ */
+function setTimeZone(zone) {
+  if (!zone || zone === timeZone) return;
+  try {
+    new Intl.DateTimeFormat('lt-LT', { timeZone: zone });
+  } catch {
+    return;
+  }
+  timeZone = zone;
+  timeFmt = fmt({ hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  dayFmt = fmt({ year: 'numeric', month: '2-digit', day: '2-digit' });
+  shortFmt = fmt({ month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
+
+/** The time zone times are shown in. */
+export function currentTimeZone() {
+  return timeZone;
+}
+
+/**
+ * `14:03:22` today (business time zone), else `2024-01-18 14:03:22`.
  * @param {string} iso
  * @param {number} [nowMs]
  */
@@ -94,16 +122,16 @@ export function formatTime(iso, nowMs = Date.now()) {
 }
 
 /**
- * `2024-01-18 14:03:22 (Europe/Vilnius)` for titles.
+ * `2024-01-18 14:03:22 (Europe/Vilnius)` for titles (the business time zone).
  * @param {string} iso
  */
 export function formatFull(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : `${dayFmt.format(d)} ${timeFmt.format(d)} (${TIME_ZONE})`;
+  return Number.isNaN(d.getTime()) ? '' : `${dayFmt.format(d)} ${timeFmt.format(d)} (${timeZone})`;
 }
 
 /**
- * `01-18 14:03` (Vilnius).
+ * `01-18 14:03` (business time zone).
  * @param {string} iso
  */
 export function formatShort(iso) {
@@ -112,17 +140,17 @@ export function formatShort(iso) {
 }
 
 /**
- * `45s`, `12m 05s`, `2h 03m`, `3d 4h`.
+ * `45s`, `12m 05s`, `2h 03m`, `3d 4h` in English; the units come from the message files.
  * @param {number} ms
  */
 export function formatDuration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return ui('duration.s', { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  if (m < 60) return ui('duration.ms', { m, s: String(s % 60).padStart(2, '0') });
   const hrs = Math.floor(m / 60);
-  if (hrs < 48) return `${hrs}h ${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(hrs / 24)}d ${hrs % 24}h`;
+  if (hrs < 48) return ui('duration.hm', { h: hrs, m: String(m % 60).padStart(2, '0') });
+  return ui('duration.dh', { d: Math.floor(hrs / 24), h: hrs % 24 });
 }
 
 /* ------------------------------------------------------------------ labels from the server */
@@ -136,6 +164,7 @@ let labels;
  */
 export function setLabels(value) {
   labels = value;
+  setTimeZone(value.timeZone);
 }
 
 /** The language of the installed labels (`lt` until they are loaded). */
@@ -152,6 +181,15 @@ export function labelLang() {
 export function label(table, key) {
   const k = String(key ?? '');
   return labels?.[table]?.[k] ?? k;
+}
+
+/**
+ * The reason label in the language the server stores case summaries in.
+ * @param {string} reason
+ * @returns {string | undefined}
+ */
+export function storedReasonLabel(reason) {
+  return labels?.summaryReasons?.[reason];
 }
 
 /**
@@ -219,7 +257,7 @@ const CHANNELS = {
  * @param {string} channel
  */
 export function channelName(channel) {
-  return CHANNELS[channel]?.[1] ?? String(channel || 'unknown');
+  return CHANNELS[channel]?.[1] ?? String(channel || ui('channel.unknown'));
 }
 
 /**
@@ -227,8 +265,8 @@ export function channelName(channel) {
  * @param {string} channel
  */
 export function channelBadge(channel) {
-  const [name, text] = CHANNELS[channel] ?? ['other', String(channel || 'unknown')];
-  return h('span', { class: `qi-channel ch-${name}`, title: `Channel: ${text}` }, icon(name), text);
+  const [name, text] = CHANNELS[channel] ?? ['other', String(channel || ui('channel.unknown'))];
+  return h('span', { class: `qi-channel ch-${name}`, title: ui('channel.title', { name: text }) }, icon(name), text);
 }
 
 /** @param {number} priority */
@@ -243,10 +281,10 @@ export function priorityBadge(priority) {
  * @param {AttachmentView} a
  */
 export function attachmentNode(a) {
-  const name = a.name || 'attachment';
-  if (!a.kept) return h('span', { class: 'hint attachment-dropped' }, `${name} (attachment not kept)`);
+  const name = a.name || ui('attachment.name');
+  if (!a.kept) return h('span', { class: 'hint attachment-dropped' }, ui('attachment.notKept', { name }));
   const url = safeUrl(a.href);
-  if (!url || new URL(url).origin !== window.location.origin) return h('span', { class: 'hint attachment-dropped' }, `${name} (attachment not kept)`);
+  if (!url || new URL(url).origin !== window.location.origin) return h('span', { class: 'hint attachment-dropped' }, ui('attachment.notKept', { name }));
   const isImage = /^image\//.test(String(a.contentType ?? ''));
   return h(
     'a',

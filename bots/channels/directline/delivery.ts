@@ -85,7 +85,7 @@ export class DirectLineCloudAdapter extends CloudAdapter {
   }
 
   /**
-   * One activity posted to `/api/messages`, after the edge checks (`bots/server.ts`): botbuilder
+   * One activity posted to `/api/messages`, after the edge checks (`bots/http/server.ts`): botbuilder
    * authenticates it (the channel's JWT, or anonymous without an app id) and runs the turn.
    * Rejects with botbuilder's `AuthenticationError` (`statusCode` 401/403) or the turn's error;
    * resolves with the invoke response, if any.

@@ -556,4 +556,18 @@ describe('labels', () => {
     expect(Object.keys(lt.body.kinds).sort()).toEqual(['general', 'locker_fault', 'parcel_action', 'work_order']);
     expect(lt.body.fields.trackingNumber).toBe('Siuntos numeris');
   });
+
+  test('are public (the sign-in page is in the agent\'s language too): every console.* text, the business time zone, nothing of a case', async () => {
+    const anon = agent();
+    for (const lang of ['lt', 'en'] as const) {
+      const res = await anon.get<{ lang: string; timeZone: string; ui: Record<string, string> } & Record<string, unknown>>(`/labels?lang=${lang}`);
+      expect(res.status).toBe(200);
+      expect(res.body.lang).toBe(lang);
+      expect(res.body.timeZone).toBe('Europe/Vilnius');
+      const consoleKeys = messages.keys(lang).filter((k) => k.startsWith('console.'));
+      expect(Object.keys(res.body.ui).sort()).toEqual(consoleKeys.map((k) => k.slice('console.'.length)).sort());
+      expect(res.body.ui['login.submit']).toBe(messages.t(lang, 'console.login.submit'));
+      expect(Object.keys(res.body).sort()).toEqual(['actions', 'fields', 'kinds', 'lang', 'priorities', 'reasons', 'reports', 'resolutions', 'summaryReasons', 'timeZone', 'ui', 'via']);
+    }
+  });
 });

@@ -25,11 +25,16 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, init?: () => void): Promise<WatchedPage> {
+/**
+ * A fresh browser context and page. `lang`: the console language the agent chose before
+ * (`ld.lang` in localStorage), as the console remembers it per browser.
+ */
+export async function openPage(browser: Browser, init?: () => void, lang?: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'Europe/Vilnius', locale: 'en-GB' });
   context.setDefaultTimeout(5000);
   const page = await context.newPage();
   if (init) await page.addInitScript(init);
+  if (lang) await page.addInitScript((l) => localStorage.setItem('ld.lang', l), lang);
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {

@@ -5,9 +5,10 @@
  * The full flow against the real app is in console.browser.test.ts.
  */
 import type { Browser, Page } from 'playwright-core';
-import { startMockApi, type MockAgent, type MockApi } from './mockApi';
+import { MOCK_TIME_ZONE, startMockApi, type MockAgent, type MockApi } from './mockApi';
 import { attachmentHref, attachmentRef } from '../../../services/handoff/caseView';
 import { launchChromium, openPage, artifactPath, type WatchedPage } from './browser';
+import { CONSOLE_LANGS, consoleText } from './consoleText';
 
 jest.setTimeout(60000);
 
@@ -41,16 +42,20 @@ function agents(): MockAgent[] {
   ];
 }
 
-async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+async function signIn(page: Page, T: ReturnType<typeof consoleText>, baseUrl: string, username: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/agent`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel(T('login.username')).fill(username);
+  await page.getByLabel(T('login.password')).fill(password);
+  await page.getByRole('button', { name: T('login.submit') }).click();
   await page.locator('#console-view').waitFor({ state: 'visible' });
   await page.locator('#conn-state[data-state="online"]').waitFor();
 }
 
-describe('agent console (mock API)', () => {
+/** The start of `text` up to the `§` filled in for a part that varies (e.g. "Overdue by 1m " of "Overdue by 1m 05s"). */
+const upTo = (text: string) => text.slice(0, text.indexOf('§'));
+
+describe.each(CONSOLE_LANGS)('agent console (mock API) in %s', (lang) => {
+  const T = consoleText(lang);
   let browser: Browser;
   let mock: MockApi;
   let w: WatchedPage;
@@ -63,7 +68,7 @@ describe('agent console (mock API)', () => {
   });
   beforeEach(async () => {
     mock = await startMockApi(agents());
-    w = await openPage(browser);
+    w = await openPage(browser, undefined, lang);
     await w.page.addInitScript({ content: ALERT_STUBS });
   });
   afterEach(async () => {
@@ -74,15 +79,15 @@ describe('agent console (mock API)', () => {
   it('explains a wrong password, alerts on a new case and never renders customer text as markup', async () => {
     const { page } = w;
     await page.goto(`${mock.url}/agent`);
-    await page.getByLabel('Username').fill('ona');
-    await page.getByLabel('Password').fill('wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expectText(page, '#login-message', 'Wrong username or password.');
-    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    await page.getByLabel(T('login.username')).fill('ona');
+    await page.getByLabel(T('login.password')).fill('wrong');
+    await page.getByRole('button', { name: T('login.submit') }).click();
+    await expectText(page, '#login-message', T('login.wrong'));
+    expect(await page.getByLabel(T('login.password')).inputValue()).toBe('');
 
-    await signIn(page, mock.url, 'ona', 'ona-pass-1');
+    await signIn(page, T, mock.url, 'ona', 'ona-pass-1');
     expect(await page.locator('#nav-supervisor').isHidden()).toBe(true);
-    await page.getByRole('button', { name: 'Enable desktop notifications' }).click();
+    await page.getByRole('button', { name: T('notify.enable') }).click();
     await page.locator('#notify-btn').waitFor({ state: 'hidden' });
 
     const c = mock.createCase({
@@ -111,7 +116,7 @@ describe('agent console (mock API)', () => {
     expect(await page.title()).toMatch(/^\(1\) /);
     expect(await item.locator('.prio').innerText()).toContain('P1');
     expect(await item.innerText()).toContain('Messenger');
-    await expectText(page, `.queue-item[data-id="${c.id}"] .due.overdue`, 'Overdue by 1m');
+    await expectText(page, `.queue-item[data-id="${c.id}"] .due.overdue`, upTo(T('due.overdue', { d: T('duration.ms', { m: 1, s: '§' }) })));
     expect(await item.locator('.qi-summary').innerText()).toBe(HOSTILE);
 
     await item.click();
@@ -120,19 +125,20 @@ describe('agent console (mock API)', () => {
     const said = mock.customerSays(c.id, HOSTILE);
     await page.locator('#transcript .from-customer').waitFor({ timeout: 1000 });
     expect(await page.locator('#transcript .from-customer .msg-text').innerText()).toBe(said.text);
+    expect(await page.locator('#transcript .from-customer time').getAttribute('title')).toContain(`(${MOCK_TIME_ZONE})`);
 
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('#queue-lists b, #queue-lists img, #case-body b, #case-body script, #case-body i, #case-fields img').count()).toBe(0);
     // Attachments come from the server only (same origin, behind the session); a dropped one is a note without a link.
     const hrefs = await page.locator('#case-attachments a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual([`${mock.url}${attachmentHref(c.id, attachmentRef('https://bot.example.test/v3/attachments/1'))}`]);
-    expect(await page.locator('#case-attachments').innerText()).toContain('<i>evil</i> (attachment not kept)');
+    expect(await page.locator('#case-attachments').innerText()).toContain(T('attachment.notKept', { name: '<i>evil</i>' }));
     const foreign = await page.evaluate((origin) => Array.from(document.querySelectorAll('[src],[href]')).map((e) => e.getAttribute('src') ?? e.getAttribute('href') ?? '').filter((u) => u && !u.startsWith(origin) && !u.startsWith('/') && !u.startsWith('#')), mock.url);
     expect(foreign).toEqual([]);
 
     // Claim, then Shift+Enter makes a new line and Enter sends.
-    await page.getByRole('button', { name: 'Claim' }).click();
-    const box = page.getByLabel(/Reply to the customer/);
+    await page.getByRole('button', { name: T('act.claim') }).click();
+    const box = page.getByLabel(T('composer.label'));
     await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
     await box.fill('<b>line1</b>');
     await box.press('Shift+Enter');
@@ -142,24 +148,24 @@ describe('agent console (mock API)', () => {
     expect(mock.transcripts.get(c.id)?.at(-1)).toMatchObject({ from: 'agent', text: '<b>line1</b>\nline2', agentId: 'a-ona' });
     expect(await page.locator('#transcript .from-agent .msg-text').innerText()).toBe('<b>line1</b>\nline2');
     expect(await box.inputValue()).toBe('');
-    await page.screenshot({ path: artifactPath('agent-console-mock.png') });
+    await page.screenshot({ path: artifactPath(`agent-console-mock-${lang}.png`) });
 
     // Someone else wins the race for the next case.
     const raced = mock.createCase({ summary: 'Where is my parcel?', priority: 3 });
     await page.locator(`.queue-item[data-id="${raced.id}"]`).click();
     await expectText(page, '#case-id', raced.id);
     Object.assign(raced, { status: 'assigned', assignedTo: 'a-petras' });
-    await page.getByRole('button', { name: 'Claim' }).click();
-    await expectText(page, '#toast-text', 'Someone else already took this case.');
-    await expectText(page, '#case-banner', 'Petras is handling this case');
+    await page.getByRole('button', { name: T('act.claim') }).click();
+    await expectText(page, '#toast-text', T('error.alreadyClaimed'));
+    await expectText(page, '#case-banner', T('case.handledBy', { name: 'Petras' }));
 
     // Agents may not read the team list (403); colleagues holding cases are offered for transfer.
     await page.locator(`.queue-item[data-id="${c.id}"]`).click();
     await expectText(page, '#case-id', c.id);
     await page.locator('#act-transfer:enabled').waitFor({ timeout: 3000 });
-    expect(await page.getByLabel('Transfer to').locator('option').allInnerTexts()).toEqual(['Petras']);
-    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
-    await expectText(page, '#toast-text', 'Case transferred to Petras.');
+    expect(await page.getByLabel(T('act.transferTo'), { exact: true }).locator('option').allInnerTexts()).toEqual(['Petras']);
+    await page.getByRole('button', { name: T('act.transfer'), exact: true }).click();
+    await expectText(page, '#toast-text', T('toast.transferred', { name: 'Petras' }));
     expect(mock.cases.get(c.id)?.assignedTo).toBe('a-petras');
     await page.locator(`#q-others .queue-item[data-id="${c.id}"]`).waitFor({ timeout: 2000 });
     await page.locator('#composer-text:disabled').waitFor({ timeout: 2000 });
@@ -177,31 +183,31 @@ describe('agent console (mock API)', () => {
     mock.createCase({ summary: 'Readdress', priority: 2, status: 'assigned', assignedTo: 'a-petras' });
     mock.createCase({ summary: 'Waiting one', priority: 3 });
 
-    await signIn(page, mock.url, 'sandra', 'sandra-pass-1');
-    await page.getByRole('button', { name: 'Supervisor' }).click();
+    await signIn(page, T, mock.url, 'sandra', 'sandra-pass-1');
+    await page.getByRole('button', { name: T('nav.supervisor') }).click();
     const row = (id: string) => page.locator(`#agents-body tr[data-agent="${id}"]`);
     await row('a-ona').waitFor();
-    expect(await row('a-ona').locator('.presence').innerText()).toBe('Online');
+    expect(await row('a-ona').locator('.presence').innerText()).toBe(T('team.online'));
     expect(await row('a-ona').locator('.open-cases').innerText()).toBe('2');
     expect(await row('a-petras').locator('.open-cases').innerText()).toBe('1');
-    expect(await row('a-jonas').locator('.presence').innerText()).toBe('Offline');
+    expect(await row('a-jonas').locator('.presence').innerText()).toBe(T('team.offline'));
     expect(await row('a-ona').innerText()).toContain('Locker door stuck');
-    await expectText(page, '#supervisor-updated', '1 waiting');
+    await expectText(page, '#supervisor-updated', T('team.summary', { online: 3, total: 4, waiting: 1 }));
 
     // Only online agents are offered; Jonas is offline.
-    const select = page.getByLabel(`Reassign ${c1.id} to`);
+    const select = page.getByLabel(T('act.reassignCase', { id: c1.id }));
     const options = await select.locator('option').allInnerTexts();
     expect(options).toEqual(expect.arrayContaining(['Petras', 'Sandra']));
     expect(options).not.toContain('Jonas');
     await select.selectOption({ label: 'Petras' });
-    await row('a-ona').getByRole('button', { name: 'Reassign' }).first().click();
+    await row('a-ona').getByRole('button', { name: T('act.reassign') }).first().click();
     await expectText(page, `#agents-body tr[data-agent="a-petras"] .open-cases`, '2');
     expect(mock.cases.get(c1.id)?.assignedTo).toBe('a-petras');
     expect(mock.posts.find((p) => p.path === `/cases/${c1.id}/reassign`)).toMatchObject({ csrf: 'lockerdesk', body: { agentId: 'a-petras' } });
 
-    await page.screenshot({ path: artifactPath('agent-console-supervisor.png') });
+    await page.screenshot({ path: artifactPath(`agent-console-supervisor-mock-${lang}.png`) });
     mock.setOnline('a-jonas', true);
-    await expectText(page, '#agents-body tr[data-agent="a-jonas"] .presence', 'Online');
+    await expectText(page, '#agents-body tr[data-agent="a-jonas"] .presence', T('team.online'));
     expect(w.errors).toEqual([]);
   });
 
@@ -230,32 +236,32 @@ describe('agent console (mock API)', () => {
       },
     });
     mock.createCase({ summary: 'An older question', customerKey: 'cust-wo', status: 'closed' });
-    await signIn(page, mock.url, 'ona', 'ona-pass-1');
+    await signIn(page, T, mock.url, 'ona', 'ona-pass-1');
     await page.locator(`.queue-item[data-id="${c.id}"]`).click();
     const wo = page.locator('#workorder');
     await wo.waitFor();
-    expect(await wo.innerText()).toContain('ready to execute');
+    expect(await wo.innerText()).toContain(T('workorder.ready'));
     expect(await wo.innerText()).toContain('VLN-042');
-    expect(await page.getByRole('button', { name: 'Mark done' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: T('workorder.markDone') }).isDisabled()).toBe(true);
     expect(await page.locator('#earlier-list').innerText()).toContain('An older question');
 
     // Notes only once the case is mine (finding 12): the form is disabled before the claim.
-    expect(await page.getByLabel('New internal note').isDisabled()).toBe(true);
-    await page.getByRole('button', { name: 'Claim' }).click();
+    expect(await page.getByLabel(T('notes.newLabel')).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: T('act.claim') }).click();
     await page.locator('#composer-text:enabled').waitFor({ timeout: 3000 });
 
     // Internal note: listed under notes, never sent as a customer message.
-    await page.getByLabel('New internal note').fill('Customer sounded <i>upset</i>');
-    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByLabel(T('notes.newLabel')).fill('Customer sounded <i>upset</i>');
+    await page.getByRole('button', { name: T('notes.add') }).click();
     await expectText(page, '#notes-list', 'Customer sounded <i>upset</i>');
     expect(mock.cases.get(c.id)?.notes.map((n) => n.text)).toEqual(['Customer sounded <i>upset</i>']);
     expect(mock.transcripts.get(c.id) ?? []).toEqual([]);
-    expect(await page.getByLabel('Language of canned replies').inputValue()).toBe('ru');
-    await page.getByLabel('Canned reply').selectOption({ label: 'Приветствие' });
-    expect(await page.getByLabel(/Reply to the customer/).inputValue()).toBe('Здравствуйте! Это оператор LockerDesk.');
+    expect(await page.getByLabel(T('composer.cannedLang')).inputValue()).toBe('ru');
+    await page.getByLabel(T('composer.cannedPick'), { exact: true }).selectOption({ label: 'Приветствие' });
+    expect(await page.getByLabel(T('composer.label')).inputValue()).toBe('Здравствуйте! Это оператор LockerDesk.');
 
-    await page.getByRole('button', { name: 'Mark done' }).click();
-    await expectText(page, '#case-banner', 'This case is closed');
+    await page.getByRole('button', { name: T('workorder.markDone') }).click();
+    await expectText(page, '#case-banner', T('case.closedBanner'));
     expect(mock.cases.get(c.id)?.resolution?.code).toBe('work_order_done');
     await page.locator(`.queue-item[data-id="${c.id}"]`).waitFor({ state: 'detached', timeout: 2000 });
     expect(w.errors).toEqual([]);
@@ -263,12 +269,40 @@ describe('agent console (mock API)', () => {
 
   it('sends an agent whose session expired back to sign-in with a message', async () => {
     const { page } = w;
-    await signIn(page, mock.url, 'petras', 'petras-pass-1');
+    await signIn(page, T, mock.url, 'petras', 'petras-pass-1');
     mock.expireSessions();
-    await expectText(page, '#login-message', 'Your session has expired. Please sign in again.', 8000);
+    await expectText(page, '#login-message', T('login.expired'), 8000);
     expect(await page.locator('#console-view').isHidden()).toBe(true);
-    await signIn(page, mock.url, 'petras', 'petras-pass-1');
+    await signIn(page, T, mock.url, 'petras', 'petras-pass-1');
     expect(await page.locator('#me-name').innerText()).toBe('Petras');
+
+    // Switching the language re-renders the page in the other one and is remembered in this browser.
+    const other = lang === 'lt' ? 'en' : 'lt';
+    const O = consoleText(other);
+    await page.locator('#label-lang').selectOption(other);
+    await expectText(page, '#nav-cases', O('nav.cases'));
+    expect(await page.locator('#queue-heading').innerText()).toContain(O('queue.title'));
+    expect(await page.locator('#q-queued .queue-empty').innerText()).toBe(O('queue.emptyWaiting'));
+    expect(await page.locator('html').getAttribute('lang')).toBe(other);
+    expect(await page.evaluate(() => localStorage.getItem('ld.lang'))).toBe(other);
+    // A new tab of the same browser (same localStorage, same session) opens in the chosen language.
+    const tab = await w.context.newPage();
+    try {
+      await tab.goto(`${mock.url}/agent`);
+      await tab.locator('#console-view').waitFor({ state: 'visible' });
+      await expectText(tab, '#nav-cases', O('nav.cases'));
+      await expectText(tab, '#q-queued .queue-empty', O('queue.emptyWaiting'));
+    } finally {
+      await tab.close();
+    }
+
+    // The sign-in page offers the choice too, before anyone is known.
+    await page.getByRole('button', { name: O('top.signOut') }).click();
+    await expectText(page, '#login-view h2', O('login.title'));
+    expect(await page.locator('#login-view').getByLabel(O('top.langAria')).inputValue()).toBe(other);
+    await page.locator('#login-view').getByLabel(O('top.langAria')).selectOption(lang);
+    await expectText(page, '#login-view h2', T('login.title'));
+    expect(await page.getByRole('button', { name: T('login.submit') }).isVisible()).toBe(true);
   });
 });
 

@@ -55,7 +55,9 @@ const WEB_DIR = join(__dirname, '..', '..', '..', 'web', 'agent');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 const messages = createMessages();
-const text = new CaseText(messages, 'lt');
+/** A business time zone other than the default, so the console visibly takes it from the labels. */
+export const MOCK_TIME_ZONE = 'Europe/Helsinki';
+const text = new CaseText(messages, 'lt', undefined, MOCK_TIME_ZONE);
 const CANNED: Record<string, { id: string; title: string; text: string }[]> = {
   lt: [{ id: 'greet', title: 'Pasisveikinimas', text: 'Laba diena! Čia LockerDesk konsultantas.' }],
   en: [{ id: 'greet', title: 'Greeting', text: 'Hello! This is a LockerDesk agent.' }],
@@ -152,6 +154,11 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
       return send(res, 200, { agent: { id: agent.id, name: agent.name, role: agent.role } });
     }
 
+    const lang = url.searchParams.get('lang');
+    const labelLang = isLang(lang) ? lang : 'lt';
+    // Public, as in the real API: the sign-in page is in the agent's language too.
+    if (route === '/labels') return send(res, 200, text.labels(labelLang));
+
     const sid = /(?:^|;\s*)ld_agent=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const me = agentById(sid ? sessions.get(sid) : undefined);
     if (!me) return send(res, 401, { error: 'unauthenticated' });
@@ -178,10 +185,7 @@ export async function startMockApi(agents: MockAgent[]): Promise<MockApi> {
         now: new Date().toISOString(),
       });
     }
-    const lang = url.searchParams.get('lang');
-    const labelLang = isLang(lang) ? lang : 'lt';
     if (route === '/resolutions') return send(res, 200, { codes: AGENT_RESOLUTION_CODES.map((code) => ({ code, label: text.resolutionLabel(code, labelLang) })) });
-    if (route === '/labels') return send(res, 200, text.labels(labelLang));
     if (route === '/canned') return send(res, 200, { replies: CANNED[url.searchParams.get('lang') ?? 'lt'] ?? [] });
     if (route === '/agents') {
       if (me.role !== 'supervisor') return send(res, 403, { error: 'forbidden' });

@@ -14,6 +14,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { createMessages } from '../../../services/i18n/messages';
 import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixtures';
 import { channelActivity, startChannelStandIn, type ChannelActivity, type ChannelStandIn } from '../../support/channelStandIn';
+import { consoleText, type ConsoleLang } from './consoleText';
 import { artifactPath, launchChromium, openPage, type WatchedPage } from './browser';
 import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 
@@ -76,11 +77,12 @@ async function escalate(conversationId: string, phone = 'Skip'): Promise<string>
   return id;
 }
 
-async function signIn(page: Page): Promise<void> {
+async function signIn(page: Page, lang: ConsoleLang): Promise<void> {
+  const T = consoleText(lang);
   await page.goto(`${app.url}/agent`);
-  await page.getByLabel('Username').fill(SUPERVISOR.id);
-  await page.getByLabel('Password').fill(SUPERVISOR.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel(T('login.username')).fill(SUPERVISOR.id);
+  await page.getByLabel(T('login.password')).fill(SUPERVISOR.password);
+  await page.getByRole('button', { name: T('login.submit') }).click();
   await page.locator('#console-view').waitFor({ state: 'visible' });
   await page.locator('#conn-state[data-state="online"]').waitFor();
 }
@@ -102,7 +104,7 @@ for (const lang of ['lt', 'en'] as const) {
     expect(lockId).toBeTruthy();
 
     await page.addInitScript((l) => localStorage.setItem('ld.lang', l), lang);
-    await signIn(page);
+    await signIn(page, lang);
     await page.locator(`.queue-item[data-id="${caseId}"]`).click();
     await page.locator('#case-id', { hasText: caseId }).waitFor();
 
@@ -148,6 +150,6 @@ for (const lang of ['lt', 'en'] as const) {
     await page.locator(`.queue-item[data-id="${erasable}"]`).waitFor({ state: 'detached' });
     await page.screenshot({ path: artifactPath(`agent-console-supervisor-${lang}.png`), fullPage: true });
     expect(w.errors).toEqual([]);
-    await page.getByRole('button', { name: /Sign out|Atsijungti/ }).click().catch(() => undefined);
+    await page.getByRole('button', { name: consoleText(lang)('top.signOut') }).click().catch(() => undefined);
   });
 }

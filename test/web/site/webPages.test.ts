@@ -6,7 +6,7 @@ import type { AddressInfo } from 'net';
 import { gunzipSync } from 'zlib';
 import axios, { type AxiosResponse } from 'axios';
 import * as restify from 'restify';
-import { registerWebPages } from '../../../bots/webPages';
+import { registerWebPages } from '../../../bots/http/webPages';
 import { formatBusinessHours } from '../../../services/i18n/businessHours';
 import { LANGS } from '../../../services/i18n/langs';
 import { createMessages } from '../../../services/i18n/messages';

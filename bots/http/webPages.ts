@@ -10,8 +10,8 @@ import { dirname, extname, join, resolve } from 'path';
 import { promisify } from 'util';
 import { gzip as gzipCallback } from 'zlib';
 import type { Request, Response, Server } from 'restify';
-import { LANGS, type Lang } from '../services/i18n/langs';
-import type { Logger } from '../services/logging/logger';
+import { LANGS, type Lang } from '../../services/i18n/langs';
+import type { Logger } from '../../services/logging/logger';
 
 const gzip = promisify(gzipCallback);
 

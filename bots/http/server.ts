@@ -14,12 +14,12 @@
  */
 import * as restify from 'restify';
 import type { ActivityHandler } from 'botbuilder';
-import type { DirectLineCloudAdapter } from './channels/directline/delivery';
-import type { Logger } from '../services/logging/logger';
-import { isInboundActivity } from './http/activitySchema';
-import { isLoopbackRequest, isLoopbackUrl } from './http/loopback';
-import { isEmbeddedDirectLine } from './channels/directline/delivery';
-import { loggableError } from './turnErrorHandler';
+import type { DirectLineCloudAdapter } from '../channels/directline/delivery';
+import type { Logger } from '../../services/logging/logger';
+import { isInboundActivity } from './activitySchema';
+import { isLoopbackRequest, isLoopbackUrl } from './loopback';
+import { isEmbeddedDirectLine } from '../channels/directline/delivery';
+import { loggableError } from '../turnErrorHandler';
 
 /** Who may post activities without a Bot Framework token. */
 export type AnonymousActivities =

@@ -2,7 +2,7 @@
  * The report counters keep fixed label sets: a channel, intent, reason or language outside the
  * known lists is counted as `other`, so no client can create new series.
  */
-import { Metrics } from '../../bots/metrics';
+import { Metrics } from '../../bots/http/metrics';
 import type { ReportEvent } from '../../services/reports/events';
 
 const at = new Date().toISOString();

@@ -17,13 +17,13 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { Server, Request, Response } from 'restify';
 import { timingSafeEqual } from 'crypto';
 import { ActivityTypes } from 'botbuilder';
-import { isLoopbackRequest } from './http/loopback';
+import { isLoopbackRequest } from './loopback';
 
-import type { CarrierCallEvent } from '../services/carrier/CarrierClient';
-import { INTENTS, type RecognizerResult } from '../services/nlu/types';
-import { LANGS } from '../services/i18n/langs';
-import { ESCALATION_REASONS } from '../services/handoff/vocabulary';
-import type { ReportEvent } from '../services/reports/events';
+import type { CarrierCallEvent } from '../../services/carrier/CarrierClient';
+import { INTENTS, type RecognizerResult } from '../../services/nlu/types';
+import { LANGS } from '../../services/i18n/langs';
+import { ESCALATION_REASONS } from '../../services/handoff/vocabulary';
+import type { ReportEvent } from '../../services/reports/events';
 
 /** Channel ids worth a series of their own; any other value is `other`. */
 export const METRIC_CHANNELS = ['emulator', 'webchat', 'directline', 'msteams', 'facebook', 'telegram', 'slack', 'test'] as const;
