@@ -460,9 +460,12 @@ const FLOWS: Record<string, Flow> = {
     r = await prove(c, r, parcel, server, adaptive);
     if (adaptive && !said(r, /Which locker should/i)) return false;
     r = await c.say(i % 2 ? 'Akropolis Klaipėda' : 'Panorama Vilnius');
-    const choice = adaptive ? firstButton(r) : 'Panorama';
-    if (!choice) return false;
-    r = await c.say(choice);
+    // A search that names one locker goes straight to the confirmation; a list is answered with its first entry.
+    if (!adaptive || !said(r, /instead\?/i)) {
+      const choice = adaptive ? firstButton(r) : 'Panorama';
+      if (!choice) return false;
+      r = await c.say(choice);
+    }
     if (adaptive && said(r, /already going to that locker/i)) return true;
     if (adaptive && !said(r, /instead\?/i)) return false;
     r = await c.say('yes');
