@@ -16,8 +16,9 @@ import { FIX_PHONE, FixPhoneDialog } from './FixPhoneDialog';
 import { NO_SMS_DIALOG } from './ids';
 import { pickupSmsIdempotencyKey } from './parcelChange';
 import { SlotPrompt, choiceParser, slotRef, type SlotAnswer } from './prompts/SlotPrompt';
-import { PARCEL_PROMPT, loadParcel } from './prompts/slots';
+import { PARCEL_PROMPT } from './prompts/slots';
 import type { CaseResult } from './results';
+import { askParcel } from './askParcel';
 
 export interface NoSmsOptions {
   trackingNumber?: string;
@@ -63,14 +64,7 @@ export class NoSmsDialog extends CaseDialog<NoSmsOptions, Values> {
   }
 
   private async askParcel(s: S): Promise<DialogTurnResult> {
-    const known = s.options.trackingNumber;
-    if (known) {
-      const outcome = await loadParcel(this.deps, s.turn, known);
-      if (outcome.ok) return s.skip(PARCEL_PROMPT, { ok: true, value: outcome.value });
-      if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
-      await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
-    }
-    return s.ask(PARCEL_PROMPT, { questionKey: 'ask.trackingNumberNoSms' });
+    return askParcel(this.deps, s, s.options.trackingNumber, 'ask.trackingNumberNoSms');
   }
 
   private async check(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {

@@ -14,9 +14,10 @@ import type { DialogDeps } from './deps';
 import { PARCEL_ACCESS_DIALOG } from './ids';
 import { PROOF, parcelProof, type ProofGrant } from './proof/proofStep';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { LOOKUP_LIMIT, PARCEL_PROMPT, loadParcel } from './prompts/slots';
+import { LOOKUP_LIMIT, PARCEL_PROMPT } from './prompts/slots';
 import { isParcelView, isProvenPhone, isRecord } from './results';
 import { say, type Turn } from './turn';
+import { askParcel } from './askParcel';
 
 export interface ParcelAccessOptions {
   trackingNumber?: string;
@@ -61,14 +62,7 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
   }
 
   private async askParcel(s: S): Promise<DialogTurnResult> {
-    const known = s.options.trackingNumber;
-    if (known) {
-      const outcome = await loadParcel(this.deps, s.turn, known);
-      if (outcome.ok) return s.skip(PARCEL_PROMPT, { ok: true, value: outcome.value });
-      if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
-      await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
-    }
-    return s.ask(PARCEL_PROMPT, { questionKey: 'ask.trackingNumber' });
+    return askParcel(this.deps, s, s.options.trackingNumber, 'ask.trackingNumber');
   }
 
   private async checkStatus(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {

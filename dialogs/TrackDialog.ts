@@ -14,9 +14,10 @@ import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
 import { TRACK_DIALOG } from './ids';
 import type { SlotAnswer } from './prompts/SlotPrompt';
-import { LOOKUP_LIMIT, PARCEL_PROMPT, YES_NO_PROMPT, loadParcel, type YesNo } from './prompts/slots';
+import { LOOKUP_LIMIT, PARCEL_PROMPT, YES_NO_PROMPT, type YesNo } from './prompts/slots';
 import type { CaseResult } from './results';
 import { timelineCard, supportsCards } from './cards';
+import { askParcel } from './askParcel';
 
 export interface TrackOptions {
   trackingNumber?: string;
@@ -43,14 +44,7 @@ export class TrackDialog extends CaseDialog<TrackOptions, CaseValues> {
   }
 
   private async askParcel(s: S): Promise<DialogTurnResult> {
-    const known = s.options.trackingNumber;
-    if (known) {
-      const outcome = await loadParcel(this.deps, s.turn, known);
-      if (outcome.ok) return s.skip(PARCEL_PROMPT, { ok: true, value: outcome.value });
-      if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
-      await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
-    }
-    return s.ask(PARCEL_PROMPT, { questionKey: 'ask.trackingNumberTrack' });
+    return askParcel(this.deps, s, s.options.trackingNumber, 'ask.trackingNumberTrack');
   }
 
   private async report(s: S, answer: SlotAnswer<ParcelView>): Promise<DialogTurnResult> {

@@ -44,7 +44,7 @@ export const LINES: Record<Lang, Lines> = {
   lt: {
     readdress: 'Pasirinkau ne tą paštomatą, noriu jį pakeisti',
     readdressPrefilled: (t, p) => `pakeiskite paštomatą siuntai ${t} į ${p}`,
-    fixPhone: 'gavėjas negavo sms su kodu',
+    fixPhone: 'įvedžiau neteisingą gavėjo telefono numerį',
     findTracking: 'pamečiau siuntos numerį',
     track: 'kur mano siunta?',
     trackPrefilled: (t) => `kur dabar mano siunta ${t}?`,
@@ -75,7 +75,7 @@ export const LINES: Record<Lang, Lines> = {
   en: {
     readdress: 'I chose the wrong parcel locker and want to change it',
     readdressPrefilled: (t, p) => `please send my parcel ${t} to another locker: ${p}`,
-    fixPhone: "the recipient didn't get the SMS with the code",
+    fixPhone: "I typed the recipient's phone number wrong",
     findTracking: 'I lost my tracking number',
     track: 'where is my parcel?',
     trackPrefilled: (t) => `where is my parcel ${t}?`,
@@ -106,7 +106,7 @@ export const LINES: Record<Lang, Lines> = {
   ru: {
     readdress: 'Я выбрал не тот постомат, хочу его поменять',
     readdressPrefilled: (t, p) => `перенаправьте посылку ${t} в постомат ${p}`,
-    fixPhone: 'получатель не получил смс с кодом',
+    fixPhone: 'я указал неправильный номер телефона получателя',
     findTracking: 'я потерял номер посылки',
     track: 'где моя посылка?',
     trackPrefilled: (t) => `где сейчас моя посылка ${t}?`,

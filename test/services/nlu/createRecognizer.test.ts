@@ -46,7 +46,7 @@ test('a wrong key is refused by the endpoint, and the bot falls back to the embe
   const config = loadConfig({ RECOGNIZER: 'luis', LUIS_ENDPOINT: app.url, LUIS_APP_ID: APP_ID, LUIS_KEY: 'wrong' });
   const r = await createRecognizer(config.nlu, embedded, () => [], logger).recognize('negavau sms kodo');
   expect(r.source).toBe('embedded-fallback');
-  expect(r.intent).toBe('fix_phone');
+  expect(r.intent).toBe('no_sms');
 });
 
 test('a cloud endpoint that never answers falls back within CLOUD_NLU_TIMEOUT_MS and is logged', async () => {
