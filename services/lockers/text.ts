@@ -1,7 +1,10 @@
 /**
  * Text folding for locker search: one pipeline applied to both the directory and the customer's
- * words, so "Vilniuje", "Vilniaus", "Vilnius" and "в Вильнюсе" all meet at the same stem.
+ * words, so "Vilniuje", "Vilniaus", "Vilnius" and "в Вильнюсе" all meet at the same stem. It builds
+ * on the shared folding (services/text/fold.ts: case, diacritics, letter runs) and adds what only
+ * place names need: Cyrillic written the Lithuanian way ("Вильнюс" -> "vilnius"), "x" -> "ks".
  */
+import { foldText as foldShared } from '../text/fold';
 
 const CYRILLIC: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'z', з: 'z', и: 'i', й: 'j', к: 'k', л: 'l', м: 'm',
@@ -24,7 +27,7 @@ const CYRILLIC_RE = /[\u0400-\u04ff]/;
 
 /** Lower case, no diacritics, Cyrillic transliterated the Lithuanian way ("Вильнюс" -> "vilnius"), "x" -> "ks". */
 export function foldText(text: string): string {
-  const lower = text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+  const lower = foldShared(text);
   let out = '';
   for (const ch of lower) out += CYRILLIC[ch] ?? ch;
   return out.replace(/x/g, 'ks');
