@@ -5,6 +5,7 @@
  * place names need: Cyrillic written the Lithuanian way ("Вильнюс" -> "vilnius"), "x" -> "ks".
  */
 import { foldText as foldShared } from '../text/fold';
+import { locateEntities } from '../nlu/entities';
 
 const CYRILLIC: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'z', з: 'z', и: 'i', й: 'j', к: 'k', л: 'l', м: 'm',
@@ -104,15 +105,16 @@ export function stemSet(words: readonly string[]): Set<string> {
 }
 
 /**
- * Replaces tracking numbers, phone numbers, e-mail addresses and URLs with NUL characters of the
- * same length, so offsets stay valid and no locker is looked for inside them.
+ * `text` with its tracking numbers and phone numbers (found by the NLU's entity finder, the same
+ * one the dialogs use), URLs and e-mail addresses blanked out position for position, so their
+ * digits and letters never match a locker name.
  */
 export function blankEntities(text: string): string {
   const blank = (s: string) => '\u0000'.repeat(s.length);
-  return text
-    .replace(/https?:\/\/\S+|\S+@\S+\.\S+/gi, blank)
-    .replace(/\b[a-z]{2}[\s-]?\d{3}[\s-]?\d{3}[\s-]?\d{3}[\s-]?[a-z]{2}\b/gi, blank)
-    .replace(/\+?\d[\d\s().-]{5,}\d/g, (s) => ((s.match(/\d/g)?.length ?? 0) >= 7 ? blank(s) : s));
+  const found = locateEntities(text);
+  let out = text.replace(/https?:\/\/\S+|\S+@\S+\.\S+/gi, blank);
+  for (const e of [...found.trackingNumbers, ...found.phones]) out = out.slice(0, e.start) + blank(out.slice(e.start, e.end)) + out.slice(e.end);
+  return out;
 }
 
 /** Letters present in a folded word as bits (a-z, then digits folded into the top bits): a cheap pre-filter for `editDistance`. */
