@@ -28,7 +28,7 @@ import { EventEmitter } from 'events';
 import { LuaScript } from '../../../services/state/luaScript';
 import { isCluster, type RedisClient } from '../../../services/state/redisClient';
 import type { ClientActivity } from './shaping';
-import { DirectLineStoreUnavailable } from './store';
+import { DirectLineStoreUnavailable, storeLimits, type DirectLineStoreLimits } from './store';
 import type {
   ActivityEntry,
   ConversationRecord,
@@ -302,7 +302,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   private readonly b: string;
   private readonly channel: string;
   private readonly events = new EventEmitter();
-  private readonly o: Required<Omit<InMemoryDirectLineStoreOptions, 'now' | 'sweepIntervalMs'>>;
+  private readonly o: DirectLineStoreLimits;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly onError: (err: unknown) => void;
@@ -315,16 +315,7 @@ export class RedisDirectLineStore implements DirectLineStore {
   ) {
     this.b = `${options.prefix ?? 'ld:'}{dl}:`;
     this.channel = `${this.b}events`;
-    this.o = {
-      maxConversationBytes: options.maxConversationBytes ?? 2 * 1024 * 1024,
-      activityReserveBytes: options.activityReserveBytes ?? 512 * 1024,
-      maxUploadsPerConversation: options.maxUploadsPerConversation ?? 5,
-      maxActivitiesPerConversation: options.maxActivitiesPerConversation ?? 500,
-      maxConversations: options.maxConversations ?? 10_000,
-      maxTotalBytes: options.maxTotalBytes ?? 512 * 1024 * 1024,
-      idleTimeoutMs: options.idleTimeoutMs ?? 60 * 60 * 1000,
-      evictIdleAfterMs: options.evictIdleAfterMs ?? 10 * 60 * 1000,
-    };
+    this.o = storeLimits(options);
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
     this.events.setMaxListeners(0);

@@ -136,6 +136,24 @@ export interface InMemoryDirectLineStoreOptions {
   now?: () => number;
 }
 
+/** The limits of a Direct Line store, every one set. */
+export type DirectLineStoreLimits = Required<Omit<InMemoryDirectLineStoreOptions, 'now' | 'sweepIntervalMs'>>;
+
+/** `options`' limits with the defaults filled in; the memory and the Redis store share them. */
+export function storeLimits(options: InMemoryDirectLineStoreOptions): DirectLineStoreLimits {
+  return {
+    maxConversationBytes: options.maxConversationBytes ?? 2 * 1024 * 1024,
+    activityReserveBytes: options.activityReserveBytes ?? 512 * 1024,
+    maxUploadsPerConversation: options.maxUploadsPerConversation ?? 5,
+    maxActivitiesPerConversation: options.maxActivitiesPerConversation ?? 500,
+    maxConversations: options.maxConversations ?? 10_000,
+    maxTotalBytes: options.maxTotalBytes ?? 512 * 1024 * 1024,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60 * 60 * 1000,
+    evictIdleAfterMs: options.evictIdleAfterMs ?? 10 * 60 * 1000,
+  };
+}
+
+
 interface Slot {
   record: ConversationRecord;
   entries: { entry: ActivityEntry; bytes: number }[];
@@ -163,20 +181,11 @@ export class InMemoryDirectLineStore implements DirectLineStore {
   private readonly events = new EventEmitter();
   private readonly timer: NodeJS.Timeout;
   private totalBytes = 0;
-  private readonly o: Required<Omit<InMemoryDirectLineStoreOptions, 'now' | 'sweepIntervalMs'>>;
+  private readonly o: DirectLineStoreLimits;
   private readonly now: () => number;
 
   constructor(options: InMemoryDirectLineStoreOptions = {}) {
-    this.o = {
-      maxConversationBytes: options.maxConversationBytes ?? 2 * 1024 * 1024,
-      activityReserveBytes: options.activityReserveBytes ?? 512 * 1024,
-      maxUploadsPerConversation: options.maxUploadsPerConversation ?? 5,
-      maxActivitiesPerConversation: options.maxActivitiesPerConversation ?? 500,
-      maxConversations: options.maxConversations ?? 10_000,
-      maxTotalBytes: options.maxTotalBytes ?? 512 * 1024 * 1024,
-      idleTimeoutMs: options.idleTimeoutMs ?? 60 * 60 * 1000,
-      evictIdleAfterMs: options.evictIdleAfterMs ?? 10 * 60 * 1000,
-    };
+    this.o = storeLimits(options);
     this.now = options.now ?? Date.now;
     this.events.setMaxListeners(0);
     const every = options.sweepIntervalMs ?? Math.min(this.o.idleTimeoutMs / 4, 5 * 60 * 1000);
