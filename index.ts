@@ -5,7 +5,6 @@
  */
 import { AddressInfo } from 'net';
 import {
-  ConfigurationBotFrameworkAuthentication,
   ConversationState,
   UserState,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -29,6 +28,7 @@ import { MainDialog } from './dialogs/MainDialog';
 import type { DialogDeps } from './dialogs/deps';
 import { PickupSmsResender } from './services/carrier/PickupSmsResender';
 import { LockerDeskBot } from './bots/LockerDeskBot';
+import { CachingBotFrameworkAuthentication } from './bots/connectorClients';
 import { createTurnErrorHandler } from './bots/turnErrorHandler';
 import { createServer } from './bots/http/server';
 import { clientAddressResolver } from './bots/http/clientAddress';
@@ -241,7 +241,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   // The web visitor's address: the TCP peer, or behind a trusted proxy (TRUSTED_PROXIES) its forwarded one.
   const clientAddress = clientAddressResolver(config.trustedProxies);
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
+  // The SDK's authentication; the connector and token clients it makes are kept across turns.
+  const auth = new CachingBotFrameworkAuthentication(config.botAuth as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new DirectLineCloudAdapter(auth);
   const fairUseMiddleware = new FairUseMiddleware({
     policy: fairUse.policy,

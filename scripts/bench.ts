@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,echo --concurrency 50,200 --cpu-prof DIR]`
+ * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,apart,echo --concurrency 50,200 --cpu-prof DIR --heap-snapshot DIR --node-flags "--max-semi-space-size=4"]`
  *
  * LockerDesk against the framework's own ceiling, in one run, on loopback only:
  *
  * - **Servers**, each a child process on 127.0.0.1 (stopped afterwards): `node dist/index.js` on
  *   embedded defaults (in-memory state, the sandbox carrier in-process); the same with Redis (a
  *   `redis-server` started here on a free port, or `REDIS_URL`, under its own key prefix, removed
- *   afterwards); and a minimal echo bot on the same stack (`scripts/bench-echo-bot.ts`:
+ *   afterwards); the same with the sandbox carrier in a process of its own (`apart`: what the bot
+ *   itself costs when the carrier's side of each call is elsewhere, as in production); and a minimal echo bot on the same stack (`scripts/bench-echo-bot.ts`:
  *   botbuilder CloudAdapter + restify). The bots use the scripted-client flood limits
  *   (`test/support/fairUse.ts`): the customers here type faster than people.
  * - **Customers**, 50 and then 200 at once, each playing whole flows in English over
@@ -23,6 +24,10 @@
  *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
  *   parcel number); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
  *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
+ *
+ * LockerDesk servers start with the node flags of `npm start` (package.json), as App Service runs
+ * them; `--node-flags ""` measures plain `node dist/index.js`. Server CPU per turn (from /proc) is
+ * printed beside turns/s: it moves far less than turns/s when other jobs share the machine.
  *
  * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
@@ -59,10 +64,13 @@ interface Options {
   concurrency: number[];
   /** Directory for `node --cpu-prof` profiles of the LockerDesk servers (written when they stop). */
   cpuProf?: string;
+  /** Directory for a heap snapshot of the embedded server, taken after `--live` conversations. */
+  heapSnapshot?: string;
+  nodeFlags?: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { turns: 2000, seconds: 60, live: 1000, only: ['embedded', 'redis', 'echo'], concurrency: [50, 200] };
+  const o: Options = { turns: 2000, seconds: 60, live: 1000, only: ['embedded', 'redis', 'apart', 'echo'], concurrency: [50, 200] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const n = Number(value);
@@ -71,6 +79,8 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--live' && n >= 0 && n <= 5000) o.live = n;
     else if (flag === '--only') o.only = value.split(',');
     else if (flag === '--cpu-prof') o.cpuProf = value;
+    else if (flag === '--heap-snapshot') o.heapSnapshot = value;
+    else if (flag === '--node-flags') o.nodeFlags = value.split(' ').filter(Boolean);
     else if (flag === '--trace') {
       TRACE = true;
       i -= 1;
@@ -206,13 +216,27 @@ interface BenchServer {
   log(): string;
 }
 
+/**
+ * CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. Unlike turns
+ * per second it barely depends on what else the machine runs, so it is the figure to compare
+ * when the bench cannot have the machine to itself.
+ */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
 function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-async function startServer(name: string, args: string[], env: Record<string, string>, port: number, sandboxUrl?: string): Promise<BenchServer> {
+async function startServer(name: string, args: string[], env: Record<string, string>, port: number, sandboxUrl?: string, health = '/healthz'): Promise<BenchServer> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -233,7 +257,7 @@ async function startServer(name: string, args: string[], env: Record<string, str
       child.kill('SIGKILL');
       throw new Error(`${name}: /healthz did not answer in 120 s:\n${out.slice(-3000)}`);
     }
-    if ((await send(`${url}/healthz`)).status === 200) break;
+    if ((await send(`${url}${health}`)).status === 200) break;
     await sleep(10);
   }
   const startupMs = performance.now() - started;
@@ -250,13 +274,32 @@ async function stopServer(server: BenchServer): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string): Promise<BenchServer> {
+/** The sandbox carrier alone, in its own process (`dist/services/carrier/sandbox/main.js`), as a real carrier would be. */
+async function startSandboxCarrier(): Promise<BenchServer> {
+  const port = await freePort();
+  return startServer('sandbox carrier', [join(ROOT, 'dist', 'services', 'carrier', 'sandbox', 'main.js'), String(port)], {}, port, undefined, '/v1/health');
+}
+
+/** V8/Node flags LockerDesk servers start with: those of `npm start` unless `--node-flags` says otherwise. */
+let NODE_FLAGS: string[] = [];
+/** The node flags of package.json's `start` script (`node <flags> dist/index.js`), as production runs it. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return start.split(' ').filter((w) => w.startsWith('--'));
+}
+/** `--heap-snapshot DIR`: LockerDesk servers write a heap snapshot there on SIGUSR2. */
+let HEAP_DIR: string | undefined;
+
+async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string, carrier?: BenchServer): Promise<BenchServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   // The bot's own proof limits are for people too: at their maximum, the sandbox carrier's (10 codes a
   // day per parcel) is what bounds the flows with proof.
   const proofLimits = { PROOF_CODES_PER_PARCEL_PER_DAY: '50', PROOF_CODES_PER_PHONE_PER_DAY: '50', PROOF_CODES_PER_CLIENT_PER_DAY: '1000' };
   const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...proofLimits, ...extra };
   const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  profile.unshift(...NODE_FLAGS);
+  if (HEAP_DIR) profile.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`);
+  if (carrier) return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], { ...env, CARRIER_API_URL: carrier.url }, port, carrier.url);
   return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
 }
 
@@ -459,14 +502,16 @@ const FLOWS: Record<string, Flow> = {
     r = await c.say(parcel.trackingNumber);
     r = await prove(c, r, parcel, server, adaptive);
     if (adaptive && !said(r, /Which locker should/i)) return false;
-    r = await c.say(i % 2 ? 'Akropolis Klaipėda' : 'Panorama Vilnius');
+    const [query, otherQuery] = i % 2 ? ['Akropolis Klaipėda', 'Panorama Vilnius'] : ['Panorama Vilnius', 'Akropolis Klaipėda'];
+    r = await c.say(query);
+    // The parcel may already be going there: the bot says so and asks again.
+    if (adaptive && said(r, /already going to/i)) r = await c.say(otherQuery);
     // A search that names one locker goes straight to the confirmation; a list is answered with its first entry.
     if (!adaptive || !said(r, /instead\?/i)) {
       const choice = adaptive ? firstButton(r) : 'Panorama';
       if (!choice) return false;
       r = await c.say(choice);
     }
-    if (adaptive && said(r, /already going to that locker/i)) return true;
     if (adaptive && !said(r, /instead\?/i)) return false;
     r = await c.say('yes');
     return !adaptive || said(r, /Done!|registered \(reference/i);
@@ -501,6 +546,8 @@ interface PhaseResult {
   concurrency: number;
   turns: number;
   seconds: number;
+  /** Server CPU time (user + system) per turn, ms. */
+  cpuMsPerTurn: number;
   stats: Stats;
 }
 
@@ -509,6 +556,7 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
   const budget = new Budget(turns, performance.now() + seconds * 1000);
   let next = 0;
   const t = performance.now();
+  const cpu = cpuSecondsOf(server.pid);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (!budget.spent) {
@@ -527,7 +575,8 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
       }
     }),
   );
-  return { concurrency, turns: stats.latencies.length, seconds: (performance.now() - t) / 1000, stats };
+  const turnCount = stats.latencies.length;
+  return { concurrency, turns: turnCount, seconds: (performance.now() - t) / 1000, cpuMsPerTurn: ((cpuSecondsOf(server.pid) - cpu) * 1000) / Math.max(1, turnCount), stats };
 }
 
 /** `count` conversations left mid-readdress, at the proof question (for memory). */
@@ -662,7 +711,7 @@ const mib = (n: number) => `${n.toFixed(0)} MiB`;
 function describePhase(name: string, r: PhaseResult): string {
   const perTurn = [...r.stats.activities.entries()].map(([type, n]) => `${type} ${(n / r.turns).toFixed(2)}`).join(', ');
   const flows = [...r.stats.flows.entries()].map(([f, v]) => `${f} ${v.completed}/${v.started}`).join(', ');
-  return `  ${name.padEnd(9)} ${String(r.concurrency).padStart(3)} at once: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
+  return `  ${name.padEnd(9)} ${String(r.concurrency).padStart(3)} at once: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
     `            activities per turn: ${perTurn || 'none'}${flows && name !== 'echo' ? `; flows completed: ${flows}` : ''}`;
 }
 
@@ -712,18 +761,26 @@ async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o
     await liveConversations(server, connector, o.live);
     await sleep(1000);
     c.report.live = memoryOf(server.pid).rss;
+    if (o.heapSnapshot) {
+      process.kill(server.pid, 'SIGUSR2');
+      await sleep(15_000);
+      console.log(`  heap snapshot of ${server.name} with ${o.live} live conversations written to ${o.heapSnapshot}`);
+    }
   }
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  HEAP_DIR = o.heapSnapshot;
+  NODE_FLAGS = o.nodeFlags ?? startFlags();
   const parcels = parcelPool();
   const connector = await startConnector();
   const contenders: Contender[] = [];
   let redis: RedisHandle | undefined;
   let redisPrefix: string | undefined;
+  let carrier: BenchServer | undefined;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase or ${o.seconds} s; load average before: ${load}`);
+  console.log(`npm run bench — ${o.concurrency.join(' and ')} customers at once, up to ${o.turns} turns per phase or ${o.seconds} s; LockerDesk started as \`node ${[...NODE_FLAGS, 'dist/index.js'].join(' ')}\`; load average before: ${load}`);
   const enter = async (server: BenchServer, adaptive: boolean) => {
     await sleep(1500);
     const idle = memoryOf(server.pid).rss;
@@ -736,12 +793,17 @@ async function main(): Promise<void> {
       redisPrefix = `ld-bench-${randomBytes(4).toString('hex')}:`;
       await enter(await startLockerDesk('redis', { REDIS_URL: process.env.REDIS_URL ?? redis!.url, REDIS_PREFIX: redisPrefix, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }, o.cpuProf), true);
     }
+    if (o.only.includes('apart')) {
+      carrier = await startSandboxCarrier();
+      await enter(await startLockerDesk('apart', {}, o.cpuProf, carrier), true);
+    }
     if (o.only.includes('echo')) await enter(await startEcho(), false);
     await runRounds(contenders, connector, parcels, o);
     const embedded = contenders.find((c) => c.server.name === 'embedded');
     if (embedded) await extras(embedded, connector, parcels, o);
   } finally {
     for (const c of contenders) await stopServer(c.server);
+    if (carrier) await stopServer(carrier);
     if (process.env.REDIS_URL && redisPrefix) await removePrefix(process.env.REDIS_URL, redisPrefix);
     await connector.close();
     await redis?.close();
@@ -757,8 +819,10 @@ async function main(): Promise<void> {
       if (!p) continue;
       const f = figures(p);
       const e = echo?.phases.find((x) => x.concurrency === concurrency);
-      const ratio = e && r !== echo ? `   ×echo: turns/s ${(f.tps / figures(e).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(e).p99)).toFixed(2)}` : '';
-      console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}${ratio}`);
+      const ratio = e && r !== echo
+        ? `   ×echo: turns/s ${(f.tps / figures(e).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(e).p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
+        : '';
+      console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}`);
     }
   }
   for (const r of reports) {

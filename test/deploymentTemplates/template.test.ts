@@ -67,6 +67,13 @@ describe('deploymentTemplates/main.bicep', () => {
     expect(literal(path(site?.body, 'properties', 'siteConfig', 'healthCheckPath'))).toBe('/readyz');
   });
 
+  test('starts the app as `npm start` does (the same node flags)', () => {
+    const site = file.resources.find((r) => r.type === 'Microsoft.Web/sites');
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
+    expect(start).toMatch(/^node (--[a-z-]+=\d+ )*dist\/index\.js$/);
+    expect(literal(path(site?.body, 'properties', 'siteConfig', 'appCommandLine'))).toBe(start);
+  });
+
   test('sets every variable CONFIG_VARIABLES requires on Azure, only variables the schema knows, and every secret from Key Vault', () => {
     expect(appSettingProblems(file, CONFIG_VARIABLES)).toEqual([]);
     const names = appSettingsOf(file).settings.map((s) => s.name);
