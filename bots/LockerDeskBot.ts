@@ -1,7 +1,7 @@
 /**
  * The one bot class. Every turn it loads the typed turn (conversation and user scopes), recognizes
  * the message once (language, command, intent, entities), decides the answer language, runs the
- * root dialog with `runDialog`, and saves conversation and user state. New conversations get a
+ * root dialog (`RootDialogRunner`), and saves conversation and user state. New conversations get a
  * welcome with the main menu. No dialog-specific logic lives here.
  *
  * Errors inside the turn are answered here, where the typed turn (and so the customer's language)
@@ -11,7 +11,7 @@
  */
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
 import type { Dialog, DialogState } from 'botbuilder-dialogs';
-import { runDialog } from '../dialogs/dialogsLib';
+import { RootDialogRunner } from '../dialogs/RootDialogRunner';
 import type { Messages } from '../services/i18n/messages';
 import { chooseLanguage, localeLang } from '../services/i18n/languagePolicy';
 import { detectCommand } from '../services/nlu/commands';
@@ -58,12 +58,13 @@ export class LockerDeskBot extends ActivityHandler {
       user: opts.userState.createProperty<UserData>(USER_PROPERTY),
     };
     this.dialogState = opts.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+    const root = new RootDialogRunner(opts.dialog, this.dialogState);
     this.settings = { now: opts.now ?? (() => new Date()), proofTtlMs: opts.proofTtlMinutes * 60_000 };
     this.recover = createTurnRecovery({ messages: opts.messages, logger: opts.logger });
 
     this.onMessage(async (context, next) => {
       await this.understand(turnOf(context));
-      await runDialog(opts.dialog, context, this.dialogState);
+      await root.run(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -7,4 +7,3 @@
  */
 export { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 export { Dialog, DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
-export { runDialog } from 'botbuilder-dialogs/lib/dialogHelper';
