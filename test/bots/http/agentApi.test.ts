@@ -17,7 +17,7 @@ import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, testRedisUrl } fr
 import type { RedisClient } from '../../../services/state/redisClient';
 import { createMessages } from '../../../services/i18n/messages';
 import { CONSOLE_CSP } from '../../../bots/http/agentApi';
-import { AgentClient, caseIdOf, Customer, loginFrom, requestFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from '../handoff/http';
+import { AgentClient, caseIdOf, Customer, loginFrom, startStandInChannel, waitUntil, type ChannelActivity, type StandInChannel } from '../handoff/http';
 import { BUSINESS_MONDAY } from '../handoff/harness';
 import { SCRIPTED_CLIENT_ENV } from '../../support/fairUse';
 
