@@ -1,12 +1,23 @@
 /**
- * Jest runs TypeScript through ts-jest in transpile-only mode (fast, no types); `npm test` runs
- * `npm run typecheck` first, which type-checks the sources and the tests (`tsconfig.test.json`).
+ * Jest runs TypeScript through @swc/jest (transpile only, no types; several times faster than
+ * ts-jest on a cold cache, e.g. a fresh clone); `npm test` runs `npm run typecheck` first, which
+ * type-checks the sources and the tests (`tsconfig.test.json`). The swc options mirror
+ * `tsconfig.json` (ES2022 classes with define semantics, CommonJS).
  */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
   globalSetup: '<rootDir>/test/setup/globalSetup.ts',
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
   testTimeout: 30000,

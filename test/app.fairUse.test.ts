@@ -89,13 +89,13 @@ test('a flood of 120 messages from one customer yields a handful of bot messages
     return { answer: botMessages(conversationId, all).slice(seen).map((a) => a.text ?? '').join(' '), ms: Date.now() - t0 };
   }
 
-  // Baseline: the same questions from a third customer before any flood.
+  // Baseline: the same questions from a third customer before any flood (each asked when the
+  // previous one is answered: three messages are within every flood limit, so no pause is needed).
   const baselineMs: number[] = [];
   for (const [text, expected] of CALM.slice(0, 3)) {
     const { answer, ms } = await ask('fairuse-baseline-e', text);
     expect(answer).toMatch(expected);
     baselineMs.push(ms);
-    await sleep(CALM_PAUSE_MS);
   }
   // The other customer starts normally before the flood.
   await ask(calm, 'hello');

@@ -9,7 +9,7 @@ import type { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCar
 import { ReaddressDialog, type ReaddressOptions } from '../../dialogs/ReaddressDialog';
 import { carrierWith } from '../support/carrierWith';
 import { hasMessage } from '../support/messages';
-import { codeTo, dialogTable, lockerName, wrongCodeFor, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, wrongCodeFor, type DialogCase } from './dialogCases';
 
 const P = F.readdressable;
 

@@ -115,8 +115,8 @@ export class DialogTestClient<O extends object> {
   constructor(
     private readonly dialog: Dialog,
     private readonly options: O,
-    private readonly world: DialogWorld,
-    private readonly test: DialogTestOptions,
+    world: DialogWorld,
+    test: DialogTestOptions,
   ) {
     const storage = new MemoryStorage();
     this.conversationState = new ConversationState(storage);
