@@ -5,6 +5,7 @@
  * answer that does not reveal which fact was wrong. Knowing phones alone finds nothing.
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
+import { maskPhone } from '../services/i18n/format';
 import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
 import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
@@ -55,7 +56,20 @@ export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> 
   private async askSender(s: S): Promise<DialogTurnResult> {
     await s.say('findTracking.intro');
     if (s.options.senderPhone) return s.skip(PHONE_PROMPT, { ok: true, value: s.options.senderPhone });
-    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone' });
+    const earlier = this.earlierSenderPhone(s);
+    const recall = earlier ? { value: earlier, shown: maskPhone(earlier), questionKey: 'recall.senderPhone' } : undefined;
+    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone', recall });
+  }
+
+  /**
+   * The sender's phone from earlier in the conversation: the newest one proven here (a readdress
+   * proof), else the newest the customer called their own or the sender's. Offered masked; "yes"
+   * still sends the one-time code to it.
+   */
+  private earlierSenderPhone(s: S): string | undefined {
+    const proven = s.turn.conversation.proven.filter((f) => f.role === 'sender');
+    const own = s.turn.conversation.given({ before: s.since }).phones.filter((p) => !p.age && (p.party === 'sender' || p.party === 'contact'));
+    return proven[proven.length - 1]?.e164 ?? own[own.length - 1]?.e164;
   }
 
   private async proveSender(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
@@ -75,7 +89,9 @@ export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> 
     if (!answer.ok) return s.giveUp(answer);
     s.values.recipientPhone = answer.value;
     s.values.fields.recipientPhone = answer.value;
-    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery, questionKey: 'ask.destinationLocker' });
+    // A locker named at an earlier prompt of this case ("Panorama" at the phone question) is the answer.
+    const said = s.turn.conversation.given({ from: s.since }).locker;
+    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery ?? said?.query, questionKey: 'ask.destinationLocker' });
   }
 
   private async lookup(s: S, lockerId: string): Promise<DialogTurnResult> {

@@ -12,13 +12,9 @@ import { LANGS } from '../../services/i18n/langs';
 import type { DialogDeps } from '../deps';
 import { isParcelView, isString } from '../results';
 import { typing, type Turn } from '../turn';
-import { PROMPT_INTERCEPTORS, SlotPrompt, choiceParser, hasDigit, slotRef, type ParseOutcome, type SlotChoice, type SlotParser } from './SlotPrompt';
+import { PROMPT_INTERCEPTORS, SlotPrompt, YES_NO_CHOICES, choiceParser, hasDigit, slotRef, type ParseOutcome, type SlotParser } from './SlotPrompt';
 
-/** The yes/no buttons of confirmation prompts. */
-export const YES_NO_CHOICES: SlotChoice[] = [
-  { value: 'yes', titleKey: 'buttons.yes', synonymsKey: 'words.yes' },
-  { value: 'no', titleKey: 'buttons.no', synonymsKey: 'words.no' },
-];
+export { YES_NO_CHOICES } from './SlotPrompt';
 
 export type YesNo = 'yes' | 'no';
 const isYesNo = (v: unknown): v is YesNo => v === 'yes' || v === 'no';

@@ -147,7 +147,7 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     await c.say(L.readdress);
     await c.say(F.readdressable.trackingNumber);
     expectKey(await c.say(L.cancel), 'main.cancelled');
-    expectKey(await c.say(L.track), 'ask.trackingNumberTrack'); // the conversation goes on
+    expectKey(await c.say(L.track), 'recall.trackingNumber'); // the conversation goes on, the number offered
     expectKey(await c.say(L.restart), 'main.restarted');
     expectKey(await c.say(L.help), 'main.help');
   });

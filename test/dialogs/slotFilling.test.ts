@@ -6,6 +6,7 @@
  * never instead of the one-time code.
  */
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
+import { FindTrackingDialog, type FindTrackingOptions } from '../../dialogs/FindTrackingDialog';
 import { FixPhoneDialog, type FixPhoneOptions } from '../../dialogs/FixPhoneDialog';
 import { MainDialog } from '../../dialogs/MainDialog';
 import { ReaddressDialog, type ReaddressOptions } from '../../dialogs/ReaddressDialog';
@@ -13,7 +14,7 @@ import type { Lang } from '../../services/i18n/langs';
 import { hasMessage, texts, type Reply } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
 import { codeTo, dialogTable, type DialogCase } from './dialogCases';
-import { SLOT_LINES as SAY } from './testData';
+import { SLOT_LINES as SAY, type Lines } from './testData';
 
 const IN = F.inLocker;
 const P = F.readdressable;
@@ -254,4 +255,193 @@ dialogTable<ReaddressOptions>(
       },
     ];
   },
+);
+
+dialogTable<FixPhoneOptions>(
+  'A value for another slot at a prompt is kept (FixPhoneDialog)',
+  (deps) => new FixPhoneDialog(deps),
+  (L, lang): DialogCase<FixPhoneOptions>[] => [
+    {
+      name: 'the new number at the parcel-number prompt: kept (no "not a parcel number"), then not asked again',
+      options: {},
+      steps: [
+        [L.fixPhone, ['ask.trackingNumber']],
+        [SAY[lang].newAtPrompt(NEW), ['promptHelp.kept', 'ask.trackingNumber']],
+        [IN.trackingNumber, ['proof.code.sent']],
+        [codeTo(IN.senderPhone), ['fixPhone.whichNumber']],
+        [L.recipientChoice, ['fixPhone.confirm']],
+        [L.yes, ['fixPhone.doneSmsResent']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, replies }) => {
+        no(world, lang, replies[1], 'invalid.tracking.bad_format');
+        no(world, lang, replies[4], 'ask.newRecipientPhone');
+        expect(world.carrier.parcels.get(IN.trackingNumber)?.recipientPhone).toBe(NEW_E164);
+      },
+    },
+    {
+      name: 'the old number at the "which number" prompt: kept, not rejected; the new number is still asked (the old one is never the new one)',
+      options: { trackingNumber: IN.trackingNumber },
+      steps: [
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(IN.senderPhone), ['fixPhone.whichNumber']],
+        [ON_FILE, ['promptHelp.kept', 'fixPhone.whichNumber']],
+        [L.recipientChoice, ['ask.newRecipientPhone']],
+      ],
+      result: 'waiting',
+    },
+  ],
+);
+
+dialogTable<ReaddressOptions>(
+  'A value for another slot at a prompt is kept (ReaddressDialog)',
+  (deps) => new ReaddressDialog(deps),
+  (L, lang): DialogCase<ReaddressOptions>[] => [
+    {
+      name: 'the new locker at the parcel-number prompt: kept, and confirmed after the proof without asking',
+      options: {},
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [SAY[lang].lockerAtPrompt, ['promptHelp.kept', 'ask.trackingNumber']],
+        [P.trackingNumber, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['readdress.confirm']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        no(world, lang, replies[1], 'invalid.tracking.bad_format');
+        no(world, lang, replies[3], 'ask.newLocker');
+        expect(texts(replies[3])).toMatch(/Mega/);
+      },
+    },
+    {
+      name: '"my phone" at the parcel-number prompt: kept, and the proof says the code goes to the phone on file when it is another',
+      options: {},
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [SAY[lang].myPhone(UNKNOWN), ['promptHelp.kept', 'ask.trackingNumber']],
+        [P.trackingNumber, ['proof.code.sentNotGiven']],
+      ],
+      result: 'waiting',
+      check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
+    },
+    {
+      name: 'a phone at the new-locker prompt is not taken as a locker, and a yes/no never keeps a value',
+      options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['readdress.confirm']],
+        [SAY[lang].myPhone(NEW), ['invalid.yesNo.not_a_choice', 'readdress.confirm']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => no(world, lang, replies[2], 'promptHelp.kept'),
+    },
+  ],
+);
+
+dialogTable<FindTrackingOptions>(
+  'A value for another slot at a prompt is kept (FindTrackingDialog)',
+  (deps) => new FindTrackingDialog(deps),
+  (L, lang): DialogCase<FindTrackingOptions>[] => [
+    {
+      name: 'the locker at the sender-phone prompt: kept, and offered after the phones without asking',
+      options: {},
+      steps: [
+        [L.findTracking, ['ask.senderPhone']],
+        ['Panorama Vilnius', ['promptHelp.kept', 'ask.senderPhone']],
+        [F.sharedLookup.senderPhone, ['proof.code.sentPhone']],
+        [codeTo(F.sharedLookup.senderPhone), ['ask.recipientPhone']],
+        [F.sharedLookup.recipientPhone, ['lockers.confirmOne']],
+        [L.yes, ['findTracking.found']],
+      ],
+      result: { status: 'done' },
+      check: ({ world, replies }) => {
+        no(world, lang, replies[1], 'invalid.phone.invalid');
+        no(world, lang, replies[4], 'ask.destinationLocker');
+      },
+    },
+  ],
+);
+
+function earlierScript(L: Lines): ScriptLine[] {
+  return [
+    [L.readdress, ['readdress', 0.95]],
+    [L.track, ['track', 0.95]],
+    [L.findTracking, ['find_tracking', 0.95]],
+    [L.trackPrefilled(P.trackingNumber), ['track', 0.95]],
+  ];
+}
+
+dialogTable<object>(
+  'Values from earlier in the conversation are confirmed, never a proof (MainDialog)',
+  (deps) => new MainDialog(deps),
+  (L, lang): DialogCase<object>[] => [
+    {
+      name: 'a parcel number from an earlier case is offered as "Is it CE…?"; yes still needs the one-time code',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.trackPrefilled(P.trackingNumber), ['track.status.in_transit']],
+        [L.readdress, ['recall.trackingNumber']],
+        [L.yes, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['proof.code.proven', 'ask.newLocker']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        expect(texts(replies[1])).toContain(P.trackingNumber);
+        expect(replies[1].find((r) => r.buttons.length)?.buttons).toEqual([world.messages.t(lang, 'buttons.yes'), world.messages.t(lang, 'buttons.no')]);
+        no(world, lang, replies[1], 'ask.trackingNumber');
+        no(world, lang, replies[2], 'ask.newLocker');
+      },
+    },
+    {
+      name: '"no" to "Is it CE…?" asks for the number; another number written instead is taken',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.trackPrefilled(P.trackingNumber), ['track.status.in_transit']],
+        [L.track, ['recall.trackingNumber']],
+        [L.no, ['ask.trackingNumberTrack']],
+        [IN.trackingNumber, ['track.status.in_locker']],
+        [L.track, ['recall.trackingNumber']],
+        [F.delivered.trackingNumber, ['track.status.delivered']],
+      ],
+      result: undefined,
+      check: ({ replies }) => expect(texts(replies[4])).toContain(IN.trackingNumber),
+    },
+    {
+      name: 'a second change of the same parcel: the number is confirmed, the proof is asked again',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [F.readdressableNow.trackingNumber, ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['ask.newLocker']],
+        ['Akropolis Klaipėda', ['readdress.confirm']],
+        [L.yes, ['readdress.done']],
+        [L.readdress, ['recall.trackingNumber']],
+        [L.yes, ['proof.code.sent']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => no(world, lang, replies[6], 'ask.newLocker'),
+    },
+    {
+      name: 'the sender phone proven earlier is offered masked at the lost-number question; yes sends a code to it',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.readdress, ['ask.trackingNumber']],
+        [P.trackingNumber, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newLocker']],
+        [L.cancel, ['main.cancelled']],
+        [L.findTracking, ['findTracking.intro', 'recall.senderPhone']],
+        [L.yes, ['proof.code.sentPhone']],
+        [codeTo(P.senderPhone), ['proof.code.proven', 'ask.recipientPhone']],
+      ],
+      result: 'waiting',
+      check: ({ replies }) => {
+        expect(texts(replies[4])).toContain('+370 6** **567');
+        expect(texts(replies[4])).not.toContain(P.senderPhone);
+      },
+    },
+  ],
 );

@@ -147,6 +147,10 @@ export interface SlotLines {
   notThisAkropolis: (t: string) => string;
   fromToAtPrompt: string;
   allInOne: (t: string, phone: string) => string;
+  /** A value for a later slot, written at another prompt. */
+  newAtPrompt: (phone: string) => string;
+  lockerAtPrompt: string;
+  myPhone: (phone: string) => string;
 }
 
 export const SLOT_LINES: Record<Lang, SlotLines> = {
@@ -160,6 +164,9 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     notThisAkropolis: (t) => `parcel ${t}: not to Akropolis Vilnius but to Akropolis`,
     fromToAtPrompt: 'from Akropolis Vilnius to Mega Kaunas',
     allInOne: (t, phone) => `Change locker for ${t} to Mega in Kaunas, my phone ${phone}`,
+    newAtPrompt: (n) => `the new number is ${n}`,
+    lockerAtPrompt: 'to Mega in Kaunas',
+    myPhone: (p) => `my phone is ${p}`,
   },
   lt: {
     oldNew: (o, n) => `senas numeris ${o}, naujas ${n}`,
@@ -171,6 +178,9 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     notThisAkropolis: (t) => `siunta ${t}: ne į Akropolį Vilniuje, o į Akropolį`,
     fromToAtPrompt: 'iš Akropolio Vilniuje į Megą Kaune',
     allInOne: (t, phone) => `Pakeiskite paštomatą siuntai ${t} į Megą Kaune, mano telefonas ${phone}`,
+    newAtPrompt: (n) => `naujas numeris ${n}`,
+    lockerAtPrompt: 'į Megą Kaune',
+    myPhone: (p) => `mano telefonas ${p}`,
   },
   ru: {
     oldNew: (o, n) => `старый номер ${o}, новый ${n}`,
@@ -182,5 +192,8 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     notThisAkropolis: (t) => `посылка ${t}: не в Акрополис Вильнюс, а в Акрополис`,
     fromToAtPrompt: 'с Акрополис Вильнюс на Мега Каунас',
     allInOne: (t, phone) => `Поменяйте постомат для ${t} на Мега в Каунасе, мой телефон ${phone}`,
+    newAtPrompt: (n) => `новый номер ${n}`,
+    lockerAtPrompt: 'на Мега в Каунасе',
+    myPhone: (p) => `мой телефон ${p}`,
   },
 };
