@@ -7,7 +7,7 @@
  */
 import type { Entities, LockerMention } from '../types';
 
-/** The locker to leave (`from`) and the one wanted (`to`); `from` is set only when a cue says so. */
+/** The locker to leave (`from`) and the one wanted (`to`); both empty when no cue names a locker to leave. */
 export interface LockerChange {
   from?: LockerMention;
   to?: LockerMention;
@@ -26,9 +26,10 @@ type Role = keyof LockerChange;
 
 /**
  * The lockers `text` names to leave and to go to, each part resolved with `resolve` (the
- * directory's `extractMentions`). Without a "from" cue the first mention is the one wanted, as
- * before; with one, the wanted locker comes only from a part after a "to" cue (none: undefined, the
- * dialog asks), so the locker to leave is never taken as the new one.
+ * directory's `extractMentions`). Without a "from" cue nothing is resolved and the result is empty
+ * (the first mention of the whole text is the one wanted, as before: `wantedLocker`); with one, the
+ * wanted locker comes only from a part after a "to" cue, or from the words before any cue (none:
+ * undefined, the dialog asks), so the locker to leave is never taken as the new one.
  *
  * @example lockerChange('change from Akropolis Vilnius to Mega Kaunas', dir.extractMentions)
  * // { from: { text: 'Akropolis Vilnius', … }, to: { text: 'Mega Kaunas', … } }
@@ -55,10 +56,7 @@ export function lockerChange(text: string, resolve: (text: string) => LockerMent
     return undefined;
   };
   const from = mentionOf('from');
-  if (!from) {
-    const first = resolve(text)[0];
-    return first ? { to: first } : {};
-  }
+  if (!from) return {};
   // "Mega Kaunas, not Akropolis Vilnius": the wanted one may also come before any cue.
   const to = mentionOf('to') ?? (parts[0].role ? undefined : resolve(text.slice(parts[0].start, parts[0].end))[0]);
   return to ? { from, to } : { from };

@@ -45,3 +45,16 @@ describe('lockerChange / wantedLocker: the locker to leave is never the one want
     expect(wantedLocker(entities)).toEqual({ query, leave: [] });
   });
 });
+
+test('without a cue naming a locker to leave, the resolver is asked once, for the whole text (as before)', () => {
+  const seen: string[] = [];
+  const entities = extractEntities('perkelkite į Akropolio paštomatą', {
+    resolveLockers: (t) => {
+      seen.push(t);
+      return resolve(t);
+    },
+  });
+  expect(seen).toEqual(['perkelkite į Akropolio paštomatą']);
+  expect(entities.lockerChange).toBeUndefined();
+  expect(Object.keys(entities).sort()).toEqual(['lockers', 'phones', 'trackingNumbers']);
+});
