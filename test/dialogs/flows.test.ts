@@ -97,6 +97,26 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     expect(hasMessage(world.messages, lang, confirm, 'fixPhone.whichNumber')).toBe(false);
   });
 
+  test('"I typed his number wrong" end to end: the recipient\'s number is corrected without "which number was wrong?"', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(S.hisNumber), 'ask.trackingNumber');
+    expectKey(await c.say(F.inLocker.trackingNumber), 'proof.code.sent');
+    const proven = await c.say(await world.lastCode(F.inLocker.senderPhone));
+    expectKey(proven, 'ask.newRecipientPhone');
+    expect(hasMessage(world.messages, lang, proven, 'fixPhone.whichNumber')).toBe(false);
+    expectKey(await c.say('8 612 34222'), 'fixPhone.confirm');
+  });
+
+  test('"from Akropolis Vilnius to Mega Kaunas" end to end: Mega confirmed, never the locker to leave', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(S.fromTo(F.accepted.trackingNumber)), 'proof.code.sent');
+    const confirm = await c.say(await world.lastCode(F.accepted.senderPhone));
+    expectKey(confirm, 'readdress.confirm');
+    expect(hasMessage(world.messages, lang, confirm, 'lockers.pick')).toBe(false);
+    expect(texts(confirm)).toMatch(/Mega/);
+    expect(texts(confirm.slice(-1))).not.toMatch(/Akropolis/);
+  });
+
   test('lost tracking number: found only on an exact match of all three facts', async () => {
     const c = conversation(world);
     const intro = await c.say(L.findTracking);
