@@ -280,15 +280,29 @@ dialogTable<FixPhoneOptions>(
       },
     },
     {
-      name: 'the old number at the "which number" prompt: kept, not rejected; the new number is still asked (the old one is never the new one)',
+      name: 'the wrong number itself at the "which number" prompt answers it (its masked form is the recipient\'s); the new number is still asked',
       options: { trackingNumber: IN.trackingNumber },
       steps: [
         [L.fixPhone, ['proof.code.sent']],
         [codeTo(IN.senderPhone), ['fixPhone.whichNumber']],
-        [ON_FILE, ['promptHelp.kept', 'fixPhone.whichNumber']],
-        [L.recipientChoice, ['ask.newRecipientPhone']],
+        [ON_FILE, ['ask.newRecipientPhone']],
       ],
       result: 'waiting',
+    },
+    {
+      name: 'a number matching neither phone at the "which number" prompt: kept as the new one, the question asked again, then not asked for it',
+      options: { trackingNumber: IN.trackingNumber },
+      steps: [
+        [L.fixPhone, ['proof.code.sent']],
+        [codeTo(IN.senderPhone), ['fixPhone.whichNumber']],
+        [NEW, ['promptHelp.kept', 'fixPhone.whichNumber']],
+        [L.recipientChoice, ['fixPhone.confirm']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        no(world, lang, replies[2], 'invalid.choice.not_a_choice');
+        expect(texts(replies[3])).toContain(NEW_E164);
+      },
     },
   ],
 );
