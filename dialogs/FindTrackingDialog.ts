@@ -5,7 +5,6 @@
  * answer that does not reveal which fact was wrong. Knowing phones alone finds nothing.
  */
 import type { DialogTurnResult } from 'botbuilder-dialogs';
-import { maskPhone } from '../services/i18n/format';
 import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
 import { caseRef } from './childRef';
 import type { DialogDeps } from './deps';
@@ -14,6 +13,7 @@ import { LOCKER_PICKER, LockerPickerDialog } from './LockerPickerDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT } from './prompts/slots';
 import { PROOF, parcelProof, type ProofGrant } from './proof/proofStep';
+import { recallOwnPhone } from './recall';
 import type { CaseResult } from './results';
 
 export interface FindTrackingOptions {
@@ -56,20 +56,7 @@ export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> 
   private async askSender(s: S): Promise<DialogTurnResult> {
     await s.say('findTracking.intro');
     if (s.options.senderPhone) return s.skip(PHONE_PROMPT, { ok: true, value: s.options.senderPhone });
-    const earlier = this.earlierSenderPhone(s);
-    const recall = earlier ? { value: earlier, shown: maskPhone(earlier), questionKey: 'recall.senderPhone' } : undefined;
-    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone', recall });
-  }
-
-  /**
-   * The sender's phone from earlier in the conversation: the newest one proven here (a readdress
-   * proof), else the newest the customer called their own or the sender's. Offered masked; "yes"
-   * still sends the one-time code to it.
-   */
-  private earlierSenderPhone(s: S): string | undefined {
-    const proven = s.turn.conversation.proven.filter((f) => f.role === 'sender');
-    const own = s.turn.conversation.given({ before: s.since }).phones.filter((p) => !p.age && (p.party === 'sender' || p.party === 'contact'));
-    return proven[proven.length - 1]?.e164 ?? own[own.length - 1]?.e164;
+    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone', recall: recallOwnPhone(s.turn, s.since, 'recall.senderPhone') });
   }
 
   private async proveSender(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {

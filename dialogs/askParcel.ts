@@ -10,6 +10,7 @@ import type { DialogTurnResult } from 'botbuilder-dialogs';
 import type { Step } from './CaseDialog';
 import type { DialogDeps } from './deps';
 import { loadParcel, PARCEL_PROMPT } from './prompts/slots';
+import { recallTracking } from './recall';
 
 export async function askParcel<O, V, Out>(deps: DialogDeps, s: Step<O, V, Out>, known: string | undefined, questionKey: string): Promise<DialogTurnResult> {
   if (known) {
@@ -18,7 +19,5 @@ export async function askParcel<O, V, Out>(deps: DialogDeps, s: Step<O, V, Out>,
     if (outcome.fatal) return s.skip(PARCEL_PROMPT, { ok: false, reason: outcome.reason, fatal: true });
     await s.say(`invalid.tracking.${outcome.reason}`, { trackingNumber: known });
   }
-  const earlier = s.turn.conversation.given({ before: s.since }).trackingNumber;
-  const recall = earlier ? { value: earlier, shown: earlier, questionKey: 'recall.trackingNumber' } : undefined;
-  return s.ask(PARCEL_PROMPT, { questionKey, recall });
+  return s.ask(PARCEL_PROMPT, { questionKey, recall: recallTracking(s.turn, s.since) });
 }

@@ -346,9 +346,16 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     let declined = false;
     if (state.recalling && options.recall) {
       state.recalling = false;
-      const said = matchChoice(text, choiceLabels(this.deps, turn.lang, YES_NO_CHOICES));
+      const labels = choiceLabels(this.deps, turn.lang, YES_NO_CHOICES);
+      const said = matchChoice(text, labels);
       if (said === 'yes') answer = options.recall.value;
       declined = said === 'no';
+      // A bare "no" is no answer to the question itself (an optional one would take it as "nothing").
+      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
+      if (declined && bare) {
+        await this.ask(turn, options);
+        return Dialog.EndOfTurn;
+      }
     }
 
     if (options.optional && this.isSkip(text)) return dc.endDialog({ ok: true, value: undefined } satisfies SlotAnswer<T | undefined>);

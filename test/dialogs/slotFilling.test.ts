@@ -11,9 +11,10 @@ import { FixPhoneDialog, type FixPhoneOptions } from '../../dialogs/FixPhoneDial
 import { MainDialog } from '../../dialogs/MainDialog';
 import { ReaddressDialog, type ReaddressOptions } from '../../dialogs/ReaddressDialog';
 import type { Lang } from '../../services/i18n/langs';
+import type { EscalationRequest, HandoffGateway } from '../../dialogs/deps';
 import { hasMessage, texts, type Reply } from '../support/messages';
 import type { ScriptLine } from '../support/scriptedRecognizer';
-import { codeTo, dialogTable, type DialogCase } from './dialogCases';
+import { codeTo, dialogTable, type DialogCase, type DialogStep } from './dialogCases';
 import { SLOT_LINES as SAY, type Lines } from './testData';
 
 const IN = F.inLocker;
@@ -376,6 +377,14 @@ dialogTable<FindTrackingOptions>(
   ],
 );
 
+/** A readdress proven (the sender's phone now proven in the conversation), then cancelled. */
+const provenThenCancelled = (L: Lines): DialogStep[] => [
+  [L.readdress, ['ask.trackingNumber']],
+  [P.trackingNumber, ['proof.code.sent']],
+  [codeTo(P.senderPhone), ['ask.newLocker']],
+  [L.cancel, ['main.cancelled']],
+];
+
 function earlierScript(L: Lines): ScriptLine[] {
   return [
     [L.readdress, ['readdress', 0.95]],
@@ -443,10 +452,7 @@ dialogTable<object>(
       options: {},
       script: earlierScript(L),
       steps: [
-        [L.readdress, ['ask.trackingNumber']],
-        [P.trackingNumber, ['proof.code.sent']],
-        [codeTo(P.senderPhone), ['ask.newLocker']],
-        [L.cancel, ['main.cancelled']],
+        ...provenThenCancelled(L),
         [L.findTracking, ['findTracking.intro', 'recall.senderPhone']],
         [L.yes, ['proof.code.sentPhone']],
         [codeTo(P.senderPhone), ['proof.code.proven', 'ask.recipientPhone']],
@@ -458,4 +464,59 @@ dialogTable<object>(
       },
     },
   ],
+);
+
+const escalations: EscalationRequest[] = [];
+const recordingHandoff = (): HandoffGateway => ({
+  escalate: async (request) => {
+    escalations.push(request);
+    return { kind: 'unavailable' };
+  },
+});
+beforeEach(() => void escalations.splice(0));
+
+dialogTable<object>(
+  'Values from earlier in the conversation, at a hand-off (MainDialog)',
+  (deps) => new MainDialog(deps),
+  (L, lang): DialogCase<object>[] => [
+    {
+      name: 'the parcel number and the proven phone from an earlier case are offered to the person, and go with the case on "yes"',
+      options: {},
+      script: [...earlierScript(L), [L.agent, ['agent', 0.95]]],
+      steps: [
+        ...provenThenCancelled(L),
+        [L.agent, ['escalate.intro.agent_requested', 'recall.trackingNumber']],
+        [L.yes, ['escalate.askDescription']],
+        [L.description, ['recall.contactPhone']],
+        [L.yes, ['escalate.noHandoff']],
+      ],
+      result: undefined,
+      check: ({ replies }) => {
+        expect(texts(replies[6])).toContain('+370 6** **567');
+        expect(texts(replies[6])).not.toContain(P.senderPhone);
+        expect(escalations).toHaveLength(1);
+        expect(escalations[0].fields).toMatchObject({ trackingNumber: P.trackingNumber, contactPhone: P.senderPhone });
+      },
+    },
+    {
+      name: '"no" to the earlier phone asks for one; "skip" still skips it',
+      options: {},
+      script: [...earlierScript(L), [L.agent, ['agent', 0.95]]],
+      steps: [
+        ...provenThenCancelled(L),
+        [L.agent, ['recall.trackingNumber']],
+        [L.no, ['escalate.askTracking']],
+        [L.skip, ['escalate.askDescription']],
+        [L.description, ['recall.contactPhone']],
+        [L.no, ['escalate.askPhone']],
+        [L.skip, ['escalate.noHandoff']],
+      ],
+      result: undefined,
+      check: () => {
+        expect(escalations[0].fields.contactPhone).toBeUndefined();
+        expect(escalations[0].fields.trackingNumber).toBeUndefined();
+      },
+    },
+  ],
+  { handoff: recordingHandoff },
 );
