@@ -105,7 +105,8 @@ export class CodeProofDialog extends Dialog<ProofOptions> {
         return Dialog.EndOfTurn;
       case 'not_a_code':
         state.strays += 1;
-        await turn.context.sendActivity(this.deps.messages.t(turn.lang, 'proof.code.notACode'));
+        // "My phone is 8 612 34567" at the code question: said so plainly (it still counts as no code).
+        await turn.context.sendActivity(this.deps.messages.t(turn.lang, turn.temp.recognition?.entities.phones.length ? 'proof.code.phoneNotCode' : 'proof.code.notACode'));
         if (state.strays >= this.deps.settings.maxPromptAttempts) {
           return this.exit(dc, state.target, { status: 'offer_person', reason: 'too_many_attempts', fields: {} });
         }

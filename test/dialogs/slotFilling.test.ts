@@ -198,6 +198,21 @@ dialogTable<object>(
         },
       },
       {
+        name: 'the phone typed again at the code question: told it is no code (once, plainly), the code question again, then the code works',
+        options: {},
+        script: mainScript(lang),
+        steps: [
+          [S.allInOne(P.trackingNumber, '8 612 34567'), ['proof.code.sent']],
+          [SAY[lang].myPhone('8 612 34567'), ['proof.code.phoneNotCode', 'proof.code.ask']],
+          [codeTo(P.senderPhone), ['proof.code.proven', 'readdress.confirm']],
+        ],
+        result: 'waiting',
+        check: ({ world, replies }) => {
+          no(world, lang, replies[1], 'proof.code.notACode');
+          no(world, lang, replies[1], 'invalid.phone.invalid');
+        },
+      },
+      {
         name: '"my phone" that is not the sender\'s phone on the parcel: the code still goes only to the phone on file, and the customer is told so',
         options: {},
         script: mainScript(lang),
