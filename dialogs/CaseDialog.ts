@@ -51,6 +51,8 @@ export interface Step<O, V, Out> {
   readonly values: V;
   readonly turn: Turn;
   readonly context: TurnContext;
+  /** The number of the message this dialog began with: what the customer wrote from it on belongs to it (`turn.conversation.given`). */
+  readonly since: number;
   /** Sends the message `key` in the turn's language. */
   say(key: string, params?: MessageParams, buttons?: Button[]): Promise<void>;
   typing(): Promise<void>;
@@ -82,6 +84,8 @@ interface RunnerState<O, V> {
   index: number;
   /** The child the next step reads the result of. */
   awaiting?: string;
+  /** The message the dialog began with. */
+  since: number;
 }
 
 export abstract class StepDialog<O extends object, V extends CaseValues, Out> extends ComponentDialog {
@@ -173,7 +177,8 @@ class StepRunner<O extends object, V extends CaseValues, Out> extends Dialog<O> 
   override async beginDialog(dc: DialogContext, options?: O): Promise<DialogTurnResult> {
     const instance = dc.activeDialog;
     if (!instance || !options) throw new Error(`${this.id}.beginDialog(): options are required`);
-    const state: RunnerState<O, V> = { options, values: this.owner.start(options, turnOf(dc.context)), index: -1 };
+    const turn = turnOf(dc.context);
+    const state: RunnerState<O, V> = { options, values: this.owner.start(options, turn), index: -1, since: turn.conversation.messageNumber };
     instance.state = state;
     return this.run(dc, state, 0, undefined);
   }
@@ -216,6 +221,7 @@ class StepRunner<O extends object, V extends CaseValues, Out> extends Dialog<O> 
       values: state.values,
       turn,
       context: dc.context,
+      since: state.since,
       say: (key, params, buttons) => say(turn, messages, key, params, buttons),
       typing: () => typing(turn),
       ask: (child, options) => {

@@ -21,6 +21,7 @@ import type { DialogDeps, EscalationOutcome, EscalationReason, EscalationRequest
 import { ESCALATE_DIALOG } from './ids';
 import { SlotPrompt, slotRef, type SlotAnswer, type SlotParser } from './prompts/SlotPrompt';
 import { PHONE_PROMPT, TEXT_PROMPT } from './prompts/slots';
+import { recallOwnPhone, recallTracking } from './recall';
 import { isRecord, type CaseResult } from './results';
 import type { CollectedFields } from './state';
 
@@ -101,7 +102,7 @@ export class EscalateDialog extends CaseDialog<EscalateOptions, Values> {
     await s.say(`escalate.intro.${s.options.reason}`);
     const known = s.values.fields.trackingNumber;
     if (known || !ASK_TRACKING.includes(s.options.reason)) return s.skip(TRACKING_OR_STORY_PROMPT.optional, { ok: true, value: { trackingNumber: known } });
-    return s.ask(TRACKING_OR_STORY_PROMPT.optional, { questionKey: 'escalate.askTracking' });
+    return s.ask(TRACKING_OR_STORY_PROMPT.optional, { questionKey: 'escalate.askTracking', recall: recallTracking(s.turn, s.since) });
   }
 
   private async askDescription(s: S, answer: SlotAnswer<EscalationAnswer | undefined>): Promise<DialogTurnResult> {
@@ -131,7 +132,7 @@ export class EscalateDialog extends CaseDialog<EscalateOptions, Values> {
     if (answer.ok && answer.value) s.values.description = [s.values.description, answer.value].filter(Boolean).join('\n');
     const f = s.values.fields;
     if (f.contactPhone || f.senderPhone || f.recipientPhone) return s.skip(PHONE_PROMPT.optional, { ok: true, value: undefined });
-    return s.ask(PHONE_PROMPT.optional, { questionKey: 'escalate.askPhone' });
+    return s.ask(PHONE_PROMPT.optional, { questionKey: 'escalate.askPhone', recall: recallOwnPhone(s.turn, s.since, 'recall.contactPhone') });
   }
 
   private async afterPhone(s: S, answer: SlotAnswer<string | undefined>): Promise<DialogTurnResult> {

@@ -13,6 +13,7 @@ import { LOCKER_PICKER, LockerPickerDialog } from './LockerPickerDialog';
 import type { SlotAnswer } from './prompts/SlotPrompt';
 import { PHONE_PROMPT } from './prompts/slots';
 import { PROOF, parcelProof, type ProofGrant } from './proof/proofStep';
+import { recallOwnPhone } from './recall';
 import type { CaseResult } from './results';
 
 export interface FindTrackingOptions {
@@ -55,7 +56,7 @@ export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> 
   private async askSender(s: S): Promise<DialogTurnResult> {
     await s.say('findTracking.intro');
     if (s.options.senderPhone) return s.skip(PHONE_PROMPT, { ok: true, value: s.options.senderPhone });
-    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone' });
+    return s.ask(PHONE_PROMPT, { questionKey: 'ask.senderPhone', recall: recallOwnPhone(s.turn, s.since, 'recall.senderPhone') });
   }
 
   private async proveSender(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
@@ -75,7 +76,9 @@ export class FindTrackingDialog extends CaseDialog<FindTrackingOptions, Values> 
     if (!answer.ok) return s.giveUp(answer);
     s.values.recipientPhone = answer.value;
     s.values.fields.recipientPhone = answer.value;
-    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery, questionKey: 'ask.destinationLocker' });
+    // A locker named at an earlier prompt of this case ("Panorama" at the phone question) is the answer.
+    const said = s.turn.conversation.given({ from: s.since }).locker;
+    return s.ask(LOCKER_PICKER, { query: s.options.lockerQuery ?? said?.query, questionKey: 'ask.destinationLocker' });
   }
 
   private async lookup(s: S, lockerId: string): Promise<DialogTurnResult> {

@@ -7,6 +7,7 @@
 import type { DialogTurnResult } from 'botbuilder-dialogs';
 import { CarrierError, type ChangeOutcome, type ParcelStatus, type PhoneRole } from '../services/carrier/types';
 import { formatDate, maskPhone } from '../services/i18n/format';
+import { phoneCorrection, type PhoneCorrection } from '../services/nlu/entities/roles';
 import { CaseDialog, type CaseValues, type Step } from './CaseDialog';
 import { caseRef } from './childRef';
 import type { DialogDeps, WorkOrderRequest } from './deps';
@@ -64,7 +65,8 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
   private async askRole(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
     s.values.access = access;
     s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164 };
-    if (s.options.role) return s.skip(PHONE_ROLE_PROMPT, { ok: true, value: s.options.role });
+    const role = s.options.role ?? this.said(s, access).party;
+    if (role) return s.skip(PHONE_ROLE_PROMPT, { ok: true, value: role });
     return s.ask(PHONE_ROLE_PROMPT, {
       questionKey: 'fixPhone.whichNumber',
       params: { recipient: access.parcel.recipientPhoneMasked, sender: access.parcel.senderPhoneMasked },
@@ -78,6 +80,8 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
   private async askNewPhone(s: S, answer: SlotAnswer<PhoneRole>): Promise<DialogTurnResult> {
     if (!answer.ok) return s.giveUp(answer);
     s.values.role = answer.value;
+    const known = this.said(s, this.pending(s).access).newPhone;
+    if (known) return s.skip(PHONE_PROMPT, { ok: true, value: known });
     return s.ask(PHONE_PROMPT, { questionKey: answer.value === 'recipient' ? 'ask.newRecipientPhone' : 'ask.newSenderPhone' });
   }
 
@@ -152,6 +156,15 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
       await this.deps.handoff.createWorkOrder?.(order, s.turn.customerRef());
     }
     return s.end({ status: 'done' });
+  }
+
+  /**
+   * What the customer has written in this case ("the old number was 86…, the new one is 86…", or a
+   * number given at another prompt): whose number is wrong and the new one, if it can be told.
+   */
+  private said(s: S, access: ParcelAccess): PhoneCorrection {
+    const onFile = { recipient: access.parcel.recipientPhoneMasked, sender: access.parcel.senderPhoneMasked };
+    return phoneCorrection(s.turn.conversation.given({ from: s.since }).phones, onFile, maskPhone);
   }
 
   /** The change being prepared: the parcel access and the phone chosen so far. */

@@ -14,6 +14,7 @@ import { LANGS } from '../services/i18n/langs';
 import { describeLocker } from '../services/i18n/lockerText';
 import { matchChoice } from '../services/i18n/choices';
 import { ordinalChoice } from '../services/nlu/entities/ordinal';
+import { lockerChange, lockersLeft } from '../services/nlu/entities/lockerRoles';
 import { CasePart, type CaseValues, type Step } from './CaseDialog';
 import { lockerCarousel, supportsCards } from './cards';
 import { childRef } from './childRef';
@@ -177,6 +178,12 @@ export class LockerPickerDialog extends CasePart<LockerPickerOptions, Values, st
 
   private async offerCandidates(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
     if (!answer.ok) return s.giveUp(answer);
+    // "ne į Ozą, o į Akropolį": the locker to leave is never offered; only the wanted one is searched.
+    const change = lockerChange(answer.value, (t) => this.deps.lockers.extractMentions(t));
+    if (change.from) {
+      const exclude = [...new Set([...(s.options.exclude ?? []), ...lockersLeft(change.from)])];
+      return s.restart({ ...s.options, exclude, query: change.to?.text });
+    }
     const exclude = s.options.exclude ?? [];
     const ids = candidates(this.deps, answer.value, exclude);
     s.values.query = answer.value;

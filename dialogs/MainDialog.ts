@@ -9,7 +9,8 @@
 import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { ComponentDialog, DialogTurnStatus } from './dialogsLib';
 import { storyOf } from '../services/nlu/escalationFacts';
-import { phoneRoles, type PhoneParty } from '../services/nlu/entities/roles';
+import { phonePartyOf, phoneRoles, type PhoneParty } from '../services/nlu/entities/roles';
+import { wantedLocker } from '../services/nlu/entities/lockerRoles';
 import type { Intent } from '../services/nlu/types';
 import { beginChild } from './childRef';
 import { CLARIFY, ClarifyDialog } from './ClarifyDialog';
@@ -213,6 +214,8 @@ export class MainDialog extends ComponentDialog {
     const unroled = roled.filter((p) => !p.party).map((p) => p.e164);
     const partiesNamed = roled.some((p) => p.party === 'sender' || p.party === 'recipient');
     const lockerQuery = r?.entities.lockers[0]?.text;
+    // "from Akropolis Vilnius to Mega Kaunas": the one wanted, and the one to leave.
+    const wanted = r && wantedLocker(r.entities);
     const attachments = (turn.context.activity.attachments ?? []).flatMap((a) => (a.contentUrl ? [{ url: a.contentUrl, contentType: a.contentType, name: a.name }] : []));
     const words = text.split(/\s+/).length;
     const descriptive = words >= 5 && !menuIntent(m, text) ? text : undefined;
@@ -223,9 +226,10 @@ export class MainDialog extends ComponentDialog {
     const run = async (started: Promise<DialogTurnResult>) => this.follow(inner, turn, await started, flow);
     switch (intent) {
       case 'readdress':
-        return run(beginChild(inner, READDRESS, { trackingNumber: tracking, lockerQuery }));
+        return run(beginChild(inner, READDRESS, { trackingNumber: tracking, lockerQuery: wanted?.query, leaveLockerIds: wanted?.leave }));
       case 'fix_phone':
-        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking }));
+        // "I typed his number wrong": whose number is known without a number in the message.
+        return run(beginChild(inner, FIX_PHONE, { trackingNumber: tracking, role: phonePartyOf(text) }));
       case 'find_tracking':
         return run(
           beginChild(inner, FIND_TRACKING, {

@@ -78,7 +78,13 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
       await sayNotPossible(s.turn, this.deps, s.options.purpose, parcel.trackingNumber, parcel.status);
       return s.leave({ status: 'done' });
     }
-    return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' } });
+    return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' }, claimed: this.claimedPhone(s) });
+  }
+
+  /** The customer's own phone as they wrote it in this case ("my phone 8 612 34567"), if they did. */
+  private claimedPhone(s: S): string | undefined {
+    const own = s.turn.conversation.given({ from: s.since }).phones.filter((p) => !p.age && (p.party === 'contact' || p.party === 'sender'));
+    return own[own.length - 1]?.e164;
   }
 
   private async proven(s: S, grant: ProofGrant): Promise<DialogTurnResult> {

@@ -26,6 +26,8 @@ export interface ReaddressOptions {
   trackingNumber?: string;
   /** A locker mention from the customer's first message. */
   lockerQuery?: string;
+  /** Lockers the customer said they want to leave ("from Akropolis Vilnius to …"): never offered. */
+  leaveLockerIds?: string[];
 }
 
 /** The readdress case as the main dialog sees it. */
@@ -66,10 +68,13 @@ export class ReaddressDialog extends CaseDialog<ReaddressOptions, Values> {
     s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164, lockerId: access.parcel.destinationLockerId };
     const current = this.deps.lockers.get(access.parcel.destinationLockerId);
     if (current) await s.say('readdress.current', { locker: describeLocker(this.deps.messages, s.turn.lang, current) });
+    // A locker named at another prompt of this case ("Mega Kaunas" at the parcel-number question) counts too.
+    const said = s.turn.conversation.given({ from: s.since }).locker;
+    const leave = [...(s.options.leaveLockerIds ?? []), ...(said?.leave ?? [])];
     return s.ask(LOCKER_PICKER, {
-      query: s.options.lockerQuery,
+      query: s.options.lockerQuery ?? said?.query,
       questionKey: 'ask.newLocker',
-      exclude: [access.parcel.destinationLockerId],
+      exclude: [...new Set([access.parcel.destinationLockerId, ...leave])],
       parentConfirms: true,
     });
   }

@@ -5,6 +5,29 @@
  */
 import type { Lang } from '../services/i18n/langs';
 import type { ProvenFact } from '../services/proof/types';
+import type { RoledPhone } from '../services/nlu/entities/roles';
+import type { WantedLocker } from '../services/nlu/entities/lockerRoles';
+
+/** A value the customer wrote, with the number of the message it came in (see `GivenValues.messages`). */
+export interface Given<T> {
+  value: T;
+  message: number;
+}
+
+
+/**
+ * Values the customer wrote in this conversation (the last of each kind), so a case uses a value
+ * given at another prompt, and confirms one given in an earlier case instead of asking again. Never
+ * a proof: every change still needs its own one-time code.
+ */
+export interface GivenValues {
+  /** Messages understood so far; the number of the current one. */
+  messages: number;
+  trackingNumber?: Given<string>;
+  /** The last few phones, with the roles their words give them. */
+  phones?: Given<RoledPhone>[];
+  locker?: Given<WantedLocker>;
+}
 
 /**
  * Per conversation (conversation state). Proven facts live here, not in user state: a fact is
@@ -17,6 +40,8 @@ export interface ConversationData {
   turns?: number;
   /** Facts proven in this conversation, oldest first; expired ones are dropped when a new one is added. */
   proven?: ProvenFact[];
+  /** What the customer wrote so far (parcel numbers, phones, lockers). */
+  given?: GivenValues;
 }
 
 /** Long-lived facts about a customer (user state): only preferences, never anything proven. */

@@ -23,10 +23,22 @@ import { localeLang } from '../services/i18n/languagePolicy';
 import type { MessageParams, Messages } from '../services/i18n/messages';
 import { liveFacts, type ProvenFact, type ProvenPhone } from '../services/proof/types';
 import type { CustomerRef } from './deps';
-import type { ConversationData, UserData } from './state';
+import { phoneRoles, type RoledPhone } from '../services/nlu/entities/roles';
+import { wantedLocker, type WantedLocker } from '../services/nlu/entities/lockerRoles';
+import type { ConversationData, GivenValues, UserData } from './state';
 
 /** At most this many proven facts are kept per conversation (the newest). */
 const MAX_PROVEN = 5;
+/** At most this many phones the customer wrote are kept per conversation (the newest). */
+const MAX_GIVEN_PHONES = 4;
+
+/** The values the customer wrote in a range of messages (the newest of each kind). */
+export interface GivenInRange {
+  trackingNumber?: string;
+  /** Oldest first. */
+  phones: RoledPhone[];
+  locker?: WantedLocker;
+}
 
 /** What the turn needs from its environment. */
 export interface TurnSettings {
@@ -96,6 +108,42 @@ export class ConversationScope {
     return liveFacts(this.data.proven, this.settings.now());
   }
 
+  /**
+   * Notes the values of the message just understood (its number is `messageNumber` from now on):
+   * the parcel number, the phones with the roles their words give them, the locker asked for.
+   */
+  noteGiven(temp: TurnTemp): void {
+    const given: GivenValues = (this.data.given ??= { messages: 0 });
+    given.messages += 1;
+    const r = temp.recognition;
+    if (!r) return;
+    const message = given.messages;
+    const tracking = r.entities.trackingNumbers.find((t) => t.valid)?.value;
+    if (tracking) given.trackingNumber = { value: tracking, message };
+    const accepted = new Set(r.entities.phones.map((p) => p.e164));
+    const phones = phoneRoles(temp.text).filter((p) => accepted.has(p.e164));
+    if (phones.length) given.phones = [...(given.phones ?? []), ...phones.map((value) => ({ value, message }))].slice(-MAX_GIVEN_PHONES);
+    const locker = wantedLocker(r.entities);
+    if (locker) given.locker = { value: locker, message };
+  }
+
+  /** The number of the current message (0 before any), to tell what was given since a case began. */
+  get messageNumber(): number {
+    return this.data.given?.messages ?? 0;
+  }
+
+  /** What the customer wrote from message `from` on (inclusive), or before it (`before`). */
+  given(range: { from: number } | { before: number }): GivenInRange {
+    const g = this.data.given;
+    const inRange = (message: number) => ('from' in range ? message >= range.from : message < range.before);
+    const pick = <T>(v: { value: T; message: number } | undefined): T | undefined => (v && inRange(v.message) ? v.value : undefined);
+    return {
+      trackingNumber: pick(g?.trackingNumber),
+      phones: (g?.phones ?? []).filter((p) => inRange(p.message)).map((p) => p.value),
+      locker: pick(g?.locker),
+    };
+  }
+
   /** True while `fact` (as returned by `rememberProof`) is proven here and has not expired. */
   holds(fact: ProvenFact): boolean {
     return this.proven.some((f) => f.kind === fact.kind && f.e164 === fact.e164 && f.role === fact.role && f.provenAt === fact.provenAt);
@@ -149,6 +197,7 @@ export class Turn {
     if (this.recognized) throw new Error('Turn.understood(): the turn was already understood');
     this.recognized = true;
     this.current = temp;
+    if (temp.text) this.conversation.noteGiven(temp);
   }
 
   /** The language to answer in: the customer's, else the channel's locale, else the default. */

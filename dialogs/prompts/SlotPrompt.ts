@@ -14,7 +14,8 @@
  *   it anywhere in the text, so a message that holds a value is always taken first;
  * - lets rejection interceptors look at an answer that holds no value (issue #11): a new request
  *   ends the case with `{ status: 'start', … }` (what the case collected travels with it), a
- *   question about the prompt is answered and the question asked again;
+ *   question about the prompt is answered and the question asked again; a value for another slot
+ *   of the case (the new phone at the parcel-number question) is kept for it (`valueForAnotherSlot`);
  * - never says "that doesn't look like…" more than once for a message that is not an attempt at
  *   the value (`isAttempt`): later ones get a short "I still need …" instead.
  */
@@ -28,6 +29,7 @@ import { childRef, type ChildRef } from '../childRef';
 import { menuIntent } from '../menu';
 import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, NO_SMS_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from '../ids';
 import type { Intent } from '../../services/nlu/types';
+import { wantedLocker } from '../../services/nlu/entities/lockerRoles';
 import type { DialogDeps } from '../deps';
 import { isRecord, type CaseExit, type CaseResult } from '../results';
 import { message, turnOf, type Button, type Turn } from '../turn';
@@ -48,7 +50,20 @@ export interface SlotPromptOptions {
   params?: MessageParams;
   /** Buttons offered with the question; parsers may use them. */
   choices?: SlotChoice[];
+  /**
+   * A value the customer gave earlier in the conversation: asked as "Is it …?" first (`questionKey`
+   * with `{{value}}` = `shown`). "Yes" answers with `value` (parsed like a typed answer, so a parcel
+   * is still looked up and a phone still proven), "no" asks the question itself, anything else is
+   * read as the answer. It only saves typing: it is never a proof.
+   */
+  recall?: { value: string; shown: string; questionKey: string };
 }
+
+/** The yes/no buttons of confirmation prompts. */
+export const YES_NO_CHOICES: SlotChoice[] = [
+  { value: 'yes', titleKey: 'buttons.yes', synonymsKey: 'words.yes' },
+  { value: 'no', titleKey: 'buttons.no', synonymsKey: 'words.no' },
+];
 
 interface BegunOptions extends SlotPromptOptions {
   /** A "skip" word ends the prompt with `{ ok: true, value: undefined }`. */
@@ -109,7 +124,7 @@ export type PromptVerdict =
 /**
  * Looks at an answer before the prompt parses it; `undefined` lets the prompt parse it. The
  * extension point for issue #11: recognise a new request (exit with `{ status: 'start', … }`), a
- * question about the prompt (answer it, then `answered`), or a value for another slot.
+ * question about the prompt (answer it, then `answered`), or a value for another slot (kept, `answered`).
  */
 export type PromptInterceptor = (turn: Turn, prompt: PromptSeen) => Promise<PromptVerdict | undefined>;
 
@@ -202,8 +217,45 @@ export const questionAboutPrompt: PromptInterceptor = async (turn, prompt) => {
   return { kind: 'answered' };
 };
 
+/** Kinds of values a case takes at a later step, from what the customer wrote (`turn.conversation.given`). */
+type LaterValue = 'phone' | 'locker';
+
+/** What each case reads from earlier messages: the wrong-phone case its new number, readdress the new locker and the customer's own phone, … */
+const LATER_VALUES: Readonly<Record<string, readonly LaterValue[]>> = {
+  [FIX_PHONE_DIALOG]: ['phone'],
+  [READDRESS_DIALOG]: ['locker', 'phone'],
+  [FIND_TRACKING_DIALOG]: ['locker'],
+};
+
+/** The prompts that ask for each kind (a value of that kind is their own answer, never "another slot"). */
+const PROMPTS_OF: Readonly<Record<LaterValue, readonly string[]>> = {
+  phone: ['slot.phone'],
+  locker: ['slot.lockerQuery', 'slot.lockerPick'],
+};
+
+/** Prompts at which a value for another slot is kept (confirmations are not: "no, 8 612 …" is no answer to keep). */
+const KEEPING_PROMPTS: ReadonlySet<string> = new Set(['slot.tracking', 'slot.parcel', 'slot.phone', 'slot.phoneRole', 'slot.lockerQuery', 'slot.lockerPick']);
+
+/**
+ * A value for another slot of the running case ("the new number is 8 612 34000" at the
+ * parcel-number question, "Mega Kaunas" at a phone question): the turn has already noted it
+ * (`Turn.understood`), and the case takes it when it comes to that slot; here the customer is told
+ * so, and the question is asked again without counting a failure.
+ */
+export const valueForAnotherSlot: PromptInterceptor = async (turn, prompt) => {
+  const r = turn.temp.recognition;
+  if (!prompt.deps || !r || !KEEPING_PROMPTS.has(prompt.id)) return undefined;
+  const held: LaterValue[] = [];
+  if (r.entities.phones.length) held.push('phone');
+  if (wantedLocker(r.entities)) held.push('locker');
+  const taken = new Set((prompt.stack ?? []).flatMap((id) => LATER_VALUES[id] ?? []));
+  if (!held.some((kind) => taken.has(kind) && !PROMPTS_OF[kind].includes(prompt.id))) return undefined;
+  await turn.context.sendActivity(prompt.deps.messages.t(turn.lang, 'promptHelp.kept'));
+  return { kind: 'answered' };
+};
+
 /** What every value prompt does with an answer that holds no value, before rejecting it. */
-export const REJECTION_INTERCEPTORS: readonly PromptInterceptor[] = [newRequest, questionAboutPrompt];
+export const REJECTION_INTERCEPTORS: readonly PromptInterceptor[] = [newRequest, valueForAnotherSlot, questionAboutPrompt];
 
 /** An answer with a digit in it is an attempt at a number (tracking numbers and phones). */
 export const hasDigit = (text: string): boolean => /\d/.test(text);
@@ -236,6 +288,8 @@ interface PromptState {
   failures: number;
   /** Answers rejected that were not an attempt at the value. */
   notAttempts?: number;
+  /** The "Is it …?" question of `options.recall` awaits its answer. */
+  recalling?: boolean;
 }
 
 export class SlotPrompt<T> extends Dialog<BegunOptions> {
@@ -256,9 +310,9 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
   override async beginDialog(dc: DialogContext, options?: BegunOptions): Promise<DialogTurnResult> {
     const instance = dc.activeDialog;
     if (!instance || !options?.questionKey) throw new Error(`SlotPrompt(${this.id}).beginDialog(): questionKey is required`);
-    const state: PromptState = { options, failures: 0 };
+    const state: PromptState = { options, failures: 0, recalling: !!options.recall };
     instance.state = state;
-    await this.ask(turnOf(dc.context), options);
+    await this.askFirst(turnOf(dc.context), state);
     return Dialog.EndOfTurn;
   }
 
@@ -287,11 +341,32 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     const before = await intercepted(this.interceptors);
     if (before) return before;
 
+    // "Is it CE…?": yes takes the earlier value, no asks the question itself ("no, CE…" is an answer).
+    let answer = text;
+    let declined = false;
+    if (state.recalling && options.recall) {
+      state.recalling = false;
+      const labels = choiceLabels(this.deps, turn.lang, YES_NO_CHOICES);
+      const said = matchChoice(text, labels);
+      if (said === 'yes') answer = options.recall.value;
+      declined = said === 'no';
+      // A bare "no" is no answer to the question itself (an optional one would take it as "nothing").
+      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
+      if (declined && bare) {
+        await this.ask(turn, options);
+        return Dialog.EndOfTurn;
+      }
+    }
+
     if (options.optional && this.isSkip(text)) return dc.endDialog({ ok: true, value: undefined } satisfies SlotAnswer<T | undefined>);
 
-    const outcome = await this.parse(text, turn, options);
+    const outcome = await this.parse(answer, turn, options);
     if (outcome.ok) return dc.endDialog({ ok: true, value: outcome.value } satisfies SlotAnswer<T>);
     if (outcome.fatal) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<T>);
+    if (declined) {
+      await this.ask(turn, options);
+      return Dialog.EndOfTurn;
+    }
 
     // No value in it: a new request or a question about the prompt, before it counts as a failure.
     const attempt = this.isAttempt(text);
@@ -310,7 +385,16 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    await this.ask(turnOf(context), this.state(instance).options);
+    await this.askFirst(turnOf(context), this.state(instance));
+  }
+
+  /** The "Is it …?" question while it awaits its answer, else the question itself. */
+  private async askFirst(turn: Turn, state: PromptState): Promise<void> {
+    const recall = state.recalling ? state.options.recall : undefined;
+    if (!recall) return this.ask(turn, state.options);
+    const m = this.deps.messages;
+    const buttons = YES_NO_CHOICES.map((c) => ({ title: m.t(turn.lang, c.titleKey ?? '') }));
+    await turn.context.sendActivity(message(m.t(turn.lang, recall.questionKey, { value: recall.shown }), buttons));
   }
 
   /** The prompt's own state, written by `beginDialog` (botbuilder stores it as `any`). */

@@ -8,17 +8,14 @@ import { parsePhone, parseTrackingNumber } from '../../services/nlu/entities';
 import { CarrierError, type ParcelView, type PhoneRole } from '../../services/carrier/types';
 import { isIntent, type Intent } from '../../services/nlu/types';
 import { foldAnswer } from '../../services/i18n/choices';
+import { maskPhone } from '../../services/i18n/format';
 import { LANGS } from '../../services/i18n/langs';
 import type { DialogDeps } from '../deps';
 import { isParcelView, isString } from '../results';
 import { typing, type Turn } from '../turn';
-import { PROMPT_INTERCEPTORS, SlotPrompt, choiceParser, hasDigit, slotRef, type ParseOutcome, type SlotChoice, type SlotParser } from './SlotPrompt';
+import { PROMPT_INTERCEPTORS, SlotPrompt, YES_NO_CHOICES, choiceParser, hasDigit, slotRef, type ParseOutcome, type SlotParser } from './SlotPrompt';
 
-/** The yes/no buttons of confirmation prompts. */
-export const YES_NO_CHOICES: SlotChoice[] = [
-  { value: 'yes', titleKey: 'buttons.yes', synonymsKey: 'words.yes' },
-  { value: 'no', titleKey: 'buttons.no', synonymsKey: 'words.no' },
-];
+export { YES_NO_CHOICES } from './SlotPrompt';
 
 export type YesNo = 'yes' | 'no';
 const isYesNo = (v: unknown): v is YesNo => v === 'yes' || v === 'no';
@@ -110,13 +107,32 @@ export function textParser(deps: DialogDeps): SlotParser<string> {
   };
 }
 
+/**
+ * Which of the parcel's phones: a choice, or the number itself ("8 622 23344", the wrong one on
+ * file) when its masked form is exactly one of the masked phones the question shows
+ * (`params.recipient`, `params.sender`). Only masked forms are compared: the answer learns nothing
+ * the question did not show.
+ */
+export function phoneRoleParser(deps: DialogDeps): SlotParser<PhoneRole> {
+  const byChoice = choiceParser(deps, isPhoneRole);
+  return async (text, turn, options) => {
+    const chosen = await byChoice(text, turn, options);
+    if (chosen.ok) return chosen;
+    const typed = parsePhone(text, 'LT');
+    if (!typed.ok) return chosen;
+    const masked = maskPhone(typed.e164);
+    const matches = (['recipient', 'sender'] as const).filter((role) => options.params?.[role] === masked);
+    return matches.length === 1 ? { ok: true, value: matches[0] } : chosen;
+  };
+}
+
 /** The shared slot prompts, registered on every case dialog. */
 export function slotPrompts(deps: DialogDeps): Dialog[] {
   return [
     new SlotPrompt(TRACKING_PROMPT, deps, trackingParser, 'invalid.tracking', PROMPT_INTERCEPTORS, hasDigit),
     new SlotPrompt(PARCEL_PROMPT, deps, parcelParser(deps), 'invalid.tracking', PROMPT_INTERCEPTORS, hasDigit),
     new SlotPrompt(PHONE_PROMPT, deps, phoneParser, 'invalid.phone', PROMPT_INTERCEPTORS, hasDigit),
-    new SlotPrompt(PHONE_ROLE_PROMPT, deps, choiceParser(deps, isPhoneRole), 'invalid.choice'),
+    new SlotPrompt(PHONE_ROLE_PROMPT, deps, phoneRoleParser(deps), 'invalid.choice'),
     new SlotPrompt(INTENT_PROMPT, deps, choiceParser(deps, isIntentValue), 'invalid.choice'),
     new SlotPrompt(YES_NO_PROMPT, deps, choiceParser(deps, isYesNo), 'invalid.yesNo'),
     // A description is free text: whatever the customer writes is the answer.

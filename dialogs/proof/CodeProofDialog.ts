@@ -17,6 +17,7 @@ import type { TurnContext } from 'botbuilder';
 import type { ProofTarget, StartOutcome } from '../../services/proof/ProofService';
 import type { MessageParams } from '../../services/i18n/messages';
 import { parseCode } from '../../services/proof/parseCode';
+import { maskPhone } from '../../services/i18n/format';
 import { matchChoice } from '../../services/i18n/choices';
 import type { DialogDeps } from '../deps';
 import { PROOF_DIALOG } from '../ids';
@@ -56,7 +57,9 @@ export class CodeProofDialog extends Dialog<ProofOptions> {
     if (sent.outcome !== 'sent') return this.stop(dc, turn, options.target, sent);
     const state: CodeState = { target: options.target, phoneMasked: sent.phoneMasked, strays: 0 };
     instance.state = state;
-    const key = options.target.kind === 'parcel' ? 'proof.code.sent' : 'proof.code.sentPhone';
+    // Only the masked forms are compared: the answer says no more than the masked phone it shows.
+    const elsewhere = options.target.kind === 'parcel' && options.claimed !== undefined && maskPhone(options.claimed) !== sent.phoneMasked;
+    const key = options.target.kind === 'parcel' ? (elsewhere ? 'proof.code.sentNotGiven' : 'proof.code.sent') : 'proof.code.sentPhone';
     await this.say(turn, key, { phone: sent.phoneMasked, minutes: this.minutesUntil(sent.expiresAt) });
     return Dialog.EndOfTurn;
   }
@@ -102,7 +105,8 @@ export class CodeProofDialog extends Dialog<ProofOptions> {
         return Dialog.EndOfTurn;
       case 'not_a_code':
         state.strays += 1;
-        await turn.context.sendActivity(this.deps.messages.t(turn.lang, 'proof.code.notACode'));
+        // "My phone is 8 612 34567" at the code question: said so plainly (it still counts as no code).
+        await turn.context.sendActivity(this.deps.messages.t(turn.lang, turn.temp.recognition?.entities.phones.length ? 'proof.code.phoneNotCode' : 'proof.code.notACode'));
         if (state.strays >= this.deps.settings.maxPromptAttempts) {
           return this.exit(dc, state.target, { status: 'offer_person', reason: 'too_many_attempts', fields: {} });
         }

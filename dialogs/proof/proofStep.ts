@@ -18,6 +18,11 @@ import { CodeProofDialog } from './CodeProofDialog';
 export interface ProofOptions {
   /** Whose phone must be proven: the `role` phone on a parcel (`sender` for the sender's changes), or a phone the customer typed. */
   target: ProofTarget;
+  /**
+   * A phone the customer said is theirs ("my phone 8 612 34567"). The code still goes only to the
+   * target; when the masked forms differ, the customer is told the code goes to the phone on file.
+   */
+  claimed?: string;
 }
 
 /** What a proof step ends with. */

@@ -64,6 +64,11 @@ export interface Entities {
   trackingNumbers: TrackingEntity[];
   phones: PhoneEntity[];
   lockers: LockerMention[];
+  /**
+   * Set only when the text names a locker to leave ("from Akropolis Vilnius to Mega Kaunas", "ne į
+   * Ozą, o į Akropolį"): that one (`from`) and the one wanted (`to`, when named).
+   */
+  lockerChange?: { from: LockerMention; to?: LockerMention };
 }
 
 export interface IntentScore {

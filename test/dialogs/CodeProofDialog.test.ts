@@ -100,12 +100,12 @@ dialogTable<ProofOptions>(
         check: ({ world, replies }) => expect(texts(replies[1])).toContain(world.messages.t(lang, 'proof.code.wrong', { count: 2 })),
       },
       {
-        name: 'not a code (five digits, a phone, words): a code has 6 digits, no try spent; three of them offer a person',
+        name: 'not a code (five digits, a phone, words): a code has 6 digits (a phone is said to be one), no try spent; three of them offer a person',
         options: parcel,
         steps: [
           ['…', ['proof.code.sent']],
           ['12345', ['proof.code.notACode', 'proof.code.ask']],
-          [P.senderPhone, ['proof.code.notACode']],
+          [P.senderPhone, ['proof.code.phoneNotCode', 'proof.code.ask']],
           ['🙂', ['proof.code.notACode']],
         ],
         result: { exit: { status: 'offer_person', reason: 'too_many_attempts', fields: { trackingNumber: P.trackingNumber } } },

@@ -141,9 +141,10 @@ dialogTable<object>(
         [L.readdress, ['ask.trackingNumber']],
         [F.readdressable.trackingNumber, ['proof.code.sent']],
         [L.cancel, ['main.cancelled']],
-        [L.track, ['ask.trackingNumberTrack']],
-        [L.help, ['main.helpInFlow', 'ask.trackingNumberTrack']],
-        ['english', ['main.languageSwitched', 'ask.trackingNumberTrack']],
+        // The parcel number of the cancelled case is offered ("Is it CE…?"), also when asked again.
+        [L.track, ['recall.trackingNumber']],
+        [L.help, ['main.helpInFlow', 'recall.trackingNumber']],
+        ['english', ['main.languageSwitched', 'recall.trackingNumber']],
         [L.restart, ['main.restarted']],
       ],
       result: undefined,

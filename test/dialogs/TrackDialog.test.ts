@@ -49,7 +49,8 @@ dialogTable<TrackOptions>(
         [L.track, ['ask.trackingNumberTrack']],
         [makeS10('CE', '12345678', 'LT'), ['invalid.tracking.not_found']],
         [F.inLocker.trackingNumber, ['track.status.in_locker']],
-        [L.track, ['ask.trackingNumberTrack']],
+        // The number from before is offered; typing it again is an answer too.
+        [L.track, ['recall.trackingNumber']],
         [F.inLocker.trackingNumber, ['track.limit']],
       ],
       result: { status: 'done' },

@@ -6,13 +6,14 @@
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import { LANGS, type Lang } from '../../services/i18n/langs';
 import { conversation, createWorld, hasMessage, type Reply, type World } from '../support/botHarness';
-import { LINES } from './testData';
+import { LINES, SLOT_LINES } from './testData';
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text).join('\n---\n');
 
 describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
   let world: World;
   const L = LINES[lang];
+  const S = SLOT_LINES[lang];
   const expectKey = (replies: Reply[], key: string) => {
     if (!hasMessage(world.messages, lang, replies, key)) throw new Error(`expected "${key}" (${lang}) among replies:\n${texts(replies)}`);
   };
@@ -60,17 +61,60 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     expectKey(await c.say(L.yes), 'readdress.done');
   });
 
-  test('wrong phone: recipient number corrected and the pickup SMS re-sent', async () => {
+  test('wrong phone: recipient number corrected and the pickup SMS re-sent; "the recipient\'s number" is not asked about again', async () => {
     const c = conversation(world);
     expectKey(await c.say(L.fixPhone), 'ask.trackingNumber');
     expectKey(await c.say(F.inLocker.trackingNumber.toLowerCase()), 'proof.code.sent');
-    expectKey(await c.say(await world.lastCode(F.inLocker.senderPhone)), 'fixPhone.whichNumber');
-    expectKey(await c.say(L.recipientChoice), 'ask.newRecipientPhone');
+    const proven = await c.say(await world.lastCode(F.inLocker.senderPhone));
+    expectKey(proven, 'ask.newRecipientPhone');
+    expect(hasMessage(world.messages, lang, proven, 'fixPhone.whichNumber')).toBe(false);
     expectKey(await c.say('8 612 34000'), 'fixPhone.confirm');
     const done = await c.say(L.yes);
     expectKey(done, 'fixPhone.doneSmsResent');
     expect(world.sandbox.carrier.parcels.get(F.inLocker.trackingNumber)!.recipientPhone).toBe('+37061234000');
     expect(texts(done)).not.toContain('+37061234000'); // masked in the confirmation
+  });
+
+  test('everything in one message, end to end: parcel, new locker and "my phone" → the code to that phone, Mega confirmed, changed', async () => {
+    const c = conversation(world);
+    const first = await c.say(S.allInOne(F.readdressable.trackingNumber, '8 612 34567'));
+    expectKey(first, 'proof.code.sent');
+    expect(hasMessage(world.messages, lang, first, 'ask.trackingNumber')).toBe(false);
+    const confirm = await c.say(await world.lastCode(F.readdressable.senderPhone));
+    expectKey(confirm, 'readdress.confirm');
+    expect(texts(confirm)).toMatch(/Mega/);
+    for (const key of ['invalid.phone.invalid', 'ask.newLocker', 'lockers.pick']) expect(hasMessage(world.messages, lang, confirm, key)).toBe(false);
+    expectKey(await c.say(L.yes), 'readdress.scheduled');
+    expect((await world.carrier.getParcel(F.readdressable.trackingNumber)).destinationLockerId).toBe(F.lockers.mega);
+  });
+
+  test('wrong phone end to end: the old and the new number in one message → straight to the confirmation of the new one', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(`${F.returning.trackingNumber} ${S.oldNew('8 666 67788', '8 612 34111')}`), 'proof.code.sent');
+    const confirm = await c.say(await world.lastCode(F.returning.senderPhone));
+    expectKey(confirm, 'fixPhone.confirm');
+    expect(texts(confirm)).toContain('+37061234111');
+    expect(hasMessage(world.messages, lang, confirm, 'fixPhone.whichNumber')).toBe(false);
+  });
+
+  test('"I typed his number wrong" end to end: the recipient\'s number is corrected without "which number was wrong?"', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(S.hisNumber), 'ask.trackingNumber');
+    expectKey(await c.say(F.inLocker.trackingNumber), 'proof.code.sent');
+    const proven = await c.say(await world.lastCode(F.inLocker.senderPhone));
+    expectKey(proven, 'ask.newRecipientPhone');
+    expect(hasMessage(world.messages, lang, proven, 'fixPhone.whichNumber')).toBe(false);
+    expectKey(await c.say('8 612 34222'), 'fixPhone.confirm');
+  });
+
+  test('"from Akropolis Vilnius to Mega Kaunas" end to end: Mega confirmed, never the locker to leave', async () => {
+    const c = conversation(world);
+    expectKey(await c.say(S.fromTo(F.accepted.trackingNumber)), 'proof.code.sent');
+    const confirm = await c.say(await world.lastCode(F.accepted.senderPhone));
+    expectKey(confirm, 'readdress.confirm');
+    expect(hasMessage(world.messages, lang, confirm, 'lockers.pick')).toBe(false);
+    expect(texts(confirm)).toMatch(/Mega/);
+    expect(texts(confirm.slice(-1))).not.toMatch(/Akropolis/);
   });
 
   test('lost tracking number: found only on an exact match of all three facts', async () => {
@@ -123,7 +167,7 @@ describe.each(LANGS.map((l) => [l]))('dialogs in %s', (lang: Lang) => {
     await c.say(L.readdress);
     await c.say(F.readdressable.trackingNumber);
     expectKey(await c.say(L.cancel), 'main.cancelled');
-    expectKey(await c.say(L.track), 'ask.trackingNumberTrack'); // the conversation goes on
+    expectKey(await c.say(L.track), 'recall.trackingNumber'); // the conversation goes on, the number offered
     expectKey(await c.say(L.restart), 'main.restarted');
     expectKey(await c.say(L.help), 'main.help');
   });

@@ -135,3 +135,65 @@ export const LINES: Record<Lang, Lines> = {
     noNumberStory: 'номера нет, посылку оставили у двери, и она пропала',
   },
 };
+
+/** Slot filling with roles (issue #11 item 2): several values, with their roles, in one message. */
+export interface SlotLines {
+  oldNew: (old: string, fresh: string) => string;
+  onlyOld: (old: string) => string;
+  hisNumber: string;
+  herNumber: string;
+  fromTo: (t: string) => string;
+  notOzas: string;
+  notThisAkropolis: (t: string) => string;
+  fromToAtPrompt: string;
+  allInOne: (t: string, phone: string) => string;
+  /** A value for a later slot, written at another prompt. */
+  newAtPrompt: (phone: string) => string;
+  lockerAtPrompt: string;
+  myPhone: (phone: string) => string;
+}
+
+export const SLOT_LINES: Record<Lang, SlotLines> = {
+  en: {
+    oldNew: (o, n) => `the old number was ${o}, the new one is ${n}`,
+    onlyOld: (o) => `the old number was ${o}`,
+    hisNumber: 'The recipient got no SMS, I typed his number wrong',
+    herNumber: 'I typed her number wrong',
+    fromTo: (t) => `change ${t} from Akropolis Vilnius to Mega Kaunas`,
+    notOzas: 'not to Ozas, but to Akropolis',
+    notThisAkropolis: (t) => `parcel ${t}: not to Akropolis Vilnius but to Akropolis`,
+    fromToAtPrompt: 'from Akropolis Vilnius to Mega Kaunas',
+    allInOne: (t, phone) => `Change locker for ${t} to Mega in Kaunas, my phone ${phone}`,
+    newAtPrompt: (n) => `the new number is ${n}`,
+    lockerAtPrompt: 'to Mega in Kaunas',
+    myPhone: (p) => `my phone is ${p}`,
+  },
+  lt: {
+    oldNew: (o, n) => `senas numeris ${o}, naujas ${n}`,
+    onlyOld: (o) => `senas numeris ${o}`,
+    hisNumber: 'gavėjas negavo SMS, gavėjo numerį suvedžiau neteisingai',
+    herNumber: 'suvedžiau jos numerį neteisingai',
+    fromTo: (t) => `siuntą ${t} pakeiskite iš Akropolio Vilniuje į Megą Kaune`,
+    notOzas: 'ne į Ozą, o į Akropolį',
+    notThisAkropolis: (t) => `siunta ${t}: ne į Akropolį Vilniuje, o į Akropolį`,
+    fromToAtPrompt: 'iš Akropolio Vilniuje į Megą Kaune',
+    allInOne: (t, phone) => `Pakeiskite paštomatą siuntai ${t} į Megą Kaune, mano telefonas ${phone}`,
+    newAtPrompt: (n) => `naujas numeris ${n}`,
+    lockerAtPrompt: 'į Megą Kaune',
+    myPhone: (p) => `mano telefonas ${p}`,
+  },
+  ru: {
+    oldNew: (o, n) => `старый номер ${o}, новый ${n}`,
+    onlyOld: (o) => `старый номер ${o}`,
+    hisNumber: 'получатель не получил смс, я неправильно ввёл номер получателя',
+    herNumber: 'я ошибся в её номере',
+    fromTo: (t) => `посылку ${t} поменяйте с Акрополис Вильнюс на Мега Каунас`,
+    notOzas: 'не в Озас, а в Акрополис',
+    notThisAkropolis: (t) => `посылка ${t}: не в Акрополис Вильнюс, а в Акрополис`,
+    fromToAtPrompt: 'с Акрополис Вильнюс на Мега Каунас',
+    allInOne: (t, phone) => `Поменяйте постомат для ${t} на Мега в Каунасе, мой телефон ${phone}`,
+    newAtPrompt: (n) => `новый номер ${n}`,
+    lockerAtPrompt: 'на Мега в Каунасе',
+    myPhone: (p) => `мой телефон ${p}`,
+  },
+};

@@ -11,6 +11,7 @@ import { createSandboxServer, type SandboxServer } from '../../services/carrier/
 import { InMemoryLockerDirectory } from '../../services/lockers/InMemoryLockerDirectory';
 import { WorkingCalendar } from '../../services/calendar/workingCalendar';
 import { EmbeddedRecognizer } from '../../services/nlu/embedded/EmbeddedRecognizer';
+import { extractEntities } from '../../services/nlu/entities';
 import { createMessages, type Messages } from '../../services/i18n/messages';
 import { loadConfig } from '../../services/config';
 import { createLogger } from '../../services/logging/logger';
@@ -59,7 +60,8 @@ export async function createWorld(
   const worldRecognizer: Recognizer = {
     async recognize(text, options) {
       const r = await base.recognize(text, options);
-      return { ...r, entities: { ...r.entities, lockers: lockers.extractMentions(text) } };
+      // As the app wires it: the entities with this world's lockers, the locker to leave included.
+      return { ...r, entities: extractEntities(text, { resolveLockers: (t) => lockers.extractMentions(t) }) };
     },
   };
   const config = loadConfig({});

@@ -6,6 +6,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import type { Entities, LockerMention, PhoneEntity, TrackingEntity } from '../types';
 import { SUPPORTED_PHONE_COUNTRIES, findPhones, type FindPhonesOptions } from './phone';
 import { findTrackingNumbers, type Located } from './tracking';
+import { lockerChange } from './lockerRoles';
 
 export { findTrackingNumbers, parseTrackingNumber, type TrackingParseResult, type Located } from './tracking';
 export { findPhones, parsePhone, SUPPORTED_PHONE_COUNTRIES, type PhoneParseResult, type PhoneParseFailure, type FindPhonesOptions } from './phone';
@@ -40,13 +41,17 @@ export function extractEntities(text: string, options: ExtractEntitiesOptions = 
     .filter((p) => countries === 'any' || (countries as readonly string[]).includes(p.country))
     .map(({ start: _s, end: _e, ...p }) => p);
   let lockers: LockerMention[] = [];
-  if (options.resolveLockers) {
+  let change: Entities['lockerChange'];
+  const resolve = options.resolveLockers;
+  if (resolve) {
     try {
-      lockers = options.resolveLockers(text);
+      lockers = resolve(text);
+      const { from, to } = lockers.length ? lockerChange(text, resolve) : {};
+      if (from) change = to ? { from, to } : { from };
     } catch (error) {
       options.onResolverError?.(error);
       lockers = [];
     }
   }
-  return { trackingNumbers, phones, lockers };
+  return change ? { trackingNumbers, phones, lockers, lockerChange: change } : { trackingNumbers, phones, lockers };
 }

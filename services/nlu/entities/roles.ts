@@ -89,3 +89,65 @@ export function phoneRoles(text: string): RoledPhone[] {
   }
   return out;
 }
+
+/** Pronouns of the other person: said by the sender, they mean the recipient ("I typed his number wrong"). Whole words only. */
+const RECIPIENT_PRONOUNS = ['his', 'her', 'him', 'jo', 'jos', 'jam', 'jai', 'его', 'её', 'ее', 'ему', 'ей', 'нее', 'него'];
+
+/**
+ * Whose phone a message is about when it names no number: "the recipient got no SMS, I typed his
+ * number wrong", "gavėjo numerį suvedžiau neteisingai", "я неправильно ввёл номер получателя".
+ * Only when the words point one way (a message naming both parties has no party: the dialog asks).
+ *
+ * @example phonePartyOf('I typed his number wrong') // 'recipient'
+ */
+export function phonePartyOf(text: string): Exclude<PhoneParty, 'contact'> | undefined {
+  const words = foldText(text)
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
+  const cues = foldedCues(PARTY_CUES);
+  const pronouns = new Set(RECIPIENT_PRONOUNS.map((w) => foldText(w).toLowerCase()));
+  const says = (party: 'sender' | 'recipient') => words.some((w) => cues[party].some((stem) => w.startsWith(stem)) || (party === 'recipient' && pronouns.has(w)));
+  const recipient = says('recipient');
+  const sender = says('sender');
+  if (recipient === sender) return undefined;
+  return recipient ? 'recipient' : 'sender';
+}
+
+/** A wrong-phone correction as far as the customer's words and the parcel's masked phones tell it. */
+export interface PhoneCorrection {
+  /** Whose number is wrong, when it can be told. */
+  party?: 'sender' | 'recipient';
+  /** The right number (never one that is, or matches, a number on file). */
+  newPhone?: string;
+}
+
+/**
+ * Reads a wrong-phone correction from the phones the customer wrote (with their roles) and the
+ * parcel's phones on file, as shown masked (`maskPhone`). The old number is the one on file: a
+ * number said to be old, or one whose masked form is a masked phone on file; it tells the party
+ * when it matches exactly one of them. The new number is one said to be new, or one that matches
+ * nothing on file (and is no contact phone); an old number is never the new one.
+ *
+ * @example phoneCorrection(phoneRoles('the old number was 862345678, the new one is 862345000'), onFile)
+ * // { party: 'recipient', newPhone: '+37062345000' } when the recipient on file is "+370 6** **678"
+ */
+export function phoneCorrection(phones: RoledPhone[], onFile: { recipient: string; sender: string }, mask: (e164: string) => string): PhoneCorrection {
+  const onFileParty = (e164: string): 'sender' | 'recipient' | undefined => {
+    const m = mask(e164);
+    const recipient = m === onFile.recipient;
+    if (recipient === (m === onFile.sender)) return undefined;
+    return recipient ? 'recipient' : 'sender';
+  };
+  const matchesFile = (e164: string) => mask(e164) === onFile.recipient || mask(e164) === onFile.sender;
+  const isOld = (p: RoledPhone) => p.age === 'old' || (p.age !== 'new' && matchesFile(p.e164));
+  const old = new Set(phones.filter(isOld).map((p) => p.e164));
+  const fresh = phones.filter((p) => !old.has(p.e164) && (p.age === 'new' || p.party !== 'contact'));
+  const named = [...phones].reverse().find((p) => p.party === 'sender' || p.party === 'recipient')?.party;
+  const party = named === 'sender' || named === 'recipient' ? named : [...old].map(onFileParty).find((p) => p !== undefined);
+  const out: PhoneCorrection = {};
+  if (party) out.party = party;
+  const newPhone = fresh[fresh.length - 1]?.e164;
+  if (newPhone) out.newPhone = newPhone;
+  return out;
+}

@@ -155,7 +155,8 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     expect(kase.resolution?.code).toBe('customer_left');
     expect((await h.infra.store.getOwnership(kase.conversations[0].id)).state).toBe('bot');
     expect(await h.infra.store.listQueue()).toEqual([]);
-    expectKey(await c.say(L.track), 'ask.trackingNumberTrack');
+    // The parcel number given before the hand-off is offered ("Is it CE…?").
+    expectKey(await c.say(L.track), 'recall.trackingNumber');
   });
 
   test('"cancel" in Russian also leaves the queue', async () => {
@@ -198,7 +199,7 @@ describe.each(['memory', 'redis'] as const)('hand-off through the bot (%s)', (ba
     expect(order!.fields.workOrder!.chat.conversationId).toBe(c.adapter.template.conversation?.id);
     expect(order!.conversations).toEqual([]);
     expect(order!.summary).toContain('Darbo užsakymas');
-    // The bot keeps answering in this conversation.
-    expectKey(await c.say(L.track), 'ask.trackingNumberTrack');
+    // The bot keeps answering in this conversation (offering the parcel number from before).
+    expectKey(await c.say(L.track), 'recall.trackingNumber');
   });
 });

@@ -258,9 +258,9 @@ describe('cases', () => {
       const afterClose = await channel.waitForMessages(c.conversationId, before + 3);
       expect(afterClose[afterClose.length - 2].text).toContain(caseId);
       expect(afterClose[afterClose.length - 1].text).toBe(messages.t('lt', 'rating.askAgent'));
-      // Back with the bot: it answers the request itself (asks which parcel to track).
+      // Back with the bot: it answers the request itself (asks whether it is the parcel from before).
       const botAnswer = await c.say(L.track);
-      expect(botAnswer.map((a) => a.text)).toContain(messages.t('lt', 'ask.trackingNumberTrack'));
+      expect(botAnswer.map((a) => a.text)).toContain(messages.t('lt', 'recall.trackingNumber', { value: F.delivered.trackingNumber }));
       const after = await alice.get<{ transcript: { text: string }[] }>(`/cases/${caseId}`);
       expect(after.body.transcript.map((e) => e.text)).not.toContain(L.track); // no longer relayed to the closed case
     } finally {

@@ -1,4 +1,5 @@
-import { phoneRoles } from '../../../../services/nlu/entities/roles';
+import { phoneCorrection, phonePartyOf, phoneRoles } from '../../../../services/nlu/entities/roles';
+import { maskPhone } from '../../../../services/i18n/format';
 
 const A = '+37061234567';
 const B = '+37062345678';
@@ -18,4 +19,41 @@ describe('phoneRoles: whose number and old or new, from the words before it (lt/
     ['my recipient 861234567', [{ e164: A, party: 'recipient' }]],
     ['861234567', [{ e164: A }]],
   ])('%s', (text, expected) => expect(phoneRoles(text)).toEqual(expected));
+});
+
+describe('phonePartyOf: whose number a message is about, without the number (lt/en/ru)', () => {
+  test.each([
+    ['The recipient got no SMS, I typed his number wrong', 'recipient'],
+    ['I typed her number wrong', 'recipient'],
+    ['gavėjo numerį suvedžiau neteisingai', 'recipient'],
+    ['gavejas negavo sms, suvedziau jo numeri blogai', 'recipient'],
+    ['я неправильно ввёл номер получателя', 'recipient'],
+    ['ему не пришла смс, я ввела его номер с ошибкой', 'recipient'],
+    ["I typed the sender's number wrong", 'sender'],
+    ['siuntėjo numeris neteisingas', 'sender'],
+    ['у отправителя неверный номер', 'sender'],
+    ['I typed the wrong phone number', undefined],
+    ['the history of my number', undefined],
+    ["the sender's number is fine, the recipient's is wrong", undefined],
+  ])('%s', (text, party) => expect(phonePartyOf(text)).toBe(party));
+});
+
+describe('phoneCorrection: the old number decides the party, the new one is never an old one', () => {
+  const onFile = { recipient: maskPhone(B), sender: maskPhone(A) };
+  const NEW = '+37061234000';
+  test.each([
+    ['the old number was 862345678, the new one is 861234000', { party: 'recipient', newPhone: NEW }],
+    ['senas numeris 862345678, naujas 861234000', { party: 'recipient', newPhone: NEW }],
+    ['старый номер 862345678, новый 861234000', { party: 'recipient', newPhone: NEW }],
+    ['old 861234567 new 861234000', { party: 'sender', newPhone: NEW }],
+    // The old one matches nothing on file: the party stays open, the new one is still known.
+    ['the old number was 869999999, the new one is 861234000', { newPhone: NEW }],
+    // A number on file without a cue is the old one: the new one is asked.
+    ['862345678', { party: 'recipient' }],
+    ['the old number was 862345678', { party: 'recipient' }],
+    // A number matching nothing on file is the new one.
+    ['861234000', { newPhone: NEW }],
+    ["recipient's new number 861234000", { party: 'recipient', newPhone: NEW }],
+    ['call me at 861234000', {}],
+  ])('%s', (text, expected) => expect(phoneCorrection(phoneRoles(text), onFile, maskPhone)).toEqual(expected));
 });

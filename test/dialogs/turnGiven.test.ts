@@ -1,0 +1,41 @@
+/**
+ * What the conversation notes of each message (`ConversationScope.noteGiven`) and what a case reads
+ * back (`given`): the newest of each kind, phones with their roles, bounded, split by message number.
+ */
+import { ConversationScope, type TurnTemp } from '../../dialogs/turn';
+import type { ConversationData } from '../../dialogs/state';
+import { extractEntities } from '../../services/nlu/entities';
+import type { RecognizerResult } from '../../services/nlu/types';
+
+const settings = { now: () => new Date('2026-12-01T10:00:00Z'), proofTtlMs: 15 * 60_000 };
+
+function message(text: string): TurnTemp {
+  const recognition: RecognizerResult = { text, intent: 'none', score: 0.9, intents: [{ intent: 'none', score: 0.9 }], langScore: 0, entities: extractEntities(text), source: 'test' };
+  return { text, recognition };
+}
+
+test('notes the parcel number, roled phones and reads them back by message range', () => {
+  const data: ConversationData = {};
+  const c = new ConversationScope(data, settings);
+  c.noteGiven(message('kur siunta CE482139075LT?'));
+  const since = c.messageNumber + 1;
+  c.noteGiven(message('the old number was 861234567, the new one is 862345678'));
+  expect(c.messageNumber).toBe(2);
+  expect(c.given({ before: since })).toEqual({ trackingNumber: 'CE482139075LT', phones: [], locker: undefined });
+  expect(c.given({ from: since })).toEqual({
+    trackingNumber: undefined,
+    phones: [
+      { e164: '+37061234567', age: 'old' },
+      { e164: '+37062345678', age: 'new' },
+    ],
+    locker: undefined,
+  });
+});
+
+test('a message without recognition counts but notes nothing; at most four phones are kept', () => {
+  const c = new ConversationScope({}, settings);
+  c.noteGiven({ text: 'hello' });
+  for (const n of ['861234561', '861234562', '861234563', '861234564', '861234565']) c.noteGiven(message(n));
+  expect(c.messageNumber).toBe(6);
+  expect(c.given({ from: 0 }).phones.map((p) => p.e164)).toEqual(['+37061234562', '+37061234563', '+37061234564', '+37061234565']);
+});
