@@ -303,9 +303,10 @@ async function startLockerDesk(name: string, extra: Record<string, string>, cpuP
   return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
 }
 
-async function startEcho(): Promise<BenchServer> {
+async function startEcho(cpuProf?: string): Promise<BenchServer> {
   const port = await freePort();
-  return startServer('echo bot', [join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
+  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, '--cpu-prof-name=echo.cpuprofile'] : [];
+  return startServer('echo bot', [...profile, join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
 }
 
 interface RedisHandle {
@@ -797,7 +798,7 @@ async function main(): Promise<void> {
       carrier = await startSandboxCarrier();
       await enter(await startLockerDesk('apart', {}, o.cpuProf, carrier), true);
     }
-    if (o.only.includes('echo')) await enter(await startEcho(), false);
+    if (o.only.includes('echo')) await enter(await startEcho(o.cpuProf), false);
     await runRounds(contenders, connector, parcels, o);
     const embedded = contenders.find((c) => c.server.name === 'embedded');
     if (embedded) await extras(embedded, connector, parcels, o);
