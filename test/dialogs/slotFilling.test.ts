@@ -355,6 +355,21 @@ dialogTable<ReaddressOptions>(
       check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
     },
     {
+      name: 'the customer\'s phone at the new-locker prompt: kept (not searched as a locker, not rejected), the question again',
+      options: { trackingNumber: P.trackingNumber },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newLocker']],
+        [SAY[lang].myPhone(NEW), ['promptHelp.kept', 'ask.newLocker']],
+        ['Panorama Vilnius', ['readdress.confirm']],
+      ],
+      result: 'waiting',
+      check: ({ world, replies }) => {
+        no(world, lang, replies[2], 'invalid.locker.no_match');
+        no(world, lang, replies[2], 'lockers.pick');
+      },
+    },
+    {
       name: 'a phone at the new-locker prompt is not taken as a locker, and a yes/no never keeps a value',
       options: { trackingNumber: P.trackingNumber, lockerQuery: 'Panorama Vilnius' },
       steps: [
