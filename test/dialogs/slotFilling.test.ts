@@ -344,14 +344,15 @@ dialogTable<ReaddressOptions>(
       },
     },
     {
-      name: '"my phone" at the parcel-number prompt: kept, and the proof says the code goes to the phone on file when it is another',
+      name: '"my phone" at the parcel-number prompt: kept; the code goes to the phone on file (said so), and a person taking over gets the phone',
       options: {},
       steps: [
         [L.readdress, ['ask.trackingNumber']],
         [SAY[lang].myPhone(UNKNOWN), ['promptHelp.kept', 'ask.trackingNumber']],
         [P.trackingNumber, ['proof.code.sentNotGiven']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive']],
       ],
-      result: 'waiting',
+      result: { status: 'escalate', reason: 'cannot_receive_code', fields: { trackingNumber: P.trackingNumber, contactPhone: '+37069999999' } },
       check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
     },
     {
