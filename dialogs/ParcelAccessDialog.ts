@@ -78,7 +78,10 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
       await sayNotPossible(s.turn, this.deps, s.options.purpose, parcel.trackingNumber, parcel.status);
       return s.leave({ status: 'done' });
     }
-    return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' }, claimed: this.claimedPhone(s) });
+    const claimed = this.claimedPhone(s);
+    // A person taking over ("I can't get the code") can reach the customer on it.
+    if (claimed) s.values.fields.contactPhone = claimed;
+    return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' }, claimed });
   }
 
   /** The customer's own phone as they wrote it in this case ("my phone 8 612 34567"), if they did. */

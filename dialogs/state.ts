@@ -12,6 +12,8 @@ import type { WantedLocker } from '../services/nlu/entities/lockerRoles';
 export interface Given<T> {
   value: T;
   message: number;
+  /** When it was written (ISO); values older than `GIVEN_TTL_MS` are forgotten. */
+  at: string;
 }
 
 

@@ -25,12 +25,17 @@ import { liveFacts, type ProvenFact, type ProvenPhone } from '../services/proof/
 import type { CustomerRef } from './deps';
 import { phoneRoles, type RoledPhone } from '../services/nlu/entities/roles';
 import { wantedLocker, type WantedLocker } from '../services/nlu/entities/lockerRoles';
-import type { ConversationData, GivenValues, UserData } from './state';
+import type { ConversationData, Given, GivenValues, UserData } from './state';
 
 /** At most this many proven facts are kept per conversation (the newest). */
 const MAX_PROVEN = 5;
 /** At most this many phones the customer wrote are kept per conversation (the newest). */
 const MAX_GIVEN_PHONES = 4;
+/**
+ * How long a value the customer wrote is remembered (personal data kept no longer than a visit
+ * needs; the conversation state itself lives up to 30 days).
+ */
+export const GIVEN_TTL_MS = 60 * 60_000;
 
 /** The values the customer wrote in a range of messages (the newest of each kind). */
 export interface GivenInRange {
@@ -118,13 +123,24 @@ export class ConversationScope {
     const r = temp.recognition;
     if (!r) return;
     const message = given.messages;
+    const at = this.settings.now().toISOString();
     const tracking = r.entities.trackingNumbers.find((t) => t.valid)?.value;
-    if (tracking) given.trackingNumber = { value: tracking, message };
+    if (tracking) given.trackingNumber = { value: tracking, message, at };
     const accepted = new Set(r.entities.phones.map((p) => p.e164));
     const phones = phoneRoles(temp.text).filter((p) => accepted.has(p.e164));
-    if (phones.length) given.phones = [...(given.phones ?? []), ...phones.map((value) => ({ value, message }))].slice(-MAX_GIVEN_PHONES);
+    const fresh = this.fresh();
+    const kept = (given.phones ?? []).filter((p) => fresh(p.at));
+    if (phones.length || kept.length !== (given.phones ?? []).length) given.phones = [...kept, ...phones.map((value) => ({ value, message, at }))].slice(-MAX_GIVEN_PHONES);
+    if (given.trackingNumber && !fresh(given.trackingNumber.at)) delete given.trackingNumber;
     const locker = wantedLocker(r.entities);
-    if (locker) given.locker = { value: locker, message };
+    if (locker) given.locker = { value: locker, message, at };
+    if (given.locker && !fresh(given.locker.at)) delete given.locker;
+  }
+
+  /** Whether a value written at `at` is still remembered. */
+  private fresh(): (at: string) => boolean {
+    const oldest = this.settings.now().getTime() - GIVEN_TTL_MS;
+    return (at) => Date.parse(at) >= oldest;
   }
 
   /** The number of the current message (0 before any), to tell what was given since a case began. */
@@ -135,11 +151,12 @@ export class ConversationScope {
   /** What the customer wrote from message `from` on (inclusive), or before it (`before`). */
   given(range: { from: number } | { before: number }): GivenInRange {
     const g = this.data.given;
-    const inRange = (message: number) => ('from' in range ? message >= range.from : message < range.before);
-    const pick = <T>(v: { value: T; message: number } | undefined): T | undefined => (v && inRange(v.message) ? v.value : undefined);
+    const fresh = this.fresh();
+    const inRange = (v: Given<unknown>) => fresh(v.at) && ('from' in range ? v.message >= range.from : v.message < range.before);
+    const pick = <T>(v: Given<T> | undefined): T | undefined => (v && inRange(v) ? v.value : undefined);
     return {
       trackingNumber: pick(g?.trackingNumber),
-      phones: (g?.phones ?? []).filter((p) => inRange(p.message)).map((p) => p.value),
+      phones: (g?.phones ?? []).filter(inRange).map((p) => p.value),
       locker: pick(g?.locker),
     };
   }

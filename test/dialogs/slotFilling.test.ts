@@ -344,15 +344,31 @@ dialogTable<ReaddressOptions>(
       },
     },
     {
-      name: '"my phone" at the parcel-number prompt: kept, and the proof says the code goes to the phone on file when it is another',
+      name: '"my phone" at the parcel-number prompt: kept; the code goes to the phone on file (said so), and a person taking over gets the phone',
       options: {},
       steps: [
         [L.readdress, ['ask.trackingNumber']],
         [SAY[lang].myPhone(UNKNOWN), ['promptHelp.kept', 'ask.trackingNumber']],
         [P.trackingNumber, ['proof.code.sentNotGiven']],
+        [(w) => w.messages.t(lang, 'buttons.cannotReceiveCode'), ['proof.code.cannotReceive']],
+      ],
+      result: { status: 'escalate', reason: 'cannot_receive_code', fields: { trackingNumber: P.trackingNumber, contactPhone: '+37069999999' } },
+      check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
+    },
+    {
+      name: 'the customer\'s phone at the new-locker prompt: kept (not searched as a locker, not rejected), the question again',
+      options: { trackingNumber: P.trackingNumber },
+      steps: [
+        [L.readdress, ['proof.code.sent']],
+        [codeTo(P.senderPhone), ['ask.newLocker']],
+        [SAY[lang].myPhone(NEW), ['promptHelp.kept', 'ask.newLocker']],
+        ['Panorama Vilnius', ['readdress.confirm']],
       ],
       result: 'waiting',
-      check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
+      check: ({ world, replies }) => {
+        no(world, lang, replies[2], 'invalid.locker.no_match');
+        no(world, lang, replies[2], 'lockers.pick');
+      },
     },
     {
       name: 'a phone at the new-locker prompt is not taken as a locker, and a yes/no never keeps a value',

@@ -2,7 +2,7 @@
  * What the conversation notes of each message (`ConversationScope.noteGiven`) and what a case reads
  * back (`given`): the newest of each kind, phones with their roles, bounded, split by message number.
  */
-import { ConversationScope, type TurnTemp } from '../../dialogs/turn';
+import { ConversationScope, GIVEN_TTL_MS, type TurnTemp } from '../../dialogs/turn';
 import type { ConversationData } from '../../dialogs/state';
 import { extractEntities } from '../../services/nlu/entities';
 import type { RecognizerResult } from '../../services/nlu/types';
@@ -38,4 +38,18 @@ test('a message without recognition counts but notes nothing; at most four phone
   for (const n of ['861234561', '861234562', '861234563', '861234564', '861234565']) c.noteGiven(message(n));
   expect(c.messageNumber).toBe(6);
   expect(c.given({ from: 0 }).phones.map((p) => p.e164)).toEqual(['+37061234562', '+37061234563', '+37061234564', '+37061234565']);
+});
+
+test('values are forgotten an hour after they were written (GIVEN_TTL_MS)', () => {
+  let now = Date.parse('2026-12-01T10:00:00Z');
+  const data: ConversationData = {};
+  const c = new ConversationScope(data, { now: () => new Date(now), proofTtlMs: 15 * 60_000 });
+  c.noteGiven(message('CE482139075LT, my phone 861234567'));
+  now += GIVEN_TTL_MS - 1000;
+  expect(c.given({ from: 0 })).toMatchObject({ trackingNumber: 'CE482139075LT', phones: [{ e164: '+37061234567', party: 'contact' }] });
+  now += 2000;
+  expect(c.given({ from: 0 })).toEqual({ trackingNumber: undefined, phones: [], locker: undefined });
+  c.noteGiven(message('hmm'));
+  expect(JSON.stringify(data)).not.toContain('61234567');
+  expect(JSON.stringify(data)).not.toContain('CE482139075LT');
 });
