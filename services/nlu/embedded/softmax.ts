@@ -17,6 +17,11 @@ export interface SoftmaxOptions {
   balanced?: boolean;
   /** Seed of the shuffling order. Default 1. */
   seed?: number;
+  /**
+   * Return the mean of the weights at the end of the last `averageEpochs` epochs instead of the
+   * last iterate (epoch-level Polyak averaging: smooths the SGD noise of the final steps). Default 0 (off).
+   */
+  averageEpochs?: number;
 }
 
 /** mulberry32: a tiny, fast, seedable PRNG (deterministic across platforms). */
@@ -80,6 +85,9 @@ export class SoftmaxModel {
       const present = counts.filter((c) => c > 0).length;
       for (let k = 0; k < K; k++) classWeight[k] = counts[k] ? xs.length / (present * (counts[k] as number)) : 0;
     }
+    const averageFrom = epochs - Math.min(epochs, Math.max(0, Math.floor(options.averageEpochs ?? 0)));
+    const sumW = averageFrom < epochs ? new Float64Array(W.length) : undefined;
+    const sumB = sumW ? new Float64Array(K) : undefined;
     const order = Array.from(xs, (_, i) => i);
     const scores = new Float64Array(K);
     let scale = 1;
@@ -130,6 +138,16 @@ export class SoftmaxModel {
           }
         }
       }
+      if (sumW && sumB && epoch >= averageFrom) {
+        for (let q = 0; q < W.length; q++) sumW[q] = (sumW[q] as number) + (W[q] as number) * scale;
+        for (let k = 0; k < K; k++) sumB[k] = (sumB[k] as number) + (b[k] as number);
+      }
+    }
+    if (sumW && sumB) {
+      const n = epochs - averageFrom;
+      for (let q = 0; q < W.length; q++) W[q] = (sumW[q] as number) / n;
+      for (let k = 0; k < K; k++) b[k] = (sumB[k] as number) / n;
+      return new SoftmaxModel(W, b, K);
     }
     for (let q = 0; q < W.length; q++) W[q] = (W[q] as number) * scale;
     return new SoftmaxModel(W, b, K);

@@ -13,9 +13,10 @@ const TARGET = 0.95;
  * Where a language is still below TARGET since the 14-intent model of issue 11 (no_sms,
  * damaged_parcel, billing, complaint, other_problem), the figure it measured then is its floor: it
  * must not fall further, and issue 11 stays open until every floor is TARGET again. A floor above
- * TARGET never applies (`floorOf` takes the smaller).
+ * TARGET never applies (`floorOf` takes the smaller). lt and ru reached TARGET on the held-out split
+ * with the issue 11 training lines and model (0.9505 / 0.9581) and lost their held-out floors.
  */
-const HELD_OUT_FLOOR: Record<string, number> = { lt: 0.944, en: 0.936, ru: 0.949 };
+const HELD_OUT_FLOOR: Record<string, number> = { en: 0.936 };
 const CV_FLOOR: Record<string, number> = { lt: 0.944, en: 0.937, ru: 0.944 };
 const floorOf = (floors: Record<string, number>, lang: string) => Math.min(TARGET, floors[lang] ?? TARGET);
 const data = loadTrainingData();

@@ -19,10 +19,11 @@ import { LANGS, type Lang } from '../../../../services/i18n/langs';
 
 const TARGET = 0.93;
 /**
- * lt and en are still below TARGET with the 14-intent model; the figure they measured when it
- * landed is their floor (they must not fall further; issue 11 stays open until both are TARGET).
+ * A language still below TARGET keeps the figure it measured as its floor (it must not fall
+ * further). None is left: lt and en (0.917 each with the first 14-intent model) reached TARGET
+ * with the issue 11 training lines and model (0.950 / 0.942).
  */
-const FLOOR: Record<string, number> = { lt: 0.917, en: 0.917 };
+const FLOOR: Record<string, number> = {};
 const floorOf = (lang: string) => Math.min(TARGET, FLOOR[lang] ?? TARGET);
 const FILE = 'independent.tsv';
 /** The labels the set uses: today's intents plus those issue 11 adds. */
