@@ -18,6 +18,8 @@ module.exports = {
       },
     ],
   },
+  // Known-slow suites first on a fresh clone (no timing cache yet); jest's own order otherwise.
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   globalSetup: '<rootDir>/test/setup/globalSetup.ts',
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
   testTimeout: 30000,
