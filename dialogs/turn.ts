@@ -137,6 +137,19 @@ export class ConversationScope {
     if (given.locker && !fresh(given.locker.at)) delete given.locker;
   }
 
+  /**
+   * Drops the noted values older than `GIVEN_TTL_MS` (called as every turn loads, a message or
+   * not), so they leave the stored conversation state at its next turn, not only when read.
+   */
+  forgetStale(): void {
+    const given = this.data.given;
+    if (!given) return;
+    const fresh = this.fresh();
+    if (given.trackingNumber && !fresh(given.trackingNumber.at)) delete given.trackingNumber;
+    if (given.locker && !fresh(given.locker.at)) delete given.locker;
+    if (given.phones?.some((p) => !fresh(p.at))) given.phones = given.phones.filter((p) => fresh(p.at));
+  }
+
   /** Whether a value written at `at` is still remembered. */
   private fresh(): (at: string) => boolean {
     const oldest = this.settings.now().getTime() - GIVEN_TTL_MS;
@@ -201,6 +214,7 @@ export class Turn {
     private readonly settings: TurnSettings,
   ) {
     this.conversation = new ConversationScope(data.conversation, settings);
+    this.conversation.forgetStale();
     this.user = new UserScope(data.user);
   }
 

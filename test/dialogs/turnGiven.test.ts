@@ -53,3 +53,17 @@ test('values are forgotten an hour after they were written (GIVEN_TTL_MS)', () =
   expect(JSON.stringify(data)).not.toContain('61234567');
   expect(JSON.stringify(data)).not.toContain('CE482139075LT');
 });
+
+test('stale values leave the stored state as the next turn loads, whatever the turn is (an event, a button)', () => {
+  let now = Date.parse('2026-12-01T10:00:00Z');
+  const data: ConversationData = {};
+  const settingsAt = { now: () => new Date(now), proofTtlMs: 15 * 60_000 };
+  new ConversationScope(data, settingsAt).noteGiven(message('CE482139075LT, recipient 862345678, my phone 861234567'));
+  now += GIVEN_TTL_MS - 1000;
+  new ConversationScope(data, settingsAt).forgetStale();
+  expect(JSON.stringify(data)).toContain('CE482139075LT');
+  now += 2000;
+  // What Turn's constructor does for every turn it loads, before anything is noted.
+  new ConversationScope(data, settingsAt).forgetStale();
+  for (const gone of ['CE482139075LT', '62345678', '61234567']) expect(JSON.stringify(data)).not.toContain(gone);
+});
