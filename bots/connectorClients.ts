@@ -11,8 +11,8 @@
  * anyone can name one, and the bound keeps that from growing memory.
  */
 import {
+  AuthenticationConstants,
   ConnectorFactory,
-  JwtTokenValidation,
   type AuthenticateRequestResult,
   type ClaimsIdentity,
   type ConnectorClient,
@@ -122,6 +122,13 @@ export class CachingBotFrameworkAuthentication extends ConfigurationBotFramework
   }
 }
 
+/**
+ * The app id whose credentials the SDK gives this identity's clients: the token's audience (a
+ * channel's token is addressed to the bot), else its `appid` claim (the Emulator), as in
+ * botframework-connector's ParameterizedBotFrameworkAuthentication. The caller's own id
+ * (`getAppIdFromClaims`) would be the wrong key: two bots called by the same caller share it.
+ */
 function appIdOf(identity: ClaimsIdentity | undefined): string {
-  return (identity && JwtTokenValidation.getAppIdFromClaims(identity.claims)) || '';
+  if (!identity) return '';
+  return identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
 }

@@ -36,6 +36,17 @@ describe('CachingBotFrameworkAuthentication', () => {
     expect(await factory.create('http://127.0.0.1:1/0')).not.toBe(first);
   });
 
+  it('keys the clients by the app id the SDK gives them credentials for (the audience), not by the caller', async () => {
+    const auth = new CachingBotFrameworkAuthentication({});
+    // One caller (the same appid claim) addressing two bots: two audiences, two clients.
+    const to = (aud: string) => new ClaimsIdentity([{ type: 'aud', value: aud }, { type: 'appid', value: 'caller' }], true);
+    const one = await auth.createConnectorFactory(to('bot-one')).create('http://127.0.0.1:1/a');
+    const two = await auth.createConnectorFactory(to('bot-two')).create('http://127.0.0.1:1/a');
+    expect(two).not.toBe(one);
+    expect(await auth.createConnectorFactory(to('bot-one')).create('http://127.0.0.1:1/a')).toBe(one);
+    expect(await auth.createUserTokenClient(to('bot-two'))).not.toBe(await auth.createUserTokenClient(to('bot-one')));
+  });
+
   it('makes one user-token client per app id', async () => {
     const auth = new CachingBotFrameworkAuthentication({});
     expect(await auth.createUserTokenClient(anonymous())).toBe(await auth.createUserTokenClient(anonymous()));

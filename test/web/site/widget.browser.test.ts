@@ -190,18 +190,19 @@ test('customer readdresses a parcel through the widget, switches to English, rel
     await expect(panel(page).locator('.ldw-title').innerText()).resolves.toBe('LockerDesk assistant');
     await expect(panel(page).locator('.ldw-lang').inputValue()).resolves.toBe('en');
     await expectButtonsVisible(page, ['Change parcel locker', 'Where is my parcel?']);
-    await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
+    // The parcel of the readdress is offered back (issue 11: values from earlier are confirmed, not asked again).
+    await expectReply(page, [`Is it parcel ${F.trackingNumber}, the one you mentioned earlier?`], () => type(page, 'where is my parcel'));
     await expectCleanTranscript(page);
     await page.screenshot({ path: join(ARTIFACTS, 'widget-page.png') });
 
     const visitor = await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'));
     await page.reload();
-    await waitForBotText(page, 'Which parcel shall I look up');
+    await waitForBotText(page, 'the one you mentioned earlier');
     await expect(waitForBotText(page, 'Jūsų prašymas užregistruotas')).resolves.toBe(1);
     await expect(waitForBotText(page, 'Sveiki! Esu paštomatų pagalbininkas')).resolves.toBe(1);
     await expect(page.locator('h1').innerText()).resolves.toBe('How can we help?');
     expect(await page.evaluate(() => localStorage.getItem('lockerdesk:visitor'))).toBe(visitor);
-    await expectReply(page, ['Which parcel shall I look up'], () => type(page, 'where is my parcel'));
+    await expectReply(page, ['the one you mentioned earlier', 'Which parcel shall I look up'], () => type(page, 'where is my parcel'));
 
     await panel(page).locator('.ldw-close').click();
     await expect(panel(page).isVisible()).resolves.toBe(false);
