@@ -44,7 +44,7 @@ import {
   type DirectLineEndpoint,
 } from './bots/channels/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
-import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, type HandoffRuntime } from './bots/handoff';
+import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, stateKeyEraser, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/http/webPages';
 import { Metrics } from './bots/http/metrics';
@@ -185,6 +185,8 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const storage = infra.botStorage;
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
+  // What the customer wrote (parcel numbers, phones): the same keys, a store whose items expire in an hour.
+  const notedState = new ConversationState(infra.noteStorage);
 
   const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
   const dialogLimits = createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix });
@@ -217,6 +219,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   const bot = new LockerDeskBot({
     conversationState,
     userState,
+    notedState,
     dialog: new MainDialog(deps),
     recognizer,
     messages,
@@ -352,7 +355,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   }
 
   // ---- supervisor tools: blocks, proof locks (of the dialogs' proof service), erasure ----
-  const eraser = new Eraser({ personalData: handoff.service.personalData, state: storage, flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
+  const eraser = new Eraser({ personalData: handoff.service.personalData, state: stateKeyEraser(infra), flags: fairUse.flags, logger: logger.child({ component: 'privacy' }) });
   handoff.attach({ server, cloud: adapter, messenger, botAppId: config.botAuth.MicrosoftAppId, supervisorTools: { blockList: fairUse.blockList, proofLocks: proof, eraser } });
 
   await new Promise<void>((resolve) => server.listen(config.port, resolve));

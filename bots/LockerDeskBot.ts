@@ -19,16 +19,18 @@ import type { Recognizer, RecognizerResult } from '../services/nlu/types';
 import type { Logger } from '../services/logging/logger';
 import { parcelKey } from '../services/reports/parcelKey';
 import type { ReportSink } from '../services/reports/ReportRecorder';
-import type { ConversationData, UserData } from '../dialogs/state';
+import type { ConversationData, NotedData, UserData } from '../dialogs/state';
 import { sayWithMenu } from '../dialogs/menu';
 import { bindTurn, loadTurn, turnOf, type Turn, type TurnSettings, type TurnStores } from '../dialogs/turn';
-import { CONVERSATION_PROPERTY, DIALOG_STATE_PROPERTY, USER_PROPERTY } from './stateKeys';
+import { CONVERSATION_PROPERTY, DIALOG_STATE_PROPERTY, NOTED_PROPERTY, USER_PROPERTY } from './stateKeys';
 import { HandledTurnError, createTurnRecovery, isStorageOutage } from './turnErrorHandler';
 import { TurnOutbox } from './TurnOutbox';
 
 export interface LockerDeskBotOptions {
   conversationState: ConversationState;
   userState: UserState;
+  /** The noted values' own state, on a store whose items expire an hour after their last write. */
+  notedState: ConversationState;
   dialog: Dialog;
   recognizer: Recognizer;
   messages: Messages;
@@ -56,6 +58,7 @@ export class LockerDeskBot extends ActivityHandler {
     this.stores = {
       conversation: opts.conversationState.createProperty<ConversationData>(CONVERSATION_PROPERTY),
       user: opts.userState.createProperty<UserData>(USER_PROPERTY),
+      noted: opts.notedState.createProperty<NotedData>(NOTED_PROPERTY),
     };
     this.dialogState = opts.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     const root = new RootDialogRunner(opts.dialog, this.dialogState);
@@ -110,6 +113,7 @@ export class LockerDeskBot extends ActivityHandler {
     try {
       await this.opts.conversationState.saveChanges(context, false);
       await this.opts.userState.saveChanges(context, false);
+      await this.opts.notedState.saveChanges(context, false);
     } catch (err) {
       if (failure === undefined) await this.recover(turn, err);
       failure ??= err;

@@ -6,5 +6,7 @@
 export const USER_PROPERTY = 'profile';
 /** Conversation state: bookkeeping and proven facts (`ConversationData`). */
 export const CONVERSATION_PROPERTY = 'flags';
+/** Noted values (their own store, one-hour expiry): what the customer wrote (`NotedData`). */
+export const NOTED_PROPERTY = 'noted';
 /** Conversation state: the dialog stack. */
 export const DIALOG_STATE_PROPERTY = 'dialogState';

@@ -42,7 +42,15 @@ export interface ConversationData {
   turns?: number;
   /** Facts proven in this conversation, oldest first; expired ones are dropped when a new one is added. */
   proven?: ProvenFact[];
-  /** What the customer wrote so far (parcel numbers, phones, lockers). */
+}
+
+/**
+ * What the customer wrote in this conversation (parcel numbers, phones, lockers), kept apart from
+ * the conversation state in a store whose items expire `GIVEN_TTL_MS` after their last write
+ * (`HandoffInfrastructure.noteStorage`): personal data a visit needs, gone within the hour even
+ * when the conversation simply stops.
+ */
+export interface NotedData {
   given?: GivenValues;
 }
 

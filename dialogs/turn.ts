@@ -25,7 +25,7 @@ import { liveFacts, type ProvenFact, type ProvenPhone } from '../services/proof/
 import type { CustomerRef } from './deps';
 import { phoneRoles, type RoledPhone } from '../services/nlu/entities/roles';
 import { wantedLocker, type WantedLocker } from '../services/nlu/entities/lockerRoles';
-import type { ConversationData, Given, GivenValues, UserData } from './state';
+import type { ConversationData, Given, GivenValues, NotedData, UserData } from './state';
 
 /** At most this many proven facts are kept per conversation (the newest). */
 const MAX_PROVEN = 5;
@@ -57,6 +57,8 @@ export interface TurnSettings {
 export interface TurnStores {
   conversation: StatePropertyAccessor<ConversationData>;
   user: StatePropertyAccessor<UserData>;
+  /** The noted values, from a store of their own with a one-hour expiry. */
+  noted: StatePropertyAccessor<NotedData>;
 }
 
 /** Computed for this turn only; never saved. */
@@ -74,9 +76,14 @@ export type ProofClaim = Omit<ProvenPhone, 'provenAt' | 'expiresAt'>;
 
 /** The conversation's scope: bookkeeping and the facts proven in this conversation. */
 export class ConversationScope {
+  /**
+   * @param notes where the noted values live: the bot's own short-lived store; defaults to `data`
+   * (a scope on its own, in tests).
+   */
   constructor(
     private readonly data: ConversationData,
     private readonly settings: TurnSettings,
+    private readonly notes: NotedData = data as NotedData,
   ) {}
 
   /** Counts this turn; returns the count (for logs). */
@@ -118,7 +125,7 @@ export class ConversationScope {
    * the parcel number, the phones with the roles their words give them, the locker asked for.
    */
   noteGiven(temp: TurnTemp): void {
-    const given: GivenValues = (this.data.given ??= { messages: 0 });
+    const given: GivenValues = (this.notes.given ??= { messages: 0 });
     given.messages += 1;
     const r = temp.recognition;
     if (!r) return;
@@ -142,7 +149,7 @@ export class ConversationScope {
    * not), so they leave the stored conversation state at its next turn, not only when read.
    */
   forgetStale(): void {
-    const given = this.data.given;
+    const given = this.notes.given;
     if (!given) return;
     const fresh = this.fresh();
     if (given.trackingNumber && !fresh(given.trackingNumber.at)) delete given.trackingNumber;
@@ -158,12 +165,12 @@ export class ConversationScope {
 
   /** The number of the current message (0 before any), to tell what was given since a case began. */
   get messageNumber(): number {
-    return this.data.given?.messages ?? 0;
+    return this.notes.given?.messages ?? 0;
   }
 
   /** What the customer wrote from message `from` on (inclusive), or before it (`before`). */
   given(range: { from: number } | { before: number }): GivenInRange {
-    const g = this.data.given;
+    const g = this.notes.given;
     const fresh = this.fresh();
     const inRange = (v: Given<unknown>) => fresh(v.at) && ('from' in range ? v.message >= range.from : v.message < range.before);
     const pick = <T>(v: Given<T> | undefined): T | undefined => (v && inRange(v) ? v.value : undefined);
@@ -210,10 +217,10 @@ export class Turn {
 
   constructor(
     readonly context: TurnContext,
-    data: { conversation: ConversationData; user: UserData },
+    data: { conversation: ConversationData; user: UserData; noted: NotedData },
     private readonly settings: TurnSettings,
   ) {
-    this.conversation = new ConversationScope(data.conversation, settings);
+    this.conversation = new ConversationScope(data.conversation, settings, data.noted);
     this.conversation.forgetStale();
     this.user = new UserScope(data.user);
   }
@@ -264,9 +271,12 @@ export class Turn {
 export async function loadTurn(context: TurnContext, stores: TurnStores, settings: TurnSettings): Promise<Turn> {
   const conversation = await stores.conversation.get(context, {});
   const user = await stores.user.get(context, {});
+  const noted = await stores.noted.get(context, {});
   // Profiles saved before proofs were bound to conversations held proven phones: drop them.
   Reflect.deleteProperty(user, 'verifiedPhones');
-  return new Turn(context, { conversation, user }, settings);
+  // Conversation states saved before the noted values had a store of their own held them: drop them.
+  Reflect.deleteProperty(conversation, 'given');
+  return new Turn(context, { conversation, user, noted }, settings);
 }
 
 const turns = new WeakMap<TurnContext, Turn>();

@@ -16,7 +16,7 @@ import { createFairUse } from '../services/fairuse';
 import { createMessages } from '../services/i18n/messages';
 import type { Logger } from '../services/logging/logger';
 import { Eraser, type EraseReport } from '../services/privacy/Eraser';
-import { openHandoffInfrastructure } from '../bots/handoff';
+import { openHandoffInfrastructure, stateKeyEraser } from '../bots/handoff';
 
 export const ERASE_USAGE = 'usage: npm run erase -- --phone +370XXXXXXXX | --channel-id <channel user id>';
 
@@ -56,7 +56,7 @@ export async function runErase(argv: string[], env: Env, logger: Logger): Promis
       logger,
     });
     const fairUse = createFairUse({ settings: config.fairUse, redis: infra.redis ? { client: infra.redis, prefix: config.redis.prefix } : undefined, logger });
-    const eraser = new Eraser({ personalData: service.personalData, state: infra.botStorage, flags: fairUse.flags, logger });
+    const eraser = new Eraser({ personalData: service.personalData, state: stateKeyEraser(infra), flags: fairUse.flags, logger });
     return await eraser.erase(subject, 'cli');
   } finally {
     await infra.close();

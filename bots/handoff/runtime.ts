@@ -33,6 +33,7 @@ import { MemoryKeyValueStore } from '../../services/state/MemoryKeyValueStore';
 import { RedisKeyValueStore } from '../../services/state/RedisKeyValueStore';
 import { connectRedis, type RedisClient } from '../../services/state/redisClient';
 import type { MessengerAdapter } from '../channels/messenger';
+import { GIVEN_TTL_MS } from '../../dialogs/turn';
 import { KeyValueBotStorage } from '../storage/BotStorage';
 import { registerAgentApi, type AgentApi, type SupervisorTools } from '../http/agentApi';
 import { clientAddressResolver } from '../http/clientAddress';
@@ -43,6 +44,8 @@ import { HandoffMiddleware } from './HandoffMiddleware';
 export interface HandoffInfrastructure {
   /** Bot state (ConversationState/UserState) storage. */
   botStorage: Storage;
+  /** The noted values' storage: the same keys as the conversation state, each expiring `GIVEN_TTL_MS` after its last write. */
+  noteStorage: Storage;
   store: CaseStore;
   bus: EventBus;
   ports: HandoffPorts;
@@ -56,12 +59,18 @@ export interface HandoffInfrastructure {
  * Redis when configured (rejects with an error naming REDIS_URL when it is unreachable), else
  * memory, which only works for a single instance.
  */
+/** Deletes bot-state keys (`npm run erase`, the console's erase) from the state and the noted values' storage alike. */
+export function stateKeyEraser(infra: Pick<HandoffInfrastructure, 'botStorage' | 'noteStorage'>): { delete(keys: string[]): Promise<void> } {
+  return { delete: async (keys) => void (await Promise.all([infra.botStorage.delete(keys), infra.noteStorage.delete(keys)])) };
+}
+
 export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | 'business'>, logger: Logger): Promise<HandoffInfrastructure> {
   if (!config.redis) {
     const bus = new MemoryEventBus({ onError: (err) => logger.error({ err }, 'hand-off event handler failed') });
     return {
       // Conversation and user state expire like Redis's (30 days) and are bounded (a conversation keeps two items).
       botStorage: new KeyValueBotStorage(new MemoryKeyValueStore({ ttlMs: 30 * 86_400_000, maxItems: 200_000 })),
+      noteStorage: new KeyValueBotStorage(new MemoryKeyValueStore({ ttlMs: GIVEN_TTL_MS, maxItems: 100_000 })),
       store: new MemoryCaseStore({ timeZone: config.business.timeZone }),
       bus,
       ports: memoryPorts(),
@@ -82,6 +91,7 @@ export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | '
   const bus = new RedisEventBus(redis, { prefix, onError: (err) => logger.error({ err }, 'hand-off event handler failed') });
   return {
     botStorage: new KeyValueBotStorage(new RedisKeyValueStore(redis, { prefix: `${prefix}state:`, ttlMs: 30 * 86_400_000 })),
+    noteStorage: new KeyValueBotStorage(new RedisKeyValueStore(redis, { prefix: `${prefix}noted:`, ttlMs: GIVEN_TTL_MS })),
     store: new RedisCaseStore(redis, { prefix, timeZone: config.business.timeZone }),
     bus,
     ports: redisPorts(redis, prefix),

@@ -17,6 +17,7 @@ import { caseIdOf, Customer, startStandInChannel, type StandInChannel } from '..
 import { BUSINESS_MONDAY } from '../bots/handoff/harness';
 import { connectTestRedis, deleteKeysWithPrefix, randomPrefix, testRedisUrl } from '../setup/redis';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
+import { GIVEN_TTL_MS } from '../../dialogs/turn';
 
 const L = LINES.lt;
 const prefix = randomPrefix();
@@ -80,6 +81,15 @@ test('by phone and by channel id, while the bot runs: cases, transcripts and bot
   const kept = await escalate(bystander, '+37061200001');
   expect(await app.handoff.service.desk.caseDetail(caseId)).toBeDefined();
   expect((await redis.keys(`${prefix}state:*${c.conversationId}*`)).length).toBeGreaterThan(0);
+  // What the customer wrote (the parcel number, the phone) is in its own key, expiring within the
+  // hour, and not in the conversation state (which lives 30 days).
+  const noted = await redis.keys(`${prefix}noted:*${c.conversationId}*`);
+  expect(noted.length).toBe(1);
+  expect(await redis.hget(noted[0]!, 'v')).toContain(F.readdressable.trackingNumber);
+  const ttl = await redis.pttl(noted[0]!);
+  expect(ttl).toBeGreaterThan(GIVEN_TTL_MS - 120_000);
+  expect(ttl).toBeLessThanOrEqual(GIVEN_TTL_MS);
+  for (const key of await redis.keys(`${prefix}state:*${c.conversationId}*`)) expect(await redis.hget(key, 'v')).not.toContain(F.readdressable.trackingNumber);
 
   const { logger, lines } = capture();
   const report = await runErase(['--phone', phone], ENV, logger);
@@ -87,6 +97,7 @@ test('by phone and by channel id, while the bot runs: cases, transcripts and bot
   expect(await app.handoff.service.desk.caseDetail(caseId)).toBeUndefined();
   expect(await app.handoff.service.desk.caseDetail(kept)).toBeDefined();
   expect(await redis.keys(`${prefix}state:*${c.conversationId}*`)).toEqual([]);
+  expect(await redis.keys(`${prefix}noted:*${c.conversationId}*`)).toEqual([]);
   expect(await redis.keys(`${prefix}state:*${userId}*`)).toEqual([]);
   expect((await app.handoff.service.supervision.openCases()).map((s) => s.id)).not.toContain(caseId);
 

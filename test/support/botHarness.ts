@@ -120,6 +120,8 @@ export function conversation(
   world: World,
   options: {
     storage?: Storage;
+    /** The noted values' storage (default: a fresh one). */
+    notedStorage?: Storage;
     locale?: string;
     channelId?: string;
     deps?: DialogDeps;
@@ -137,6 +139,8 @@ export function conversation(
   const bot = new LockerDeskBot({
     conversationState,
     userState,
+    // The noted values' own store (in production it expires items after an hour).
+    notedState: new ConversationState(options.notedStorage ?? new MemoryStorage()),
     dialog: new MainDialog(options.deps ?? world.deps),
     recognizer: options.recognizer ?? world.recognizer,
     messages: world.messages,

@@ -21,7 +21,7 @@ import { createProofService } from '../../services/proof/createProofService';
 import type { ProofService, ProofSettings } from '../../services/proof/ProofService';
 import { createLimiterFactory } from '../../services/limits/limiter';
 import { SUMMARY_ONLY_HANDOFF, type DialogDeps, type HandoffGateway } from '../../dialogs/deps';
-import type { ConversationData, UserData } from '../../dialogs/state';
+import type { ConversationData, NotedData, UserData } from '../../dialogs/state';
 import { bindTurn, loadTurn, type Turn } from '../../dialogs/turn';
 import { repliesOf, type Reply } from './messages';
 import { ScriptedRecognizer, type ScriptLine } from './scriptedRecognizer';
@@ -121,12 +121,14 @@ export class DialogTestClient<O extends object> {
     const storage = new MemoryStorage();
     this.conversationState = new ConversationState(storage);
     this.userState = new UserState(storage);
+    const notedState = new ConversationState(new MemoryStorage());
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(dialog);
     this.recognizer = new ScriptedRecognizer(test.script ?? [], { lang: test.lang, lockers: world.lockers });
     const stores = {
       conversation: this.conversationState.createProperty<ConversationData>('conversation'),
       user: this.userState.createProperty<UserData>('user'),
+      noted: notedState.createProperty<NotedData>('noted'),
     };
     conversations += 1;
     this.conversationId = `dialog-test-${conversations}`;
@@ -149,6 +151,7 @@ export class DialogTestClient<O extends object> {
       this.dialogTurnResult = result;
       await this.conversationState.saveChanges(context, false);
       await this.userState.saveChanges(context, false);
+      await notedState.saveChanges(context, false);
     }, template);
   }
 

@@ -30,6 +30,7 @@ export function memoryInfrastructure(): HandoffInfrastructure {
   const bus = new MemoryEventBus();
   return {
     botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
+    noteStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
     store: new MemoryCaseStore(),
     bus,
     ports: memoryPorts(),
@@ -41,6 +42,7 @@ export function redisInfrastructure(client: RedisClient, prefix: string): Handof
   const bus = new RedisEventBus(client, { prefix });
   return {
     botStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
+    noteStorage: new KeyValueBotStorage(new MemoryKeyValueStore()),
     store: new RedisCaseStore(client, { prefix }),
     bus,
     ports: redisPorts(client, prefix),
