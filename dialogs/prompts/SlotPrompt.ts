@@ -375,14 +375,22 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     // "Is it CE…?": yes takes the earlier value, no asks the question itself ("no, CE…" is an answer).
     let answer = text;
     let declined = false;
+    let own: ParseOutcome<T> | undefined;
     if (state.recalling && options.recall) {
       state.recalling = false;
       const labels = choiceLabels(this.deps, turn.lang, YES_NO_CHOICES);
       const said = matchChoice(text, labels);
-      if (said === 'yes') answer = options.recall.value;
+      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
+      if (said === 'yes') {
+        // "yes, it is CE517…": a value of its own is the answer; the earlier one when it has none.
+        own = bare ? undefined : await this.parse(text, turn, options);
+        if (!own || (!own.ok && !own.fatal)) {
+          own = undefined;
+          answer = options.recall.value;
+        }
+      }
       declined = said === 'no';
       // A bare "no" is no answer to the question itself (an optional one would take it as "nothing").
-      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
       if (declined && bare) {
         await this.ask(turn, options);
         return Dialog.EndOfTurn;
@@ -391,7 +399,7 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
 
     if (options.optional && this.isSkip(text)) return dc.endDialog({ ok: true, value: undefined } satisfies SlotAnswer<T | undefined>);
 
-    const outcome = await this.parse(answer, turn, options);
+    const outcome = own ?? (await this.parse(answer, turn, options));
     if (outcome.ok) return dc.endDialog({ ok: true, value: outcome.value } satisfies SlotAnswer<T>);
     if (outcome.fatal) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<T>);
     if (declined) {
