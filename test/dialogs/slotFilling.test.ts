@@ -574,6 +574,20 @@ dialogTable<FixPhoneOptions>(
         },
       },
       {
+        name: 'a bare number (no "new") at the parcel-number prompt before the proof: never "noted" (nothing would use it), failures, then a person',
+        options: {},
+        steps: [
+          [L.fixPhone, ['ask.trackingNumber']],
+          [NEW, ['ask.trackingNumber']],
+          [NEW, ['ask.trackingNumber']],
+          [NEW, []],
+        ],
+        result: { status: 'offer_person', reason: 'too_many_attempts', fields: {} },
+        check: ({ world, replies }) => {
+          for (const r of replies) no(world, lang, r, 'promptHelp.kept');
+        },
+      },
+      {
         name: 'the sender\'s own number said at the code question is neither the role nor the new number',
         options: { trackingNumber: IN.trackingNumber },
         steps: [
