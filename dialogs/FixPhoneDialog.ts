@@ -32,6 +32,8 @@ export const FIX_PHONE = caseRef<FixPhoneOptions>(FIX_PHONE_DIALOG);
 
 interface Values extends CaseValues {
   access?: ParcelAccess;
+  /** The message the proof was given in: later messages answer this case's own prompts. */
+  provenAt?: number;
   role?: PhoneRole;
   newPhone?: string;
 }
@@ -64,6 +66,7 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
 
   private async askRole(s: S, access: ParcelAccess): Promise<DialogTurnResult> {
     s.values.access = access;
+    s.values.provenAt = s.turn.conversation.messageNumber;
     s.values.fields = { trackingNumber: access.parcel.trackingNumber, senderPhone: access.proof.e164 };
     const role = s.options.role ?? this.said(s, access).party;
     if (role) return s.skip(PHONE_ROLE_PROMPT, { ok: true, value: role });
@@ -161,10 +164,20 @@ export class FixPhoneDialog extends CaseDialog<FixPhoneOptions, Values> {
   /**
    * What the customer has written in this case ("the old number was 86…, the new one is 86…", or a
    * number given at another prompt): whose number is wrong and the new one, if it can be told.
+   * Nothing typed while the code question was open counts ("I'm the sender, my number is …" there
+   * is about the proof); a number typed after the proof, at this case's own prompts, may be the new
+   * one without a "new" cue.
    */
   private said(s: S, access: ParcelAccess): PhoneCorrection {
     const onFile = { recipient: access.parcel.recipientPhoneMasked, sender: access.parcel.senderPhoneMasked };
-    return phoneCorrection(s.turn.conversation.given({ from: s.since }).phones, onFile, maskPhone);
+    const given = (from: number) => s.turn.conversation.given({ from }).phones;
+    const all = given(s.since);
+    // `given` lists phones oldest first, so the phones of a later range are a suffix of an earlier one.
+    const codeFrom = access.codeAskedAfter === undefined ? undefined : access.codeAskedAfter + 1;
+    const afterProof = s.values.provenAt === undefined ? [] : given(s.values.provenAt + 1);
+    const before = codeFrom === undefined ? [] : all.slice(0, all.length - given(codeFrom).length);
+    const own = all.slice(all.length - afterProof.length);
+    return phoneCorrection([...before, ...own], onFile, maskPhone, new Set(own));
   }
 
   /** The change being prepared: the parcel access and the phone chosen so far. */

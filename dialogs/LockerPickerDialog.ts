@@ -14,7 +14,7 @@ import { LANGS } from '../services/i18n/langs';
 import { describeLocker } from '../services/i18n/lockerText';
 import { matchChoice } from '../services/i18n/choices';
 import { ordinalChoice } from '../services/nlu/entities/ordinal';
-import { lockerChange, lockersLeft } from '../services/nlu/entities/lockerRoles';
+import { lockersLeft } from '../services/nlu/entities/lockerRoles';
 import { CasePart, type CaseValues, type Step } from './CaseDialog';
 import { lockerCarousel, supportsCards } from './cards';
 import { childRef } from './childRef';
@@ -38,6 +38,11 @@ export interface LockerPickerOptions {
   rounds?: number;
   /** Lockers never offered (the one the parcel already goes to). */
   exclude?: string[];
+  /**
+   * Lockers the customer said they want to leave ("not to Ozas but to Akropolis"): not offered for
+   * a search that names others too, but offered when the customer asks for one of them by name.
+   */
+  leave?: string[];
   /**
    * True when the parent confirms the choice itself (readdress asks "send it to X?"): a single
    * match then ends the picker at once. Otherwise a single match is confirmed here.
@@ -178,14 +183,19 @@ export class LockerPickerDialog extends CasePart<LockerPickerOptions, Values, st
 
   private async offerCandidates(s: S, answer: SlotAnswer<string>): Promise<DialogTurnResult> {
     if (!answer.ok) return s.giveUp(answer);
-    // "ne į Ozą, o į Akropolį": the locker to leave is never offered; only the wanted one is searched.
-    const change = lockerChange(answer.value, (t) => this.deps.lockers.extractMentions(t));
-    if (change.from) {
-      const exclude = [...new Set([...(s.options.exclude ?? []), ...lockersLeft(change.from)])];
-      return s.restart({ ...s.options, exclude, query: change.to?.text });
+    // "ne į Ozą, o į Akropolį": the locker to leave is not offered; only the wanted one is searched.
+    // The change was read when the answer was recognized (this turn's text, cut to the NLU's length).
+    const typed = answer.value === s.turn.temp.text;
+    const change = typed ? s.turn.temp.recognition?.entities.lockerChange : undefined;
+    if (change) {
+      const leave = [...new Set([...(s.options.leave ?? []), ...lockersLeft(change.from)])];
+      return s.restart({ ...s.options, leave, query: change.to?.text });
     }
     const exclude = s.options.exclude ?? [];
-    const ids = candidates(this.deps, answer.value, exclude);
+    const leave = s.options.leave ?? [];
+    let ids = candidates(this.deps, answer.value, [...exclude, ...leave]);
+    // A locker to leave asked for by name again ("Ozas" after "not to Ozas"): the customer wants it after all.
+    if (!ids.length && leave.length) ids = candidates(this.deps, answer.value, exclude);
     s.values.query = answer.value;
     if (!ids.length) {
       // Only the locker the parcel already goes to matched.
@@ -227,7 +237,7 @@ export class LockerPickerDialog extends CasePart<LockerPickerOptions, Values, st
     return s.restart({
       ...s.options,
       rounds,
-      query: 'query' in pick ? refine(this.deps, s.values.query, pick.query, s.options.exclude) : undefined,
+      query: 'query' in pick ? refine(this.deps, s.values.query, pick.query, [...(s.options.exclude ?? []), ...(s.options.leave ?? [])]) : undefined,
       questionKey: 'none' in pick ? 'ask.lockerAgain' : s.options.questionKey,
     });
   }

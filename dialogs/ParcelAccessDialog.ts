@@ -8,6 +8,7 @@
 import type { Dialog, DialogTurnResult } from 'botbuilder-dialogs';
 import type { ParcelStatus, ParcelView } from '../services/carrier/types';
 import type { ProvenPhone } from '../services/proof/types';
+import { isOwnPhone } from '../services/nlu/entities/roles';
 import { CasePart, type CaseValues, type Step } from './CaseDialog';
 import { childRef } from './childRef';
 import type { DialogDeps } from './deps';
@@ -33,6 +34,8 @@ export interface ParcelAccess {
   proof: ProvenPhone;
   /** The carrier's proof token for the change (dialog state only; never in fields, cases or logs). */
   proofToken: string;
+  /** The number of the message after which the one-time code was asked (`Turn.messageNumber`). */
+  codeAskedAfter?: number;
 }
 
 const isParcelAccess = (v: unknown): v is ParcelAccess =>
@@ -43,6 +46,7 @@ export const PARCEL_ACCESS = childRef<ParcelAccessOptions, ParcelAccess>(PARCEL_
 
 interface Values extends CaseValues {
   parcel?: ParcelView;
+  codeAskedAfter?: number;
 }
 
 type S = Step<ParcelAccessOptions, Values, ParcelAccess>;
@@ -81,19 +85,20 @@ export class ParcelAccessDialog extends CasePart<ParcelAccessOptions, Values, Pa
     const claimed = this.claimedPhone(s);
     // A person taking over ("I can't get the code") can reach the customer on it.
     if (claimed) s.values.fields.contactPhone = claimed;
+    s.values.codeAskedAfter = s.turn.conversation.messageNumber;
     return s.ask(PROOF, { target: { kind: 'parcel', trackingNumber: parcel.trackingNumber, role: 'sender' }, claimed });
   }
 
   /** The customer's own phone as they wrote it in this case ("my phone 8 612 34567"), if they did. */
   private claimedPhone(s: S): string | undefined {
-    const own = s.turn.conversation.given({ from: s.since }).phones.filter((p) => !p.age && (p.party === 'contact' || p.party === 'sender'));
+    const own = s.turn.conversation.given({ from: s.since }).phones.filter(isOwnPhone);
     return own[own.length - 1]?.e164;
   }
 
   private async proven(s: S, grant: ProofGrant): Promise<DialogTurnResult> {
     const parcel = s.values.parcel;
     if (!parcel) throw new Error('ParcelAccessDialog.proven(): no parcel in the values');
-    return s.end({ parcel, proof: grant.fact, proofToken: grant.proofToken });
+    return s.end({ parcel, proof: grant.fact, proofToken: grant.proofToken, codeAskedAfter: s.values.codeAskedAfter });
   }
 }
 

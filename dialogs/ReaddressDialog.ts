@@ -74,7 +74,8 @@ export class ReaddressDialog extends CaseDialog<ReaddressOptions, Values> {
     return s.ask(LOCKER_PICKER, {
       query: s.options.lockerQuery ?? said?.query,
       questionKey: 'ask.newLocker',
-      exclude: [...new Set([access.parcel.destinationLockerId, ...leave])],
+      exclude: [access.parcel.destinationLockerId],
+      leave: [...new Set(leave)].filter((id) => id !== access.parcel.destinationLockerId),
       parentConfirms: true,
     });
   }

@@ -5,6 +5,7 @@
  * parcel is looked up like a typed one, and every change or lookup still needs its own one-time code.
  */
 import { maskPhone } from '../services/i18n/format';
+import { isOwnPhone } from '../services/nlu/entities/roles';
 import type { SlotPromptOptions } from './prompts/SlotPrompt';
 import type { Turn } from './turn';
 
@@ -22,7 +23,7 @@ export function recallTracking(turn: Turn, since: number): Recall | undefined {
  */
 export function recallOwnPhone(turn: Turn, since: number, questionKey: string): Recall | undefined {
   const proven = turn.conversation.proven.filter((f) => f.role === 'sender');
-  const own = turn.conversation.given({ before: since }).phones.filter((p) => !p.age && (p.party === 'sender' || p.party === 'contact'));
+  const own = turn.conversation.given({ before: since }).phones.filter(isOwnPhone);
   const phone = proven[proven.length - 1]?.e164 ?? own[own.length - 1]?.e164;
   return phone ? { value: phone, shown: maskPhone(phone), questionKey } : undefined;
 }

@@ -27,9 +27,10 @@ import type { MessageParams } from '../../services/i18n/messages';
 import { foldAnswer, matchChoice, type ChoiceLabels } from '../../services/i18n/choices';
 import { childRef, type ChildRef } from '../childRef';
 import { menuIntent } from '../menu';
-import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, NO_SMS_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from '../ids';
+import { FIND_TRACKING_DIALOG, FIX_PHONE_DIALOG, NO_SMS_DIALOG, PARCEL_ACCESS_DIALOG, READDRESS_DIALOG, TRACK_DIALOG } from '../ids';
 import type { Intent } from '../../services/nlu/types';
 import { wantedLocker } from '../../services/nlu/entities/lockerRoles';
+import { isOwnPhone, type RoledPhone } from '../../services/nlu/entities/roles';
 import type { DialogDeps } from '../deps';
 import { isRecord, type CaseExit, type CaseResult } from '../results';
 import { message, turnOf, type Button, type Turn } from '../turn';
@@ -138,6 +139,11 @@ export interface PromptSeen {
   deps?: DialogDeps;
   /** Rejection interceptors only: the answer looked like an attempt at the value (a mistyped number). */
   attempt?: boolean;
+  /**
+   * Values already kept for another slot at this prompt (`valueForAnotherSlot` adds to it): the
+   * same value again is no answer, and counts as a failure like any other.
+   */
+  kept?: string[];
 }
 
 /** Confidence above which "I want a person" at a prompt ends the case and goes to a person. */
@@ -220,11 +226,20 @@ export const questionAboutPrompt: PromptInterceptor = async (turn, prompt) => {
 /** Kinds of values a case takes at a later step, from what the customer wrote (`turn.conversation.given`). */
 type LaterValue = 'phone' | 'locker';
 
-/** What each case reads from earlier messages: the wrong-phone case its new number, readdress the new locker and the customer's own phone, … */
-const LATER_VALUES: Readonly<Record<string, readonly LaterValue[]>> = {
-  [FIX_PHONE_DIALOG]: ['phone'],
-  [READDRESS_DIALOG]: ['locker', 'phone'],
-  [FIND_TRACKING_DIALOG]: ['locker'],
+/** Whether a case takes a phone of this message later, given the dialogs active at the prompt. */
+type TakesPhone = (phone: RoledPhone, stack: readonly string[]) => boolean;
+
+/**
+ * What each case reads from earlier messages: the wrong-phone case its new number (one said to be
+ * new before the proof, any but a sender's or contact phone at its own prompts after it), readdress
+ * the new locker and, before the proof only, the customer's own phone, …
+ */
+const LATER_VALUES: Readonly<Record<string, { locker?: true; phone?: TakesPhone }>> = {
+  [FIX_PHONE_DIALOG]: {
+    phone: (p, stack) => p.party !== 'sender' && p.party !== 'contact' && (p.age === 'new' || (!p.age && !stack.includes(PARCEL_ACCESS_DIALOG))),
+  },
+  [READDRESS_DIALOG]: { locker: true, phone: (p, stack) => isOwnPhone(p) && stack.includes(PARCEL_ACCESS_DIALOG) },
+  [FIND_TRACKING_DIALOG]: { locker: true },
 };
 
 /** The prompts that ask for each kind (a value of that kind is their own answer, never "another slot"). */
@@ -240,22 +255,36 @@ const KEEPING_PROMPTS: ReadonlySet<string> = new Set(['slot.tracking', 'slot.par
  * A value for another slot of the running case ("the new number is 8 612 34000" at the
  * parcel-number question, "Mega Kaunas" at a phone question): the turn has already noted it
  * (`Turn.understood`), and the case takes it when it comes to that slot; here the customer is told
- * so, and the question is asked again without counting a failure.
+ * so, and the question is asked again without counting a failure. Only a value the case will take,
+ * and only the first time at this prompt (`PromptSeen.kept`): the same value again counts as a
+ * failure, so the prompt still ends after `maxPromptAttempts`.
  */
 export const valueForAnotherSlot: PromptInterceptor = async (turn, prompt) => {
   const r = turn.temp.recognition;
   if (!prompt.deps || !r || !KEEPING_PROMPTS.has(prompt.id)) return undefined;
-  const held: LaterValue[] = [];
-  if (r.entities.phones.length) held.push('phone');
-  if (wantedLocker(r.entities)) held.push('locker');
-  const taken = new Set((prompt.stack ?? []).flatMap((id) => LATER_VALUES[id] ?? []));
-  if (!held.some((kind) => taken.has(kind) && !PROMPTS_OF[kind].includes(prompt.id))) return undefined;
+  const stack = prompt.stack ?? [];
+  const cases = stack.map((id) => LATER_VALUES[id]).filter((c) => c !== undefined);
+  const values: string[] = [];
+  if (r.entities.phones.length && !PROMPTS_OF.phone.includes(prompt.id)) {
+    const phones = turn.conversation.given({ from: turn.conversation.messageNumber }).phones;
+    for (const p of phones) if (cases.some((c) => c.phone?.(p, stack))) values.push(`phone:${p.e164}`);
+  }
+  const locker = wantedLocker(r.entities);
+  if (locker && !PROMPTS_OF.locker.includes(prompt.id) && cases.some((c) => c.locker)) values.push(`locker:${locker.query ?? ''}:${locker.leave.join(',')}`);
+  const kept = (prompt.kept ??= []);
+  const fresh = values.filter((v) => !kept.includes(v));
+  if (!fresh.length) return undefined;
+  kept.push(...fresh);
   await turn.context.sendActivity(prompt.deps.messages.t(turn.lang, 'promptHelp.kept'));
   return { kind: 'answered' };
 };
 
-/** What every value prompt does with an answer that holds no value, before rejecting it. */
-export const REJECTION_INTERCEPTORS: readonly PromptInterceptor[] = [newRequest, valueForAnotherSlot, questionAboutPrompt];
+/**
+ * What every value prompt does with an answer that holds no value, before rejecting it. A question
+ * about the prompt comes before a value kept for another slot: "I don't have the parcel number,
+ * where do I find it? my phone is …" gets the help.
+ */
+export const REJECTION_INTERCEPTORS: readonly PromptInterceptor[] = [newRequest, questionAboutPrompt, valueForAnotherSlot];
 
 /** An answer with a digit in it is an attempt at a number (tracking numbers and phones). */
 export const hasDigit = (text: string): boolean => /\d/.test(text);
@@ -290,6 +319,8 @@ interface PromptState {
   notAttempts?: number;
   /** The "Is it …?" question of `options.recall` awaits its answer. */
   recalling?: boolean;
+  /** Values kept for another slot at this prompt (see `PromptSeen.kept`). */
+  kept?: string[];
 }
 
 export class SlotPrompt<T> extends Dialog<BegunOptions> {
@@ -325,7 +356,7 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
 
     const stack: string[] = [];
     for (let d: DialogContext | undefined = dc.parent; d; d = d.parent) if (d.activeDialog) stack.push(d.activeDialog.id);
-    const seen: PromptSeen = { id: this.id, options, stack, deps: this.deps };
+    const seen: PromptSeen = { id: this.id, options, stack, deps: this.deps, kept: (state.kept ??= []) };
     const intercepted = async (list: readonly PromptInterceptor[]): Promise<DialogTurnResult | undefined> => {
       for (const intercept of list) {
         const verdict = await intercept(turn, seen);
@@ -344,14 +375,22 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
     // "Is it CE…?": yes takes the earlier value, no asks the question itself ("no, CE…" is an answer).
     let answer = text;
     let declined = false;
+    let own: ParseOutcome<T> | undefined;
     if (state.recalling && options.recall) {
       state.recalling = false;
       const labels = choiceLabels(this.deps, turn.lang, YES_NO_CHOICES);
       const said = matchChoice(text, labels);
-      if (said === 'yes') answer = options.recall.value;
+      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
+      if (said === 'yes') {
+        // "yes, it is CE517…": a value of its own is the answer; the earlier one when it has none.
+        own = bare ? undefined : await this.parse(text, turn, options);
+        if (!own || (!own.ok && !own.fatal)) {
+          own = undefined;
+          answer = options.recall.value;
+        }
+      }
       declined = said === 'no';
       // A bare "no" is no answer to the question itself (an optional one would take it as "nothing").
-      const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
       if (declined && bare) {
         await this.ask(turn, options);
         return Dialog.EndOfTurn;
@@ -360,7 +399,7 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
 
     if (options.optional && this.isSkip(text)) return dc.endDialog({ ok: true, value: undefined } satisfies SlotAnswer<T | undefined>);
 
-    const outcome = await this.parse(answer, turn, options);
+    const outcome = own ?? (await this.parse(answer, turn, options));
     if (outcome.ok) return dc.endDialog({ ok: true, value: outcome.value } satisfies SlotAnswer<T>);
     if (outcome.fatal) return dc.endDialog({ ok: false, reason: outcome.reason, fatal: true } satisfies SlotAnswer<T>);
     if (declined) {

@@ -356,17 +356,17 @@ dialogTable<ReaddressOptions>(
       check: ({ world }) => expect(() => world.lastCode('+37069999999')).toThrow(),
     },
     {
-      name: 'the customer\'s phone at the new-locker prompt: kept (not searched as a locker, not rejected), the question again',
+      name: 'the customer\'s phone at the new-locker prompt, after the proof: never "noted" (nothing would use it), not offered as a locker, the question again',
       options: { trackingNumber: P.trackingNumber },
       steps: [
         [L.readdress, ['proof.code.sent']],
         [codeTo(P.senderPhone), ['ask.newLocker']],
-        [SAY[lang].myPhone(NEW), ['promptHelp.kept', 'ask.newLocker']],
+        [SAY[lang].myPhone(NEW), ['ask.newLocker']],
         ['Panorama Vilnius', ['readdress.confirm']],
       ],
       result: 'waiting',
       check: ({ world, replies }) => {
-        no(world, lang, replies[2], 'invalid.locker.no_match');
+        no(world, lang, replies[2], 'promptHelp.kept');
         no(world, lang, replies[2], 'lockers.pick');
       },
     },
@@ -550,4 +550,157 @@ dialogTable<object>(
     },
   ],
   { handoff: recordingHandoff },
+);
+
+dialogTable<FixPhoneOptions>(
+  'A value kept for another slot is kept once: the prompt still ends (FixPhoneDialog)',
+  (deps) => new FixPhoneDialog(deps),
+  (L, lang): DialogCase<FixPhoneOptions>[] => {
+    const S = SAY[lang];
+    return [
+      {
+        name: 'the new number typed again and again at the parcel-number prompt: "noted" once, then failures, then a person is offered',
+        options: {},
+        steps: [
+          [L.fixPhone, ['ask.trackingNumber']],
+          [S.newAtPrompt(NEW), ['promptHelp.kept', 'ask.trackingNumber']],
+          [S.newAtPrompt(NEW), ['ask.trackingNumber']],
+          [S.newAtPrompt(NEW), ['ask.trackingNumber']],
+          [S.newAtPrompt(NEW), []],
+        ],
+        result: { status: 'offer_person', reason: 'too_many_attempts', fields: {} },
+        check: ({ world, replies }) => {
+          for (const r of replies.slice(2)) no(world, lang, r, 'promptHelp.kept');
+        },
+      },
+      {
+        name: 'a bare number (no "new") at the parcel-number prompt before the proof: never "noted" (nothing would use it), failures, then a person',
+        options: {},
+        steps: [
+          [L.fixPhone, ['ask.trackingNumber']],
+          [NEW, ['ask.trackingNumber']],
+          [NEW, ['ask.trackingNumber']],
+          [NEW, []],
+        ],
+        result: { status: 'offer_person', reason: 'too_many_attempts', fields: {} },
+        check: ({ world, replies }) => {
+          for (const r of replies) no(world, lang, r, 'promptHelp.kept');
+        },
+      },
+      {
+        name: 'the sender\'s own number said at the code question is neither the role nor the new number',
+        options: { trackingNumber: IN.trackingNumber },
+        steps: [
+          [L.fixPhone, ['proof.code.sent']],
+          [S.senderAtCode(UNKNOWN), []],
+          [codeTo(IN.senderPhone), ['fixPhone.whichNumber']],
+          [L.recipientChoice, ['ask.newRecipientPhone']],
+          [NEW, ['fixPhone.confirm']],
+        ],
+        result: 'waiting',
+        check: ({ replies }) => {
+          expect(texts(replies[4])).toContain(NEW_E164);
+          expect(texts(replies[4])).not.toContain('+37069999999');
+        },
+      },
+    ];
+  },
+);
+
+dialogTable<ReaddressOptions>(
+  'Questions come before kept values, and "from" cues only before a locker (ReaddressDialog)',
+  (deps) => new ReaddressDialog(deps),
+  (L, lang): DialogCase<ReaddressOptions>[] => {
+    const S = SAY[lang];
+    return [
+      {
+        name: '"I don\'t have the parcel number, where do I find it? my phone is …": the prompt\'s help, not "noted"',
+        options: {},
+        steps: [
+          [L.readdress, ['ask.trackingNumber']],
+          [S.questionWithPhone(UNKNOWN), ['promptHelp.tracking.missing', 'ask.trackingNumber']],
+        ],
+        result: 'waiting',
+        check: ({ world, replies }) => no(world, lang, replies[1], 'promptHelp.kept'),
+      },
+      {
+        name: '"no/not sure/don\'t know, Panorama Vilnius" at the new-locker prompt: Panorama is the one wanted, never "already going there"',
+        options: { trackingNumber: P.trackingNumber },
+        steps: [
+          [L.readdress, ['proof.code.sent']],
+          [codeTo(P.senderPhone), ['ask.newLocker']],
+          [S.notSurePanorama, ['readdress.confirm']],
+        ],
+        result: 'waiting',
+        check: ({ world, replies }) => {
+          expect(texts(replies[2])).toMatch(/Panorama/);
+          no(world, lang, replies[2], 'lockers.onlyCurrent');
+        },
+      },
+      {
+        name: 'a locker to leave asked for by name afterwards is offered; "already going there" only for the real destination',
+        options: { trackingNumber: P.trackingNumber },
+        steps: [
+          [L.readdress, ['proof.code.sent']],
+          [codeTo(P.senderPhone), ['ask.newLocker']],
+          [S.notOzas, ['lockers.pick']],
+          ['Ozas', ['readdress.confirm']],
+        ],
+        result: 'waiting',
+        check: ({ world, replies }) => {
+          expect(texts(replies[3])).toMatch(/Ozas/);
+          no(world, lang, replies[3], 'lockers.onlyCurrent');
+        },
+      },
+      {
+        name: 'the locker to leave and the one wanted at the prompt are read once, from the recognition (not searched again by the picker)',
+        options: { trackingNumber: P.trackingNumber },
+        steps: [
+          [L.readdress, ['proof.code.sent']],
+          [codeTo(P.senderPhone), ['ask.newLocker']],
+          [
+            (w) => {
+              resolved.splice(0);
+              const original = w.lockers.extractMentions.bind(w.lockers);
+              jest.spyOn(w.lockers, 'extractMentions').mockImplementation((t, limit) => {
+                resolved.push(t);
+                return original(t, limit);
+              });
+              return S.fromToAtPrompt;
+            },
+            ['readdress.confirm'],
+          ],
+        ],
+        result: 'waiting',
+        check: ({ replies }) => {
+          expect(texts(replies[2])).toMatch(/Mega/);
+          // The whole answer once, and each part (the locker to leave, the one wanted) once.
+          expect(resolved.filter((t) => t === S.fromToAtPrompt)).toHaveLength(1);
+          expect(new Set(resolved).size).toBe(resolved.length);
+        },
+      },
+    ];
+  },
+);
+const resolved: string[] = [];
+afterEach(() => jest.restoreAllMocks());
+
+dialogTable<object>(
+  '"Yes, it is <another number>" to "Is it CE…?" (MainDialog)',
+  (deps) => new MainDialog(deps),
+  (L, lang): DialogCase<object>[] => [
+    {
+      name: 'the number written in the answer is taken, not the recalled one',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.trackPrefilled(P.trackingNumber), ['track.status.in_transit']],
+        [L.readdress, ['recall.trackingNumber']],
+        [SAY[lang].yesItIs(F.readdressableNow.trackingNumber), ['proof.code.sent']],
+        [codeTo(F.readdressableNow.senderPhone), ['proof.code.proven', 'ask.newLocker']],
+      ],
+      result: 'waiting',
+      check: ({ replies }) => expect(texts(replies[3])).not.toContain(P.trackingNumber),
+    },
+  ],
 );

@@ -151,6 +151,14 @@ export interface SlotLines {
   newAtPrompt: (phone: string) => string;
   lockerAtPrompt: string;
   myPhone: (phone: string) => string;
+  /** A question about the parcel-number prompt with the customer's phone in it. */
+  questionWithPhone: (phone: string) => string;
+  /** A "no"/"not" that names no locker to leave, before a locker. */
+  notSurePanorama: string;
+  /** "Yes" to "Is it CE…?" with another parcel number. */
+  yesItIs: (t: string) => string;
+  /** The sender's own number, said at the code question. */
+  senderAtCode: (phone: string) => string;
 }
 
 export const SLOT_LINES: Record<Lang, SlotLines> = {
@@ -167,6 +175,10 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     newAtPrompt: (n) => `the new number is ${n}`,
     lockerAtPrompt: 'to Mega in Kaunas',
     myPhone: (p) => `my phone is ${p}`,
+    questionWithPhone: (p) => `I don't have the parcel number, where do I find it? my phone is ${p}`,
+    notSurePanorama: 'not sure, Panorama Vilnius',
+    yesItIs: (t) => `yes, it is ${t}`,
+    senderAtCode: (p) => `I'm the sender, my number is ${p}`,
   },
   lt: {
     oldNew: (o, n) => `senas numeris ${o}, naujas ${n}`,
@@ -181,6 +193,10 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     newAtPrompt: (n) => `naujas numeris ${n}`,
     lockerAtPrompt: 'į Megą Kaune',
     myPhone: (p) => `mano telefonas ${p}`,
+    questionWithPhone: (p) => `neturiu siuntos numerio, kur jį rasti? mano telefonas ${p}`,
+    notSurePanorama: 'ne, Panorama Vilniuje',
+    yesItIs: (t) => `taip, tai ${t}`,
+    senderAtCode: (p) => `aš siuntėjas, mano numeris ${p}`,
   },
   ru: {
     oldNew: (o, n) => `старый номер ${o}, новый ${n}`,
@@ -195,5 +211,9 @@ export const SLOT_LINES: Record<Lang, SlotLines> = {
     newAtPrompt: (n) => `новый номер ${n}`,
     lockerAtPrompt: 'на Мега в Каунасе',
     myPhone: (p) => `мой телефон ${p}`,
+    questionWithPhone: (p) => `у меня нет номера посылки, где его найти? мой телефон ${p}`,
+    notSurePanorama: 'не знаю, Панорама Вильнюс',
+    yesItIs: (t) => `да, это ${t}`,
+    senderAtCode: (p) => `я отправитель, мой номер ${p}`,
   },
 };

@@ -22,6 +22,12 @@ const TO_WORDS: ReadonlySet<string> = new Set(['to', 'into', 'but', 'į', 'i', '
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/**
+ * What may stand between a "from" cue and the locker it names: spaces (and the "of" of "instead
+ * of"). Anything else ("ne, Panorama…", "not sure, Panorama…", "не знаю, Панорама…") is no cue.
+ */
+const CUE_GAP = /^\s*(?:of\s+)?$/iu;
+
 type Role = keyof LockerChange;
 
 /**
@@ -29,7 +35,9 @@ type Role = keyof LockerChange;
  * directory's `extractMentions`). Without a "from" cue nothing is resolved and the result is empty
  * (the first mention of the whole text is the one wanted, as before: `wantedLocker`); with one, the
  * wanted locker comes only from a part after a "to" cue, or from the words before any cue (none:
- * undefined, the dialog asks), so the locker to leave is never taken as the new one.
+ * undefined, the dialog asks), so the locker to leave is never taken as the new one. A "from" cue
+ * counts only when a locker mention follows it directly ("not Ozas", "ne į Ozą"; never "ne,
+ * Panorama Vilniuje" or "not sure, Panorama Vilnius").
  *
  * @example lockerChange('change from Akropolis Vilnius to Mega Kaunas', dir.extractMentions)
  * // { from: { text: 'Akropolis Vilnius', … }, to: { text: 'Mega Kaunas', … } }
@@ -50,8 +58,10 @@ export function lockerChange(text: string, resolve: (text: string) => LockerMent
   const mentionOf = (role: Role): LockerMention | undefined => {
     for (const p of parts) {
       if (p.role !== role) continue;
-      const found = resolve(text.slice(p.start, p.end))[0];
-      if (found) return found;
+      const part = text.slice(p.start, p.end);
+      const found = resolve(part)[0];
+      // The locker to leave is the one named right after its cue.
+      if (found && (role !== 'from' || CUE_GAP.test(part.slice(0, Math.max(0, part.indexOf(found.text)))))) return found;
     }
     return undefined;
   };

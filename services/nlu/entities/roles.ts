@@ -17,6 +17,9 @@ export interface RoledPhone {
   age?: PhoneAge;
 }
 
+/** The customer's own phone: called their own or the sender's, and neither old nor new (no correction). */
+export const isOwnPhone = (p: RoledPhone): boolean => !p.age && (p.party === 'contact' || p.party === 'sender');
+
 /** Words looked at before a number (never across the previous number). */
 const WINDOW = 5;
 
@@ -126,13 +129,20 @@ export interface PhoneCorrection {
  * Reads a wrong-phone correction from the phones the customer wrote (with their roles) and the
  * parcel's phones on file, as shown masked (`maskPhone`). The old number is the one on file: a
  * number said to be old, or one whose masked form is a masked phone on file; it tells the party
- * when it matches exactly one of them. The new number is one said to be new, or one that matches
- * nothing on file (and is no contact phone); an old number is never the new one.
+ * when it matches exactly one of them. The new number is one said to be new, or one typed at the
+ * case's own prompts (`atOwnPrompt`) that matches nothing on file; never a sender's or contact
+ * phone, and an old number is never the new one.
  *
  * @example phoneCorrection(phoneRoles('the old number was 862345678, the new one is 862345000'), onFile)
  * // { party: 'recipient', newPhone: '+37062345000' } when the recipient on file is "+370 6** **678"
  */
-export function phoneCorrection(phones: RoledPhone[], onFile: { recipient: string; sender: string }, mask: (e164: string) => string): PhoneCorrection {
+export function phoneCorrection(
+  phones: RoledPhone[],
+  onFile: { recipient: string; sender: string },
+  mask: (e164: string) => string,
+  /** Phones typed at the case's own prompts: taken as the new one without a "new" cue. */
+  atOwnPrompt: ReadonlySet<RoledPhone> = new Set(),
+): PhoneCorrection {
   const onFileParty = (e164: string): 'sender' | 'recipient' | undefined => {
     const m = mask(e164);
     const recipient = m === onFile.recipient;
@@ -142,7 +152,8 @@ export function phoneCorrection(phones: RoledPhone[], onFile: { recipient: strin
   const matchesFile = (e164: string) => mask(e164) === onFile.recipient || mask(e164) === onFile.sender;
   const isOld = (p: RoledPhone) => p.age === 'old' || (p.age !== 'new' && matchesFile(p.e164));
   const old = new Set(phones.filter(isOld).map((p) => p.e164));
-  const fresh = phones.filter((p) => !old.has(p.e164) && (p.age === 'new' || p.party !== 'contact'));
+  // Never a sender's or contact phone ("I'm the sender, my number is …" is no new recipient phone).
+  const fresh = phones.filter((p) => !old.has(p.e164) && p.party !== 'contact' && p.party !== 'sender' && (p.age === 'new' || atOwnPrompt.has(p)));
   const named = [...phones].reverse().find((p) => p.party === 'sender' || p.party === 'recipient')?.party;
   const party = named === 'sender' || named === 'recipient' ? named : [...old].map(onFileParty).find((p) => p !== undefined);
   const out: PhoneCorrection = {};

@@ -35,6 +35,21 @@ describe('lockerChange / wantedLocker: the locker to leave is never the one want
     expect(wantedLocker(extractEntities('not Ozas', { resolveLockers: resolve }))).toEqual({ leave: [L.ozas] });
   });
 
+  // A "no"/"not"/"с" that is no cue for the locker after it: the locker is the one wanted, none to leave.
+  test.each([
+    ['ne, Panorama Vilniuje', 'Panorama Vilniuje'],
+    ['not sure, Panorama Vilnius', 'Panorama Vilnius'],
+    ['не знаю, Панорама Вильнюс', 'Панорама Вильнюс'],
+    ['с удовольствием, Панорама Вильнюс', 'Панорама Вильнюс'],
+  ])('a "from" word not right before the locker names none to leave (%s)', (text, query) => {
+    expect(lockerChange(text, resolve)).toEqual({});
+    const entities = extractEntities(text, { resolveLockers: resolve });
+    expect(entities.lockerChange).toBeUndefined();
+    expect(wantedLocker(entities)?.leave).toEqual([]);
+    expect(entities.lockers[0]?.candidates[0]?.lockerId).toBe(L.panorama);
+    expect(wantedLocker(entities)?.query).toContain(query.split(' ')[0]);
+  });
+
   test.each([
     ['Change locker for CE482139075LT to Mega in Kaunas, my phone 8 612 34567', 'Mega in Kaunas'],
     ['please send my parcel CE482139075LT to another locker: Akropolis Klaipėda', 'Akropolis Klaipėda'],

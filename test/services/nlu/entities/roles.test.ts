@@ -51,9 +51,24 @@ describe('phoneCorrection: the old number decides the party, the new one is neve
     // A number on file without a cue is the old one: the new one is asked.
     ['862345678', { party: 'recipient' }],
     ['the old number was 862345678', { party: 'recipient' }],
-    // A number matching nothing on file is the new one.
-    ['861234000', { newPhone: NEW }],
+    // A number matching nothing on file, without a "new" cue, is the new one only at the case's own prompts (below).
+    ['861234000', {}],
     ["recipient's new number 861234000", { party: 'recipient', newPhone: NEW }],
     ['call me at 861234000', {}],
   ])('%s', (text, expected) => expect(phoneCorrection(phoneRoles(text), onFile, maskPhone)).toEqual(expected));
+
+  // Typed at the case's own prompts (after the proof): a number matching nothing on file is the new
+  // one, but never a sender's or contact phone ("I'm the sender, my number is …").
+  test.each([
+    ['861234000', { newPhone: NEW }],
+    ["I'm the sender, my number is 861234000", { party: 'sender' }],
+    ['aš siuntėjas, mano numeris 861234000', { party: 'sender' }],
+    ['я отправитель, мой номер 861234000', { party: 'sender' }],
+    ['my phone is 861234000', {}],
+    ['mano telefonas 861234000', {}],
+    ['мой телефон 861234000', {}],
+  ])('at its own prompt: %s', (text, expected) => {
+    const phones = phoneRoles(text);
+    expect(phoneCorrection(phones, onFile, maskPhone, new Set(phones))).toEqual(expected);
+  });
 });
