@@ -23,8 +23,6 @@ export interface Given<T> {
  * a proof: every change still needs its own one-time code.
  */
 export interface GivenValues {
-  /** Messages understood so far; the number of the current one. */
-  messages: number;
   trackingNumber?: Given<string>;
   /** The last few phones, with the roles their words give them. */
   phones?: Given<RoledPhone>[];
@@ -42,6 +40,13 @@ export interface ConversationData {
   turns?: number;
   /** Facts proven in this conversation, oldest first; expired ones are dropped when a new one is added. */
   proven?: ProvenFact[];
+  /**
+   * Messages understood so far, the number of the current one. Kept here, not with the noted
+   * values: the ranges a running case compares against it (`since`, the code question's message)
+   * live in the dialog state as long as the conversation, so the count must not restart when the
+   * noted values expire.
+   */
+  messages?: number;
 }
 
 /**

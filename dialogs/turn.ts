@@ -125,11 +125,11 @@ export class ConversationScope {
    * the parcel number, the phones with the roles their words give them, the locker asked for.
    */
   noteGiven(temp: TurnTemp): void {
-    const given: GivenValues = (this.notes.given ??= { messages: 0 });
-    given.messages += 1;
+    this.data.messages = (this.data.messages ?? 0) + 1;
+    const given: GivenValues = (this.notes.given ??= {});
     const r = temp.recognition;
     if (!r) return;
-    const message = given.messages;
+    const message = this.data.messages;
     const at = this.settings.now().toISOString();
     const tracking = r.entities.trackingNumbers.find((t) => t.valid)?.value;
     if (tracking) given.trackingNumber = { value: tracking, message, at };
@@ -165,7 +165,7 @@ export class ConversationScope {
 
   /** The number of the current message (0 before any), to tell what was given since a case began. */
   get messageNumber(): number {
-    return this.notes.given?.messages ?? 0;
+    return this.data.messages ?? 0;
   }
 
   /** What the customer wrote from message `from` on (inclusive), or before it (`before`). */
@@ -270,12 +270,18 @@ export class Turn {
 /** Loads the turn's scopes through the bot's state accessors (saving stays with the bot's BotStates). */
 export async function loadTurn(context: TurnContext, stores: TurnStores, settings: TurnSettings): Promise<Turn> {
   const conversation = await stores.conversation.get(context, {});
+  // Conversation states saved before the noted values had a store of their own held them (and
+  // the message count): keep the count, drop the values before anything else can fail and save.
+  const legacy: unknown = Reflect.get(conversation, 'given');
+  if (legacy !== undefined) {
+    const count = typeof legacy === 'object' && legacy !== null ? Reflect.get(legacy, 'messages') : undefined;
+    if (conversation.messages === undefined && typeof count === 'number') conversation.messages = count;
+    Reflect.deleteProperty(conversation, 'given');
+  }
   const user = await stores.user.get(context, {});
   const noted = await stores.noted.get(context, {});
   // Profiles saved before proofs were bound to conversations held proven phones: drop them.
   Reflect.deleteProperty(user, 'verifiedPhones');
-  // Conversation states saved before the noted values had a store of their own held them: drop them.
-  Reflect.deleteProperty(conversation, 'given');
   return new Turn(context, { conversation, user, noted }, settings);
 }
 

@@ -382,9 +382,10 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
       const said = matchChoice(text, labels);
       const bare = labels.some((c) => c.value === said && c.labels.some((l) => foldAnswer(l) === foldAnswer(text)));
       if (said === 'yes') {
-        // "yes, it is CE517…": a value of its own is the answer; the earlier one when it has none.
+        // "yes, it is CE517…": a value of its own is the answer (also when it is wrong: then it is
+        // a failed answer, never silently the earlier one); the earlier one when it has none.
         own = bare ? undefined : await this.parse(text, turn, options);
-        if (!own || (!own.ok && !own.fatal)) {
+        if (!own || (!own.ok && !own.fatal && !this.isAttempt(text))) {
           own = undefined;
           answer = options.recall.value;
         }

@@ -702,5 +702,17 @@ dialogTable<object>(
       result: 'waiting',
       check: ({ replies }) => expect(texts(replies[3])).not.toContain(P.trackingNumber),
     },
+    {
+      name: 'a number in the answer that the carrier does not know is a failed answer, never the recalled one',
+      options: {},
+      script: earlierScript(L),
+      steps: [
+        [L.trackPrefilled(P.trackingNumber), ['track.status.in_transit']],
+        [L.readdress, ['recall.trackingNumber']],
+        // Not found, and asked again: no code is sent for the recalled parcel.
+        [SAY[lang].yesItIs('CE000000005LT'), ['invalid.tracking.not_found', 'ask.trackingNumber']],
+      ],
+      result: 'waiting',
+    },
   ],
 );

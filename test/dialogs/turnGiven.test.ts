@@ -3,7 +3,7 @@
  * back (`given`): the newest of each kind, phones with their roles, bounded, split by message number.
  */
 import { ConversationScope, GIVEN_TTL_MS, type TurnTemp } from '../../dialogs/turn';
-import type { ConversationData } from '../../dialogs/state';
+import type { ConversationData, NotedData } from '../../dialogs/state';
 import { extractEntities } from '../../services/nlu/entities';
 import type { RecognizerResult } from '../../services/nlu/types';
 
@@ -66,4 +66,24 @@ test('stale values leave the stored state as the next turn loads, whatever the t
   // What Turn's constructor does for every turn it loads, before anything is noted.
   new ConversationScope(data, settingsAt).forgetStale();
   for (const gone of ['CE482139075LT', '62345678', '61234567']) expect(JSON.stringify(data)).not.toContain(gone);
+});
+
+test('the message count outlives the noted values: a case started before they expired still reads what comes after', () => {
+  let now = Date.parse('2026-12-01T10:00:00Z');
+  const settingsAt = { now: () => new Date(now), proofTtlMs: 15 * 60_000 };
+  const data: ConversationData = {};
+  let notes: NotedData = {};
+  const scope = () => new ConversationScope(data, settingsAt, notes);
+  scope().noteGiven(message('hello'));
+  scope().noteGiven(message('CE482139075LT'));
+  const since = scope().messageNumber + 1; // a case begins with message 3
+  now += GIVEN_TTL_MS + 60_000;
+  notes = {}; // the noted values' store item expired while the customer was away
+  scope().noteGiven(message('the new number is 862345000'));
+  expect(scope().messageNumber).toBe(3);
+  expect(scope().given({ from: since }).phones.map((p) => p.e164)).toEqual(['+37062345000']);
+  expect(scope().given({ before: since }).phones).toEqual([]);
+  // The count is in the conversation state; the phone is not.
+  expect(data.messages).toBe(3);
+  expect(JSON.stringify(data)).not.toContain('62345000');
 });

@@ -23,10 +23,22 @@ const TO_WORDS: ReadonlySet<string> = new Set(['to', 'into', 'but', 'į', 'i', '
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /**
- * What may stand between a "from" cue and the locker it names: spaces (and the "of" of "instead
- * of"). Anything else ("ne, Panorama…", "not sure, Panorama…", "не знаю, Панорама…") is no cue.
+ * What may stand between a "from" cue and the locker it names: up to three words ("from the
+ * Akropolis", "iš paštomato Akropolyje", "не в ТЦ Озас", "instead of"), no punctuation, and none
+ * of the words that make the cue an answer rather than a cue ("ne, Panorama…", "not sure
+ * Panorama…", "не знаю, Панорама…", "с удовольствием, Панорама…").
  */
-const CUE_GAP = /^\s*(?:of\s+)?$/iu;
+const MAX_GAP_WORDS = 3;
+const ANSWER_WORDS: ReadonlySet<string> = new Set([
+  'sure', 'know', 'really', 'yet', 'yes', 'no', 'problem', 'thanks',
+  'taip', 'ne', 'zinau', 'žinau', 'tikras', 'tikra', 'tikrai', 'aciu', 'ačiū',
+  'знаю', 'уверен', 'уверена', 'да', 'нет', 'удовольствием', 'спасибо', 'проблем',
+]);
+function cueGap(gap: string): boolean {
+  if (/[,.;:!?]/u.test(gap)) return false;
+  const words = gap.toLowerCase().match(WORD) ?? [];
+  return words.length <= MAX_GAP_WORDS && !words.some((w) => ANSWER_WORDS.has(w));
+}
 
 type Role = keyof LockerChange;
 
@@ -61,7 +73,7 @@ export function lockerChange(text: string, resolve: (text: string) => LockerMent
       const part = text.slice(p.start, p.end);
       const found = resolve(part)[0];
       // The locker to leave is the one named right after its cue.
-      if (found && (role !== 'from' || CUE_GAP.test(part.slice(0, Math.max(0, part.indexOf(found.text)))))) return found;
+      if (found && (role !== 'from' || cueGap(part.slice(0, Math.max(0, part.indexOf(found.text)))))) return found;
     }
     return undefined;
   };

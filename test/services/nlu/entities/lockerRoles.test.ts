@@ -21,6 +21,11 @@ describe('lockerChange / wantedLocker: the locker to leave is never the one want
     ['не в Озас, а в Акрополис', [L.ozas], AKROPOLIS_ALL],
     ['I want it at Mega Kaunas, not Akropolis Vilnius', [L.akropolisVilnius], [L.mega]],
     ['Mega Kaunas, not Akropolis Vilnius', [L.akropolisVilnius], [L.mega]],
+    // A word or two between the cue and the locker is still the locker to leave.
+    ['change it from the Akropolis Vilnius to Mega Kaunas', [L.akropolisVilnius], [L.mega]],
+    ['not to the Ozas but to Akropolis Kaunas', [L.ozas], [L.akropolisKaunas]],
+    ['iš paštomato Akropolyje Vilniuje į Megą Kaune', [L.akropolisVilnius], [L.mega]],
+    ['не в ТЦ Озас, а в Мега Каунас', [L.ozas], [L.mega]],
   ])('%s', (text, leave, wanted) => {
     const entities = extractEntities(text, { resolveLockers: resolve });
     const w = wantedLocker(entities);
