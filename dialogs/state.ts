@@ -8,14 +8,13 @@ import type { ProvenFact } from '../services/proof/types';
 import type { RoledPhone } from '../services/nlu/entities/roles';
 import type { WantedLocker } from '../services/nlu/entities/lockerRoles';
 
-/** A value the customer wrote, with the number of the message it came in (see `GivenValues.messages`). */
+/** A value the customer wrote, with the number of the message it came in (see `ConversationData.messages`). */
 export interface Given<T> {
   value: T;
   message: number;
   /** When it was written (ISO); values older than `GIVEN_TTL_MS` are forgotten. */
   at: string;
 }
-
 
 /**
  * Values the customer wrote in this conversation (the last of each kind), so a case uses a value

@@ -32,8 +32,8 @@ const MAX_PROVEN = 5;
 /** At most this many phones the customer wrote are kept per conversation (the newest). */
 const MAX_GIVEN_PHONES = 4;
 /**
- * How long a value the customer wrote is remembered (personal data kept no longer than a visit
- * needs; the conversation state itself lives up to 30 days).
+ * How long a value the customer wrote is remembered, and the expiry of the noted values' store
+ * (personal data kept no longer than a visit needs; the conversation state lives up to 30 days).
  */
 export const GIVEN_TTL_MS = 60 * 60_000;
 
@@ -126,6 +126,7 @@ export class ConversationScope {
    */
   noteGiven(temp: TurnTemp): void {
     this.data.messages = (this.data.messages ?? 0) + 1;
+    this.forgetStale();
     const given: GivenValues = (this.notes.given ??= {});
     const r = temp.recognition;
     if (!r) return;
@@ -133,20 +134,20 @@ export class ConversationScope {
     const at = this.settings.now().toISOString();
     const tracking = r.entities.trackingNumbers.find((t) => t.valid)?.value;
     if (tracking) given.trackingNumber = { value: tracking, message, at };
-    const accepted = new Set(r.entities.phones.map((p) => p.e164));
-    const phones = phoneRoles(temp.text).filter((p) => accepted.has(p.e164));
-    const fresh = this.fresh();
-    const kept = (given.phones ?? []).filter((p) => fresh(p.at));
-    if (phones.length || kept.length !== (given.phones ?? []).length) given.phones = [...kept, ...phones.map((value) => ({ value, message, at }))].slice(-MAX_GIVEN_PHONES);
-    if (given.trackingNumber && !fresh(given.trackingNumber.at)) delete given.trackingNumber;
+    // The roles need the words around each number: read again only when the message has a phone.
+    if (r.entities.phones.length) {
+      const accepted = new Set(r.entities.phones.map((p) => p.e164));
+      const phones = phoneRoles(temp.text).filter((p) => accepted.has(p.e164));
+      if (phones.length) given.phones = [...(given.phones ?? []), ...phones.map((value) => ({ value, message, at }))].slice(-MAX_GIVEN_PHONES);
+    }
     const locker = wantedLocker(r.entities);
     if (locker) given.locker = { value: locker, message, at };
-    if (given.locker && !fresh(given.locker.at)) delete given.locker;
   }
 
   /**
-   * Drops the noted values older than `GIVEN_TTL_MS` (called as every turn loads, a message or
-   * not), so they leave the stored conversation state at its next turn, not only when read.
+   * Drops the noted values older than `GIVEN_TTL_MS`: as every turn loads (a message or not) and
+   * before a message's values are noted, so they leave the noted values' store at its next write,
+   * not only when read.
    */
   forgetStale(): void {
     const given = this.notes.given;

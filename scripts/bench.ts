@@ -290,23 +290,24 @@ function startFlags(): string[] {
 /** `--heap-snapshot DIR`: LockerDesk servers write a heap snapshot there on SIGUSR2. */
 let HEAP_DIR: string | undefined;
 
+/** `node --cpu-prof` flags writing `<name>.cpuprofile` into `dir` when the process stops (none without a dir). */
+const cpuProfFlags = (dir: string | undefined, name: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : []);
+
 async function startLockerDesk(name: string, extra: Record<string, string>, cpuProf?: string, carrier?: BenchServer): Promise<BenchServer> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   // The bot's own proof limits are for people too: at their maximum, the sandbox carrier's (10 codes a
   // day per parcel) is what bounds the flows with proof.
   const proofLimits = { PROOF_CODES_PER_PARCEL_PER_DAY: '50', PROOF_CODES_PER_PHONE_PER_DAY: '50', PROOF_CODES_PER_CLIENT_PER_DAY: '1000' };
   const env = { PORT: String(port), SANDBOX_PORT: String(sandboxPort), ...SCRIPTED_CLIENT_ENV, ...proofLimits, ...extra };
-  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-  profile.unshift(...NODE_FLAGS);
-  if (HEAP_DIR) profile.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`);
-  if (carrier) return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], { ...env, CARRIER_API_URL: carrier.url }, port, carrier.url);
-  return startServer(name, [...profile, join(ROOT, 'dist', 'index.js')], env, port, `http://127.0.0.1:${sandboxPort}`);
+  const flags = [...NODE_FLAGS, ...cpuProfFlags(cpuProf, name), ...(HEAP_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_DIR}`] : [])];
+  // Without a carrier of its own the bot starts the sandbox in-process on SANDBOX_PORT.
+  const [carrierEnv, sandboxUrl] = carrier ? [{ CARRIER_API_URL: carrier.url }, carrier.url] : [{}, `http://127.0.0.1:${sandboxPort}`];
+  return startServer(name, [...flags, join(ROOT, 'dist', 'index.js')], { ...env, ...carrierEnv }, port, sandboxUrl);
 }
 
 async function startEcho(cpuProf?: string): Promise<BenchServer> {
   const port = await freePort();
-  const profile = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, '--cpu-prof-name=echo.cpuprofile'] : [];
-  return startServer('echo bot', [...profile, join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
+  return startServer('echo bot', [...cpuProfFlags(cpuProf, 'echo'), join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
 }
 
 interface RedisHandle {

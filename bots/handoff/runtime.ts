@@ -55,15 +55,15 @@ export interface HandoffInfrastructure {
   close(): Promise<void>;
 }
 
-/**
- * Redis when configured (rejects with an error naming REDIS_URL when it is unreachable), else
- * memory, which only works for a single instance.
- */
 /** Deletes bot-state keys (`npm run erase`, the console's erase) from the state and the noted values' storage alike. */
 export function stateKeyEraser(infra: Pick<HandoffInfrastructure, 'botStorage' | 'noteStorage'>): { delete(keys: string[]): Promise<void> } {
   return { delete: async (keys) => void (await Promise.all([infra.botStorage.delete(keys), infra.noteStorage.delete(keys)])) };
 }
 
+/**
+ * Redis when configured (rejects with an error naming REDIS_URL when it is unreachable), else
+ * memory, which only works for a single instance.
+ */
 export async function openHandoffInfrastructure(config: Pick<Config, 'redis' | 'business'>, logger: Logger): Promise<HandoffInfrastructure> {
   if (!config.redis) {
     const bus = new MemoryEventBus({ onError: (err) => logger.error({ err }, 'hand-off event handler failed') });

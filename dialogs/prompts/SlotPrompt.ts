@@ -432,9 +432,8 @@ export class SlotPrompt<T> extends Dialog<BegunOptions> {
   private async askFirst(turn: Turn, state: PromptState): Promise<void> {
     const recall = state.recalling ? state.options.recall : undefined;
     if (!recall) return this.ask(turn, state.options);
-    const m = this.deps.messages;
-    const buttons = YES_NO_CHOICES.map((c) => ({ title: m.t(turn.lang, c.titleKey ?? '') }));
-    await turn.context.sendActivity(message(m.t(turn.lang, recall.questionKey, { value: recall.shown }), buttons));
+    const question = { questionKey: recall.questionKey, params: { value: recall.shown }, choices: YES_NO_CHOICES };
+    await turn.context.sendActivity(message(this.deps.messages.t(turn.lang, question.questionKey, question.params), this.buttons(turn, question)));
   }
 
   /** The prompt's own state, written by `beginDialog` (botbuilder stores it as `any`). */
