@@ -24,19 +24,24 @@ export interface SoftmaxOptions {
   averageEpochs?: number;
 }
 
+/**
+ * Module-level copies: inside Jest's vm context every global lookup in a hot loop goes through
+ * the context's global object, which made training about 20% slower there.
+ */
+const { exp, floor, imul } = Math;
+
 /** mulberry32: a tiny, fast, seedable PRNG (deterministic across platforms). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-/** Trained weights; `logits()` gives unnormalised class scores. */
 /**
  * Class scores of a linear model over a sparse vector: `bias + Wᵀx`, with `weights` laid out
  * feature-major (`weights[feature * classes + k]`). Shared by the softmax and naive Bayes models.
@@ -52,6 +57,7 @@ export function linearLogits(weights: Float64Array, bias: Float64Array, classes:
   return out;
 }
 
+/** Trained weights; `logits()` gives unnormalised class scores. */
 export class SoftmaxModel {
   constructor(
     /** Feature-major weights: `weights[feature * classes + class]`. */
@@ -94,7 +100,7 @@ export class SoftmaxModel {
     let t = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
+        const j = floor(random() * (i + 1));
         const tmp = order[i] as number;
         order[i] = order[j] as number;
         order[j] = tmp;
@@ -104,17 +110,23 @@ export class SoftmaxModel {
         const { indices, values } = xs[i] as SparseVector;
         const y = ys[i] as number;
         const nnz = indices.length;
+        // Feature-major: each feature's K weights are adjacent. Every class still sums its terms in
+        // feature order, so the result is bit-identical to a class-by-class loop, only faster.
+        scores.fill(0);
+        for (let n = 0; n < nnz; n++) {
+          const base = (indices[n] as number) * K;
+          const v = values[n] as number;
+          for (let k = 0; k < K; k++) scores[k] = (scores[k] as number) + v * (W[base + k] as number);
+        }
         let max = -Infinity;
         for (let k = 0; k < K; k++) {
-          let acc = 0;
-          for (let n = 0; n < nnz; n++) acc += (values[n] as number) * (W[(indices[n] as number) * K + k] as number);
-          const s = acc * scale + (b[k] as number);
+          const s = (scores[k] as number) * scale + (b[k] as number);
           scores[k] = s;
           if (s > max) max = s;
         }
         let z = 0;
         for (let k = 0; k < K; k++) {
-          scores[k] = Math.exp((scores[k] as number) - max);
+          scores[k] = exp((scores[k] as number) - max);
           z += scores[k] as number;
         }
         const cw = classWeight[y] as number;
@@ -129,13 +141,11 @@ export class SoftmaxModel {
           scores[k] = g;
           b[k] = (b[k] as number) - lr * cw * g * 0.1;
         }
-        for (let k = 0; k < K; k++) {
-          const g = (scores[k] as number) * step;
-          if (g === 0) continue;
-          for (let n = 0; n < nnz; n++) {
-            const q = (indices[n] as number) * K + k;
-            W[q] = (W[q] as number) - g * (values[n] as number);
-          }
+        for (let k = 0; k < K; k++) scores[k] = (scores[k] as number) * step;
+        for (let n = 0; n < nnz; n++) {
+          const base = (indices[n] as number) * K;
+          const v = values[n] as number;
+          for (let k = 0; k < K; k++) W[base + k] = (W[base + k] as number) - (scores[k] as number) * v;
         }
       }
       if (sumW && sumB && epoch >= averageFrom) {
@@ -161,7 +171,7 @@ export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Arra
   for (let k = 0; k < logits.length; k++) max = Math.max(max, (logits[k] as number) / temperature);
   let z = 0;
   for (let k = 0; k < logits.length; k++) {
-    out[k] = Math.exp((logits[k] as number) / temperature - max);
+    out[k] = exp((logits[k] as number) / temperature - max);
     z += out[k] as number;
   }
   for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) / z;
