@@ -1,13 +1,17 @@
 /**
  * `npm run bench:nlu`: what the embedded model costs at start-up — loading the build artifact
  * against training it, the artifact's size, the process's RSS with the loaded model — and the
- * latency of `recognize()` over a few thousand messages (training texts with variations).
+ * latency of `recognize()` over a few thousand messages (training texts with variations), and the
+ * locker directory's search over 3,000+ lockers.
  * Prints figures only.
  */
 import { readFileSync } from 'fs';
 import { loadTrainingData } from '../services/nlu/trainingData';
 import { EmbeddedRecognizer } from '../services/nlu/embedded/EmbeddedRecognizer';
 import { decodeModel, trainModel } from '../services/nlu/embedded/modelArtifact';
+import { seedLockers } from '../services/carrier/sandbox/lockerSeed';
+import { InMemoryLockerDirectory } from '../services/lockers/InMemoryLockerDirectory';
+import { LOCKER_QUERIES, manyLockers } from '../test/support/bigLockerDirectory';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -64,6 +68,28 @@ async function main(): Promise<void> {
   console.log(`recognize(): ${texts.length} messages`);
   console.log(`  p50 ${percentile(latencies, 50).toFixed(3)} ms   p99 ${percentile(latencies, 99).toFixed(3)} ms   max ${(latencies[latencies.length - 1] ?? 0).toFixed(3)} ms`);
   console.log(`  ${((texts.length / totalMs) * 1000).toFixed(0)} messages/second`);
+  lockerSearch();
+}
+
+/** The locker directory at ten times the sandbox seed: index build and search + mention extraction per query. */
+function lockerSearch(): void {
+  const many = manyLockers(seedLockers());
+  const t0 = process.hrtime.bigint();
+  const big = new InMemoryLockerDirectory(many);
+  const buildMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  for (const q of LOCKER_QUERIES) big.search(q);
+  const times: number[] = [];
+  for (let run = 0; run < 20; run++) {
+    for (const q of LOCKER_QUERIES) {
+      const s = process.hrtime.bigint();
+      big.search(q);
+      big.extractMentions(q);
+      times.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  console.log(`locker directory: ${many.length} lockers indexed in ${buildMs.toFixed(0)} ms; search + mentions per query (${LOCKER_QUERIES.length} queries × 20): mean ${mean.toFixed(2)} ms, p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms`);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import type { Locker } from '../../../services/carrier/types';
 import { SANDBOX_LOCKERS as L } from '../../../services/carrier/sandbox/fixtures';
 import { seedLockers } from '../../../services/carrier/sandbox/lockerSeed';
 import { InMemoryLockerDirectory } from '../../../services/lockers/InMemoryLockerDirectory';
+import { LOCKER_QUERIES, manyLockers } from '../../support/bigLockerDirectory';
 
 const seed = seedLockers();
 const dir = new InMemoryLockerDirectory(seed);
@@ -235,45 +236,23 @@ describe('InMemoryLockerDirectory on its own fixture', () => {
   });
 });
 
-describe('InMemoryLockerDirectory speed', () => {
-  test('a query over 3,000+ lockers takes well under 5 ms', () => {
-    const many: Locker[] = [];
-    for (let copy = 0; copy < 10; copy++) {
-      for (const l of seed) {
-        many.push({ ...l, id: `${l.id}-${copy}`, name: copy ? `${l.name.replace(' paštomatas', '')} ${syllables(copy * 1000 + many.length)} paštomatas` : l.name });
-      }
-    }
+describe('InMemoryLockerDirectory at scale', () => {
+  // How long this takes is a benchmark figure (`npm run bench:nlu`), not a timed test.
+  test('a directory of 3,000+ lockers answers every query and still finds the locker asked for', () => {
+    const many = manyLockers(seed);
     expect(many.length).toBeGreaterThanOrEqual(3000);
-    const t0 = performance.now();
     const big = new InMemoryLockerDirectory(many);
-    const buildMs = performance.now() - t0;
-    const queries = [
-      'akropolis klaipeda', 'ozo pastomatas', 'Vilniaus Panorama', 'Akropolyje Vilniuje', 'prie Maximos Savanorių prospekte Kaune',
-      'Kauno Mega', 'paštomatas prie Rimi Šiauliuose', 'Taikos pr 61', 'ozas', 'panorama vilnius', 'LT-VLN-0003', 'akroplis klaipdea',
-      'Акрополис в Вильнюсе', 'Vilnius', 'labas', 'gelezinkelio stotis', 'Savanoriu pr 247 Vilnius', 'noriu pakeisti į Ozo paštomatą',
-    ];
-    // Best of five runs per query: the machine is shared, so a single run may be pre-empted.
-    const times = queries.map((q) => {
-      let best = Infinity;
-      for (let run = 0; run < 5; run++) {
-        const t = performance.now();
-        big.search(q);
-        big.extractMentions(q);
-        best = Math.min(best, (performance.now() - t) / 2);
-      }
-      return best;
-    });
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    expect(big.size()).toBe(many.length);
+    // Ten times the lockers do not change the answer: the top hit is a copy of the seed's top hit.
+    // (A locker id typed as such is looked up as the id, and the copies' ids are different.)
+    for (const q of LOCKER_QUERIES.filter((query) => !/^LT-/.test(query))) {
+      const expected = dir.search(q)[0]?.locker.id;
+      const got = big.search(q)[0]?.locker.id;
+      if (expected === undefined) expect(got).toBeUndefined();
+      else expect(got?.replace(/-\d+$/, '')).toBe(expected);
+      // The same parts of the message are taken for locker references.
+      expect(big.extractMentions(q).map((m) => m.text)).toEqual(dir.extractMentions(q).map((m) => m.text));
+    }
     expect(big.search('akropolis klaipeda')[0].locker.id).toBe(`${L.akropolisKlaipeda}-0`);
-    expect(mean).toBeLessThan(5);
-    expect(buildMs).toBeLessThan(2000);
   });
 });
-
-/** Deterministic made-up words, so the big directory has a big vocabulary too. */
-function syllables(n: number): string {
-  const parts = ['ka', 'ru', 'le', 'mi', 'so', 'ta', 'vi', 'ne', 'po', 'da', 'gu', 'ri'];
-  let out = '';
-  for (let x = n + 7; out.length < 8; x = Math.floor(x / 12) + 3) out += parts[x % 12];
-  return out[0].toUpperCase() + out.slice(1);
-}

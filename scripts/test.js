@@ -1,0 +1,64 @@
+/**
+ * `npm test [-- <jest arguments>]`: every check, overlapped so that the two cores are busy and
+ * nothing waits for what it does not need:
+ *
+ * 1. the server sources are transpiled into dist/ (swc, `scripts/transpile.js`, ~1 s), for the
+ *    tests that start real processes (`node dist/index.js`);
+ * 2. at once, in the background: the type-check of sources and tests (`tsc -p tsconfig.test.json`)
+ *    and of the agent console (`tsc -p web/agent/tsconfig.json`), and in the foreground the NLU
+ *    model artifact (`node dist/scripts/nlu-build.js`: trained only when the training data or the
+ *    trainer changed, e.g. on a fresh clone; every suite then loads it);
+ * 3. jest, as soon as the model is there, while the type-check may still be running. Its waits
+ *    (servers, browsers, time windows) leave a core idle often enough for three workers.
+ *
+ * The exit code is the first failure's (type errors fail the run as tests do); a summary line
+ * tells how long each part took. Plain JavaScript: it runs before anything is compiled.
+ */
+'use strict';
+const { spawn } = require('child_process');
+const { join } = require('path');
+const { transpile } = require('./transpile');
+
+const ROOT = join(__dirname, '..');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const JEST = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+/** Jest workers: 3 on the 2-core development machine was the fastest whole run (see README, Performance). */
+const WORKERS = process.env.JEST_WORKERS || '3';
+
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
+
+/** Runs a node script with the terminal as its output; resolves with its exit code and duration. */
+function run(name, args) {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    child.once('error', (err) => {
+      console.error(`${name}: ${err.message}`);
+      resolve({ name, code: 1, ms: Date.now() - t0 });
+    });
+    child.once('exit', (code, signal) => resolve({ name, code: code ?? (signal ? 1 : 0), ms: Date.now() - t0 }));
+  });
+}
+
+async function main() {
+  const t0 = Date.now();
+  try {
+    transpile();
+  } catch (error) {
+    console.error(`transpile: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+  const done = [{ name: 'transpile', code: 0, ms: Date.now() - t0 }];
+  const checks = [run('type-check', [TSC, '-p', 'tsconfig.test.json']), run('console type-check', [TSC, '-p', 'web/agent/tsconfig.json'])];
+  const model = await run('nlu model', [join(ROOT, 'dist', 'scripts', 'nlu-build.js')]);
+  done.push(model);
+  if (model.code === 0) done.push(await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)]));
+  done.push(...(await Promise.all(checks)));
+  console.log(`\nnpm test: ${done.map((r) => `${r.name} ${seconds(r.ms)}${r.code ? ' FAILED' : ''}`).join(', ')}; ${seconds(Date.now() - started)} in all`);
+  return done.find((r) => r.code !== 0)?.code ?? 0;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+});
