@@ -1,9 +1,11 @@
 /**
  * Jest runs TypeScript through @swc/jest (transpile only, no types; several times faster than
- * ts-jest on a cold cache, e.g. a fresh clone); `npm test` runs `npm run typecheck` first, which
- * type-checks the sources and the tests (`tsconfig.test.json`). The swc options mirror
- * `tsconfig.json` (ES2022 classes with define semantics, CommonJS).
+ * ts-jest on a cold cache, e.g. a fresh clone), with the same swc options as the dist/ that
+ * `npm test` transpiles for the processes its tests start (`scripts/transpile.js`); `npm test`
+ * (`scripts/test.js`) type-checks the sources and the tests (`tsconfig.test.json`) alongside.
  */
+const { SWC_OPTIONS } = require('./scripts/transpile');
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -11,11 +13,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
-      {
-        jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
-        module: { type: 'commonjs' },
-        sourceMaps: 'inline',
-      },
+      { ...SWC_OPTIONS, sourceMaps: 'inline' },
     ],
   },
   // Known-slow suites first on a fresh clone (no timing cache yet); jest's own order otherwise.

@@ -14,21 +14,23 @@
 'use strict';
 const { transformFileSync } = require('@swc/core');
 const { mkdirSync, readdirSync, writeFileSync } = require('fs');
-const { dirname, join, relative } = require('path');
+const { basename, dirname, join, relative } = require('path');
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'dist');
 /** tsconfig.json's `include`, and test/support, which scripts (the benches) import from. */
 const SOURCES = ['index.ts', 'bots', 'dialogs', 'services', 'scripts', join('test', 'support')];
 
-/** The options of jest.config.js's transform, for files on disk (external source maps). */
-const OPTIONS = {
+/**
+ * How TypeScript becomes JavaScript, for jest's transform (jest.config.js) and for dist/ here: the
+ * swc options that mirror tsconfig.json (ES2022 classes with define semantics, CommonJS).
+ */
+const SWC_OPTIONS = {
   jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true },
   module: { type: 'commonjs' },
-  sourceMaps: true,
-  swcrc: false,
-  configFile: false,
 };
+/** For files on disk: external source maps, no .swcrc. */
+const OPTIONS = { ...SWC_OPTIONS, sourceMaps: true, swcrc: false, configFile: false };
 
 const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
 
@@ -52,7 +54,7 @@ function transpile() {
       const target = join(OUT, relative(ROOT, file)).replace(/\.ts$/, '.js');
       const out = transformFileSync(file, { ...OPTIONS, filename: file, outputPath: target, sourceFileName: relative(dirname(target), file) });
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, `${out.code}\n//# sourceMappingURL=${target.slice(dirname(target).length + 1)}.map\n`);
+      writeFileSync(target, `${out.code}\n//# sourceMappingURL=${basename(target)}.map\n`);
       if (out.map) writeFileSync(`${target}.map`, out.map);
       count++;
     }
@@ -60,7 +62,7 @@ function transpile() {
   return count;
 }
 
-module.exports = { transpile };
+module.exports = { transpile, SWC_OPTIONS };
 
 if (require.main === module) {
   try {
