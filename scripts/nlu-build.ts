@@ -1,12 +1,26 @@
 /**
- * `npm run build` (after tsc) and `npm run nlu:build`: makes sure the trained embedded model for
- * the current training data and trainer code is in `.cache/nlu` (trains only when it is missing or
- * stale), records the trainer hash for deployments without sources, and prints how it was
- * obtained, its size and the time to load it back.
+ * `npm run build` (after tsc) and `npm run nlu:build [-- --evaluation]`: makes sure the trained
+ * embedded model for the current training data and trainer code is in `.cache/nlu` (trains only
+ * when it is missing or stale), records the trainer hash for deployments without sources, and
+ * prints how it was obtained, its size and the time to load it back.
+ *
+ * `--evaluation` (npm test) also fills the evaluation cache with the accuracy suite's trainings
+ * (`services/nlu/embedded/evaluationCache.ts`), here in plain node rather than inside a jest
+ * worker, and only those that are missing or stale.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { TRAINER_HASH_FILE, decodeModel, defaultCacheDir, loadOrTrainModel, trainerHash } from '../services/nlu/embedded/modelArtifact';
+import { evaluationPlan, loadOrTrainClassifier } from '../services/nlu/embedded/evaluationCache';
+import { loadTrainingData } from '../services/nlu/trainingData';
+
+function evaluationModels(): void {
+  const started = Date.now();
+  const results = evaluationPlan(loadTrainingData()).map((t) => ({ name: t.name, ...loadOrTrainClassifier(t.train, t.options) }));
+  const trained = results.filter((r) => r.from === 'trained');
+  const how = trained.length ? `trained ${trained.map((r) => `${r.name} (${(r.ms / 1000).toFixed(1)} s)`).join(', ')}` : 'all up to date';
+  console.log(`nlu evaluation models: ${how}; ${Date.now() - started} ms`);
+}
 
 function main(): void {
   const model = loadOrTrainModel();
@@ -18,6 +32,9 @@ function main(): void {
   const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
   const how = model.from === 'cache' ? 'up to date' : `trained in ${model.ms.toFixed(0)} ms (${model.reason})`;
   console.log(`nlu model ${model.key.slice(0, 12)}: ${how}; ${model.path} ${(model.bytes / 1024).toFixed(0)} KiB, loads in ${loadMs.toFixed(0)} ms`);
+  const extra = process.argv.slice(2);
+  if (extra.some((a) => a !== '--evaluation')) throw new Error(`nlu-build: unknown argument(s) ${extra.join(' ')} (expected --evaluation)`);
+  if (extra.includes('--evaluation')) evaluationModels();
 }
 
 try {

@@ -5,9 +5,10 @@
  * 1. the server sources are transpiled into dist/ (swc, `scripts/transpile.js`, ~1 s), for the
  *    tests that start real processes (`node dist/index.js`);
  * 2. at once, in the background: the type-check of sources and tests (`tsc -p tsconfig.test.json`)
- *    and of the agent console (`tsc -p web/agent/tsconfig.json`), and in the foreground the NLU
- *    model artifact (`node dist/scripts/nlu-build.js`: trained only when the training data or the
- *    trainer changed, e.g. on a fresh clone; every suite then loads it);
+ *    and of the agent console (`tsc -p web/agent/tsconfig.json`), both incremental (`.cache/tsc`), and in the foreground the NLU
+ *    model artifact and the accuracy suite's models (`node dist/scripts/nlu-build.js --evaluation`:
+ *    trained only when the training data or the trainer changed, e.g. on a fresh clone; the suites
+ *    then load them);
  * 3. jest, as soon as the model is there, while the type-check may still be running. Its waits
  *    (servers, browsers, time windows) leave a core idle often enough for three workers.
  *
@@ -50,8 +51,13 @@ async function main() {
     return 1;
   }
   const done = [{ name: 'transpile', code: 0, ms: Date.now() - t0 }];
-  const checks = [run('type-check', [TSC, '-p', 'tsconfig.test.json']), run('console type-check', [TSC, '-p', 'web/agent/tsconfig.json'])];
-  const model = await run('nlu model', [join(ROOT, 'dist', 'scripts', 'nlu-build.js')]);
+  // Incremental: tsc keeps what it learnt in .cache/tsc and re-checks only what changed since (a full check on a fresh clone).
+  const incremental = (name) => ['--incremental', '--tsBuildInfoFile', join(ROOT, '.cache', 'tsc', `${name}.tsbuildinfo`)];
+  const checks = [
+    run('type-check', [TSC, '-p', 'tsconfig.test.json', ...incremental('test')]),
+    run('console type-check', [TSC, '-p', 'web/agent/tsconfig.json', ...incremental('console')]),
+  ];
+  const model = await run('nlu model', [join(ROOT, 'dist', 'scripts', 'nlu-build.js'), '--evaluation']);
   done.push(model);
   if (model.code === 0) done.push(await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)]));
   done.push(...(await Promise.all(checks)));

@@ -1,0 +1,125 @@
+/**
+ * The models of the accuracy evaluation (a held-out split and k-fold cross-validation over
+ * `language/nlu/*.tsv`), kept on disk like the deployed model, so that the test suite and
+ * `npm run nlu:build -- --evaluation` do not train the same folds on the same data every run.
+ *
+ * **Plan.** {@link evaluationPlan} is the one list of trainings the accuracy suite runs
+ * (`test/services/nlu/embedded/accuracy.test.ts`): the held-out split with the deployed options
+ * (its calibration is checked too) and every cross-validation fold at temperature 1.
+ *
+ * **Key.** A cached classifier is valid for {@link modelKey} of its training examples and options
+ * (artifact format, trainer sources, intents, every example) and the V8 version that trained it
+ * (floating-point results of `Math.exp` may differ between engines); anything else trains anew.
+ * A trained and a loaded classifier give the same predictions (32-bit IDF and quantised weights
+ * are what the artifact keeps; `modelArtifact.test.ts`), so a figure from the cache is the figure
+ * training would give. `NLU_EVAL_CACHE=off` trains every time and writes nothing.
+ *
+ * Files: `.cache/nlu/eval/classifier-<key>.bin` in the artifact format with an empty language
+ * detector (the evaluation does not use it); the oldest beyond {@link MAX_FILES} are removed.
+ */
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import type { TrainingExample } from '../trainingData';
+import { holdOutSplit, kFoldSplits } from '../evaluation';
+import { LanguageDetector } from '../language';
+import { IntentClassifier, type IntentClassifierOptions } from './IntentClassifier';
+import { decodeModel, defaultCacheDir, encodeModel, modelKey } from './modelArtifact';
+
+/** One training of the evaluation: train on `train` with `options`, score `test`. */
+export interface EvaluationTraining {
+  name: string;
+  train: TrainingExample[];
+  test: TrainingExample[];
+  options: IntentClassifierOptions;
+}
+
+/** Held-out share of the accuracy suite. */
+export const HELD_OUT_FRACTION = 0.15;
+/** Cross-validation folds of the accuracy suite. */
+export const CV_FOLDS = 5;
+/** Folds score the top intent only: calibration does not change it, so they skip temperature fitting. */
+export const FOLD_OPTIONS: IntentClassifierOptions = { temperature: 1 };
+/** Classifier files kept in the cache directory (a few generations of the plan). */
+export const MAX_FILES = 24;
+
+/** The held-out split (deployed options, calibrated) and the cross-validation folds, in that order. */
+export function evaluationPlan(data: readonly TrainingExample[]): EvaluationTraining[] {
+  const heldOut = holdOutSplit(data, HELD_OUT_FRACTION);
+  return [
+    { name: 'held-out', train: heldOut.train, test: heldOut.test, options: {} },
+    ...kFoldSplits(data, CV_FOLDS).map((s, i) => ({ name: `fold-${i + 1}`, train: s.train, test: s.test, options: FOLD_OPTIONS })),
+  ];
+}
+
+export interface CachedClassifier {
+  classifier: IntentClassifier;
+  from: 'cache' | 'trained';
+  ms: number;
+}
+
+export interface EvaluationCacheOptions {
+  /** Default `.cache/nlu/eval`. */
+  dir?: string;
+  /** Default: on unless `NLU_EVAL_CACHE=off`. */
+  enabled?: boolean;
+}
+
+export function evaluationCacheDir(): string {
+  return join(defaultCacheDir(), 'eval');
+}
+
+/** The cache key of a classifier trained on `train` with `options` by this code on this engine. */
+export function evaluationKey(train: readonly TrainingExample[], options: IntentClassifierOptions): string {
+  return createHash('sha256').update(`v8 ${process.versions.v8}\nmodel ${modelKey(train, options, defaultCacheDir())}\n`).digest('hex');
+}
+
+const EMPTY_DETECTOR = () => LanguageDetector.fromParts({ grams: [], lt: new Uint32Array(0), en: new Uint32Array(0), ru: new Uint32Array(0) });
+
+/**
+ * The classifier for `train` and `options`: read from the cache when its key matches, else
+ * trained and written (atomically; a read-only or full disk only costs the write).
+ */
+export function loadOrTrainClassifier(train: readonly TrainingExample[], options: IntentClassifierOptions, cache: EvaluationCacheOptions = {}): CachedClassifier {
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+  const enabled = cache.enabled ?? process.env.NLU_EVAL_CACHE !== 'off';
+  if (!enabled) return { classifier: IntentClassifier.train(train, options), from: 'trained', ms: elapsed() };
+  const dir = cache.dir ?? evaluationCacheDir();
+  const key = evaluationKey(train, options);
+  const path = join(dir, `classifier-${key.slice(0, 24)}.bin`);
+  if (existsSync(path)) {
+    try {
+      const decoded = decodeModel(readFileSync(path));
+      if (decoded.key === key) return { classifier: decoded.bundle.classifier, from: 'cache', ms: elapsed() };
+    } catch {
+      /* unreadable: train again and overwrite */
+    }
+  }
+  const classifier = IntentClassifier.train(train, options);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, encodeModel({ classifier, detector: EMPTY_DETECTOR() }, key, train.length));
+    renameSync(tmp, path);
+    prune(dir);
+  } catch {
+    /* the classifier is still used */
+  }
+  return { classifier, from: 'trained', ms: elapsed() };
+}
+
+/** Removes the oldest classifier files beyond {@link MAX_FILES}. */
+function prune(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((n) => /^classifier-[0-9a-f]+\.bin$/.test(n))
+    .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const f of files.slice(MAX_FILES)) {
+    try {
+      unlinkSync(f.path);
+    } catch {
+      /* removed by another process */
+    }
+  }
+}
