@@ -10,7 +10,8 @@
  *    trained only when the training data or the trainer changed, e.g. on a fresh clone; the suites
  *    then load them);
  * 3. jest, as soon as the model is there, while the type-check may still be running. Its waits
- *    (servers, browsers, time windows) leave a core idle often enough for three workers.
+ *    (servers, browsers, time windows) leave a core idle often enough for three workers (four did
+ *    no better: the machine is busy ~95% of the run).
  *
  * The exit code is the first failure's (type errors fail the run as tests do); a summary line
  * tells how long each part took. Plain JavaScript: it runs before anything is compiled.
@@ -29,11 +30,18 @@ const WORKERS = process.env.JEST_WORKERS || '3';
 const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
+/**
+ * V8's young generation for the jest workers and every process they start (they inherit it):
+ * 32 MiB semi-spaces instead of 16 cut the run's CPU by ~8% on the 2-core machine (fewer
+ * scavenges of the tests' short-lived objects; 64 MiB did no better). README, Performance.
+ */
+const JEST_NODE_OPTIONS = [process.env.NODE_OPTIONS, '--max-semi-space-size=32'].filter(Boolean).join(' ');
+
 /** Runs a node script with the terminal as its output; resolves with its exit code and duration. */
-function run(name, args) {
+function run(name, args, env = process.env) {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
     child.once('error', (err) => {
       console.error(`${name}: ${err.message}`);
       resolve({ name, code: 1, ms: Date.now() - t0 });
@@ -59,7 +67,7 @@ async function main() {
   ];
   const model = await run('nlu model', [join(ROOT, 'dist', 'scripts', 'nlu-build.js'), '--evaluation']);
   done.push(model);
-  if (model.code === 0) done.push(await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)]));
+  if (model.code === 0) done.push(await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)], { ...process.env, NODE_OPTIONS: JEST_NODE_OPTIONS }));
   done.push(...(await Promise.all(checks)));
   console.log(`\nnpm test: ${done.map((r) => `${r.name} ${seconds(r.ms)}${r.code ? ' FAILED' : ''}`).join(', ')}; ${seconds(Date.now() - started)} in all`);
   return done.find((r) => r.code !== 0)?.code ?? 0;
