@@ -6,7 +6,11 @@
  *
  * `--evaluation` (npm test) also fills the evaluation cache with the accuracy suite's trainings
  * (`services/nlu/embedded/evaluationCache.ts`), here in plain node rather than inside a jest
- * worker, and only those that are missing or stale.
+ * worker, and only those that are missing or stale; with `NLU_EVAL_CACHE=off` it does nothing
+ * (the suite trains them itself).
+ *
+ * It runs the compiled trainer in `dist/` but keys by the TypeScript sources: run it through
+ * `npm run nlu:build` or `npm test`, which compile first, not by hand after editing the trainer.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -15,6 +19,10 @@ import { evaluationPlan, loadOrTrainClassifier } from '../services/nlu/embedded/
 import { loadTrainingData } from '../services/nlu/trainingData';
 
 function evaluationModels(): void {
+  if (process.env.NLU_EVAL_CACHE === 'off') {
+    console.log('nlu evaluation models: NLU_EVAL_CACHE=off, the accuracy suite trains them itself');
+    return;
+  }
   const started = Date.now();
   const results = evaluationPlan(loadTrainingData()).map((t) => ({ name: t.name, ...loadOrTrainClassifier(t.train, t.options) }));
   const trained = results.filter((r) => r.from === 'trained');

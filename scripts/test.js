@@ -31,11 +31,12 @@ const started = Date.now();
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
 /**
- * V8's young generation for the jest workers and every process they start (they inherit it):
- * 32 MiB semi-spaces instead of 16 cut the run's CPU by ~8% on the 2-core machine (fewer
- * scavenges of the tests' short-lived objects; 64 MiB did no better). README, Performance.
+ * V8's young generation for jest and its workers: 32 MiB semi-spaces instead of 16 cut the run's
+ * CPU by ~8% on the 2-core machine (fewer scavenges of the tests' short-lived objects; 64 MiB did
+ * no better). README, Performance. The servers the process tests start get an environment of
+ * their own (`test/bots/handoff/processes.ts`); a size in the caller's NODE_OPTIONS wins (last).
  */
-const JEST_NODE_OPTIONS = [process.env.NODE_OPTIONS, '--max-semi-space-size=32'].filter(Boolean).join(' ');
+const JEST_NODE_OPTIONS = ['--max-semi-space-size=32', process.env.NODE_OPTIONS].filter(Boolean).join(' ');
 
 /** Runs a node script with the terminal as its output; resolves with its exit code and duration. */
 function run(name, args, env = process.env) {

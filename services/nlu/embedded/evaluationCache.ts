@@ -8,8 +8,11 @@
  * (its calibration is checked too) and every cross-validation fold at temperature 1.
  *
  * **Key.** A cached classifier is valid for {@link modelKey} of its training examples and options
- * (artifact format, trainer sources, intents, every example) and the V8 version that trained it
- * (floating-point results of `Math.exp` may differ between engines); anything else trains anew.
+ * (artifact format, trainer sources, intents, every example), the Node version that trained it
+ * (V8's `Math.exp`, ICU's case folding and Unicode classes may differ between releases) and the
+ * libphonenumber-js version (its metadata decides which spans become `<phone>`); anything else
+ * trains anew. (The deployed model's key leaves the last two out on purpose: an App Service
+ * runtime one patch release away from the build machine must not retrain at start.)
  * A trained and a loaded classifier give the same predictions (32-bit IDF and quantised weights
  * are what the artifact keeps; `modelArtifact.test.ts`), so a figure from the cache is the figure
  * training would give. `NLU_EVAL_CACHE=off` trains every time and writes nothing.
@@ -18,8 +21,8 @@
  * detector (the evaluation does not use it); the oldest beyond {@link MAX_FILES} are removed.
  */
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import type { TrainingExample } from '../trainingData';
 import { holdOutSplit, kFoldSplits } from '../evaluation';
 import { LanguageDetector } from '../language';
@@ -71,8 +74,26 @@ export function evaluationCacheDir(): string {
 
 /** The cache key of a classifier trained on `train` with `options` by this code on this engine. */
 export function evaluationKey(train: readonly TrainingExample[], options: IntentClassifierOptions): string {
-  return createHash('sha256').update(`v8 ${process.versions.v8}\nmodel ${modelKey(train, options, defaultCacheDir())}\n`).digest('hex');
+  return createHash('sha256')
+    .update(`node ${process.version} icu ${process.versions.icu ?? ''} unicode ${process.versions.unicode ?? ''}\n`)
+    .update(`libphonenumber-js ${PHONE_LIBRARY_VERSION}\nmodel ${modelKey(train, options, defaultCacheDir())}\n`)
+    .digest('hex');
 }
+
+/** The installed libphonenumber-js version (its package.json is not in its exports map, so it is found beside its entry). */
+const PHONE_LIBRARY_VERSION = ((): string => {
+  try {
+    let dir = dirname(require.resolve('libphonenumber-js'));
+    while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== 'libphonenumber-js') {
+      const up = dirname(dir);
+      if (up === dir) return 'unknown';
+      dir = up;
+    }
+    return String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version);
+  } catch {
+    return 'unknown';
+  }
+})();
 
 const EMPTY_DETECTOR = () => LanguageDetector.fromParts({ grams: [], lt: new Uint32Array(0), en: new Uint32Array(0), ru: new Uint32Array(0) });
 
@@ -91,7 +112,10 @@ export function loadOrTrainClassifier(train: readonly TrainingExample[], options
   if (existsSync(path)) {
     try {
       const decoded = decodeModel(readFileSync(path));
-      if (decoded.key === key) return { classifier: decoded.bundle.classifier, from: 'cache', ms: elapsed() };
+      if (decoded.key === key) {
+        touch(path);
+        return { classifier: decoded.bundle.classifier, from: 'cache', ms: elapsed() };
+      }
     } catch {
       /* unreadable: train again and overwrite */
     }
@@ -109,8 +133,26 @@ export function loadOrTrainClassifier(train: readonly TrainingExample[], options
   return { classifier, from: 'trained', ms: elapsed() };
 }
 
-/** Removes the oldest classifier files beyond {@link MAX_FILES}. */
+/** Marks a file as used now, so pruning goes by last use (best effort). */
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    /* read-only cache: pruning then goes by write time */
+  }
+}
+
+/** Removes the least recently used classifier files beyond {@link MAX_FILES}, and temporary files left by a crash (older than an hour). */
 function prune(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!/^classifier-[0-9a-f]+\.bin\.\d+\.tmp$/.test(name)) continue;
+    try {
+      if (Date.now() - statSync(join(dir, name)).mtimeMs > 3_600_000) unlinkSync(join(dir, name));
+    } catch {
+      /* removed by another process */
+    }
+  }
   const files = readdirSync(dir)
     .filter((n) => /^classifier-[0-9a-f]+\.bin$/.test(n))
     .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))

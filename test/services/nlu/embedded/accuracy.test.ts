@@ -5,7 +5,7 @@
  *
  * The six trainings ({@link evaluationPlan}) come from the evaluation cache when this trainer has
  * already trained them on this data (`services/nlu/embedded/evaluationCache.ts`: keyed like the
- * deployed model, a loaded classifier predicts exactly as a trained one); `npm test` fills it
+ * deployed model plus the Node version, a loaded classifier predicts exactly as a trained one); `npm test` fills it
  * before jest starts (`nlu-build --evaluation`), and any change to the data or the trainer trains
  * again. `NLU_EVAL_CACHE=off` trains them here.
  */
@@ -67,6 +67,7 @@ describe('embedded intent model accuracy (language/nlu)', () => {
     expect(Math.abs(split!.test.length / data.length - HELD_OUT_FRACTION)).toBeLessThan(0.02);
     expect(folds).toHaveLength(CV_FOLDS);
     const tested = folds.flatMap((f) => f.test);
+    expect(tested).toHaveLength(data.length);
     expect(new Set(tested).size).toBe(data.length);
     for (const f of folds) {
       expect(f.options).toEqual({ temperature: 1 });

@@ -3,7 +3,7 @@
  * training set or option trains anew, a damaged file is never used, `enabled: false` writes
  * nothing, and old files are pruned.
  */
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { MAX_FILES, evaluationKey, evaluationPlan, loadOrTrainClassifier } from '../../../../services/nlu/embedded/evaluationCache';
@@ -11,7 +11,15 @@ import { IntentClassifier } from '../../../../services/nlu/embedded/IntentClassi
 import { FIXTURE_EXAMPLES } from '../fixtures';
 
 const PROBES = ['kur mano siunta CE482139075LT?', 'paštomatas neatsidaro', 'I entered the wrong phone +37061234567', 'где моя посылка', 'ačiū', '', 'what is the weather'];
-const tempDir = () => mkdtempSync(join(tmpdir(), 'lockerdesk-eval-'));
+const made: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockerdesk-eval-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 const OPTIONS = { temperature: 1 };
 
 describe('evaluation cache', () => {
@@ -24,7 +32,16 @@ describe('evaluation cache', () => {
     expect(second.from).toBe('cache');
     const fresh = IntentClassifier.train(FIXTURE_EXAMPLES, OPTIONS);
     for (const text of PROBES) expect(second.classifier.predict(text)).toEqual(fresh.predict(text));
-    expect(second.classifier.temperature).toBe(fresh.temperature);
+  });
+
+  it('keeps the fitted calibration temperature of the deployed options', () => {
+    const dir = tempDir();
+    const trained = loadOrTrainClassifier(FIXTURE_EXAMPLES, {}, { dir }).classifier;
+    expect(trained.temperature).not.toBe(1);
+    const loaded = loadOrTrainClassifier(FIXTURE_EXAMPLES, {}, { dir });
+    expect(loaded.from).toBe('cache');
+    expect(loaded.classifier.temperature).toBe(trained.temperature);
+    for (const text of PROBES) expect(loaded.classifier.predict(text)).toEqual(trained.predict(text));
   });
 
   it('keys by the training examples and the options: either changed trains anew', () => {
