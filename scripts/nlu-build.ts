@@ -31,6 +31,8 @@ function evaluationModels(): void {
 }
 
 function main(): void {
+  const extra = process.argv.slice(2);
+  if (extra.some((a) => a !== '--evaluation')) throw new Error(`nlu-build: unknown argument(s) ${extra.join(' ')} (expected --evaluation)`);
   const model = loadOrTrainModel();
   // A deployment that ships dist/ and .cache/ without the TypeScript sources reads the trainer hash from here.
   writeFileSync(join(defaultCacheDir(), TRAINER_HASH_FILE), `${trainerHash()}\n`);
@@ -40,8 +42,6 @@ function main(): void {
   const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
   const how = model.from === 'cache' ? 'up to date' : `trained in ${model.ms.toFixed(0)} ms (${model.reason})`;
   console.log(`nlu model ${model.key.slice(0, 12)}: ${how}; ${model.path} ${(model.bytes / 1024).toFixed(0)} KiB, loads in ${loadMs.toFixed(0)} ms`);
-  const extra = process.argv.slice(2);
-  if (extra.some((a) => a !== '--evaluation')) throw new Error(`nlu-build: unknown argument(s) ${extra.join(' ')} (expected --evaluation)`);
   if (extra.includes('--evaluation')) evaluationModels();
 }
 

@@ -21,13 +21,13 @@
  * detector (the evaluation does not use it); the oldest beyond {@link MAX_FILES} are removed.
  */
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync } from 'fs';
+import { join } from 'path';
 import type { TrainingExample } from '../trainingData';
 import { holdOutSplit, kFoldSplits } from '../evaluation';
 import { LanguageDetector } from '../language';
 import { IntentClassifier, type IntentClassifierOptions } from './IntentClassifier';
-import { decodeModel, defaultCacheDir, encodeModel, modelKey } from './modelArtifact';
+import { decodeModel, defaultCacheDir, encodeModel, modelKey, writeFileAtomically } from './modelArtifact';
 
 /** One training of the evaluation: train on `train` with `options`, score `test`. */
 export interface EvaluationTraining {
@@ -80,20 +80,8 @@ export function evaluationKey(train: readonly TrainingExample[], options: Intent
     .digest('hex');
 }
 
-/** The installed libphonenumber-js version (its package.json is not in its exports map, so it is found beside its entry). */
-const PHONE_LIBRARY_VERSION = ((): string => {
-  try {
-    let dir = dirname(require.resolve('libphonenumber-js'));
-    while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== 'libphonenumber-js') {
-      const up = dirname(dir);
-      if (up === dir) return 'unknown';
-      dir = up;
-    }
-    return String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version);
-  } catch {
-    return 'unknown';
-  }
-})();
+/** The installed libphonenumber-js version (the package exports its package.json). */
+const PHONE_LIBRARY_VERSION = String((require('libphonenumber-js/package.json') as { version?: string }).version);
 
 const EMPTY_DETECTOR = () => LanguageDetector.fromParts({ grams: [], lt: new Uint32Array(0), en: new Uint32Array(0), ru: new Uint32Array(0) });
 
@@ -122,10 +110,7 @@ export function loadOrTrainClassifier(train: readonly TrainingExample[], options
   }
   const classifier = IntentClassifier.train(train, options);
   try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, encodeModel({ classifier, detector: EMPTY_DETECTOR() }, key, train.length));
-    renameSync(tmp, path);
+    writeFileAtomically(path, encodeModel({ classifier, detector: EMPTY_DETECTOR() }, key, train.length));
     prune(dir);
   } catch {
     /* the classifier is still used */

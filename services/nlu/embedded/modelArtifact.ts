@@ -252,13 +252,18 @@ export function loadOrTrainModel(options: LoadModelOptions = {}): LoadedModel {
   }
 }
 
-/** Writes the artifact through a temporary file and a rename (readers never see half a file), then removes other artifacts. */
-export function writeArtifact(cacheDir: string, key: string, file: Buffer): number {
-  mkdirSync(cacheDir, { recursive: true });
-  const path = artifactPath(cacheDir, key);
+/** Writes `file` at `path` through a temporary file and a rename, so readers never see half a file. */
+export function writeFileAtomically(path: string, file: Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, file);
   renameSync(tmp, path);
+}
+
+/** Writes the artifact atomically ({@link writeFileAtomically}), then removes other artifacts. */
+export function writeArtifact(cacheDir: string, key: string, file: Buffer): number {
+  const path = artifactPath(cacheDir, key);
+  writeFileAtomically(path, file);
   for (const name of readdirSync(cacheDir)) {
     if (/^model-[0-9a-f]+\.bin$/.test(name) && join(cacheDir, name) !== path) {
       try {
