@@ -5,12 +5,11 @@
  */
 import { AddressInfo } from 'net';
 import {
-  ConversationState,
-  UserState,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
 import type * as restify from 'restify';
+import { LeanConversationState, LeanUserState } from './bots/storage/leanState';
 import { loadConfig, ConfigError, type Config } from './services/config';
 import { createLogger, type Logger } from './services/logging/logger';
 import { createLimiterFactory } from './services/limits/limiter';
@@ -183,10 +182,10 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
   });
   cleanups.push(() => handoff.close());
   const storage = infra.botStorage;
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new LeanConversationState(storage);
+  const userState = new LeanUserState(storage);
   // What the customer wrote (parcel numbers, phones): the same keys, a store whose items expire in an hour.
-  const notedState = new ConversationState(infra.noteStorage);
+  const notedState = new LeanConversationState(infra.noteStorage);
 
   const proof = createProofService({ carrier, settings: config.proof, logger: logger.child({ component: 'proof' }), redis: infra.redis, prefix: config.redis?.prefix, now: options.now });
   const dialogLimits = createLimiterFactory({ redis: infra.redis, prefix: config.redis?.prefix });

@@ -4,7 +4,8 @@
  * one sandbox are shared per test file; every `conversation()` is a fresh conversation and user.
  */
 import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
-import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity, type Storage } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { LeanConversationState, LeanUserState } from '../../bots/storage/leanState';
 import type { RecognizerResult } from '../../services/nlu/types';
 import { CarrierClient } from '../../services/carrier/CarrierClient';
 import { createSandboxServer, type SandboxServer } from '../../services/carrier/sandbox/server';
@@ -134,13 +135,13 @@ export function conversation(
   } = {},
 ): Conversation {
   const storage = options.storage ?? new MemoryStorage();
-  const conversationState = new ConversationState(storage);
-  const userState = new UserState(storage);
+  const conversationState = new LeanConversationState(storage);
+  const userState = new LeanUserState(storage);
   const bot = new LockerDeskBot({
     conversationState,
     userState,
     // The noted values' own store (in production it expires items after an hour).
-    notedState: new ConversationState(options.notedStorage ?? new MemoryStorage()),
+    notedState: new LeanConversationState(options.notedStorage ?? new MemoryStorage()),
     dialog: new MainDialog(options.deps ?? world.deps),
     recognizer: options.recognizer ?? world.recognizer,
     messages: world.messages,

@@ -5,7 +5,8 @@
  * and keeps the last `DialogTurnResult`. Plus a dialog world: the in-memory carrier (no HTTP), its
  * locker directory, the real messages and calendar, so one dialog's tests run in about a second.
  */
-import { ConversationState, MemoryStorage, TestAdapter, UserState, type Activity } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Activity, type ConversationState, type UserState } from 'botbuilder';
+import { LeanConversationState, LeanUserState } from '../../bots/storage/leanState';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { InMemoryCarrier } from '../../services/carrier/sandbox/InMemoryCarrier';
 import { PickupSmsResender } from '../../services/carrier/PickupSmsResender';
@@ -119,9 +120,9 @@ export class DialogTestClient<O extends object> {
     test: DialogTestOptions,
   ) {
     const storage = new MemoryStorage();
-    this.conversationState = new ConversationState(storage);
-    this.userState = new UserState(storage);
-    const notedState = new ConversationState(new MemoryStorage());
+    this.conversationState = new LeanConversationState(storage);
+    this.userState = new LeanUserState(storage);
+    const notedState = new LeanConversationState(new MemoryStorage());
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(dialog);
     this.recognizer = new ScriptedRecognizer(test.script ?? [], { lang: test.lang, lockers: world.lockers });
