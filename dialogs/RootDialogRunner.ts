@@ -9,15 +9,26 @@
  *
  * LockerDesk is never called as a skill (no skill manifest, no allowed callers), so the skill
  * branches of `runDialog` (end-of-conversation and reprompt from a parent bot) do not apply.
+ *
+ * Every `DialogContext` has a `DialogStateManager`, and the first one of each turn builds its
+ * configuration (all memory scopes and path resolvers, through a fresh service collection) and
+ * keeps it in the turn state for the turn's other contexts. The configuration holds no turn's
+ * data (the scopes read the turn state and the dialog context they are given), so the runner
+ * keeps the first turn's and hands it to every later turn under the key the manager looks for.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Dialog, DialogState, DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 import { runDialog } from 'botbuilder-dialogs/lib/dialogHelper';
+import type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager';
 import { DialogTurnStatus } from './dialogsLib';
+
+/** The turn-state key `DialogStateManager` reads its configuration from (not exported by botbuilder-dialogs). */
+export const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 export class RootDialogRunner {
   private readonly dialogs: DialogSet;
+  private stateConfiguration?: DialogStateManagerConfiguration;
 
   constructor(
     private readonly root: Dialog,
@@ -29,7 +40,9 @@ export class RootDialogRunner {
 
   async run(context: TurnContext): Promise<DialogTurnResult | undefined> {
     if (context.activity.channelId === 'emulator') return void (await runDialog(this.root, context, this.accessor));
+    if (this.stateConfiguration) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await this.dialogs.createContext(context);
+    this.stateConfiguration ??= dc.state.configuration;
     const result = await dc.continueDialog();
     return result.status === DialogTurnStatus.empty ? dc.beginDialog(this.root.id) : result;
   }
