@@ -11,7 +11,6 @@ import {
   caseDay,
   claimed,
   closed,
-  compareQueue,
   deriveEffects,
   formatCaseId,
   isOpen,
@@ -46,7 +45,8 @@ export class MemoryCaseStore implements CaseStore {
   private readonly cases = new Map<string, Case>();
   private readonly openIndex = new Map<string, string>();
   private readonly relIndex = new Map<string, Set<string>>();
-  private readonly queued = new Set<string>();
+  /** Queued case id → its queue score (`queueScore`), as the Redis store's sorted set holds them. */
+  private readonly queued = new Map<string, number>();
   private readonly daySeq = new Map<string, number>();
   private readonly caseTx = new Map<string, TranscriptEntry[]>();
   private readonly buffers: ExpiringMap<TranscriptEntry[]>;
@@ -136,8 +136,13 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async position(id: string): Promise<number | undefined> {
-    const i = this.queueOrder().findIndex((c) => c.id === id);
-    return i < 0 ? undefined : i + 1;
+    // What ZRANK does: count the queued cases ahead (lower score, or the same score and a lower
+    // id), without sorting the queue on every customer message.
+    const mine = this.queued.get(id);
+    if (mine === undefined || !this.cases.has(id)) return undefined;
+    let ahead = 0;
+    for (const [other, score] of this.queued) if ((score < mine || (score === mine && other < id)) && this.cases.has(other)) ahead += 1;
+    return ahead + 1;
   }
 
   async claim(id: string, agentId: string, at?: Date): Promise<CaseChange> {
@@ -295,7 +300,10 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   private queueOrder(): Case[] {
-    return [...this.queued].map((id) => this.cases.get(id)).filter((c): c is Case => c !== undefined).sort(compareQueue);
+    return [...this.queued]
+      .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([id]) => this.cases.get(id))
+      .filter((c): c is Case => c !== undefined);
   }
 
   private putOwnership(conversationId: string, record: OwnershipRecord): void {
@@ -310,7 +318,7 @@ export class MemoryCaseStore implements CaseStore {
   private apply(fx: Effect): void {
     switch (fx.t) {
       case 'queueAdd':
-        this.queued.add(fx.caseId);
+        this.queued.set(fx.caseId, fx.score);
         return;
       case 'queueRemove':
         this.queued.delete(fx.caseId);

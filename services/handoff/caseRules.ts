@@ -91,10 +91,6 @@ export function queueScore(c: Pick<Case, 'priority' | 'queuedAt'>): number {
   return c.priority * 1e13 + Date.parse(c.queuedAt);
 }
 
-export function compareQueue(a: Case, b: Case): number {
-  return queueScore(a) - queueScore(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 export function ownershipFor(status: CaseStatus): Ownership {
   return status === 'queued' ? 'queued' : status === 'assigned' ? 'agent' : 'closed';
 }

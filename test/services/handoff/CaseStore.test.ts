@@ -230,6 +230,14 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect(await Promise.all(order.map((id) => store.position(id)))).toEqual([1, 2, 3, 4, 5]);
     });
 
+    it('breaks ties of one priority and one queue time by case id, as a sorted set does', async () => {
+      const made = [];
+      for (const conversationId of ['t1', 't2', 't3']) made.push(await store.createOrJoin(input({ conversationId, at: at(7) })));
+      const byId = made.map((r) => r.case.id).sort();
+      expect((await store.listQueue()).map((c) => c.id)).toEqual(byId);
+      expect(await Promise.all(byId.map((id) => store.position(id)))).toEqual([1, 2, 3]);
+    });
+
     it('lets exactly one of 20 concurrent claims win', async () => {
       const { case: c } = await store.createOrJoin(input({ conversationId: 'w1' }));
       const other = await s.other();
