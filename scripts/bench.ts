@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,apart,echo --concurrency 50,200 --cpu-prof DIR --heap-snapshot DIR --node-flags "--max-semi-space-size=4"]`
+ * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,apart,echo --concurrency 50,200 --cpu-prof DIR --heap-snapshot DIR --node-flags "--max-semi-space-size=4" --trace --by-message]`
  *
  * LockerDesk against the framework's own ceiling, in one run, on loopback only:
  *
@@ -28,6 +28,9 @@
  * LockerDesk servers start with the node flags of `npm start` (package.json), as App Service runs
  * them; `--node-flags ""` measures plain `node dist/index.js`. Server CPU per turn (from /proc) is
  * printed beside turns/s: it moves far less than turns/s when other jobs share the machine.
+ *
+ * Each measured phase follows a warm-up at its own concurrency (max(200, 4 × concurrency) turns),
+ * so it measures turns on warm code and open keep-alive connections, not TCP accepts.
  *
  * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
@@ -83,6 +86,9 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--node-flags') o.nodeFlags = value.split(' ').filter(Boolean);
     else if (flag === '--trace') {
       TRACE = true;
+      i -= 1;
+    } else if (flag === '--by-message') {
+      BY_MESSAGE = true;
       i -= 1;
     }
     else if (flag === '--concurrency') o.concurrency = value.split(',').map(Number).filter((c) => c > 0 && c <= 500);
@@ -378,12 +384,14 @@ interface TurnResult {
 
 interface Stats {
   latencies: number[];
+  /** Latencies by what the customer wrote, digits as '#' (for `--by-message`). */
+  byMessage: Map<string, number[]>;
   activities: Map<string, number>;
   flows: Map<string, { started: number; completed: number }>;
   errors: number;
 }
 
-const newStats = (): Stats => ({ latencies: [], activities: new Map(), flows: new Map(), errors: 0 });
+const newStats = (): Stats => ({ latencies: [], byMessage: new Map(), activities: new Map(), flows: new Map(), errors: 0 });
 
 interface Customer {
   /** Sends `text`, resolves with the activities the bot sent during the turn. */
@@ -418,6 +426,12 @@ function customer(server: BenchServer, connector: Connector, stats: Stats, budge
       const ms = performance.now() - t;
       if (reply.status === 0 || reply.status >= 300) stats.errors += 1;
       stats.latencies.push(ms);
+      if (BY_MESSAGE) {
+        const label = text.replace(/\d/g, '#').slice(0, 48);
+        const list = stats.byMessage.get(label) ?? [];
+        list.push(ms);
+        stats.byMessage.set(label, list);
+      }
       const replies = (connector.byConversation.get(conv) ?? []).slice(before);
       for (const a of replies) stats.activities.set(a.type, (stats.activities.get(a.type) ?? 0) + 1);
       transcript.push(`> ${text}`, ...replies.filter((a) => a.text).map((a) => `< ${a.text}`));
@@ -542,6 +556,8 @@ const FLOWS: Record<string, Flow> = {
 const FLOW_NAMES = Object.keys(FLOWS);
 /** `--trace`: print the first off-script conversation of each flow. */
 let TRACE = false;
+/** `--by-message`: after each phase, the messages whose turns were slowest (p99), with their share of all turns. */
+let BY_MESSAGE = false;
 const traced = new Set<string>();
 
 interface PhaseResult {
@@ -714,7 +730,16 @@ function describePhase(name: string, r: PhaseResult): string {
   const perTurn = [...r.stats.activities.entries()].map(([type, n]) => `${type} ${(n / r.turns).toFixed(2)}`).join(', ');
   const flows = [...r.stats.flows.entries()].map(([f, v]) => `${f} ${v.completed}/${v.started}`).join(', ');
   return `  ${name.padEnd(9)} ${String(r.concurrency).padStart(3)} at once: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
-    `            activities per turn: ${perTurn || 'none'}${flows && name !== 'echo' ? `; flows completed: ${flows}` : ''}`;
+    `            activities per turn: ${perTurn || 'none'}${flows && name !== 'echo' ? `; flows completed: ${flows}` : ''}` +
+    (BY_MESSAGE ? slowestMessages(r) : '');
+}
+
+function slowestMessages(r: PhaseResult): string {
+  const rows = [...r.stats.byMessage.entries()]
+    .map(([label, list]) => ({ label, n: list.length, sorted: [...list].sort((a, b) => a - b) }))
+    .sort((a, b) => percentile(b.sorted, 99) - percentile(a.sorted, 99))
+    .slice(0, 8);
+  return rows.map((x) => `\n            ${JSON.stringify(x.label).padEnd(40)} ${String(x.n).padStart(5)} turns  p50 ${percentile(x.sorted, 50).toFixed(0).padStart(4)} ms  p99 ${percentile(x.sorted, 99).toFixed(0).padStart(4)} ms`).join('');
 }
 
 interface ServerReport {
@@ -738,9 +763,15 @@ interface Contender {
  * machine whose load changes (other jobs) changes all figures of a round alike and the ratios hold.
  */
 async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
-  for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up
   for (const concurrency of o.concurrency) {
     for (const c of contenders) {
+      // Warm-up at the phase's own concurrency, right before it: JIT, and one open keep-alive
+      // connection per customer, as a connector's pool holds them. Without it every phase began
+      // with `concurrency` new TCP connections, which node accepts one per event-loop iteration
+      // (strace: one accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for its
+      // accept, and those first turns were the whole p99 (`--by-message`). The server's 5 s
+      // keep-alive timeout closes the sockets between phases, so each phase warms up anew.
+      await phase(c.server, connector, parcels, concurrency, Math.max(200, 4 * concurrency), 30, c.adaptive);
       const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
       c.report.phases.push(r);
       console.log(describePhase(c.server.name, r));
