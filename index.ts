@@ -141,6 +141,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
       if (e.outcome !== 'ok') logger.warn({ carrierCall: e }, 'carrier API call failed');
     },
   });
+  cleanups.push(async () => carrier.close());
   const lockers = new InMemoryLockerDirectory(await carrier.listLockers());
   const calendar = new WorkingCalendar(config.business);
   const messages = createMessages();

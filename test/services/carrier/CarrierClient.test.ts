@@ -20,6 +20,8 @@ interface Seen {
 interface Stub {
   url: string;
   seen: Seen[];
+  /** TCP connections the server accepted. */
+  connections: () => number;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ interface Stub {
 async function stub(respond: (req: Seen, res: ServerResponse) => boolean | void): Promise<Stub> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -37,6 +40,7 @@ async function stub(respond: (req: Seen, res: ServerResponse) => boolean | void)
     });
   });
   server.on('connection', (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -45,6 +49,7 @@ async function stub(respond: (req: Seen, res: ServerResponse) => boolean | void)
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    connections: () => connections,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -327,6 +332,42 @@ describe('CarrierClient against local stub servers', () => {
     expect(err.message).toBe('CarrierClient.listLockers(): timed out after 200 ms');
     expect(Date.now() - started).toBeLessThan(1500);
     expect(server.seen).toHaveLength(1);
+  });
+
+  test('a wave of calls shares a bounded pool of keep-alive connections instead of opening one per call', async () => {
+    server = await stub((_req, res) => {
+      setTimeout(() => json(res, 200, VALID_VIEW), 5);
+    });
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 5000, retries: 0, maxSockets: 4 });
+    try {
+      const views = await Promise.all(Array.from({ length: 40 }, () => client.getParcel('CE482139075LT')));
+      expect(views.every((v) => v?.trackingNumber === 'CE482139075LT')).toBe(true);
+      expect(server.seen).toHaveLength(40);
+      expect(server.connections()).toBeLessThanOrEqual(4);
+      // The next calls reuse the open connections.
+      await Promise.all(Array.from({ length: 8 }, () => client.getParcel('CE482139075LT')));
+      expect(server.connections()).toBeLessThanOrEqual(4);
+    } finally {
+      client.close();
+    }
+  });
+
+  test('a call waiting for a free connection behind a hung one still times out after timeoutMs', async () => {
+    server = await stub(() => false);
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 300, retries: 0, maxSockets: 1 });
+    try {
+      const started = Date.now();
+      const [first, queued] = await Promise.all([failure(client.listLockers()), failure(client.getLocker('LT-VLN-0001'))]);
+      expect(first.message).toBe('CarrierClient.listLockers(): timed out after 300 ms');
+      expect(queued.code).toBe('unavailable');
+      expect(queued.message).toBe('CarrierClient.getLocker(): timed out after 300 ms');
+      // The queued call's wait counted into its timeout: it gave up before a connection was free,
+      // so it never reached the server (it would have, 300 ms later, after the first one's timeout).
+      expect(server.seen).toHaveLength(1);
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      client.close();
+    }
   });
 
   test('a readdress that times out is not retried', async () => {
