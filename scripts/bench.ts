@@ -29,8 +29,9 @@
  * them; `--node-flags ""` measures plain `node dist/index.js`. Server CPU per turn (from /proc) is
  * printed beside turns/s: it moves far less than turns/s when other jobs share the machine.
  *
- * Each measured phase follows a warm-up at its own concurrency (max(200, 4 × concurrency) turns),
- * so it measures turns on warm code and open keep-alive connections, not TCP accepts.
+ * After one warm-up of every flow (200 turns, 8 at once), each measured phase follows a short one
+ * at its own concurrency (2 turns per customer, flows without proof), so it measures turns on
+ * open keep-alive connections, not TCP accepts.
  *
  * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
@@ -554,9 +555,11 @@ const FLOWS: Record<string, Flow> = {
   },
 };
 const FLOW_NAMES = Object.keys(FLOWS);
+/** Flows that ask for no proof (so use none of the sandbox's daily codes per parcel). */
+const CONNECTION_WARM_UP_FLOWS = ['track', 'escalation'];
 /** `--trace`: print the first off-script conversation of each flow. */
 let TRACE = false;
-/** `--by-message`: after each phase, the messages whose turns were slowest (p99), with their share of all turns. */
+/** `--by-message`: after each phase, the messages (digits as '#') whose turns were slowest at p99, among those sent at least 10 times. */
 let BY_MESSAGE = false;
 const traced = new Set<string>();
 
@@ -569,7 +572,7 @@ interface PhaseResult {
   stats: Stats;
 }
 
-async function phase(server: BenchServer, connector: Connector, parcels: ParcelPool, concurrency: number, turns: number, seconds: number, adaptive: boolean): Promise<PhaseResult> {
+async function phase(server: BenchServer, connector: Connector, parcels: ParcelPool, concurrency: number, turns: number, seconds: number, adaptive: boolean, flowNames: readonly string[] = FLOW_NAMES): Promise<PhaseResult> {
   const stats = newStats();
   const budget = new Budget(turns, performance.now() + seconds * 1000);
   let next = 0;
@@ -579,12 +582,12 @@ async function phase(server: BenchServer, connector: Connector, parcels: ParcelP
     Array.from({ length: concurrency }, async () => {
       while (!budget.spent) {
         const i = next++;
-        const name = FLOW_NAMES[i % FLOW_NAMES.length] as string;
+        const name = flowNames[i % flowNames.length] as string;
         const f = stats.flows.get(name) ?? { started: 0, completed: 0 };
         stats.flows.set(name, f);
         f.started += 1;
         const c = customer(server, connector, stats, budget);
-        const ok = await FLOWS[name]!(c, { server, parcels, adaptive, i: Math.floor(i / FLOW_NAMES.length) });
+        const ok = await FLOWS[name]!(c, { server, parcels, adaptive, i: Math.floor(i / flowNames.length) });
         if (ok) f.completed += 1;
         else if (TRACE && !traced.has(name) && !budget.spent) {
           traced.add(name);
@@ -736,6 +739,7 @@ function describePhase(name: string, r: PhaseResult): string {
 
 function slowestMessages(r: PhaseResult): string {
   const rows = [...r.stats.byMessage.entries()]
+    .filter(([, list]) => list.length >= 10)
     .map(([label, list]) => ({ label, n: list.length, sorted: [...list].sort((a, b) => a - b) }))
     .sort((a, b) => percentile(b.sorted, 99) - percentile(a.sorted, 99))
     .slice(0, 8);
@@ -763,15 +767,17 @@ interface Contender {
  * machine whose load changes (other jobs) changes all figures of a round alike and the ratios hold.
  */
 async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up: every flow's code
   for (const concurrency of o.concurrency) {
     for (const c of contenders) {
-      // Warm-up at the phase's own concurrency, right before it: JIT, and one open keep-alive
-      // connection per customer, as a connector's pool holds them. Without it every phase began
-      // with `concurrency` new TCP connections, which node accepts one per event-loop iteration
-      // (strace: one accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for its
-      // accept, and those first turns were the whole p99 (`--by-message`). The server's 5 s
-      // keep-alive timeout closes the sockets between phases, so each phase warms up anew.
-      await phase(c.server, connector, parcels, concurrency, Math.max(200, 4 * concurrency), 30, c.adaptive);
+      // Right before each phase, one turn per customer at the phase's own concurrency, so that each
+      // has an open keep-alive connection, as a connector's pool holds them. Without it every phase
+      // began with `concurrency` new TCP connections, which node accepts one per event-loop
+      // iteration (strace: one accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for
+      // its accept, and those first turns were the whole p99 (`--by-message`). The server's 5 s
+      // keep-alive timeout closes the sockets between phases, so each phase opens them anew. Flows
+      // without proof only: the sandbox's 10 codes a day per parcel are left to the phase.
+      await phase(c.server, connector, parcels, concurrency, 2 * concurrency, 30, c.adaptive, CONNECTION_WARM_UP_FLOWS);
       const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
       c.report.phases.push(r);
       console.log(describePhase(c.server.name, r));

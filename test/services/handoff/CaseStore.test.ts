@@ -234,6 +234,10 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       const made = [];
       for (const conversationId of ['t1', 't2', 't3']) made.push(await store.createOrJoin(input({ conversationId, at: at(7) })));
       const byId = made.map((r) => r.case.id).sort();
+      // Claimed and given back, the first case keeps its place (its queue time), though it was the
+      // last to re-enter the queue: the order is by id among equal scores, not by arrival.
+      expect((await store.claim(byId[0], 'ann')).ok).toBe(true);
+      expect((await store.release(byId[0])).ok).toBe(true);
       expect((await store.listQueue()).map((c) => c.id)).toEqual(byId);
       expect(await Promise.all(byId.map((id) => store.position(id)))).toEqual([1, 2, 3]);
     });
