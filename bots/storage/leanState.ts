@@ -77,6 +77,9 @@ class LeanStateCache {
   }
 }
 
+// Two small subclasses that delegate, rather than one mixin: a TypeScript mixin's result does not
+// keep ConversationState's and UserState's private members, so it would not be assignable to them.
+
 /** `ConversationState` (same storage key, `namespace` included) with string-compared change detection. */
 export class LeanConversationState extends ConversationState {
   private readonly cache = new LeanStateCache(this.storage, this.storageKey);
