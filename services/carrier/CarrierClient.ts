@@ -75,6 +75,8 @@ export interface CarrierClientOptions {
    * one, and that wait counts into their `timeoutMs`. Default 32.
    */
   maxSockets?: number;
+  /** An idle pooled connection is closed after this long. Default 4000 (below node's 5 s server keep-alive timeout). */
+  idleSocketMs?: number;
   /** Called after every attempt. Must not throw. */
   onCall?: (event: CarrierCallEvent) => void;
 }
@@ -141,7 +143,10 @@ export class CarrierClient implements CarrierApi {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.apiKey) headers.Authorization = `Bearer ${options.apiKey}`;
     const maxSockets = Math.max(1, options.maxSockets ?? CARRIER_MAX_SOCKETS);
-    const pool = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
+    // Idle connections close after 4 s, before a server's keep-alive timeout (node's default is 5 s)
+    // closes them under a request: a reset there would fail a call that is never retried (a
+    // readdress). node's global agent, used before, closed them after 5 s.
+    const pool = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const, timeout: options.idleSocketMs ?? 4_000 };
     this.agents = { http: new HttpAgent(pool), https: new HttpsAgent(pool) };
     this.http = axios.create({
       baseURL: options.baseUrl.replace(/\/+$/, ''),

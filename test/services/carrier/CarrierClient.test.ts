@@ -352,6 +352,21 @@ describe('CarrierClient against local stub servers', () => {
     }
   });
 
+  test('an idle pooled connection is closed by the client before a server would close it under a request', async () => {
+    server = await stub((_req, res) => json(res, 200, VALID_VIEW));
+    const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 2000, retries: 0, idleSocketMs: 100 });
+    try {
+      await client.getParcel('CE482139075LT');
+      await client.getParcel('CE482139075LT');
+      expect(server.connections()).toBe(1);
+      await new Promise((r) => setTimeout(r, 400));
+      await client.getParcel('CE482139075LT');
+      expect(server.connections()).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
   test('a call waiting for a free connection behind a hung one still times out after timeoutMs', async () => {
     server = await stub(() => false);
     const client = new CarrierClient({ baseUrl: server.url, timeoutMs: 300, retries: 0, maxSockets: 1 });
