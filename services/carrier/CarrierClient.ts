@@ -72,7 +72,8 @@ export interface CarrierClientOptions {
   maxResponseBytes?: number;
   /**
    * Connections to the carrier API kept open at most (keep-alive); further calls wait for a free
-   * one, and that wait counts into their `timeoutMs`. Default 32.
+   * one, and that wait counts into their `timeoutMs` (axios times a request from its start, not
+   * from when it gets a socket). Default 32.
    */
   maxSockets?: number;
   /** An idle pooled connection is closed after this long. Default 4000 (below node's 5 s server keep-alive timeout). */
@@ -108,8 +109,6 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'ERR_NETWORK',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
-  // AbortSignal.timeout() fired (the attempt's deadline, a wait for a connection included).
-  'ERR_CANCELED',
 ]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -260,7 +259,7 @@ export class CarrierClient implements CarrierApi {
   async health(timeoutMs = 2000): Promise<void> {
     let status: number;
     try {
-      status = (await this.http.get('/v1/health', { timeout: Math.min(timeoutMs, this.timeoutMs), signal: AbortSignal.timeout(Math.min(timeoutMs, this.timeoutMs)) })).status;
+      status = (await this.http.get('/v1/health', { timeout: Math.min(timeoutMs, this.timeoutMs) })).status;
     } catch (err) {
       throw new CarrierError('unavailable', `CarrierClient.health(): ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -312,9 +311,6 @@ export class CarrierClient implements CarrierApi {
         url: spec.path,
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         headers,
-        // The whole attempt, a wait for a free connection included (axios' own timeout starts
-        // only once the request has a socket).
-        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       return this.transportFailure(where, err);
@@ -365,7 +361,7 @@ export class CarrierClient implements CarrierApi {
         return fail(new CarrierError('unexpected', `${where}: response too large`, undefined, err), false);
       }
       if (NETWORK_CODES.has(code) || err.request) {
-        const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED' ? `timed out after ${this.timeoutMs} ms` : `network error ${code || err.message}`;
+        const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `timed out after ${this.timeoutMs} ms` : `network error ${code || err.message}`;
         return fail(new CarrierError('unavailable', `${where}: ${what}`, undefined, err), true);
       }
     }
