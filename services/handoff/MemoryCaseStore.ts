@@ -40,6 +40,9 @@ import type { AgentPresence, Case, CaseInput, CasePatch, OwnershipRecord, Transc
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+/** Queue order of (case id, queue score) entries: by score, equal scores by id, as a Redis sorted set orders its members. */
+const byQueueOrder = ([a, sa]: [string, number], [b, sb]: [string, number]): number => sa - sb || (a < b ? -1 : a > b ? 1 : 0);
+
 export class MemoryCaseStore implements CaseStore {
   private readonly s: Required<CaseStoreOptions>;
   private readonly cases = new Map<string, Case>();
@@ -136,12 +139,11 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   async position(id: string): Promise<number | undefined> {
-    // What ZRANK does: count the queued cases ahead (lower score, or the same score and a lower
-    // id), without sorting the queue on every customer message.
+    // What ZRANK does: count the queued cases ahead, without sorting the queue on every customer message.
     const mine = this.queued.get(id);
     if (mine === undefined || !this.cases.has(id)) return undefined;
     let ahead = 0;
-    for (const [other, score] of this.queued) if ((score < mine || (score === mine && other < id)) && this.cases.has(other)) ahead += 1;
+    for (const entry of this.queued) if (byQueueOrder(entry, [id, mine]) < 0 && this.cases.has(entry[0])) ahead += 1;
     return ahead + 1;
   }
 
@@ -301,7 +303,7 @@ export class MemoryCaseStore implements CaseStore {
 
   private queueOrder(): Case[] {
     return [...this.queued]
-      .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
+      .sort(byQueueOrder)
       .map(([id]) => this.cases.get(id))
       .filter((c): c is Case => c !== undefined);
   }
