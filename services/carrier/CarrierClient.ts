@@ -246,16 +246,16 @@ export class CarrierClient implements CarrierApi {
     });
   }
 
-  /**
-   * One `GET /v1/health`, no retries, for readiness probes: resolves when the carrier answers 2xx
-   * within `timeoutMs`, else rejects with a `CarrierError('unavailable')`.
-   */
   /** Closes the pooled connections (shutdown). Calls after this open new ones. */
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
 
+  /**
+   * One `GET /v1/health`, no retries, for readiness probes: resolves when the carrier answers 2xx
+   * within `timeoutMs`, else rejects with a `CarrierError('unavailable')`.
+   */
   async health(timeoutMs = 2000): Promise<void> {
     let status: number;
     try {
