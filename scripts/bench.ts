@@ -770,7 +770,7 @@ async function runRounds(contenders: Contender[], connector: Connector, parcels:
   for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up: every flow's code
   for (const concurrency of o.concurrency) {
     for (const c of contenders) {
-      // Right before each phase, one turn per customer at the phase's own concurrency, so that each
+      // Right before each phase, two turns per customer at the phase's own concurrency, so that each
       // has an open keep-alive connection, as a connector's pool holds them. Without it every phase
       // began with `concurrency` new TCP connections, which node accepts one per event-loop
       // iteration (strace: one accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for
