@@ -61,6 +61,29 @@ const PRIOR_WEIGHT = Math.log(4);
 const RU_LATIN_MARGIN = Math.log(20);
 const LT_LETTERS = /[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]/u;
 
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+const LATIN = /\p{Script=Latin}/u;
+
+/**
+ * The Cyrillic and the Latin letters of `text`, by Unicode script. ASCII characters (most of any
+ * message, whatever its language) are told apart by their code, exactly as the script test would
+ * (its only Latin letters are A–Z and a–z); the rest by the regular expressions. A test per
+ * character of every message was a sixth of the recognizer's time.
+ */
+export function scriptLetters(text: string): { cyrillic: number; latin: number } {
+  let cyrillic = 0;
+  let latin = 0;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code < 128) {
+      const lower = code | 32;
+      if (lower >= 97 && lower <= 122) latin++;
+    } else if (CYRILLIC.test(ch)) cyrillic++;
+    else if (LATIN.test(ch)) latin++;
+  }
+  return { cyrillic, latin };
+}
+
 function grams(folded: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const word of folded.split(/[^\p{L}]+/u)) {
@@ -157,12 +180,7 @@ export class LanguageDetector {
     // script into any language, so capitalised words after the first one are not evidence.
     const { common, hasNames } = withoutNames(masked);
     const scriptText = /\p{L}/u.test(common) ? common : masked;
-    let cyrillic = 0;
-    let latin = 0;
-    for (const ch of scriptText) {
-      if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
-      else if (/\p{Script=Latin}/u.test(ch)) latin++;
-    }
+    const { cyrillic, latin } = scriptLetters(scriptText);
     const letters = cyrillic + latin;
     if (letters === 0) return { score: 0 };
     if (cyrillic >= latin) return { lang: 'ru', score: round(Math.min(0.99, 0.5 + 0.49 * (cyrillic / letters))) };

@@ -1,4 +1,4 @@
-import { LanguageDetector, detectLanguage } from '../../../services/nlu/language';
+import { LanguageDetector, detectLanguage, scriptLetters } from '../../../services/nlu/language';
 import { loadTrainingData } from '../../../services/nlu/trainingData';
 import type { Lang } from '../../../services/i18n/langs';
 
@@ -79,5 +79,34 @@ describe('Russian typed in Latin letters', () => {
     const latin = loadTrainingData().filter((e) => e.lang !== 'ru');
     const wrong = latin.filter((e) => detector.detect(e.text).lang === 'ru');
     expect(wrong.length / latin.length).toBeLessThan(0.002);
+  });
+});
+
+describe('scriptLetters', () => {
+  /** The definition: one Unicode script test per character. */
+  function reference(text: string): { cyrillic: number; latin: number } {
+    let cyrillic = 0;
+    let latin = 0;
+    for (const ch of text) {
+      if (/\p{Script=Cyrillic}/u.test(ch)) cyrillic++;
+      else if (/\p{Script=Latin}/u.test(ch)) latin++;
+    }
+    return { cyrillic, latin };
+  }
+
+  it('counts every character as the script test does: ASCII, Latin-1, Lithuanian, Cyrillic, symbols, emoji', () => {
+    const every = Array.from({ length: 0x700 }, (_, i) => String.fromCodePoint(i)).join('');
+    for (const text of [every, 'Labas, kur mano siunta CE123456789LT? 😡', 'Где моя посылка №5?', 'ＡＢＣ ﬁ ǅ ª º ẞ', '']) {
+      expect(scriptLetters(text)).toEqual(reference(text));
+    }
+    expect(scriptLetters('Aa Žž Жж 1 @[`{')).toEqual({ cyrillic: 2, latin: 4 });
+  });
+
+  it('agrees with the script test on every training text', () => {
+    const differ = loadTrainingData().filter(({ text }) => {
+      const [a, b] = [scriptLetters(text), reference(text)];
+      return a.cyrillic !== b.cyrillic || a.latin !== b.latin;
+    });
+    expect(differ).toEqual([]);
   });
 });
