@@ -42,9 +42,8 @@ export interface FeatureOptions {
 const CHAR = 0;
 const WORD = 1;
 
-function rawFeatures(tokens: readonly string[], o: Required<FeatureOptions>): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+/** Calls `add` with every feature key of a text, once per occurrence, in a fixed order. */
+function eachFeature(tokens: readonly string[], o: Required<FeatureOptions>, add: (key: string) => void): void {
   // Folded text is almost entirely BMP, so UTF-16 substrings are characters.
   const charGrams = (s: string) => {
     for (let n = o.charMin; n <= o.charMax; n++) {
@@ -69,7 +68,13 @@ function rawFeatures(tokens: readonly string[], o: Required<FeatureOptions>): Ma
       if (o.skipGrams && t + 2 < stems.length) add(`k${stems[t] as string} ${stems[t + 2] as string}`);
     }
   }
-  return counts;
+}
+
+/** The distinct feature keys of a text, in order of first occurrence. */
+function featureKeys(tokens: readonly string[], o: Required<FeatureOptions>): Set<string> {
+  const keys = new Set<string>();
+  eachFeature(tokens, o, (key) => keys.add(key));
+  return keys;
 }
 
 /** A fitted feature space: vocabulary, feature blocks and IDF weights. */
@@ -134,7 +139,7 @@ export class FeatureSpace {
     const blocks: number[] = [];
     const df: number[] = [];
     for (const doc of docs) {
-      for (const key of rawFeatures(doc, o).keys()) {
+      for (const key of featureKeys(doc, o)) {
         const i = index.get(key);
         if (i !== undefined) df[i] = (df[i] as number) + 1;
         else {
@@ -158,15 +163,15 @@ export class FeatureSpace {
 
   /** Known features of a text with raw counts (unknown features are dropped). */
   encode(tokens: readonly string[]): EncodedText {
-    const ids: number[] = [];
-    const counts: number[] = [];
-    for (const [key, count] of rawFeatures(tokens, this.options)) {
+    // Counted by feature id, not by key: one lookup per occurrence instead of a count map of
+    // keys and then a lookup of each. Distinct keys have distinct ids, so the ids come out in
+    // the order in which the known keys first occur, as the counts of keys would give them.
+    const counts = new Map<number, number>();
+    eachFeature(tokens, this.options, (key) => {
       const i = this.index.get(key);
-      if (i === undefined) continue;
-      ids.push(i);
-      counts.push(count);
-    }
-    return { ids: Int32Array.from(ids), counts: Float64Array.from(counts) };
+      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+    });
+    return { ids: Int32Array.from(counts.keys()), counts: Float64Array.from(counts.values()) };
   }
 
   /**
