@@ -20,7 +20,8 @@
  *   turn's latency is the time of its POST, which answers once the turn sent its replies.
  *   The echo bot gets the same messages in the same order.
  * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency, with the ratios
- *   to the echo bot; activities sent per turn by type; flows completed; RSS idle (VmRSS after
+ *   to the echo bot (measured first and last in each round, the ratios to the mean of the two);
+ *   activities sent per turn by type; flows completed; RSS idle (VmRSS after
  *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
  *   parcel number); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
  *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
@@ -726,6 +727,16 @@ function figures(r: PhaseResult): Figures {
   return { tps: r.turns / r.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
 }
 
+/** The mean of phases' figures and CPU per turn (the echo bot's two phases of a round). */
+function meanOf(phases: readonly PhaseResult[]): { figures: Figures; cpuMsPerTurn: number } {
+  const all = phases.map(figures);
+  const mean = (pick: (f: Figures) => number) => all.reduce((sum, f) => sum + pick(f), 0) / all.length;
+  return {
+    figures: { tps: mean((f) => f.tps), p50: mean((f) => f.p50), p95: mean((f) => f.p95), p99: mean((f) => f.p99) },
+    cpuMsPerTurn: phases.reduce((sum, p) => sum + p.cpuMsPerTurn, 0) / phases.length,
+  };
+}
+
 const fmtFig = (f: Figures) => `${f.tps.toFixed(0).padStart(5)} turns/s   p50 ${f.p50.toFixed(0).padStart(4)} ms   p95 ${f.p95.toFixed(0).padStart(4)} ms   p99 ${f.p99.toFixed(0).padStart(4)} ms`;
 const mib = (n: number) => `${n.toFixed(0)} MiB`;
 
@@ -765,11 +776,18 @@ interface Contender {
 /**
  * All servers run side by side; each concurrency is measured on every server in turn, so a
  * machine whose load changes (other jobs) changes all figures of a round alike and the ratios hold.
+ * The echo bot is measured first and again last in each round (A-B-A), and the ratios are to the
+ * mean of its two phases: on a shared machine whose speed drifts within a round, a single echo
+ * phase at one end of it moved the ratios by up to 0.1 (its two phases are printed, and so is the
+ * drift between them).
  */
 async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
   for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up: every flow's code
+  const echo = contenders.find((c) => !c.adaptive);
+  const others = contenders.filter((c) => c !== echo);
+  const round = echo && others.length ? [echo, ...others, echo] : contenders;
   for (const concurrency of o.concurrency) {
-    for (const c of contenders) {
+    for (const c of round) {
       // Right before each phase, two turns per customer at the phase's own concurrency, so that each
       // has an open keep-alive connection, as a connector's pool holds them. Without it every phase
       // began with `concurrency` new TCP connections, which node accepts one per event-loop
@@ -853,13 +871,20 @@ async function main(): Promise<void> {
   const echo = reports.find((r) => r.name === 'echo bot');
   console.log('\nsummary');
   for (const concurrency of o.concurrency) {
+    const echoPhases = echo?.phases.filter((x) => x.concurrency === concurrency) ?? [];
+    const e = echoPhases.length ? meanOf(echoPhases) : undefined;
     for (const r of reports) {
+      if (r === echo) {
+        if (!e) continue;
+        const drift = echoPhases.length > 1 ? `   (first and last of the round: ${echoPhases.map((x) => figures(x).tps.toFixed(0)).join(' and ')} turns/s)` : '';
+        console.log(`  ${r.name.padEnd(9)} ${String(concurrency).padStart(3)}: ${fmtFig(e.figures)}   CPU ${e.cpuMsPerTurn.toFixed(2)} ms/turn${drift}`);
+        continue;
+      }
       const p = r.phases.find((x) => x.concurrency === concurrency);
       if (!p) continue;
       const f = figures(p);
-      const e = echo?.phases.find((x) => x.concurrency === concurrency);
-      const ratio = e && r !== echo
-        ? `   ×echo: turns/s ${(f.tps / figures(e).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(e).p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
+      const ratio = e
+        ? `   ×echo: turns/s ${(f.tps / e.figures.tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, e.figures.p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
         : '';
       console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}`);
     }
