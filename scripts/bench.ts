@@ -30,9 +30,9 @@
  * them; `--node-flags ""` measures plain `node dist/index.js`. Server CPU per turn (from /proc) is
  * printed beside turns/s: it moves far less than turns/s when other jobs share the machine.
  *
- * After one warm-up of every flow (200 turns, 8 at once), each measured phase follows a short one
- * at its own concurrency (2 turns per customer, flows without proof), so it measures turns on
- * open keep-alive connections, not TCP accepts.
+ * After one warm-up of every flow (200 turns, 8 at once), each measured phase follows warm-up
+ * phases at its own concurrency (flows without proof) until the server's CPU per turn settles
+ * (`settle()`), so it measures warmed-up servers on open keep-alive connections, not TCP accepts.
  *
  * Bounded: every phase stops after `--turns` turns or `--seconds`,
  * requests time out after 30 s. Linux only (reads /proc/<pid>/status).
@@ -557,7 +557,7 @@ const FLOWS: Record<string, Flow> = {
 };
 const FLOW_NAMES = Object.keys(FLOWS);
 /** Flows that ask for no proof (so use none of the sandbox's daily codes per parcel). */
-const CONNECTION_WARM_UP_FLOWS = ['track', 'escalation'];
+const WARM_UP_FLOWS = ['track', 'escalation'];
 /** `--trace`: print the first off-script conversation of each flow. */
 let TRACE = false;
 /** `--by-message`: after each phase, the messages (digits as '#') whose turns were slowest at p99, among those sent at least 10 times. */
@@ -788,20 +788,45 @@ async function runRounds(contenders: Contender[], connector: Connector, parcels:
   const round = echo && others.length ? [echo, ...others, echo] : contenders;
   for (const concurrency of o.concurrency) {
     for (const c of round) {
-      // Right before each phase, two turns per customer at the phase's own concurrency, so that each
-      // has an open keep-alive connection, as a connector's pool holds them. Without it every phase
-      // began with `concurrency` new TCP connections, which node accepts one per event-loop
-      // iteration (strace: one accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for
-      // its accept, and those first turns were the whole p99 (`--by-message`). The server's 5 s
-      // keep-alive timeout closes the sockets between phases, so each phase opens them anew. Flows
-      // without proof only: the sandbox's 10 codes a day per parcel are left to the phase.
-      await phase(c.server, connector, parcels, concurrency, 2 * concurrency, 30, c.adaptive, CONNECTION_WARM_UP_FLOWS);
+      const warmUp = await settle(c, connector, parcels, concurrency);
       const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
       c.report.phases.push(r);
       console.log(describePhase(c.server.name, r));
+      console.log(`            after warm-up phases at ${warmUp.map((x) => x.toFixed(2)).join(', ')} ms of server CPU per turn`);
     }
   }
   for (const c of contenders) c.report.after = memoryOf(c.server.pid).rss;
+}
+
+/** Warm-up phases before each measured one: {@link settle}. */
+const SETTLE = { turns: 1000, seconds: 10, minPhases: 2, maxPhases: 8, maxSeconds: 45, tolerance: 0.05 };
+
+/**
+ * Warm-up phases at the measured phase's own concurrency until the server's CPU per turn settles
+ * (two in a row within 5%; at least 2 and at most 8 phases of up to 1,000 turns or 10 s, 45 s in
+ * all); returns each one's CPU per turn.
+ *
+ * Why settle: a server keeps getting cheaper per turn long after its first turns. The echo bot
+ * fell from 4.5 to 2.2 ms of CPU per turn over eight phases of 2,000 turns (264 → 483 turns/s;
+ * V8 tiers code up and grows its young generation as the load goes on), LockerDesk from 12.3 to
+ * ~10 within one; compared after equally few turns, the echo bot was measured far below its
+ * ceiling. Ending right before the measured phase, the warm-up also leaves every customer an open
+ * keep-alive connection, as a connector's pool holds them: without one, each phase began with
+ * `concurrency` new TCP connections, which node accepts one per event-loop iteration (strace: one
+ * accept4 per wake-up); on a busy loop the last of 50 waited 1.5 s for its accept, and those first
+ * turns were the whole p99 (`--by-message`). Flows without proof only: the sandbox's 10 codes a
+ * day per parcel are left to the measured phases.
+ */
+async function settle(c: Contender, connector: Connector, parcels: ParcelPool, concurrency: number): Promise<number[]> {
+  const cpu: number[] = [];
+  const until = performance.now() + SETTLE.maxSeconds * 1000;
+  while (cpu.length < SETTLE.maxPhases && performance.now() < until) {
+    const r = await phase(c.server, connector, parcels, concurrency, SETTLE.turns, SETTLE.seconds, c.adaptive, WARM_UP_FLOWS);
+    cpu.push(r.cpuMsPerTurn);
+    const [before, last] = cpu.slice(-2) as [number, number];
+    if (cpu.length >= SETTLE.minPhases && Math.abs(last - before) <= SETTLE.tolerance * before) break;
+  }
+  return cpu;
 }
 
 async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
