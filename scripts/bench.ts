@@ -23,7 +23,7 @@
  *   to the echo bot (measured first and last in each round, the ratios to the mean of the two);
  *   activities sent per turn by type; flows completed; RSS idle (VmRSS after
  *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
- *   parcel number); start-up time of `node dist/index.js` until `/healthz` answers; the embedded
+ *   parcel number) on that server and on a fresh one that holds only them; start-up time of `node dist/index.js` until `/healthz` answers; the embedded
  *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
  *
  * LockerDesk servers start with the node flags of `npm start` (package.json), as App Service runs
@@ -763,6 +763,8 @@ interface ServerReport {
   idle: number;
   after: number;
   live?: number;
+  /** A fresh server of the same kind holding only the live conversations: RSS idle and with them. */
+  fresh?: { idle: number; live: number };
   phases: PhaseResult[];
   directLine?: DirectLineResult;
 }
@@ -843,10 +845,22 @@ async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o
     await liveConversations(server, connector, o.live);
     await sleep(1000);
     c.report.live = memoryOf(server.pid).rss;
-    if (o.heapSnapshot) {
-      process.kill(server.pid, 'SIGUSR2');
-      await sleep(15_000);
-      console.log(`  heap snapshot of ${server.name} with ${o.live} live conversations written to ${o.heapSnapshot}`);
+    // The server above also holds every conversation and case of the phases (several thousand,
+    // bounded and expiring, but there); the target is about the live conversations alone.
+    const fresh = await startLockerDesk(server.name, {});
+    try {
+      await sleep(1500);
+      const idle = memoryOf(fresh.pid).rss;
+      await liveConversations(fresh, connector, o.live);
+      await sleep(1000);
+      c.report.fresh = { idle, live: memoryOf(fresh.pid).rss };
+      if (o.heapSnapshot) {
+        process.kill(fresh.pid, 'SIGUSR2');
+        await sleep(15_000);
+        console.log(`  heap snapshot of a fresh ${server.name} server with ${o.live} live conversations written to ${o.heapSnapshot}`);
+      }
+    } finally {
+      await stopServer(fresh);
     }
   }
 }
@@ -915,7 +929,9 @@ async function main(): Promise<void> {
     }
   }
   for (const r of reports) {
-    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : ''}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
+    const live = r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : '';
+    const fresh = r.fresh ? `; a fresh server: idle ${mib(r.fresh.idle)}, with ${o.live} live conversations ${mib(r.fresh.live)}` : '';
+    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${live}${fresh}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
   }
   console.log(`  load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
