@@ -763,7 +763,7 @@ interface ServerReport {
   idle: number;
   after: number;
   live?: number;
-  /** A fresh server of the same kind holding only the live conversations: RSS idle and with them. */
+  /** A fresh embedded server holding only the live conversations: RSS idle and with them. */
   fresh?: { idle: number; live: number };
   phases: PhaseResult[];
   directLine?: DirectLineResult;
@@ -790,11 +790,11 @@ async function runRounds(contenders: Contender[], connector: Connector, parcels:
   const others = contenders.filter((c) => c !== echo);
   const round = echo && others.length ? [echo, ...others, echo] : contenders;
   for (const concurrency of o.concurrency) {
-    for (const c of round) {
+    for (const [i, c] of round.entries()) {
       const warmUp = await settle(c, connector, parcels, concurrency);
       const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
       c.report.phases.push(r);
-      const tag = c === echo && round.length > 1 ? (c.report.phases.filter((x) => x.concurrency === concurrency).length === 1 ? ' (first)' : ' (last)') : '';
+      const tag = c === echo && round.length > 1 ? (i === 0 ? ' (first)' : ' (last)') : '';
       console.log(describePhase(c.server.name, r, tag));
       console.log(`            after warm-up phases at ${warmUp.map((x) => x.toFixed(2)).join(', ')} ms of server CPU per turn`);
     }

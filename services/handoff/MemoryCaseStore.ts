@@ -142,8 +142,9 @@ export class MemoryCaseStore implements CaseStore {
     // What ZRANK does: count the queued cases ahead, without sorting the queue on every customer message.
     const mine = this.queued.get(id);
     if (mine === undefined || !this.cases.has(id)) return undefined;
+    const me: [string, number] = [id, mine];
     let ahead = 0;
-    for (const entry of this.queued) if (byQueueOrder(entry, [id, mine]) < 0 && this.cases.has(entry[0])) ahead += 1;
+    for (const entry of this.queued) if (byQueueOrder(entry, me) < 0 && this.cases.has(entry[0])) ahead += 1;
     return ahead + 1;
   }
 

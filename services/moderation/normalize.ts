@@ -18,6 +18,7 @@
  * Pure functions; no I/O.
  */
 import { foldText } from '../nlu/text';
+import { scriptLetters } from '../nlu/language';
 
 /** Longest prefix of a message that is assessed (bounded cost for oversize messages). */
 export const MAX_ASSESSED_CHARS = 2000;
@@ -95,12 +96,7 @@ export function foldForModeration(text: string): string {
 type Script = 'latin' | 'cyrillic' | 'none';
 
 function majorityScript(word: string): Script {
-  let latin = 0;
-  let cyrillic = 0;
-  for (const ch of word) {
-    if (LATIN.test(ch)) latin++;
-    else if (CYRILLIC.test(ch)) cyrillic++;
-  }
+  const { latin, cyrillic } = scriptLetters(word);
   if (!latin && !cyrillic) return 'none';
   return cyrillic > latin ? 'cyrillic' : 'latin';
 }
