@@ -10,6 +10,7 @@ import type { Lang } from '../i18n/langs';
 import { maskEntities } from './text';
 import { romanize } from '../text/fold';
 import type { LocatedEntities } from './entities';
+import { KeyTable } from './keyTable';
 
 export interface LanguageGuess {
   /** Undefined when the text has no language signal. */
@@ -110,64 +111,51 @@ export interface LanguageDetectorParts {
   ru: Uint32Array;
 }
 
-function emptyStats(): Record<LatinClass, ClassStats> {
-  return { lt: { counts: new Map(), total: 0 }, en: { counts: new Map(), total: 0 }, ru: { counts: new Map(), total: 0 } };
-}
-
 interface ClassStats {
-  counts: Map<string, number>;
+  /** Count per gram, by the gram's position in the detector's {@link KeyTable}. */
+  counts: Uint32Array;
   total: number;
 }
 
 /**
  * A trained language detector. Build it with {@link LanguageDetector.train} from labelled texts
- * (the intent training data works); a seed vocabulary is always included.
+ * (the intent training data works); a seed vocabulary is always included. The grams are one
+ * {@link KeyTable} for all classes, the counts one array per class.
  */
 export class LanguageDetector {
   private constructor(
+    private readonly grams: KeyTable,
     private readonly stats: Record<LatinClass, ClassStats>,
-    private readonly vocabSize: number,
   ) {}
 
-  /** The detector's n-gram counts, for the model artifact: every gram once, with its Lithuanian and English counts. */
+  /** The detector's n-gram counts, for the model artifact: every gram once, with its counts per class. */
   toParts(): LanguageDetectorParts {
-    const grams = [...new Set(CLASSES.flatMap((c) => [...this.stats[c].counts.keys()]))];
-    const counts = (c: LatinClass) => Uint32Array.from(grams, (g) => this.stats[c].counts.get(g) ?? 0);
-    return { grams, lt: counts('lt'), en: counts('en'), ru: counts('ru') };
+    return { grams: this.grams.keys(), lt: this.stats.lt.counts, en: this.stats.en.counts, ru: this.stats.ru.counts };
   }
 
   /**
    * A detector from {@link toParts}.
    * @throws Error when the arrays disagree in length.
    */
-  static fromParts(parts: LanguageDetectorParts): LanguageDetector {
-    if (CLASSES.some((c) => parts[c].length !== parts.grams.length)) throw new Error('LanguageDetector.fromParts(): counts do not match the grams');
-    const stats = emptyStats();
-    parts.grams.forEach((g, i) => {
-      for (const lang of CLASSES) {
-        const c = parts[lang][i] as number;
-        if (!c) continue;
-        stats[lang].counts.set(g, c);
-        stats[lang].total += c;
-      }
-    });
-    return new LanguageDetector(stats, parts.grams.length);
+  static fromParts(parts: Omit<LanguageDetectorParts, 'grams'> & { grams: readonly string[] | KeyTable }): LanguageDetector {
+    const grams = parts.grams instanceof KeyTable ? parts.grams : KeyTable.of(parts.grams);
+    if (CLASSES.some((c) => parts[c].length !== grams.size)) throw new Error('LanguageDetector.fromParts(): counts do not match the grams');
+    const stat = (counts: Uint32Array): ClassStats => ({ counts, total: counts.reduce((a, b) => a + b, 0) });
+    return new LanguageDetector(grams, { lt: stat(parts.lt), en: stat(parts.en), ru: stat(parts.ru) });
   }
 
   /** Deterministic: the same texts give the same detector. Russian texts teach the romanized-Russian class (Cyrillic text is decided by its script). */
   static train(examples: readonly { text: string; lang: Lang }[] = []): LanguageDetector {
-    const stats = emptyStats();
-    const vocab = new Set<string>();
+    const counts: Record<LatinClass, Map<string, number>> = { lt: new Map(), en: new Map(), ru: new Map() };
     const add = (lang: LatinClass, text: string) => {
-      for (const [g, c] of grams(romanize(maskEntities(text, 'blank')))) {
-        stats[lang].counts.set(g, (stats[lang].counts.get(g) ?? 0) + c);
-        stats[lang].total += c;
-        vocab.add(g);
-      }
+      for (const [g, c] of grams(romanize(maskEntities(text, 'blank')))) counts[lang].set(g, (counts[lang].get(g) ?? 0) + c);
     };
     for (const c of CLASSES) add(c, SEED[c]);
     for (const ex of examples) if (ex.lang === 'lt' || ex.lang === 'en' || ex.lang === 'ru') add(ex.lang, ex.text);
-    return new LanguageDetector(stats, vocab.size);
+    // Every gram once, in order of first occurrence by class (the artifact's order).
+    const all = [...new Set(CLASSES.flatMap((c) => [...counts[c].keys()]))];
+    const column = (c: LatinClass) => Uint32Array.from(all, (g) => counts[c].get(g) ?? 0);
+    return LanguageDetector.fromParts({ grams: all, lt: column('lt'), en: column('en'), ru: column('ru') });
   }
 
   /**
@@ -189,15 +177,22 @@ export class LanguageDetector {
 
     const evidence = hasNames && /\p{L}{2,}.*\s+\p{L}{2,}/su.test(common) ? common : masked;
     const counts = grams(romanize(evidence));
-    const logp: Record<LatinClass, number> = { lt: 0, en: 0, ru: 0 };
-    for (const lang of CLASSES) {
-      const s = this.stats[lang];
-      const denom = Math.log(s.total + 0.5 * this.vocabSize);
-      let sum = 0;
-      for (const [g, c] of counts) sum += c * (Math.log((s.counts.get(g) ?? 0) + 0.5) - denom);
-      // Overlapping n-grams of ORDERS.length sizes repeat each letter's evidence that many times.
-      logp[lang] = sum / ORDERS.length;
+    const { lt, en, ru } = this.stats;
+    const vocabSize = this.grams.size;
+    const denomLt = Math.log(lt.total + 0.5 * vocabSize);
+    const denomEn = Math.log(en.total + 0.5 * vocabSize);
+    const denomRu = Math.log(ru.total + 0.5 * vocabSize);
+    let sumLt = 0;
+    let sumEn = 0;
+    let sumRu = 0;
+    for (const [g, c] of counts) {
+      const i = this.grams.get(g);
+      sumLt += c * (Math.log((i === undefined ? 0 : (lt.counts[i] as number)) + 0.5) - denomLt);
+      sumEn += c * (Math.log((i === undefined ? 0 : (en.counts[i] as number)) + 0.5) - denomEn);
+      sumRu += c * (Math.log((i === undefined ? 0 : (ru.counts[i] as number)) + 0.5) - denomRu);
     }
+    // Overlapping n-grams of ORDERS.length sizes repeat each letter's evidence that many times.
+    const logp: Record<LatinClass, number> = { lt: sumLt / ORDERS.length, en: sumEn / ORDERS.length, ru: sumRu / ORDERS.length };
     if (prior) logp[prior] += PRIOR_WEIGHT;
     const latinShare = latin / letters;
     const best = Math.max(logp.lt, logp.en);

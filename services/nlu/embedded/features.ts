@@ -10,6 +10,7 @@
  * reuse the encoding instead of re-featurising.
  */
 import { isWordToken } from '../text';
+import { KeyTable } from '../keyTable';
 
 /** A sparse vector: parallel arrays of feature indices and values. */
 export interface SparseVector {
@@ -80,7 +81,8 @@ function featureKeys(tokens: readonly string[], o: Required<FeatureOptions>): Se
 /** A fitted feature space: vocabulary, feature blocks and IDF weights. */
 export class FeatureSpace {
   private constructor(
-    private readonly index: Map<string, number>,
+    /** Feature key → id (compact: the vocabulary is most of the loaded model's memory). */
+    private readonly index: KeyTable,
     private readonly block: Uint8Array,
     private readonly idf: Float64Array | Float32Array,
     private readonly options: Required<FeatureOptions>,
@@ -93,9 +95,7 @@ export class FeatureSpace {
 
   /** Feature keys in index order (stored in the model artifact). */
   keys(): string[] {
-    const out = new Array<string>(this.idf.length);
-    for (const [key, i] of this.index) out[i] = key;
-    return out;
+    return this.index.keys();
   }
 
   /** IDF weights in index order, as 32-bit floats (the precision the artifact keeps). */
@@ -108,14 +108,11 @@ export class FeatureSpace {
    * follow from the keys' first letter.
    * @throws Error when keys and weights disagree in length.
    */
-  static fromParts(keys: readonly string[], idf: Float32Array, options: Required<FeatureOptions>): FeatureSpace {
-    if (keys.length !== idf.length) throw new Error(`FeatureSpace.fromParts(): ${keys.length} keys but ${idf.length} weights`);
-    const index = new Map<string, number>();
-    const block = new Uint8Array(keys.length);
-    keys.forEach((key, i) => {
-      index.set(key, i);
-      block[i] = key.charCodeAt(0) === 99 /* c */ ? CHAR : WORD;
-    });
+  static fromParts(keys: readonly string[] | KeyTable, idf: Float32Array, options: Required<FeatureOptions>): FeatureSpace {
+    const index = keys instanceof KeyTable ? keys : KeyTable.of(keys);
+    if (index.size !== idf.length) throw new Error(`FeatureSpace.fromParts(): ${index.size} keys but ${idf.length} weights`);
+    const block = new Uint8Array(index.size);
+    for (let i = 0; i < block.length; i++) block[i] = index.firstCharCode(i) === 99 /* c */ ? CHAR : WORD;
     return new FeatureSpace(index, block, idf, { ...options });
   }
 
@@ -149,7 +146,7 @@ export class FeatureSpace {
         }
       }
     }
-    const space = new FeatureSpace(index, Uint8Array.from(blocks), new Float64Array(df.length), o);
+    const space = new FeatureSpace(KeyTable.of([...index.keys()]), Uint8Array.from(blocks), new Float64Array(df.length), o);
     space.setIdf(df, docs.length);
     return space;
   }

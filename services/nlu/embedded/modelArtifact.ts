@@ -22,6 +22,7 @@ import { INTENTS, isIntent, type Intent } from '../types';
 import { languageDir, loadTrainingData, type TrainingExample } from '../trainingData';
 import { LanguageDetector } from '../language';
 import { FeatureSpace, type FeatureOptions } from './features';
+import { KeyTable } from '../keyTable';
 import { IntentClassifier, type IntentClassifierOptions } from './IntentClassifier';
 import { QuantizedLinear } from './quantized';
 
@@ -45,6 +46,7 @@ export const TRAINER_MODULES = [
   'nlu/entities/tracking',
   'nlu/entities/ordinal',
   'nlu/embedded/features',
+  'nlu/keyTable',
   'nlu/embedded/softmax',
   'nlu/embedded/naiveBayes',
   'nlu/embedded/calibration',
@@ -184,13 +186,15 @@ export function decodeModel(file: Buffer): { key: string; examples: number; bund
   const f32 = (name: string) => new Float32Array(copy(section(name)));
   const intents = header.intents.filter(isIntent) as Intent[];
   if (intents.length !== header.intents.length) throw new Error(`decodeModel(): unknown intents in [${header.intents.join(', ')}]`);
-  const space = FeatureSpace.fromParts(section('featureKeys').toString('utf8').split('\n'), f32('idf'), header.features);
+  const idf = f32('idf');
+  // The keys stay one string (see KeyTable), one per IDF weight.
+  const space = FeatureSpace.fromParts(KeyTable.fromJoined(section('featureKeys').toString('utf8'), idf.length), idf, header.features);
   const linear = new QuantizedLinear(new Int8Array(copy(section('weights'))), f32('scales'), new Float64Array(copy(section('bias'))), header.classes);
   const classifier = IntentClassifier.fromParts({ intents, space, linear, temperature: header.temperature });
-  const gramText = section('langGrams').toString('utf8');
+  const lt = new Uint32Array(copy(section('langLt')));
   const detector = LanguageDetector.fromParts({
-    grams: gramText ? gramText.split('\n') : [],
-    lt: new Uint32Array(copy(section('langLt'))),
+    grams: KeyTable.fromJoined(section('langGrams').toString('utf8'), lt.length),
+    lt,
     en: new Uint32Array(copy(section('langEn'))),
     ru: new Uint32Array(copy(section('langRu'))),
   });
