@@ -2,16 +2,15 @@
  * A read-only map from string keys to their positions (0…n-1), kept as one string and two typed
  * arrays instead of a `Map` of separate strings.
  *
- * Why not a `Map`: the embedded model's vocabulary has about 110,000 feature keys and the
- * language detector about 30,000 n-grams. As a `Map<string, number>` each key is a heap string
- * of its own plus a slot in the map's hash table: about 8 MiB of the idle process, 150,000
- * objects that every full GC marks, and tens of milliseconds at start-up to build. Here the keys
- * stay in the newline-joined text the model artifact stores them in; `starts` gives where each
- * one begins and `slots` is an open-addressing hash table (linear probing, load ≤ 0.5) of
- * positions. A lookup hashes the probe string (FNV-1a over UTF-16 code units) and compares it
- * with the stored text in place: nothing is allocated. No maintained npm package offers a
- * frozen string-keyed table over one backing string (the perfect-hash packages build from
- * arrays of separate strings and are not kept up), and this is 80 lines.
+ * Why not a `Map`: the embedded model's vocabulary has ~112,000 feature keys and the language
+ * detector ~19,000 n-grams. As `Map<string, number>`s each key is a heap string of its own plus
+ * a slot in a map's hash table: together 11–13 MiB of the idle process's heap and ~130,000
+ * objects that every full GC marks. Here the keys stay in the newline-joined text the model
+ * artifact stores them in; `starts` gives where each one begins and `slots` is an
+ * open-addressing hash table (linear probing, load ≤ 0.5) of positions. A lookup hashes the
+ * probe string (FNV-1a over UTF-16 code units) and compares it with the stored text in place:
+ * nothing is allocated. Hand-written because the npm packages we know of for static or perfect
+ * hashing keep the keys as separate strings, which is what this avoids.
  */
 
 const SEPARATOR = '\n';
@@ -47,7 +46,7 @@ export class KeyTable {
    * @throws Error when a key repeats or `count` disagrees with the text.
    */
   static fromJoined(text: string, count?: number): KeyTable {
-    const n = count === 0 ? 0 : countLines(text);
+    const n = count === 0 && text === '' ? 0 : countLines(text);
     if (count !== undefined && count !== n) throw new Error(`KeyTable.fromJoined(): ${n} keys in the text, ${count} expected`);
     const starts = new Int32Array(n + 1);
     for (let i = 1, at = 0; i < n; i++) {

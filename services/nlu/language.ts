@@ -130,7 +130,7 @@ export class LanguageDetector {
 
   /** The detector's n-gram counts, for the model artifact: every gram once, with its counts per class. */
   toParts(): LanguageDetectorParts {
-    return { grams: this.grams.keys(), lt: this.stats.lt.counts, en: this.stats.en.counts, ru: this.stats.ru.counts };
+    return { grams: this.grams.keys(), lt: this.stats.lt.counts.slice(), en: this.stats.en.counts.slice(), ru: this.stats.ru.counts.slice() };
   }
 
   /**

@@ -18,12 +18,32 @@ test('finds every key at its position and nothing else, as a Map would', () => {
   expect(table.firstCharCode(0)).toBeNaN();
 });
 
-test('from the joined text (the artifact layout) it is the same table', () => {
+test('from the joined text (the artifact layout) it is the same table, and the count must agree', () => {
   const keys = ['wkur', 'cku', 'bkur mano'];
   const joined = KeyTable.fromJoined(keys.join('\n'), 3);
   expect(keys.map((k) => joined.get(k))).toEqual([0, 1, 2]);
   expect(joined.keys()).toEqual(keys);
   expect(() => KeyTable.fromJoined(keys.join('\n'), 4)).toThrow(/3 keys in the text, 4 expected/);
+  expect(() => KeyTable.fromJoined('abc', 0)).toThrow(/1 keys in the text, 0 expected/);
+  // An empty text is one empty key unless no key is expected.
+  expect(KeyTable.fromJoined('', 1).get('')).toBe(0);
+  expect(() => KeyTable.fromJoined('\n')).toThrow(/repeats/);
+});
+
+test('every table size: each key is found wherever the probe sequence wraps around', () => {
+  for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 1024, 1025]) {
+    const keys = Array.from({ length: n }, (_, i) => `x${i}`);
+    const table = KeyTable.of(keys);
+    keys.forEach((k, i) => expect(table.get(k)).toBe(i));
+    expect(table.get(`x${n}`)).toBeUndefined();
+  }
+});
+
+test('UTF-16 code units: lone surrogates and the astral characters they make are distinct keys', () => {
+  const keys = ['\uD83D', '\uDE00', '😀', '😀\uD83D'];
+  const table = KeyTable.of(keys);
+  keys.forEach((k, i) => expect(table.get(k)).toBe(i));
+  expect(table.get('\uDE00\uD83D')).toBeUndefined();
 });
 
 test('no keys: an empty table that finds nothing', () => {
@@ -41,15 +61,13 @@ test('refuses repeated keys and keys with a newline (they would corrupt the arti
   expect(() => KeyTable.of(['a\nb'])).toThrow(/newline/);
 });
 
-test("the built model's vocabulary: every stored key finds its own position", () => {
+test("the built model: its vocabulary as the artifact stores it (one joined text) finds every key at its position", () => {
   const bundle = loadOrTrainModel();
-  const keys = bundle.classifier.toParts().space.keys();
-  expect(keys.length).toBeGreaterThan(10_000);
-  const table = KeyTable.of(keys);
-  keys.forEach((k, i) => {
-    if (table.get(k) !== i) throw new Error(`key ${JSON.stringify(k)} at ${i} found at ${table.get(k)}`);
-  });
-  const grams = bundle.detector.toParts().grams;
-  expect(grams.length).toBeGreaterThan(1_000);
-  expect(new Set(grams).size).toBe(grams.length);
+  for (const keys of [bundle.classifier.toParts().space.keys(), bundle.detector.toParts().grams]) {
+    expect(keys.length).toBeGreaterThan(1_000);
+    const table = KeyTable.fromJoined(keys.join('\n'), keys.length);
+    keys.forEach((k, i) => {
+      if (table.get(k) !== i) throw new Error(`key ${JSON.stringify(k)} at ${i} found at ${table.get(k)}`);
+    });
+  }
 });

@@ -46,6 +46,11 @@ describe('model artifact', () => {
     }
   });
 
+  it('a loaded model stores back to the same bytes (its compact key tables give back every key in order)', () => {
+    const file = encodeModel(trained, 'k1', FIXTURE_EXAMPLES.length);
+    expect(encodeModel(decodeModel(file).bundle, 'k1', FIXTURE_EXAMPLES.length).equals(file)).toBe(true);
+  });
+
   it('stores numbers in binary: no JSON array of numbers in the file', () => {
     const file = encodeModel(trained, 'k1');
     expect(file.subarray(0, 5).toString('latin1')).toBe('LDNLU');
