@@ -3,7 +3,7 @@
  * official `@azure/cognitiveservices-luis-runtime` client. Microsoft's LUIS is retired; this is for
  * LUIS-compatible servers (including the project's own, see `services/nlu/luisEndpoint`).
  */
-import { LUISRuntimeClient, type LUISRuntimeModels } from '@azure/cognitiveservices-luis-runtime';
+import type { LUISRuntimeClient, LUISRuntimeModels } from '@azure/cognitiveservices-luis-runtime';
 import type { Entities, Intent, LockerMention, RecognizeOptions, Recognizer, RecognizerResult } from '../types';
 import { emptyEntities, mergeEntities, phoneFromText, trackingFromText } from './cloudEntities';
 import { CLOUD_ENTITY, LUIS_PREBUILT_PHONE, rankCloudIntents } from './cloudSchema';
@@ -150,13 +150,20 @@ export function luisEntities(entities: Record<string, unknown> | undefined): Ent
  * are added when they name something new. Rejects with the HTTP status on service errors.
  */
 export class LuisRecognizer implements Recognizer {
-  private readonly client: LUISRuntimeClient;
+  /**
+   * Made at the first query: the LUIS runtime client and its ms-rest-js stack are loaded only by a
+   * process configured for LUIS (~30 ms and ~2 MiB at every start otherwise).
+   */
+  private client?: Promise<LUISRuntimeClient>;
 
-  constructor(private readonly opts: LuisRecognizerOptions) {
+  constructor(private readonly opts: LuisRecognizerOptions) {}
+
+  private clientOnce(): Promise<LUISRuntimeClient> {
     // No retries: a slow or failing service should fail fast so the FallbackRecognizer can answer.
-    this.client = new LUISRuntimeClient(new SubscriptionKeyCredentials(opts.key), opts.endpoint.replace(/\/+$/, ''), {
-      noRetryPolicy: true,
-    });
+    this.client ??= import('@azure/cognitiveservices-luis-runtime').then(
+      ({ LUISRuntimeClient: Client }) => new Client(new SubscriptionKeyCredentials(this.opts.key), this.opts.endpoint.replace(/\/+$/, ''), { noRetryPolicy: true }),
+    );
+    return this.client;
   }
 
   async recognize(input: string, _options: RecognizeOptions = {}): Promise<RecognizerResult> {
@@ -171,7 +178,8 @@ export class LuisRecognizer implements Recognizer {
     const timeoutMs = this.opts.timeoutMs ?? 5000;
     const signal = new TimeoutSignal(timeoutMs);
     try {
-      const res = await this.client.prediction.getSlotPrediction(
+      const client = await this.clientOnce();
+      const res = await client.prediction.getSlotPrediction(
         this.opts.appId,
         slot,
         { query: text },
