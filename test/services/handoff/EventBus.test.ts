@@ -135,6 +135,9 @@ describe('RedisEventBus after its subscriber connection drops', () => {
       });
       const publisher = new RedisEventBus(pub, { prefix: 'tdrop:' });
       await publisher.publish(message('c', 'before', 1));
+      // PUBLISH answers once Redis took the event; the subscriber's socket may not have read it
+      // yet. Killing the server before it does would lose it (and rightly make the bus resync).
+      for (const until = Date.now() + 5000; !seen.includes('before') && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
       await server.kill();
       await server.restart();
       const deadline = Date.now() + 8000;
