@@ -177,22 +177,15 @@ export class LanguageDetector {
 
     const evidence = hasNames && /\p{L}{2,}.*\s+\p{L}{2,}/su.test(common) ? common : masked;
     const counts = grams(romanize(evidence));
-    const { lt, en, ru } = this.stats;
-    const vocabSize = this.grams.size;
-    const denomLt = Math.log(lt.total + 0.5 * vocabSize);
-    const denomEn = Math.log(en.total + 0.5 * vocabSize);
-    const denomRu = Math.log(ru.total + 0.5 * vocabSize);
-    let sumLt = 0;
-    let sumEn = 0;
-    let sumRu = 0;
+    const denom = (lang: LatinClass) => Math.log(this.stats[lang].total + 0.5 * this.grams.size);
+    const denoms: Record<LatinClass, number> = { lt: denom('lt'), en: denom('en'), ru: denom('ru') };
+    const logp: Record<LatinClass, number> = { lt: 0, en: 0, ru: 0 };
     for (const [g, c] of counts) {
-      const i = this.grams.get(g);
-      sumLt += c * (Math.log((i === undefined ? 0 : (lt.counts[i] as number)) + 0.5) - denomLt);
-      sumEn += c * (Math.log((i === undefined ? 0 : (en.counts[i] as number)) + 0.5) - denomEn);
-      sumRu += c * (Math.log((i === undefined ? 0 : (ru.counts[i] as number)) + 0.5) - denomRu);
+      const i = this.grams.get(g); // one lookup for all three classes
+      for (const lang of CLASSES) logp[lang] += c * (Math.log((i === undefined ? 0 : (this.stats[lang].counts[i] as number)) + 0.5) - denoms[lang]);
     }
     // Overlapping n-grams of ORDERS.length sizes repeat each letter's evidence that many times.
-    const logp: Record<LatinClass, number> = { lt: sumLt / ORDERS.length, en: sumEn / ORDERS.length, ru: sumRu / ORDERS.length };
+    for (const lang of CLASSES) logp[lang] /= ORDERS.length;
     if (prior) logp[prior] += PRIOR_WEIGHT;
     const latinShare = latin / letters;
     const best = Math.max(logp.lt, logp.en);

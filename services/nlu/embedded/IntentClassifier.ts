@@ -159,7 +159,7 @@ export class IntentClassifier {
       temperature = fitTemperature(logits, truth);
     }
     // Exactly what the artifact keeps (32-bit IDF, quantised blended weights), so a trained and a loaded model agree.
-    const space32 = FeatureSpace.fromParts(fitted.space.keys(), fitted.space.idf32(), fitted.space.settings);
+    const space32 = fitted.space.with32BitIdf();
     return new IntentClassifier(space32, deployed(fitted), temperature);
   }
 

@@ -104,16 +104,20 @@ export class FeatureSpace {
   }
 
   /**
-   * A space from stored parts ({@link keys}, {@link idf32}, {@link settings}); feature blocks
+   * A space from stored parts ({@link keys} as a {@link KeyTable}, {@link idf32}, {@link settings}); feature blocks
    * follow from the keys' first letter.
    * @throws Error when keys and weights disagree in length.
    */
-  static fromParts(keys: readonly string[] | KeyTable, idf: Float32Array, options: Required<FeatureOptions>): FeatureSpace {
-    const index = keys instanceof KeyTable ? keys : KeyTable.of(keys);
+  static fromParts(index: KeyTable, idf: Float32Array, options: Required<FeatureOptions>): FeatureSpace {
     if (index.size !== idf.length) throw new Error(`FeatureSpace.fromParts(): ${index.size} keys but ${idf.length} weights`);
     const block = new Uint8Array(index.size);
     for (let i = 0; i < block.length; i++) block[i] = index.firstCharCode(i) === 99 /* c */ ? CHAR : WORD;
     return new FeatureSpace(index, block, idf, { ...options });
+  }
+
+  /** The same space with its IDF weights rounded to 32-bit floats, as the artifact keeps them. */
+  with32BitIdf(): FeatureSpace {
+    return new FeatureSpace(this.index, this.block, this.idf32(), this.options);
   }
 
   /** Number of features (dimension of the vectors). */
