@@ -22,7 +22,7 @@
  */
 import { createHash } from 'crypto';
 import { existsSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import type { TrainingExample } from '../trainingData';
 import { holdOutSplit, kFoldSplits } from '../evaluation';
 import { LanguageDetector } from '../language';
@@ -80,6 +80,11 @@ export function evaluationKey(train: readonly TrainingExample[], options: Intent
     .digest('hex');
 }
 
+/** Where the classifier of evaluation key `key` is kept (whether or not it is there). */
+export function evaluationPath(key: string, dir: string = evaluationCacheDir()): string {
+  return join(dir, `classifier-${key.slice(0, 24)}.bin`);
+}
+
 /** The installed libphonenumber-js version (the package exports its package.json). */
 const PHONE_LIBRARY_VERSION = String((require('libphonenumber-js/package.json') as { version?: string }).version);
 
@@ -94,9 +99,8 @@ export function loadOrTrainClassifier(train: readonly TrainingExample[], options
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
   const enabled = cache.enabled ?? process.env.NLU_EVAL_CACHE !== 'off';
   if (!enabled) return { classifier: IntentClassifier.train(train, options), from: 'trained', ms: elapsed() };
-  const dir = cache.dir ?? evaluationCacheDir();
   const key = evaluationKey(train, options);
-  const path = join(dir, `classifier-${key.slice(0, 24)}.bin`);
+  const path = evaluationPath(key, cache.dir);
   if (existsSync(path)) {
     try {
       const decoded = decodeModel(readFileSync(path));
@@ -111,7 +115,7 @@ export function loadOrTrainClassifier(train: readonly TrainingExample[], options
   const classifier = IntentClassifier.train(train, options);
   try {
     writeFileAtomically(path, encodeModel({ classifier, detector: EMPTY_DETECTOR() }, key, train.length));
-    prune(dir);
+    prune(dirname(path));
   } catch {
     /* the classifier is still used */
   }
