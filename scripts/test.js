@@ -6,21 +6,18 @@
  *    tests that start real processes (`node dist/index.js`);
  * 2. at once, in the background: the type-check of sources and tests (`tsc -p tsconfig.test.json`)
  *    and of the agent console (`tsc -p web/agent/tsconfig.json`), both incremental (`.cache/tsc`), and in the foreground the NLU
- *    model artifact (`node dist/scripts/nlu-build.js`: trained only when the training data or the
- *    trainer changed, e.g. on a fresh clone; the suites then load it);
- * 3. jest, as soon as the model is there, while the type-check may still be running, and beside it
- *    the accuracy suite's six models (`nlu-build.js --evaluation`, again only what is missing or
- *    stale), which that suite waits for (`NLU_EVAL_READY`, `test/support/evaluationReady.ts`). Jest's
- *    waits (servers, browsers, time windows) leave a core idle often enough for three workers (four
- *    did no better: the machine is busy ~95% of the run).
+ *    model artifact and the accuracy suite's models (`node dist/scripts/nlu-build.js --evaluation`:
+ *    trained only when the training data or the trainer changed, e.g. on a fresh clone; the suites
+ *    then load them);
+ * 3. jest, as soon as the model is there, while the type-check may still be running. Its waits
+ *    (servers, browsers, time windows) leave a core idle often enough for three workers (four did
+ *    no better: the machine is busy ~95% of the run).
  *
  * The exit code is the first failure's (type errors fail the run as tests do); a summary line
  * tells how long each part took. Plain JavaScript: it runs before anything is compiled.
  */
 'use strict';
 const { spawn } = require('child_process');
-const { rmSync, writeFileSync } = require('fs');
-const { tmpdir } = require('os');
 const { join } = require('path');
 const { transpile } = require('./transpile');
 
@@ -69,22 +66,9 @@ async function main() {
     run('type-check', [TSC, '-p', 'tsconfig.test.json', ...incremental('test')]),
     run('console type-check', [TSC, '-p', 'web/agent/tsconfig.json', ...incremental('console')]),
   ];
-  const build = join(ROOT, 'dist', 'scripts', 'nlu-build.js');
-  const model = await run('nlu model', [build]);
+  const model = await run('nlu model', [join(ROOT, 'dist', 'scripts', 'nlu-build.js'), '--evaluation']);
   done.push(model);
-  if (model.code === 0) {
-    // The accuracy suite's models train beside jest (the other suites need only the deployed
-    // model); the suite waits for the file written when that ends (test/support/evaluationReady.ts).
-    const ready = join(tmpdir(), `lockerdesk-nlu-eval-${process.pid}.done`);
-    rmSync(ready, { force: true });
-    const evaluation = run('nlu evaluation models', [build, '--evaluation']).then((r) => {
-      writeFileSync(ready, `${r.code}\n`);
-      return r;
-    });
-    const jest = await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)], { ...process.env, NODE_OPTIONS: JEST_NODE_OPTIONS, NLU_EVAL_READY: ready });
-    done.push(await evaluation, jest);
-    rmSync(ready, { force: true });
-  }
+  if (model.code === 0) done.push(await run('jest', [JEST, `--maxWorkers=${WORKERS}`, ...process.argv.slice(2)], { ...process.env, NODE_OPTIONS: JEST_NODE_OPTIONS }));
   done.push(...(await Promise.all(checks)));
   console.log(`\nnpm test: ${done.map((r) => `${r.name} ${seconds(r.ms)}${r.code ? ' FAILED' : ''}`).join(', ')}; ${seconds(Date.now() - started)} in all`);
   return done.find((r) => r.code !== 0)?.code ?? 0;

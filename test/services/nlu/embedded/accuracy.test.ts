@@ -6,15 +6,14 @@
  * The six trainings ({@link evaluationPlan}) come from the evaluation cache when this trainer has
  * already trained them on this data (`services/nlu/embedded/evaluationCache.ts`: keyed like the
  * deployed model plus the Node version, a loaded classifier predicts exactly as a trained one); `npm test` fills it
- * beside jest (`nlu-build --evaluation`; this suite waits for it, `test/support/evaluationReady.ts`), and any change
- * to the data or the trainer trains again. `NLU_EVAL_CACHE=off` trains them here.
+ * before jest starts (`nlu-build --evaluation`), and any change to the data or the trainer trains
+ * again. `NLU_EVAL_CACHE=off` trains them here.
  */
 import { loadTrainingData, type TrainingExample } from '../../../../services/nlu/trainingData';
 import { evaluate, type Prediction } from '../../../../services/nlu/evaluation';
 import type { IntentClassifier } from '../../../../services/nlu/embedded/IntentClassifier';
 import { CV_FOLDS, HELD_OUT_FRACTION, evaluationPlan, loadOrTrainClassifier } from '../../../../services/nlu/embedded/evaluationCache';
 import { LANGS } from '../../../../services/i18n/langs';
-import { evaluationModelsReady } from '../../../support/evaluationReady';
 
 const TARGET = 0.95;
 /**
@@ -57,11 +56,6 @@ function perLanguage(p: readonly Prediction[]): Record<string, number> {
 }
 
 describe('embedded intent model accuracy (language/nlu)', () => {
-  beforeAll(async () => {
-    const state = await evaluationModelsReady(540_000);
-    if (state === 'failed' || state === 'timed out') console.log(`evaluation models ${state} beside jest: this suite trains what is missing`);
-  }, 600_000);
-
   it('has training data in every language', () => {
     for (const lang of LANGS) expect(data.filter((e) => e.lang === lang).length).toBeGreaterThan(100);
   });
