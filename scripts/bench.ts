@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,apart,echo --concurrency 50,200 --cpu-prof DIR --heap-snapshot DIR --node-flags "--max-semi-space-size=4" --trace --by-message]`
+ * `npm run bench [-- --turns 2000 --seconds 60 --live 1000 --only embedded,redis,apart,dialog,echo --concurrency 50,200 --cpu-prof DIR --heap-snapshot DIR --node-flags "--max-semi-space-size=4" --trace --by-message]`
  *
  * LockerDesk against the framework's own ceiling, in one run, on loopback only:
  *
@@ -7,8 +7,11 @@
  *   embedded defaults (in-memory state, the sandbox carrier in-process); the same with Redis (a
  *   `redis-server` started here on a free port, or `REDIS_URL`, under its own key prefix, removed
  *   afterwards); the same with the sandbox carrier in a process of its own (`apart`: what the bot
- *   itself costs when the carrier's side of each call is elsewhere, as in production); and a minimal echo bot on the same stack (`scripts/bench-echo-bot.ts`:
- *   botbuilder CloudAdapter + restify). The bots use the scripted-client flood limits
+ *   itself costs when the carrier's side of each call is elsewhere, as in production); a minimal echo bot on the same stack (`scripts/bench-echo-bot.ts`:
+ *   botbuilder CloudAdapter + restify); and the SDK's bare stateful dialog turn on that stack
+ *   (`scripts/bench-dialog-bot.ts`, the `dialog bot`: conversation and user state, a component
+ *   dialog with a waterfall and a text prompt, one reply per message — the floor of any bot built
+ *   on botbuilder-dialogs, below which LockerDesk cannot go however little its own code costs). The bots use the scripted-client flood limits
  *   (`test/support/fairUse.ts`): the customers here type faster than people.
  * - **Customers**, 50 and then 200 at once, each playing whole flows in English over
  *   `/api/messages` (channel `webchat`), one conversation per flow: track a parcel (and thanks,
@@ -18,7 +21,7 @@
  *   (the same deterministic seed), so no single parcel meets the carrier's own daily code limit.
  *   The replies are captured by a local connector endpoint at the activities' `serviceUrl`; a
  *   turn's latency is the time of its POST, which answers once the turn sent its replies.
- *   The echo bot gets the same messages in the same order.
+ *   The echo bot and the dialog bot get the same messages in the same order.
  * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency, with the ratios
  *   to the echo bot (measured first and last in each round, the ratios to the mean of the two);
  *   activities sent per turn by type; flows completed; RSS idle (VmRSS after
@@ -75,7 +78,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { turns: 2000, seconds: 60, live: 1000, only: ['embedded', 'redis', 'apart', 'echo'], concurrency: [50, 200] };
+  const o: Options = { turns: 2000, seconds: 60, live: 1000, only: ['embedded', 'redis', 'apart', 'dialog', 'echo'], concurrency: [50, 200] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     const n = Number(value);
@@ -288,6 +291,9 @@ async function startSandboxCarrier(): Promise<BenchServer> {
   return startServer('sandbox carrier', [join(ROOT, 'dist', 'services', 'carrier', 'sandbox', 'main.js'), String(port)], {}, port, undefined, '/v1/health');
 }
 
+const ECHO = 'echo bot';
+const DIALOG = 'dialog bot';
+
 /** V8/Node flags LockerDesk servers start with: those of `npm start` unless `--node-flags` says otherwise. */
 let NODE_FLAGS: string[] = [];
 /** The node flags of package.json's `start` script (`node <flags> dist/index.js`), as production runs it. */
@@ -315,7 +321,13 @@ async function startLockerDesk(name: string, extra: Record<string, string>, cpuP
 
 async function startEcho(cpuProf?: string): Promise<BenchServer> {
   const port = await freePort();
-  return startServer('echo bot', [...cpuProfFlags(cpuProf, 'echo'), join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
+  return startServer(ECHO, [...cpuProfFlags(cpuProf, 'echo'), join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
+}
+
+/** The SDK's stateful dialog pattern and nothing else (`scripts/bench-dialog-bot.ts`), started like the echo bot. */
+async function startDialogBot(cpuProf?: string): Promise<BenchServer> {
+  const port = await freePort();
+  return startServer(DIALOG, [...cpuProfFlags(cpuProf, 'dialog'), join(ROOT, 'dist', 'scripts', 'bench-dialog-bot.js'), String(port)], {}, port);
 }
 
 interface RedisHandle {
@@ -740,11 +752,11 @@ function meanOf(phases: readonly PhaseResult[]): { figures: Figures; cpuMsPerTur
 const fmtFig = (f: Figures) => `${f.tps.toFixed(0).padStart(5)} turns/s   p50 ${f.p50.toFixed(0).padStart(4)} ms   p95 ${f.p95.toFixed(0).padStart(4)} ms   p99 ${f.p99.toFixed(0).padStart(4)} ms`;
 const mib = (n: number) => `${n.toFixed(0)} MiB`;
 
-function describePhase(name: string, r: PhaseResult, tag = ''): string {
+function describePhase(name: string, r: PhaseResult, tag = '', adaptive = true): string {
   const perTurn = [...r.stats.activities.entries()].map(([type, n]) => `${type} ${(n / r.turns).toFixed(2)}`).join(', ');
   const flows = [...r.stats.flows.entries()].map(([f, v]) => `${f} ${v.completed}/${v.started}`).join(', ');
-  return `  ${name.padEnd(9)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
-    `            activities per turn: ${perTurn || 'none'}${flows && name !== 'echo bot' ? `; flows completed: ${flows}` : ''}` +
+  return `  ${name.padEnd(10)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
+    `            activities per turn: ${perTurn || 'none'}${flows && adaptive ? `; flows completed: ${flows}` : ''}` +
     (BY_MESSAGE ? slowestMessages(r) : '');
 }
 
@@ -786,7 +798,7 @@ interface Contender {
  */
 async function runRounds(contenders: Contender[], connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
   for (const c of contenders) await phase(c.server, connector, parcels, 8, 200, 30, c.adaptive); // warm-up: every flow's code
-  const echo = contenders.find((c) => !c.adaptive);
+  const echo = contenders.find((c) => c.server.name === ECHO);
   const others = contenders.filter((c) => c !== echo);
   const round = echo && others.length ? [echo, ...others, echo] : contenders;
   for (const concurrency of o.concurrency) {
@@ -795,7 +807,7 @@ async function runRounds(contenders: Contender[], connector: Connector, parcels:
       const r = await phase(c.server, connector, parcels, concurrency, o.turns, o.seconds, c.adaptive);
       c.report.phases.push(r);
       const tag = c === echo && round.length > 1 ? (i === 0 ? ' (first)' : ' (last)') : '';
-      console.log(describePhase(c.server.name, r, tag));
+      console.log(describePhase(c.server.name, r, tag, c.adaptive));
       console.log(`            after warm-up phases at ${warmUp.map((x) => x.toFixed(2)).join(', ')} ms of server CPU per turn`);
     }
   }
@@ -896,6 +908,7 @@ async function main(): Promise<void> {
       carrier = await startSandboxCarrier();
       await enter(await startLockerDesk('apart', {}, o.cpuProf, carrier), true);
     }
+    if (o.only.includes('dialog')) await enter(await startDialogBot(o.cpuProf), false);
     if (o.only.includes('echo')) await enter(await startEcho(o.cpuProf), false);
     await runRounds(contenders, connector, parcels, o);
     const embedded = contenders.find((c) => c.server.name === 'embedded');
@@ -910,7 +923,8 @@ async function main(): Promise<void> {
   }
 
   const reports = contenders.map((c) => c.report);
-  const echo = reports.find((r) => r.name === 'echo bot');
+  const echo = reports.find((r) => r.name === ECHO);
+  const dialog = reports.find((r) => r.name === DIALOG);
   console.log('\nsummary');
   for (const concurrency of o.concurrency) {
     const echoPhases = echo?.phases.filter((x) => x.concurrency === concurrency) ?? [];
@@ -919,7 +933,7 @@ async function main(): Promise<void> {
       if (r === echo) {
         if (!e) continue;
         const drift = echoPhases.length > 1 ? `   (mean of its phases in the round: ${echoPhases.map((x) => figures(x).tps.toFixed(0)).join(', ')} turns/s)` : '';
-        console.log(`  ${r.name.padEnd(9)} ${String(concurrency).padStart(3)}: ${fmtFig(e.figures)}   CPU ${e.cpuMsPerTurn.toFixed(2)} ms/turn${drift}`);
+        console.log(`  ${r.name.padEnd(10)} ${String(concurrency).padStart(3)}: ${fmtFig(e.figures)}   CPU ${e.cpuMsPerTurn.toFixed(2)} ms/turn${drift}`);
         continue;
       }
       const p = r.phases.find((x) => x.concurrency === concurrency);
@@ -928,13 +942,16 @@ async function main(): Promise<void> {
       const ratio = e
         ? `   ×echo: turns/s ${(f.tps / e.figures.tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, e.figures.p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
         : '';
-      console.log(`  ${r.name.padEnd(9)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}`);
+      // LockerDesk against the SDK's bare stateful dialog turn: what its own work costs beyond the framework's.
+      const d = r !== dialog ? dialog?.phases.find((x) => x.concurrency === concurrency) : undefined;
+      const byDialog = d ? `; ×dialog bot: turns/s ${(f.tps / figures(d).tps).toFixed(2)}, CPU/turn ${(d.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}` : '';
+      console.log(`  ${r.name.padEnd(10)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}${byDialog}`);
     }
   }
   for (const r of reports) {
     const live = r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : '';
     const fresh = r.fresh ? `; a fresh server: idle ${mib(r.fresh.idle)}, with ${o.live} live conversations ${mib(r.fresh.live)}` : '';
-    console.log(`  ${r.name.padEnd(9)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${live}${fresh}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
+    console.log(`  ${r.name.padEnd(10)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${live}${fresh}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
   }
   console.log(`  load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }

@@ -1,0 +1,101 @@
+/**
+ * The framework's own cost of a stateful dialog turn, for `npm run bench`: the smallest bot that
+ * does what every botbuilder-dialogs bot does on each turn, and nothing of LockerDesk — the SDK's
+ * core-bot pattern (BotBuilder-Samples): conversation and user state over the SDK's
+ * `MemoryStorage`, a `DialogSet` on a dialog-state accessor, a `ComponentDialog` holding a
+ * `WaterfallDialog` and a `TextPrompt`, state saved after every turn. Each message answers with
+ * exactly one text activity (a prompt), as the echo bot does; no recognizer, no middleware, no
+ * carrier calls.
+ *
+ *   node dist/scripts/bench-dialog-bot.js <port>
+ *
+ * Same server stack as the echo bot (`scripts/bench-echo-bot.ts`: CloudAdapter + restify, the
+ * same body limit and JSON parser). Serves `/api/messages` and `/healthz` on 127.0.0.1. Not part
+ * of the application.
+ */
+import * as restify from 'restify';
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
+import { DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
+import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
+import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
+import { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
+
+interface Profile {
+  turns: number;
+}
+
+/** Ask, note the answer, ask again, start over: one prompt (one activity) per turn, forever. */
+class LoopDialog extends ComponentDialog {
+  constructor() {
+    super('loop');
+    this.addDialog(new TextPrompt('text'));
+    this.addDialog(
+      new WaterfallDialog('steps', [
+        async (step) => step.prompt('text', { prompt: 'What can I do for you?' }),
+        async (step) => {
+          (step.values as { first?: string }).first = String(step.result);
+          return step.prompt('text', { prompt: `Noted: ${String(step.result).slice(0, 40)}. Anything else?` });
+        },
+        async (step) => step.replaceDialog('steps'),
+      ]),
+    );
+    this.initialDialogId = 'steps';
+  }
+}
+
+class DialogBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly profile: StatePropertyAccessor<Profile>;
+
+  constructor(
+    private readonly conversationState: ConversationState,
+    private readonly userState: UserState,
+  ) {
+    super();
+    const dialogState = conversationState.createProperty<DialogState>('DialogState');
+    this.profile = userState.createProperty<Profile>('Profile');
+    this.dialogs = new DialogSet(dialogState);
+    this.dialogs.add(new LoopDialog());
+    this.onMessage(async (context, next) => {
+      const profile = await this.profile.get(context, { turns: 0 });
+      profile.turns += 1;
+      const dc = await this.dialogs.createContext(context);
+      const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog('loop');
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+    await this.userState.saveChanges(context, false);
+  }
+}
+
+function main(argv: string[]): void {
+  const port = Number(argv[0] ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bench-dialog-bot: bad port "${argv[0]}"`);
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const storage = new MemoryStorage();
+  const bot = new DialogBot(new ConversationState(storage), new UserState(storage));
+  const server = restify.createServer({ name: 'dialog', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  const bodyLimit = restify.plugins.bodyReader({ maxBodySize: 256 * 1024 });
+  const jsonBody = restify.plugins.jsonBodyParser({ mapParams: false });
+  server.post('/api/messages', bodyLimit, jsonBody, async (req: restify.Request, res: restify.Response) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.send(200, { status: 'ok' });
+    return next();
+  });
+  server.listen(port, '127.0.0.1', () => process.stdout.write(`dialog bot listening on ${port}\n`));
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main(process.argv.slice(2));
