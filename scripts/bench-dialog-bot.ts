@@ -9,18 +9,17 @@
  *
  *   node dist/scripts/bench-dialog-bot.js <port>
  *
- * Same server stack as the echo bot (`scripts/bench-echo-bot.ts`: CloudAdapter + restify, the
- * same body limit and JSON parser). Serves `/api/messages` and `/healthz` on 127.0.0.1. Not part
- * of the application.
+ * Same server stack as the echo bot (`scripts/benchBotServer.ts`: CloudAdapter + restify, the
+ * same body limit and JSON parser). Not part of the application.
  */
-import * as restify from 'restify';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ConversationState, MemoryStorage, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 import { DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
 import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
+import { serveBenchBot } from './benchBotServer';
 
 interface Profile {
   turns: number;
@@ -75,27 +74,5 @@ class DialogBot extends ActivityHandler {
   }
 }
 
-function main(argv: string[]): void {
-  const port = Number(argv[0] ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bench-dialog-bot: bad port "${argv[0]}"`);
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const storage = new MemoryStorage();
-  const bot = new DialogBot(new ConversationState(storage), new UserState(storage));
-  const server = restify.createServer({ name: 'dialog', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  const bodyLimit = restify.plugins.bodyReader({ maxBodySize: 256 * 1024 });
-  const jsonBody = restify.plugins.jsonBodyParser({ mapParams: false });
-  server.post('/api/messages', bodyLimit, jsonBody, async (req: restify.Request, res: restify.Response) => {
-    await adapter.process(req, res, (context) => bot.run(context));
-  });
-  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
-    res.send(200, { status: 'ok' });
-    return next();
-  });
-  server.listen(port, '127.0.0.1', () => process.stdout.write(`dialog bot listening on ${port}\n`));
-  const stop = () => server.close(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
-main(process.argv.slice(2));
+const storage = new MemoryStorage();
+serveBenchBot('dialog bot', process.argv.slice(2), new DialogBot(new ConversationState(storage), new UserState(storage)));
