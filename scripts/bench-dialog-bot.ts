@@ -7,18 +7,25 @@
  * exactly one text activity (a prompt), as the echo bot does; no recognizer, no middleware, no
  * carrier calls.
  *
- *   node dist/scripts/bench-dialog-bot.js <port>
+ *   node dist/scripts/bench-dialog-bot.js <port> [<redis-url> <key-prefix>]
+ *
+ * With a Redis URL the states live in Redis through LockerDesk's own botbuilder `Storage` over
+ * its Redis key-value store (`bots/storage/BotStorage.ts`, `services/state/RedisKeyValueStore.ts`:
+ * one read and one write per state and turn, as LockerDesk's states have), under `key-prefix`.
  *
  * Same server stack as the echo bot (`scripts/benchBotServer.ts`: CloudAdapter + restify, the
  * same body limit and JSON parser). Not part of the application.
  */
-import { ActivityHandler, ConversationState, MemoryStorage, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ConversationState, MemoryStorage, UserState, type StatePropertyAccessor, type Storage, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { ComponentDialog } from 'botbuilder-dialogs/lib/componentDialog';
 import { DialogTurnStatus } from 'botbuilder-dialogs/lib/dialog';
 import { DialogSet } from 'botbuilder-dialogs/lib/dialogSet';
 import { TextPrompt } from 'botbuilder-dialogs/lib/prompts/textPrompt';
 import { WaterfallDialog } from 'botbuilder-dialogs/lib/waterfallDialog';
+import { KeyValueBotStorage } from '../bots/storage/BotStorage';
+import { RedisKeyValueStore } from '../services/state/RedisKeyValueStore';
+import { connectRedis } from '../services/state/redisClient';
 import { serveBenchBot } from './benchBotServer';
 
 interface Profile {
@@ -74,5 +81,19 @@ class DialogBot extends ActivityHandler {
   }
 }
 
-const storage = new MemoryStorage();
-serveBenchBot('dialog bot', process.argv.slice(2), new DialogBot(new ConversationState(storage), new UserState(storage)));
+async function storageFor(argv: readonly string[]): Promise<Storage> {
+  const [url, prefix] = [argv[1], argv[2]];
+  if (!url) return new MemoryStorage();
+  if (!prefix) throw new Error('bench-dialog-bot: a Redis URL needs a key prefix');
+  const redis = await connectRedis(url, {});
+  return new KeyValueBotStorage(new RedisKeyValueStore(redis, { prefix, ttlMs: 3_600_000 }));
+}
+
+const argv = process.argv.slice(2);
+storageFor(argv).then(
+  (storage) => serveBenchBot('dialog bot', argv, new DialogBot(new ConversationState(storage), new UserState(storage))),
+  (err: unknown) => {
+    process.stderr.write(`bench-dialog-bot: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -11,7 +11,9 @@
  *   botbuilder CloudAdapter + restify); and the SDK's bare stateful dialog turn on that stack
  *   (`scripts/bench-dialog-bot.ts`, the `dialog bot`: conversation and user state, a component
  *   dialog with a waterfall and a text prompt, one reply per message — the floor of any bot built
- *   on botbuilder-dialogs, below which LockerDesk cannot go however little its own code costs). The bots use the scripted-client flood limits
+ *   on botbuilder-dialogs, below which LockerDesk cannot go however little its own code costs;
+ *   with `redis` in `--only` also as `dialog redis`, its states in the same Redis through
+ *   LockerDesk's Redis storage, the floor for the Redis figures). The bots use the scripted-client flood limits
  *   (`test/support/fairUse.ts`): the customers here type faster than people.
  * - **Customers**, 50 and then 200 at once, each playing whole flows in English over
  *   `/api/messages` (channel `webchat`), one conversation per flow: track a parcel (and thanks,
@@ -293,6 +295,7 @@ async function startSandboxCarrier(): Promise<BenchServer> {
 
 const ECHO = 'echo bot';
 const DIALOG = 'dialog bot';
+const DIALOG_REDIS = 'dialog redis';
 
 /** V8/Node flags LockerDesk servers start with: those of `npm start` unless `--node-flags` says otherwise. */
 let NODE_FLAGS: string[] = [];
@@ -324,10 +327,11 @@ async function startEcho(cpuProf?: string): Promise<BenchServer> {
   return startServer(ECHO, [...cpuProfFlags(cpuProf, 'echo'), join(ROOT, 'dist', 'scripts', 'bench-echo-bot.js'), String(port)], {}, port);
 }
 
-/** The SDK's stateful dialog pattern and nothing else (`scripts/bench-dialog-bot.ts`), started like the echo bot. */
-async function startDialogBot(cpuProf?: string): Promise<BenchServer> {
+/** The SDK's stateful dialog pattern and nothing else (`scripts/bench-dialog-bot.ts`), started like the echo bot; with `redis`, its states in Redis. */
+async function startDialogBot(cpuProf?: string, redis?: { url: string; prefix: string }): Promise<BenchServer> {
   const port = await freePort();
-  return startServer(DIALOG, [...cpuProfFlags(cpuProf, 'dialog'), join(ROOT, 'dist', 'scripts', 'bench-dialog-bot.js'), String(port)], {}, port);
+  const [name, store] = redis ? [DIALOG_REDIS, [redis.url, redis.prefix]] : [DIALOG, []];
+  return startServer(name, [...cpuProfFlags(cpuProf, redis ? 'dialog-redis' : 'dialog'), join(ROOT, 'dist', 'scripts', 'bench-dialog-bot.js'), String(port), ...store], {}, port);
 }
 
 interface RedisHandle {
@@ -755,8 +759,8 @@ const mib = (n: number) => `${n.toFixed(0)} MiB`;
 function describePhase(name: string, r: PhaseResult, tag = '', adaptive = true): string {
   const perTurn = [...r.stats.activities.entries()].map(([type, n]) => `${type} ${(n / r.turns).toFixed(2)}`).join(', ');
   const flows = [...r.stats.flows.entries()].map(([f, v]) => `${f} ${v.completed}/${v.started}`).join(', ');
-  return `  ${name.padEnd(10)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
-    `            activities per turn: ${perTurn || 'none'}${flows && adaptive ? `; flows completed: ${flows}` : ''}` +
+  return `  ${name.padEnd(12)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
+    `              activities per turn: ${perTurn || 'none'}${flows && adaptive ? `; flows completed: ${flows}` : ''}` +
     (BY_MESSAGE ? slowestMessages(r) : '');
 }
 
@@ -808,7 +812,7 @@ async function runRounds(contenders: Contender[], connector: Connector, parcels:
       c.report.phases.push(r);
       const tag = c === echo && round.length > 1 ? (i === 0 ? ' (first)' : ' (last)') : '';
       console.log(describePhase(c.server.name, r, tag, c.adaptive));
-      console.log(`            after warm-up phases at ${warmUp.map((x) => x.toFixed(2)).join(', ')} ms of server CPU per turn`);
+      console.log(`              after warm-up phases at ${warmUp.map((x) => x.toFixed(2)).join(', ')} ms of server CPU per turn`);
     }
   }
   for (const c of contenders) c.report.after = memoryOf(c.server.pid).rss;
@@ -909,6 +913,7 @@ async function main(): Promise<void> {
       await enter(await startLockerDesk('apart', {}, o.cpuProf, carrier), true);
     }
     if (o.only.includes('dialog')) await enter(await startDialogBot(o.cpuProf), false);
+    if (o.only.includes('dialog') && redisPrefix) await enter(await startDialogBot(o.cpuProf, { url: process.env.REDIS_URL ?? redis!.url, prefix: `${redisPrefix}dialog:` }), false);
     if (o.only.includes('echo')) await enter(await startEcho(o.cpuProf), false);
     await runRounds(contenders, connector, parcels, o);
     const embedded = contenders.find((c) => c.server.name === 'embedded');
@@ -924,7 +929,7 @@ async function main(): Promise<void> {
 
   const reports = contenders.map((c) => c.report);
   const echo = reports.find((r) => r.name === ECHO);
-  const dialog = reports.find((r) => r.name === DIALOG);
+  const dialogs = { memory: reports.find((r) => r.name === DIALOG), redis: reports.find((r) => r.name === DIALOG_REDIS) };
   console.log('\nsummary');
   for (const concurrency of o.concurrency) {
     const echoPhases = echo?.phases.filter((x) => x.concurrency === concurrency) ?? [];
@@ -933,7 +938,7 @@ async function main(): Promise<void> {
       if (r === echo) {
         if (!e) continue;
         const drift = echoPhases.length > 1 ? `   (mean of its phases in the round: ${echoPhases.map((x) => figures(x).tps.toFixed(0)).join(', ')} turns/s)` : '';
-        console.log(`  ${r.name.padEnd(10)} ${String(concurrency).padStart(3)}: ${fmtFig(e.figures)}   CPU ${e.cpuMsPerTurn.toFixed(2)} ms/turn${drift}`);
+        console.log(`  ${r.name.padEnd(12)} ${String(concurrency).padStart(3)}: ${fmtFig(e.figures)}   CPU ${e.cpuMsPerTurn.toFixed(2)} ms/turn${drift}`);
         continue;
       }
       const p = r.phases.find((x) => x.concurrency === concurrency);
@@ -942,16 +947,17 @@ async function main(): Promise<void> {
       const ratio = e
         ? `   ×echo: turns/s ${(f.tps / e.figures.tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, e.figures.p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
         : '';
-      // LockerDesk against the SDK's bare stateful dialog turn: what its own work costs beyond the framework's.
-      const d = r !== dialog ? dialog?.phases.find((x) => x.concurrency === concurrency) : undefined;
+      // LockerDesk against the SDK's bare stateful dialog turn on the same kind of store: what its own work costs beyond the framework's.
+      const dialog = r.name === 'redis' ? dialogs.redis : dialogs.memory;
+      const d = r.name !== DIALOG && r.name !== DIALOG_REDIS ? dialog?.phases.find((x) => x.concurrency === concurrency) : undefined;
       const byDialog = d ? `; ×dialog bot: turns/s ${(f.tps / figures(d).tps).toFixed(2)}, CPU/turn ${(d.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}` : '';
-      console.log(`  ${r.name.padEnd(10)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}${byDialog}`);
+      console.log(`  ${r.name.padEnd(12)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}${byDialog}`);
     }
   }
   for (const r of reports) {
     const live = r.live !== undefined ? `, +${o.live} live conversations ${mib(r.live)}` : '';
     const fresh = r.fresh ? `; a fresh server: idle ${mib(r.fresh.idle)}, with ${o.live} live conversations ${mib(r.fresh.live)}` : '';
-    console.log(`  ${r.name.padEnd(10)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${live}${fresh}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
+    console.log(`  ${r.name.padEnd(12)} RSS idle ${mib(r.idle)}, after ${mib(r.after)}${live}${fresh}; start-up to /healthz ${r.startupMs.toFixed(0)} ms`);
   }
   console.log(`  load average after: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
