@@ -1,17 +1,20 @@
 /**
- * The framework's own cost of a stateful dialog turn, for `npm run bench`: the smallest bot that
- * does what every botbuilder-dialogs bot does on each turn, and nothing of LockerDesk — the SDK's
- * core-bot pattern (BotBuilder-Samples): conversation and user state over the SDK's
- * `MemoryStorage`, a `DialogSet` on a dialog-state accessor, a `ComponentDialog` holding a
- * `WaterfallDialog` and a `TextPrompt`, state saved after every turn. Each message answers with
- * exactly one text activity (a prompt), as the echo bot does; no recognizer, no middleware, no
- * carrier calls.
+ * The framework's own cost of a stateful dialog turn, for `npm run bench`: the SDK's stock
+ * stateful-dialog pattern (BotBuilder-Samples' core-bot) and nothing of LockerDesk — conversation
+ * and user state over the SDK's `MemoryStorage`, a `DialogSet` on a dialog-state accessor, a
+ * `ComponentDialog` holding a `WaterfallDialog` and a `TextPrompt`, state saved after every turn
+ * (the user state read every turn and changed only on the first, as LockerDesk's changes only with
+ * the language). Each message answers with exactly one text activity (a prompt), as the echo bot
+ * does; no recognizer, no middleware, no carrier calls. The SDK's `BotState` hashes each state
+ * before and after saving it; LockerDesk's lean states do not (`bots/storage/leanState.ts`), so a
+ * bot on botbuilder-dialogs can go somewhat below this one, and LockerDesk's state path does.
  *
  *   node dist/scripts/bench-dialog-bot.js <port> [<redis-url> <key-prefix>]
  *
  * With a Redis URL the states live in Redis through LockerDesk's own botbuilder `Storage` over
- * its Redis key-value store (`bots/storage/BotStorage.ts`, `services/state/RedisKeyValueStore.ts`:
- * one read and one write per state and turn, as LockerDesk's states have), under `key-prefix`.
+ * its Redis key-value store (`bots/storage/BotStorage.ts`, `services/state/RedisKeyValueStore.ts`),
+ * under `key-prefix`: per turn one read of the two states and one conditional write of the changed
+ * one, as LockerDesk's turns mostly have.
  *
  * Same server stack as the echo bot (`scripts/benchBotServer.ts`: CloudAdapter + restify, the
  * same body limit and JSON parser). Not part of the application.
@@ -29,7 +32,7 @@ import { connectRedis } from '../services/state/redisClient';
 import { serveBenchBot } from './benchBotServer';
 
 interface Profile {
-  turns: number;
+  since: string;
 }
 
 /** Ask, note the answer, ask again, start over: one prompt (one activity) per turn, forever. */
@@ -40,10 +43,7 @@ class LoopDialog extends ComponentDialog {
     this.addDialog(
       new WaterfallDialog('steps', [
         async (step) => step.prompt('text', { prompt: 'What can I do for you?' }),
-        async (step) => {
-          (step.values as { first?: string }).first = String(step.result);
-          return step.prompt('text', { prompt: `Noted: ${String(step.result).slice(0, 40)}. Anything else?` });
-        },
+        async (step) => step.prompt('text', { prompt: `Noted: ${String(step.result).slice(0, 40)}. Anything else?` }),
         async (step) => step.replaceDialog('steps'),
       ]),
     );
@@ -65,8 +65,8 @@ class DialogBot extends ActivityHandler {
     this.dialogs = new DialogSet(dialogState);
     this.dialogs.add(new LoopDialog());
     this.onMessage(async (context, next) => {
-      const profile = await this.profile.get(context, { turns: 0 });
-      profile.turns += 1;
+      // Read every turn, written once (the default is stored on the first turn only).
+      await this.profile.get(context, { since: new Date().toISOString().slice(0, 10) });
       const dc = await this.dialogs.createContext(context);
       const result = await dc.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dc.beginDialog('loop');
@@ -90,10 +90,9 @@ async function storageFor(argv: readonly string[]): Promise<Storage> {
 }
 
 const argv = process.argv.slice(2);
-storageFor(argv).then(
-  (storage) => serveBenchBot('dialog bot', argv, new DialogBot(new ConversationState(storage), new UserState(storage))),
-  (err: unknown) => {
+storageFor(argv)
+  .then((storage) => serveBenchBot('dialog bot', argv, new DialogBot(new ConversationState(storage), new UserState(storage))))
+  .catch((err: unknown) => {
     process.stderr.write(`bench-dialog-bot: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
-  },
-);
+  });

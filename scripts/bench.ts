@@ -950,7 +950,9 @@ async function main(): Promise<void> {
       // LockerDesk against the SDK's bare stateful dialog turn on the same kind of store: what its own work costs beyond the framework's.
       const dialog = r.name === 'redis' ? dialogs.redis : dialogs.memory;
       const d = r.name !== DIALOG && r.name !== DIALOG_REDIS ? dialog?.phases.find((x) => x.concurrency === concurrency) : undefined;
-      const byDialog = d ? `; ×dialog bot: turns/s ${(f.tps / figures(d).tps).toFixed(2)}, CPU/turn ${(d.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}` : '';
+      const byDialog = d && dialog
+        ? `; ×${dialog.name}: turns/s ${(f.tps / figures(d).tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, figures(d).p99)).toFixed(2)}, CPU/turn dialog÷this ${(d.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
+        : '';
       console.log(`  ${r.name.padEnd(12)} ${String(p.concurrency).padStart(3)}: ${fmtFig(f)}   CPU ${p.cpuMsPerTurn.toFixed(2)} ms/turn${ratio}${byDialog}`);
     }
   }
