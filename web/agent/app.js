@@ -299,12 +299,14 @@ async function onLabelLang(lang) {
   localStorage.setItem('ld.lang', lang);
   await loadLabels();
   if (!state.me) return;
+  // What needs no request is re-rendered with the labels, so the page never shows a translated
+  // menu beside an untranslated queue while the resolutions are fetched.
   updateNotifyButton();
   setConn(/** @type {ConnState} */ ($('conn-state').dataset.state ?? 'connecting'));
-  await loadResolutions();
   renderAgentSelects();
-  if (state.current) renderActions(state.current);
   renderQueue();
+  await loadResolutions();
+  if (state.current) renderActions(state.current);
   if (state.currentId) await refreshCurrent(true);
   if (state.view === 'supervisor') await loadSupervisorTools();
 }
