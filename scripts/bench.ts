@@ -10,8 +10,8 @@
  *   itself costs when the carrier's side of each call is elsewhere, as in production); a minimal echo bot on the same stack (`scripts/bench-echo-bot.ts`:
  *   botbuilder CloudAdapter + restify); and the SDK's bare stateful dialog turn on that stack
  *   (`scripts/bench-dialog-bot.ts`, the `dialog bot`: conversation and user state, a component
- *   dialog with a waterfall and a text prompt, one reply per message — the floor of any bot built
- *   on botbuilder-dialogs, below which LockerDesk cannot go however little its own code costs;
+ *   dialog with a waterfall and a text prompt, one reply per message — the SDK's stock pattern,
+ *   what a bot on botbuilder-dialogs costs before it does anything of its own;
  *   with `redis` in `--only` also as `dialog redis`, its states in the same Redis through
  *   LockerDesk's Redis storage, the floor for the Redis figures). The bots use the scripted-client flood limits
  *   (`test/support/fairUse.ts`): the customers here type faster than people.

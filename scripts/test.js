@@ -1,6 +1,7 @@
 /**
  * `npm test [-- <jest arguments>]`: every check, overlapped so that the two cores are busy and
- * nothing waits for what it does not need:
+ * nothing waits for what it does not need (but the type-checks, which wait for the model on
+ * purpose, 3.):
  *
  * 1. the server sources are transpiled into dist/ (swc, `scripts/transpile.js`, ~1 s), for the
  *    tests that start real processes (`node dist/index.js`);
@@ -12,7 +13,7 @@
  *    (`tsc -p web/agent/tsconfig.json`), both incremental (`.cache/tsc`). Jest's waits (servers,
  *    browsers, time windows) leave a core idle often enough for three workers (four did no
  *    better) and for the type-check. On a fresh clone, type-checking beside the training instead
- *    slowed the training (37 s, then 32 s on threads, against 18 s alone) for no gain in jest.
+ *    slowed it (on threads 32–33 s against 17–18 s alone) for no gain in jest.
  *
  * The exit code is the first failure's (type errors fail the run as tests do); a summary line
  * tells how long each part took. Plain JavaScript: it runs before anything is compiled.
@@ -51,8 +52,8 @@ function run(name, args, env = process.env, background = false) {
     if (background && child.pid !== undefined) {
       try {
         setPriority(child.pid, 19);
-      } catch {
-        /* not allowed here: it runs at normal priority */
+      } catch (err) {
+        console.error(`${name}: runs at normal priority (${err instanceof Error ? err.message : err})`);
       }
     }
     child.once('error', (err) => {

@@ -305,9 +305,8 @@ async function onLabelLang(lang) {
   setConn(/** @type {ConnState} */ ($('conn-state').dataset.state ?? 'connecting'));
   renderAgentSelects();
   renderQueue();
-  await loadResolutions();
   if (state.current) renderActions(state.current);
-  if (state.currentId) await refreshCurrent(true);
+  await Promise.all([loadResolutions(), state.currentId ? refreshCurrent(true) : undefined]);
   if (state.view === 'supervisor') await loadSupervisorTools();
 }
 
