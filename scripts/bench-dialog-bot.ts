@@ -7,7 +7,8 @@
  * the language). Each message answers with exactly one text activity (a prompt), as the echo bot
  * does; no recognizer, no middleware, no carrier calls. The SDK's `BotState` hashes each state
  * before and after saving it; LockerDesk's lean states do not (`bots/storage/leanState.ts`), so a
- * bot on botbuilder-dialogs can go somewhat below this one, and LockerDesk's state path does.
+ * bot on botbuilder-dialogs can cost somewhat less per turn than this one, and LockerDesk's state
+ * path does.
  *
  *   node dist/scripts/bench-dialog-bot.js <port> [<redis-url> <key-prefix>]
  *

@@ -13,7 +13,7 @@
  *   dialog with a waterfall and a text prompt, one reply per message — the SDK's stock pattern,
  *   what a bot on botbuilder-dialogs costs before it does anything of its own;
  *   with `redis` in `--only` also as `dialog redis`, its states in the same Redis through
- *   LockerDesk's Redis storage, the floor for the Redis figures). The bots use the scripted-client flood limits
+ *   LockerDesk's Redis storage, the reference for the Redis figures). The bots use the scripted-client flood limits
  *   (`test/support/fairUse.ts`): the customers here type faster than people.
  * - **Customers**, 50 and then 200 at once, each playing whole flows in English over
  *   `/api/messages` (channel `webchat`), one conversation per flow: track a parcel (and thanks,

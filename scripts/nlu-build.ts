@@ -56,10 +56,16 @@ function runJob(name: string, inputs: Inputs): JobResult {
     const writeError = m.writeError === undefined ? undefined : String(m.writeError);
     return { name, from: m.from, ms: m.ms, model: { key: m.key, path: m.path, bytes: m.bytes, reason: m.from === 'trained' ? m.reason : undefined, writeError } };
   }
-  const training = inputs.plan.find((t) => t.name === name);
-  if (!training) throw new Error(`nlu-build: no evaluation training named ${name}`);
+  const training = trainingNamed(name, inputs);
   const r = loadOrTrainClassifier(training.train, training.options);
   return { name, from: r.from, ms: r.ms };
+}
+
+/** The evaluation plan's training called `name`. */
+function trainingNamed(name: string, inputs: Inputs): EvaluationTraining {
+  const training = inputs.plan.find((t) => t.name === name);
+  if (!training) throw new Error(`nlu-build: no evaluation training named ${name}`);
+  return training;
 }
 
 /** Whether a job's file exists under its current key (its contents are checked when it is loaded). */
@@ -68,8 +74,8 @@ function present(name: string, inputs: Inputs): boolean {
     const cacheDir = defaultCacheDir();
     return existsSync(artifactPath(cacheDir, modelKey(inputs.data, {}, cacheDir)));
   }
-  const t = inputs.plan.find((p) => p.name === name);
-  return t !== undefined && existsSync(evaluationPath(evaluationKey(t.train, t.options)));
+  const t = trainingNamed(name, inputs);
+  return existsSync(evaluationPath(evaluationKey(t.train, t.options)));
 }
 
 /** Threads for the jobs: `NLU_BUILD_THREADS` (1–4) or one per core, at most 4 (each holds the training data and a model). */
