@@ -43,7 +43,7 @@ import {
   type DirectLineEndpoint,
 } from './bots/channels/directline';
 import { MessengerAdapter, registerMessengerWebhook, FacebookRenderingMiddleware, RedisSeenEventStore } from './bots/channels/messenger';
-import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, stateKeyEraser, type HandoffRuntime } from './bots/handoff';
+import { assertAgentsConfigured, createHandoffRuntime, openHandoffInfrastructure, stateKeyEraser, turnOwnership, type HandoffRuntime } from './bots/handoff';
 import type { StoredAttachmentLookup } from './services/handoff/attachments';
 import { registerWebPages } from './bots/http/webPages';
 import { Metrics } from './bots/http/metrics';
@@ -252,7 +252,7 @@ async function startApp(config: Config, options: BuildOptions, cleanups: (() => 
     messages,
     logger: logger.child({ component: 'fairuse' }),
     record: ({ conversationId, channel, entry }) => handoff.service.customers.record(conversationId, channel, entry),
-    humanOwned: async (conversationId) => ['queued', 'agent'].includes((await handoff.service.customers.ownership(conversationId)).state),
+    humanOwned: async (conversationId, context) => ['queued', 'agent'].includes((await turnOwnership(context, handoff.service.customers, conversationId)).state),
     languageOf: async (context) => (await customerPreferences.get(context))?.lang ?? localeLang(context.activity.locale) ?? DEFAULT_LANG,
     // Only the embedded Direct Line saw the visitor's HTTP request; other channels' turns have no address.
     ipOf: (context) => adapter.clientAddressOf(context),

@@ -54,7 +54,7 @@ export interface FairUseMiddlewareOptions {
    */
   ipOf?: (context: TurnContext) => string | undefined;
   /** A person owns the conversation (queued or with an agent); default: never. */
-  humanOwned?: (conversationId: string) => Promise<boolean>;
+  humanOwned?: (conversationId: string, context: TurnContext) => Promise<boolean>;
   now?: () => Date;
 }
 
@@ -124,7 +124,7 @@ export class FairUseMiddleware implements Middleware {
     let decision: FairUseDecision;
     let incoming: FairUseMessage;
     try {
-      const humanOwned = this.o.humanOwned ? await this.o.humanOwned(conversationId) : false;
+      const humanOwned = this.o.humanOwned ? await this.o.humanOwned(conversationId, context) : false;
       incoming = {
         conversationId,
         channel: a.channelId,

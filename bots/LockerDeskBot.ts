@@ -110,13 +110,13 @@ export class LockerDeskBot extends ActivityHandler {
     } finally {
       outbox.close();
     }
-    try {
-      await this.opts.conversationState.saveChanges(context, false);
-      await this.opts.userState.saveChanges(context, false);
-      await this.opts.notedState.saveChanges(context, false);
-    } catch (err) {
-      if (failure === undefined) await this.recover(turn, err);
-      failure ??= err;
+    // Three separate items (a round trip each with Redis), written at once; each keeps its own
+    // eTag check, so a conflict on one loses only that one's changes. The first failure is answered.
+    const saved = await Promise.allSettled([this.opts.conversationState.saveChanges(context, false), this.opts.userState.saveChanges(context, false), this.opts.notedState.saveChanges(context, false)]);
+    const saveError = saved.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (saveError) {
+      if (failure === undefined) await this.recover(turn, saveError.reason);
+      failure ??= saveError.reason;
     }
     if (failure !== undefined) throw new HandledTurnError(failure);
   }

@@ -270,7 +270,8 @@ export class Turn {
 
 /** Loads the turn's scopes through the bot's state accessors (saving stays with the bot's BotStates). */
 export async function loadTurn(context: TurnContext, stores: TurnStores, settings: TurnSettings): Promise<Turn> {
-  const conversation = await stores.conversation.get(context, {});
+  // The three states are separate items (one round trip each with Redis): read them at once.
+  const [conversation, user, noted] = await Promise.all([stores.conversation.get(context, {}), stores.user.get(context, {}), stores.noted.get(context, {})]);
   // Conversation states saved before the noted values had a store of their own held them (and
   // the message count): keep the count, drop the values before anything else can fail and save.
   const legacy: unknown = Reflect.get(conversation, 'given');
@@ -279,8 +280,6 @@ export async function loadTurn(context: TurnContext, stores: TurnStores, setting
     if (conversation.messages === undefined && typeof count === 'number') conversation.messages = count;
     Reflect.deleteProperty(conversation, 'given');
   }
-  const user = await stores.user.get(context, {});
-  const noted = await stores.noted.get(context, {});
   // Profiles saved before proofs were bound to conversations held proven phones: drop them.
   Reflect.deleteProperty(user, 'verifiedPhones');
   return new Turn(context, { conversation, user, noted }, settings);

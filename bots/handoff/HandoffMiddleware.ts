@@ -16,6 +16,7 @@ import { ActivityEventNames, ActivityTypes, EventFactory, type Activity, type Mi
 import { menuActivity } from '../../dialogs/menu';
 import type { IncomingAttachment } from '../../services/handoff/attachments';
 import type { CustomerSide, IncomingEntry } from '../../services/handoff/CustomerSide';
+import type { OwnershipRecord } from '../../services/handoff/types';
 import type { Messages } from '../../services/i18n/messages';
 import type { Logger } from '../../services/logging/logger';
 import { detectCommand } from '../../services/nlu/commands';
@@ -33,6 +34,23 @@ function attachmentsOf(activity: Partial<Activity>): IncomingAttachment[] | unde
     if (typeof a.contentUrl === 'string' && a.contentUrl) list.push({ url: a.contentUrl, contentType: a.contentType, ...(a.name ? { name: a.name } : {}) });
   }
   return list.length ? list : undefined;
+}
+
+const OWNERSHIP = Symbol('lockerdesk.turnOwnership');
+
+/**
+ * Who owns the conversation, read once per turn: fair use asks before this middleware does, and
+ * with Redis each read is a round trip. A failed read is not kept (the next asker reads again).
+ */
+export function turnOwnership(context: TurnContext, customers: Pick<CustomerSide, 'ownership'>, conversationId: string): Promise<OwnershipRecord> {
+  const known = context.turnState.get(OWNERSHIP) as { id: string; record: Promise<OwnershipRecord> } | undefined;
+  if (known?.id === conversationId) return known.record;
+  const record = customers.ownership(conversationId);
+  context.turnState.set(OWNERSHIP, { id: conversationId, record });
+  record.catch(() => {
+    if (context.turnState.get(OWNERSHIP)?.record === record) context.turnState.delete(OWNERSHIP);
+  });
+  return record;
 }
 
 export class HandoffMiddleware implements Middleware {
@@ -58,7 +76,7 @@ export class HandoffMiddleware implements Middleware {
     const attachments = attachmentsOf(a);
     if (attachments) entry.attachments = attachments;
 
-    const owner = await customers.ownership(conversationId);
+    const owner = await turnOwnership(context, customers, conversationId);
     if (owner.state === 'queued' || owner.state === 'agent') {
       this.recordReplies(context, conversationId, channel);
       const command = entry.text.trim() ? detectCommand(entry.text.trim()) : undefined;

@@ -139,6 +139,14 @@ class Batch {
 
 const MAX_ATTEMPTS = 50;
 
+/** KEYS[1] the conversation's last customer message time; ARGV[1] ms, ARGV[2] TTL. Keeps the later time, in one round trip. */
+const LAST_MESSAGE = new LuaScript(
+  'handoffLastMessage',
+  `local prev = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if tonumber(ARGV[1]) > prev then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`,
+);
+
 /** Where to SCAN: the client itself, or on a Cluster every master (the keys live on one of them). */
 function scanNodes(redis: RedisClient): Pick<Redis, 'scan'>[] {
   return isCluster(redis) ? redis.nodes('master') : [redis];
@@ -300,7 +308,10 @@ export class RedisCaseStore implements CaseStore {
     }
     const field = `conv:${target.conversationId}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const caseId = (await this.redis.hget(this.k('open'), field)) ?? undefined;
+      // A conversation the bot answers has no open case, nearly always: the first attempt assumes
+      // none and lets the script's check prove it (one round trip instead of two); when the
+      // check finds one, the next attempt reads it first.
+      const caseId = attempt === 0 ? undefined : ((await this.redis.hget(this.k('open'), field)) ?? undefined);
       const batch = new Batch();
       batch.checks.push({ k: batch.key(this.k('open')), f: field, v: caseId });
       if (caseId !== undefined) batch.ops.push({ o: 'rpush', k: batch.key(this.k(`tx:${caseId}`)), v: json });
@@ -353,9 +364,7 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async recordCustomerMessage(conversationId: string, at: Date): Promise<void> {
-    const key = this.k(`last:${conversationId}`);
-    const prev = Number((await this.redis.get(key)) ?? 0);
-    if (at.getTime() > prev) await this.redis.set(key, String(at.getTime()), 'PX', this.s.lastMessageTtlMs);
+    await LAST_MESSAGE.run(this.redis, [this.k(`last:${conversationId}`)], [at.getTime(), this.s.lastMessageTtlMs]);
   }
 
   async lastCustomerMessageAt(conversationId: string): Promise<Date | undefined> {

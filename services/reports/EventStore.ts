@@ -64,13 +64,26 @@ export class MemoryEventStore implements EventStore {
   }
 }
 
+/** Events appended in one event-loop iteration are stored together, at most this many per transaction. */
+const MAX_BATCH = 500;
+
+interface PendingAppend {
+  atMs: number;
+  member: string;
+  settle: (error?: Error) => void;
+}
+
 /**
  * Redis store: one sorted set scored by the event's time (`<prefix>reports:events`), members
- * `<random id>|<json>`. Each append trims by age and by count in the same transaction.
+ * `<random id>|<json>`. The events appended in one event-loop iteration (a busy instance records
+ * several per iteration: each turn records one or two) go in one transaction — one `ZADD` of all
+ * of them, then the trims by age and by count — instead of a transaction each. Each `append`
+ * resolves when its transaction is stored and rejects when it is not.
  */
 export class RedisEventStore implements EventStore {
   private readonly key: string;
   private readonly now: () => number;
+  private pending: PendingAppend[] = [];
 
   constructor(
     private readonly redis: RedisClient,
@@ -80,18 +93,39 @@ export class RedisEventStore implements EventStore {
     this.now = o.now ?? Date.now;
   }
 
-  async append(event: ReportEvent): Promise<void> {
+  append(event: ReportEvent): Promise<void> {
     const atMs = Date.parse(event.at);
-    if (!Number.isFinite(atMs)) throw new Error(`RedisEventStore.append(): invalid time "${event.at}"`);
+    if (!Number.isFinite(atMs)) return Promise.reject(new Error(`RedisEventStore.append(): invalid time "${event.at}"`));
     const member = `${randomBytes(6).toString('hex')}|${JSON.stringify(event)}`;
-    const results = await this.redis
-      .multi()
-      .zadd(this.key, atMs, member)
-      .zremrangebyscore(this.key, '-inf', `(${this.now() - this.o.retentionMs}`)
-      .zremrangebyrank(this.key, 0, -(this.o.maxEvents + 1))
-      .exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw new Error(`RedisEventStore.append(): ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => this.flush());
+      this.pending.push({ atMs, member, settle: (error) => (error ? reject(error) : resolve()) });
+    });
+  }
+
+  private flush(): void {
+    const all = this.pending;
+    this.pending = [];
+    for (let i = 0; i < all.length; i += MAX_BATCH) void this.store(all.slice(i, i + MAX_BATCH));
+  }
+
+  private async store(batch: PendingAppend[]): Promise<void> {
+    const scored: (number | string)[] = [];
+    for (const p of batch) scored.push(p.atMs, p.member);
+    let error: Error | undefined;
+    try {
+      const results = await this.redis
+        .multi()
+        .zadd(this.key, ...scored)
+        .zremrangebyscore(this.key, '-inf', `(${this.now() - this.o.retentionMs}`)
+        .zremrangebyrank(this.key, 0, -(this.o.maxEvents + 1))
+        .exec();
+      const failed = results?.find(([err]) => err);
+      if (!results || failed) error = new Error(`RedisEventStore.append(): ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+    }
+    for (const p of batch) p.settle(error);
   }
 
   async range(fromMs: number, toMs: number, limit = DEFAULT_LIMIT): Promise<ReportEvent[]> {

@@ -8,6 +8,7 @@ import { MemoryCaseStore } from '../../../services/handoff/MemoryCaseStore';
 import { RedisCaseStore } from '../../../services/handoff/RedisCaseStore';
 import type { Case, CaseInput, TranscriptEntry } from '../../../services/handoff/types';
 import { BACKENDS, useRedis, type Backend } from '../../setup/redis';
+import { countingClient } from '../../support/redisCalls';
 
 const T0 = Date.parse('2024-01-18T08:00:00Z');
 const at = (minutes: number): Date => new Date(T0 + minutes * 60_000);
@@ -595,6 +596,31 @@ describe.each(BACKENDS)('CaseStore contract (%s)', (backend) => {
       expect((await store.claim(b.case.id, 'bob')).ok).toBe(false);
     });
   }
+});
+
+describe('RedisCaseStore round trips on a customer turn', () => {
+  const env = useRedis('redis');
+
+  it('records a bot-phase transcript entry and the last message time in one command each, and still finds an open case', async () => {
+    const counted = countingClient(env.client);
+    const store = new RedisCaseStore(counted.client, { prefix: env.prefix });
+    // The server learns the scripts on their first use (EVALSHA, then EVAL): not counted.
+    await store.appendTranscript({ conversationId: 'warm-up' }, entry('hi'));
+    await store.recordCustomerMessage('warm-up', at(1));
+    counted.calls.length = 0;
+    expect(await store.appendTranscript({ conversationId: 'a' }, entry('labas'))).toEqual({ seq: 1 });
+    await store.recordCustomerMessage('a', at(10));
+    expect(counted.calls).toEqual(['evalsha', 'evalsha']);
+    // The later time wins, in one atomic step (two instances can record at once).
+    await store.recordCustomerMessage('a', at(5));
+    expect(await store.lastCustomerMessageAt('a')).toEqual(at(10));
+    // With an open case the optimistic attempt is refused by the script's check: the entry lands in the case.
+    const { case: c } = await store.createOrJoin(input({ conversationId: 'a' }));
+    counted.calls.length = 0;
+    expect(await store.appendTranscript({ conversationId: 'a' }, entry('noriu žmogaus'))).toEqual({ caseId: c.id, seq: 2 });
+    expect(counted.calls).toEqual(['evalsha', 'hget', 'evalsha']);
+    expect((await store.transcript({ caseId: c.id })).map((e) => e.text)).toEqual(['labas', 'noriu žmogaus']);
+  });
 });
 
 describe('MemoryCaseStore without Redis', () => {

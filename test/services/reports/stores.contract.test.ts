@@ -8,6 +8,7 @@ import { BACKENDS, useRedis, type Backend } from '../../setup/redis';
 import { MemoryEventStore, RedisEventStore, type EventStore, type RetentionOptions } from '../../../services/reports/EventStore';
 import { MemoryRatingState, RedisRatingState, type RatingState } from '../../../services/reports/RatingState';
 import type { ReportEvent } from '../../../services/reports/events';
+import { countingClient } from '../../support/redisCalls';
 
 const T0 = Date.parse('2026-12-01T08:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
@@ -69,7 +70,43 @@ describe.each(BACKENDS)('report stores (%s)', (backend: Backend) => {
     expect(await s.range(0, Number.MAX_SAFE_INTEGER)).toEqual([]);
   });
 
+  test('events appended at once are all stored, each append resolving when its event is', async () => {
+    const s = store();
+    await Promise.all(Array.from({ length: 120 }, (_, i) => s.append(started(`burst${i}`, i % 60))));
+    const all = await s.range(T0, T0 + 3600_000);
+    expect(all).toHaveLength(120);
+    expect(new Set(all.map((e) => e.type === 'conversation_started' && e.conversationId)).size).toBe(120);
+  });
+
   if (redis) {
+    test('events appended in one event-loop iteration go to Redis in one transaction, trimmed once', async () => {
+      // Count the transactions this store opens on the real client.
+      const counted = countingClient(redis.client);
+      const counting = counted.client;
+      const transactionsSoFar = () => counted.calls.filter((c) => c === 'multi').length;
+      const s = store({ maxEvents: 100 }, counting);
+      await Promise.all(Array.from({ length: 30 }, (_, i) => s.append(started(`one-tick${i}`, i))));
+      expect(transactionsSoFar()).toBe(1);
+      await s.append(started('later', 59));
+      expect(transactionsSoFar()).toBe(2);
+      expect(await s.range(T0, T0 + 3600_000)).toHaveLength(31);
+      // A batch larger than a transaction takes (500) is split, and the count limit still holds.
+      const small = store({ maxEvents: 600 }, counting);
+      counted.calls.length = 0;
+      await Promise.all(Array.from({ length: 1100 }, (_, i) => small.append(started(`big${i}`, i % 60))));
+      expect(transactionsSoFar()).toBe(3);
+      expect(await small.range(T0, T0 + 3600_000)).toHaveLength(600);
+    });
+
+    test('a batch that cannot be stored rejects every append in it', async () => {
+      const closed = await redis.connect();
+      closed.disconnect();
+      const s = store({}, closed);
+      const results = await Promise.allSettled([s.append(started('lost1', 1)), s.append(started('lost2', 2))]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(await store().range(T0, T0 + 3600_000)).toEqual([]);
+    });
+
     test('two instances: what one appends the other reads', async () => {
       const other = await redis.connect();
       await store({}, redis.client).append(started('from-a', 1));
