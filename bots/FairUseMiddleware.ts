@@ -124,7 +124,9 @@ export class FairUseMiddleware implements Middleware {
     let decision: FairUseDecision;
     let incoming: FairUseMessage;
     try {
-      const humanOwned = this.o.humanOwned ? await this.o.humanOwned(conversationId, context) : false;
+      // Read beside the policy's own reads; the policy waits for it only where it decides.
+      const humanOwned = this.o.humanOwned ? this.o.humanOwned(conversationId, context) : Promise.resolve(false);
+      humanOwned.catch(() => undefined); // awaited below; kept from going unhandled when decide() fails first
       incoming = {
         conversationId,
         channel: a.channelId,
@@ -136,6 +138,7 @@ export class FairUseMiddleware implements Middleware {
         humanOwned,
       };
       decision = await this.o.policy.decide(incoming);
+      incoming.humanOwned = await humanOwned;
     } catch (err) {
       this.o.logger.warn({ err, conversationId }, 'FairUseMiddleware: policy failed, the message goes to the bot');
       return next();

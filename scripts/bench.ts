@@ -29,7 +29,9 @@
  *   activities sent per turn by type; flows completed; RSS idle (VmRSS after
  *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
  *   parcel number) on that server and on a fresh one that holds only them; start-up time of `node dist/index.js` until `/healthz` answers; the embedded
- *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency.
+ *   Direct Line for the widget's path (token → conversation → WebSocket) with its reply latency;
+ *   with `redis`, the Redis round trips a turn waits for one after another (`redisRoundTrips()`:
+ *   one customer at a time, each Redis answer held back 10 ms by `scripts/redisRoundTrips.ts`).
  *
  * LockerDesk servers start with the node flags of `npm start` (package.json), as App Service runs
  * them; `--node-flags ""` measures plain `node dist/index.js`. Server CPU per turn (from /proc) is
@@ -51,6 +53,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import WebSocket from 'ws';
 import { InMemoryCarrier } from '../services/carrier/sandbox/InMemoryCarrier';
+import { foregroundTrips, startRoundTripProxy, waves } from './redisRoundTrips';
 import type { SandboxParcel } from '../services/carrier/sandbox/parcelSeed';
 import { SCRIPTED_CLIENT_ENV } from '../test/support/fairUse';
 
@@ -884,6 +887,46 @@ async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o
   }
 }
 
+/** Each Redis answer held back this long in the round-trip measurement (a network hop, with room for the CPU between commands sent at once). */
+const ROUND_TRIP_DELAY_MS = 10;
+const outboxPoll = (c: { name: string; key?: string }) => c.name === 'zrangebyscore' && (c.key ?? '').endsWith('aux:ob:due');
+
+/**
+ * Redis round trips a turn waits for, one after another: one customer at a time playing the
+ * flows against a server whose Redis is behind `scripts/redisRoundTrips.ts`, each answer held back
+ * 10 ms. On loopback a round trip costs little; with Azure Cache for Redis a
+ * network hop away each is a latency the customer waits for. Printed for LockerDesk and, with
+ * `dialog` in `--only`, for the dialog bot on the same store.
+ */
+async function redisRoundTrips(redisUrl: string, prefix: string, connector: Connector, parcels: ParcelPool, o: Options): Promise<void> {
+  const proxy = await startRoundTripProxy(redisUrl, ROUND_TRIP_DELAY_MS);
+  try {
+    const starts: (() => Promise<BenchServer>)[] = [
+      () => startLockerDesk('redis', { REDIS_URL: proxy.url, REDIS_PREFIX: `${prefix}trips:`, DIRECTLINE_TOKEN_KEY: randomBytes(32).toString('hex') }),
+    ];
+    if (o.only.includes('dialog')) starts.push(() => startDialogBot(undefined, { url: proxy.url, prefix: `${prefix}trips-dialog:` }));
+    console.log(`\nRedis round trips per turn (1 customer at a time, every flow; each Redis answer ${ROUND_TRIP_DELAY_MS} ms away)`);
+    for (const start of starts) {
+      const server = await start();
+      try {
+        const adaptive = server.name === 'redis';
+        await phase(server, connector, parcels, 1, 60, 30, adaptive);
+        const from = proxy.trips.length;
+        const r = await phase(server, connector, parcels, 1, 150, 60, adaptive);
+        const trips = foregroundTrips(proxy.trips.slice(from), outboxPoll);
+        const sequential = waves(trips).length;
+        const commands = trips.reduce((n, t) => n + t.commands.length, 0);
+        const f = figures(r);
+        console.log(`  ${server.name.padEnd(12)} ${(sequential / Math.max(1, r.turns)).toFixed(1)} round trips a turn waited for (${(commands / Math.max(1, r.turns)).toFixed(1)} commands sent), turn p50 ${f.p50.toFixed(0)} ms, p99 ${f.p99.toFixed(0)} ms over ${r.turns} turns`);
+      } finally {
+        await stopServer(server);
+      }
+    }
+  } finally {
+    await proxy.close();
+  }
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   HEAP_DIR = o.heapSnapshot;
@@ -918,6 +961,7 @@ async function main(): Promise<void> {
     await runRounds(contenders, connector, parcels, o);
     const embedded = contenders.find((c) => c.server.name === 'embedded');
     if (embedded) await extras(embedded, connector, parcels, o);
+    if (redisPrefix) await redisRoundTrips(process.env.REDIS_URL ?? redis!.url, redisPrefix, connector, parcels, o);
   } finally {
     for (const c of contenders) await stopServer(c.server);
     if (carrier) await stopServer(carrier);

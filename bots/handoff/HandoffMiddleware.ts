@@ -66,38 +66,54 @@ export class HandoffMiddleware implements Middleware {
     const channel = a.channelId ?? '';
     if (!conversationId || (a.type === ActivityTypes.Event && a.name === ActivityEventNames.ContinueConversation)) return next();
     if (a.type !== 'message') {
-      this.recordReplies(context, conversationId, channel);
-      return next();
+      const replies = this.recordReplies(context, conversationId, channel);
+      try {
+        return await next();
+      } finally {
+        await replies.recorded();
+      }
     }
     const customers = this.o.customers;
     const at = this.now();
-    await customers.recordCustomerActivity(conversationId, at);
+    // Independent writes run side by side (with Redis each is a round trip); a failure of the
+    // last-message time still fails the turn, as when it ran first.
+    const noted = customers.recordCustomerActivity(conversationId, at);
+    noted.catch(() => undefined);
     const entry: IncomingEntry = { at: at.toISOString(), from: 'customer', text: typeof a.text === 'string' ? a.text : '' };
     const attachments = attachmentsOf(a);
     if (attachments) entry.attachments = attachments;
 
     const owner = await turnOwnership(context, customers, conversationId);
     if (owner.state === 'queued' || owner.state === 'agent') {
-      this.recordReplies(context, conversationId, channel);
+      await noted;
+      const replies = this.recordReplies(context, conversationId, channel);
       const command = entry.text.trim() ? detectCommand(entry.text.trim()) : undefined;
       const relayed = await customers.customerMessage(conversationId, channel, owner, entry);
       if (command === 'bot' || command === 'cancel') {
         await customers.customerLeft(conversationId, owner.caseId);
         await this.sendQuietly(context, EventFactory.createHandoffStatus(a.conversation, 'completed', 'customer_left'));
         await context.sendActivity(menuActivity(this.o.messages, relayed.lang, 'handoff.backToBot', { caseId: relayed.toldCaseId }));
-        return;
-      }
-      if (relayed.ack) await context.sendActivity(this.o.messages.t(relayed.lang, 'handoff.ack', { caseId: relayed.toldCaseId, position: relayed.ack.position }));
+      } else if (relayed.ack) await context.sendActivity(this.o.messages.t(relayed.lang, 'handoff.ack', { caseId: relayed.toldCaseId, position: relayed.ack.position }));
+      await replies.recorded();
       return;
     }
     if (owner.state === 'closed') await customers.backToBot(conversationId);
-    await this.safely(() => customers.record(conversationId, channel, entry), conversationId);
-    this.recordReplies(context, conversationId, channel);
-    await next();
+    await Promise.all([noted, this.safely(() => customers.record(conversationId, channel, entry), conversationId)]);
+    const replies = this.recordReplies(context, conversationId, channel);
+    try {
+      await next();
+    } finally {
+      await replies.recorded();
+    }
   }
 
-  /** Records the bot's outgoing messages of this turn (after they were sent). */
-  private recordReplies(context: TurnContext, conversationId: string, channel: string): void {
+  /**
+   * Records the bot's outgoing messages of this turn once they are sent, one after another in
+   * the order sent, without holding up the sending (the turn's state is saved meanwhile);
+   * `recorded()` resolves when all of them are, and the turn ends only then.
+   */
+  private recordReplies(context: TurnContext, conversationId: string, channel: string): { recorded: () => Promise<void> } {
+    let chain: Promise<void> = Promise.resolve();
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       const responses = await nextSend();
       for (const act of activities) {
@@ -105,10 +121,11 @@ export class HandoffMiddleware implements Middleware {
         const entry: IncomingEntry = { at: this.now().toISOString(), from: 'bot', text: act.text ?? '' };
         const atts = attachmentsOf(act);
         if (atts) entry.attachments = atts;
-        await this.safely(() => this.o.customers.record(conversationId, channel, entry), conversationId);
+        chain = chain.then(() => this.safely(() => this.o.customers.record(conversationId, channel, entry), conversationId));
       }
       return responses;
     });
+    return { recorded: () => chain };
   }
 
   private async safely(task: () => Promise<void>, conversationId: string): Promise<void> {

@@ -77,8 +77,11 @@ export interface FairUseMessage {
   ip?: string;
   text: string;
   at?: Date;
-  /** A person owns the conversation (queued or with an agent): no bot replies to the tone. */
-  humanOwned?: boolean;
+  /**
+   * A person owns the conversation (queued or with an agent): no bot replies to the tone. May be
+   * a promise (a read still under way), which `decide` waits for beside its own reads.
+   */
+  humanOwned?: boolean | PromiseLike<boolean>;
   /** What "one reply per problem" counts per; default the conversation. (The typed turn may pass a case or intent.) */
   problem?: string;
   /** Hint for moderation: the caller knows this is a request. */
@@ -164,23 +167,24 @@ export class FairUsePolicy {
   async decide(m: FairUseMessage): Promise<FairUseDecision> {
     const identity: CustomerIdentity | undefined = m.userId ? { channel: m.channel, userId: m.userId } : undefined;
     const customer = identity ? identityKey(identity) : undefined;
-    if (identity) {
-      const block = await this.safe(() => this.deps.blockList.get(identity), undefined, 'blockList.get');
-      if (block) return { action: 'blocked', notice: await this.safe(() => this.deps.blockList.claimNotice(identity), false, 'blockList.claimNotice'), block };
-    }
-
     const assessment = this.assess(m.text, { requestLikely: m.requestLikely });
     const abusive = assessment.kind === 'abuse' || assessment.kind === 'threat';
     const conv = conversationKey(m);
     const keys = repeatEligible(m.text) ? this.repeatKeys(m) : [];
     const fingerprint = keys.length ? messageFingerprint(m.text) : '';
 
-    const [flood, previous, offered, flag] = await Promise.all([
+    // Every read at once (with Redis each is a round trip): the block, the flood counters (a
+    // blocked customer's messages are counted too, harmlessly), the previous messages, the offered
+    // choices and who owns the conversation.
+    const [block, flood, previous, offered, humanOwned] = await Promise.all([
+      identity ? this.safe(() => this.deps.blockList.get(identity), undefined, 'blockList.get') : undefined,
       this.flood(conv, customer, m.ip),
       Promise.all(keys.map((k) => this.safe(() => this.deps.lastMessages.get(k), undefined, 'lastMessages.get'))),
       keys.length ? this.safe(() => this.deps.lastMessages.get(`offered:${conv}`), undefined, 'lastMessages.get') : Promise.resolve(undefined),
-      abusive ? this.raiseFlag(m, assessment) : Promise.resolve(undefined),
+      m.humanOwned ?? false,
     ]);
+    if (identity && block) return { action: 'blocked', notice: await this.safe(() => this.deps.blockList.claimNotice(identity), false, 'blockList.claimNotice'), block };
+    const flag = abusive ? await this.raiseFlag(m, assessment) : undefined;
     const extra = flag ? { flag } : {};
 
     if (flood) {
@@ -191,8 +195,8 @@ export class FairUsePolicy {
     if (!choseOffered && previous.some((p) => p === fingerprint)) return { action: 'repeat', assessment, ...extra };
 
     const toneKey = `${conv}:${m.problem ?? ''}`;
-    if (abusive && !m.humanOwned) return { action: 'abuse', reply: await this.claim(this.toneReply, toneKey), assessment, ...extra };
-    const note = assessment.kind === 'rude_request' && !m.humanOwned && (await this.claim(this.toneReply, toneKey));
+    if (abusive && !humanOwned) return { action: 'abuse', reply: await this.claim(this.toneReply, toneKey), assessment, ...extra };
+    const note = assessment.kind === 'rude_request' && !humanOwned && (await this.claim(this.toneReply, toneKey));
     return { action: 'answer', note, assessment, ...extra };
   }
 
