@@ -76,7 +76,9 @@ export class HandoffMiddleware implements Middleware {
     const customers = this.o.customers;
     const at = this.now();
     // Independent writes run side by side (with Redis each is a round trip); a failure of the
-    // last-message time still fails the turn, as when it ran first.
+    // last-message time still fails the turn. (Should only that write fail and the customer's
+    // entry land, the channel's retry records the entry once more: a partial failure of two
+    // commands on one connection, which we accept for one round trip less on every turn.)
     const noted = customers.recordCustomerActivity(conversationId, at);
     noted.catch(() => undefined);
     const entry: IncomingEntry = { at: at.toISOString(), from: 'customer', text: typeof a.text === 'string' ? a.text : '' };
@@ -108,12 +110,14 @@ export class HandoffMiddleware implements Middleware {
   }
 
   /**
-   * Records the bot's outgoing messages of this turn once they are sent, one after another in
-   * the order sent, without holding up the sending (the turn's state is saved meanwhile);
-   * `recorded()` resolves when all of them are, and the turn ends only then.
+   * Records the bot's outgoing messages of this turn once they are sent, without holding up the
+   * sending (the turn's state is saved meanwhile; `CustomerSide.record` keeps one conversation's
+   * entries in order). `recorded()` resolves when all of them are written, and the turn ends only
+   * then; what is sent after it (fair use's note, an error answer) is recorded before its send returns.
    */
   private recordReplies(context: TurnContext, conversationId: string, channel: string): { recorded: () => Promise<void> } {
-    let chain: Promise<void> = Promise.resolve();
+    const writes: Promise<void>[] = [];
+    let closed = false;
     context.onSendActivities(async (_ctx, activities, nextSend) => {
       const responses = await nextSend();
       for (const act of activities) {
@@ -121,11 +125,18 @@ export class HandoffMiddleware implements Middleware {
         const entry: IncomingEntry = { at: this.now().toISOString(), from: 'bot', text: act.text ?? '' };
         const atts = attachmentsOf(act);
         if (atts) entry.attachments = atts;
-        chain = chain.then(() => this.safely(() => this.o.customers.record(conversationId, channel, entry), conversationId));
+        const write = this.safely(() => this.o.customers.record(conversationId, channel, entry), conversationId);
+        if (closed) await write;
+        else writes.push(write);
       }
       return responses;
     });
-    return { recorded: () => chain };
+    return {
+      recorded: async () => {
+        closed = true;
+        await Promise.all(writes);
+      },
+    };
   }
 
   private async safely(task: () => Promise<void>, conversationId: string): Promise<void> {

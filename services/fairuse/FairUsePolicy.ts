@@ -173,9 +173,9 @@ export class FairUsePolicy {
     const keys = repeatEligible(m.text) ? this.repeatKeys(m) : [];
     const fingerprint = keys.length ? messageFingerprint(m.text) : '';
 
-    // Every read at once (with Redis each is a round trip): the block, the flood counters (a
-    // blocked customer's messages are counted too, harmlessly), the previous messages, the offered
-    // choices and who owns the conversation.
+    // Every read at once (with Redis each is a round trip): the block, the flood counters (given
+    // back below when the customer is blocked), the previous messages, the offered choices and
+    // who owns the conversation.
     const [block, flood, previous, offered, humanOwned] = await Promise.all([
       identity ? this.safe(() => this.deps.blockList.get(identity), undefined, 'blockList.get') : undefined,
       this.flood(conv, customer, m.ip),
@@ -183,7 +183,12 @@ export class FairUsePolicy {
       keys.length ? this.safe(() => this.deps.lastMessages.get(`offered:${conv}`), undefined, 'lastMessages.get') : Promise.resolve(undefined),
       m.humanOwned ?? false,
     ]);
-    if (identity && block) return { action: 'blocked', notice: await this.safe(() => this.deps.blockList.claimNotice(identity), false, 'blockList.claimNotice'), block };
+    if (identity && block) {
+      // The flood counters were counted beside the block read: give the points back, so a blocked
+      // customer typing on uses up nobody's window (an office's shared IP, their own after an unblock).
+      const [notice] = await Promise.all([this.safe(() => this.deps.blockList.claimNotice(identity), false, 'blockList.claimNotice'), this.refundFlood(conv, customer, m.ip)]);
+      return { action: 'blocked', notice, block };
+    }
     const flag = abusive ? await this.raiseFlag(m, assessment) : undefined;
     const extra = flag ? { flag } : {};
 
@@ -252,6 +257,17 @@ export class FairUsePolicy {
     if (customer && !(byCustomer && burstCustomer)) return { scope: 'customer', key: noticeKey };
     if (!(byConv && burstConv)) return { scope: 'conversation', key: noticeKey };
     return undefined;
+  }
+
+  /** Gives back the point `flood()` counted for this message in each of its windows (best effort). */
+  private async refundFlood(conv: string, customer: string | undefined, ip: string | undefined): Promise<void> {
+    const counted: [NamedLimiter, string][] = [
+      [this.perConversation, conv],
+      [this.burstPerConversation, conv],
+      ...(customer ? ([[this.perCustomer, customer], [this.burstPerCustomer, customer]] as [NamedLimiter, string][]) : []),
+      ...(ip ? ([[this.perIp, ip]] as [NamedLimiter, string][]) : []),
+    ];
+    await Promise.all(counted.map(([limiter, key]) => this.safe(() => limiter.refund(key), undefined, limiter.name)));
   }
 
   /** Counts one message; a failing store lets it through (a comfort limit fails open). */

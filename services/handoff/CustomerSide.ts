@@ -97,10 +97,14 @@ function stripEmpty<T extends object>(o: T): Partial<T> {
 }
 
 export class CustomerSide {
+  /** Per conversation, the last transcript write under way (entries leave when written). */
+  private readonly recording = new Map<string, Promise<void>>();
+
   constructor(private readonly core: HandoffCore) {}
 
   /** Opens a case (or joins the customer's own open one), queues it and says where the customer stands. */
   async escalate(input: EscalationInput): Promise<EscalationResult | EscalationLimited> {
+    await this.recorded(input.conversationId);
     const { core } = this;
     const now = core.now();
     const counted = await this.countNewCase(input, now);
@@ -179,6 +183,7 @@ export class CustomerSide {
    * because of it, and two orders are always two tasks (related when they share a parcel).
    */
   async createWorkOrder(input: WorkOrderInput): Promise<{ case: Case }> {
+    await this.recorded(input.conversationId);
     const { core } = this;
     const now = core.now();
     const workOrder: WorkOrder = { ...input.order, chat: { conversationId: input.conversationId, channel: input.channel }, ready: true };
@@ -217,8 +222,32 @@ export class CustomerSide {
     return rec;
   }
 
-  /** Records a bot-phase message (customer or bot); lands in the open case if there is one. */
-  async record(conversationId: string, channel: string, incoming: IncomingEntry): Promise<void> {
+  /**
+   * Records a bot-phase message (customer or bot); lands in the open case if there is one.
+   * Entries of one conversation are written one after another in the order recorded, even when
+   * the caller does not wait (the hand-off middleware records the bot's replies beside the rest
+   * of the turn), and a case created or joined meanwhile waits for them (`escalate`,
+   * `createWorkOrder`), so its transcript has them in order before what the case adds.
+   */
+  record(conversationId: string, channel: string, incoming: IncomingEntry): Promise<void> {
+    const written = (this.recording.get(conversationId) ?? Promise.resolve()).then(() => this.recordNow(conversationId, channel, incoming));
+    const settled = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.recording.set(conversationId, settled);
+    void settled.then(() => {
+      if (this.recording.get(conversationId) === settled) this.recording.delete(conversationId);
+    });
+    return written;
+  }
+
+  /** Resolves when the entries recorded so far for `conversationId` are written (or failed). */
+  recorded(conversationId: string): Promise<void> {
+    return this.recording.get(conversationId) ?? Promise.resolve();
+  }
+
+  private async recordNow(conversationId: string, channel: string, incoming: IncomingEntry): Promise<void> {
     const entry = await this.entry(conversationId, channel, incoming);
     const r = await this.core.store.appendTranscript({ conversationId }, entry);
     if (r.caseId) await this.core.bus.publish({ type: 'message', caseId: r.caseId, conversationId, entry, seq: r.seq, at: entry.at });

@@ -80,7 +80,8 @@ test('a greeting and a thank-you: ownership read once, no open-case read, the th
   expect(stateTrips.map((t) => t.commands.filter((c) => c.name === 'hmget').length)).toEqual([3]);
   // The block list, ownership and flood counters are asked together too.
   const first = trips.find((t) => t.commands.some((c) => c.key?.includes('fairuse:block:')));
-  expect(first?.commands.map((c) => c.name)).toEqual(expect.arrayContaining(['get', 'hget', 'evalsha']));
+  expect(first?.commands.some((c) => c.name === 'get' && c.key?.endsWith(`{handoff}:own:${conv}`))).toBe(true);
+  expect(first?.commands.some((c) => c.name === 'evalsha')).toBe(true);
   const limit = 11;
   if (trips.length > limit) throw new Error(`"ačiū" took ${trips.length} round trips (at most ${limit}):\n${describeTrips(trips)}`);
 });

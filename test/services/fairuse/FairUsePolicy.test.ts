@@ -196,6 +196,20 @@ describe.each(['memory', 'redis'] as const)('FairUsePolicy (%s)', (backend) => {
     expect((await decide(say('hello, is anyone there now'))).action).toBe('answer');
   });
 
+  test("a blocked customer typing on uses up nobody's flood window: not their shared IP's, not their own after an unblock", async () => {
+    const say = customer();
+    const { channel, userId } = say('');
+    const ip = '203.0.113.7';
+    await fu.blockList.block({ channel, userId: userId ?? '' }, 'sup-1', 'repeated threats');
+    // Twice the per-IP limit (5) and the per-customer limit (3) while blocked.
+    for (let i = 0; i < 10; i++) expect((await decide(say(`hello ${i}`, { ip }))).action).toBe('blocked');
+    // Another customer behind the same address (an office, a mobile carrier) is answered.
+    expect((await decide(customer(channel)('kur mano siunta CE482139075LT', { ip }))).action).toBe('answer');
+    // Unblocked at once: the customer's own windows hold nothing from the blocked messages.
+    await fu.blockList.unblock({ channel, userId: userId ?? '' }, 'sup-1', 'lifted');
+    expect((await decide(say('hello, is anyone there now', { ip }))).action).toBe('answer');
+  });
+
   if (backend === 'redis') {
     test('two instances on one Redis share the counts: a flood split over both is still one flood with one notice', async () => {
       const other = await redis!.connect();

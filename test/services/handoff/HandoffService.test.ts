@@ -291,3 +291,24 @@ test('finding 13: only attachments the bot stored or on the channel’s own CDN 
     expect(isChannelCdn(bad, 'facebook')).toBe(false);
   }
 });
+
+test("a case joined while the turn's entries are still being written has them before what the escalation adds, in the order said", async () => {
+  const { service, store } = await makeService('2026-12-02T09:00:00+02:00');
+  const i = input();
+  const first = await escalated(service, i);
+  // Writes that take a while from here on, as with Redis a network hop away.
+  const append = store.appendTranscript.bind(store);
+  store.appendTranscript = async (target, entry) => {
+    await new Promise((r) => setTimeout(r, 20));
+    return append(target, entry);
+  };
+  const at = new Date('2026-12-02T07:05:00Z').toISOString();
+  // The hand-off middleware records the bot's replies without waiting; the dialog escalates meanwhile.
+  const said = ['dar viena problema', 'Perduosiu jūsų klausimą kolegai.', 'Aprašykite problemą.'];
+  const writes = said.map((text, n) => service.customers.record(i.conversationId, 'webchat', { at, from: n === 0 ? 'customer' : 'bot', text }));
+  const again = await escalated(service, { ...i, fields: { description: 'durelės neatsidaro' } });
+  expect(again.caseId).toBe(first.caseId);
+  await Promise.all(writes);
+  const texts = (await store.transcript({ caseId: first.caseId })).map((e) => e.text);
+  expect(texts.slice(-4)).toEqual([...said, 'durelės neatsidaro']);
+});
