@@ -20,6 +20,18 @@ export interface TurnCoordinator {
   release(key: string): Promise<void>;
   /** Runs `work` when no other turn of `conversationKey` runs (in this process, and with Redis in any). */
   exclusive<T>(conversationKey: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * `claim(claimKey)`, then, unless it is a duplicate, `exclusive(conversationKey, work)`; with
+   * Redis both in one round trip when no other turn of the conversation waits in this process.
+   * Resolves `{ duplicate: true }` without running `work` for a duplicate.
+   */
+  claimExclusive<T>(claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }>;
+}
+
+/** `claimExclusive` as the two steps one after another (what the in-process coordinator needs). */
+async function claimThenExclusive<T>(c: TurnCoordinator, claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
+  if (!(await c.claim(claimKey))) return { duplicate: true };
+  return { duplicate: false, value: await c.exclusive(conversationKey, work) };
 }
 
 /** Too many turns already wait for this conversation in this process. */
@@ -44,6 +56,11 @@ class LocalQueues {
   private readonly queues = new Map<string, { tail: Promise<unknown>; pending: number }>();
 
   constructor(private readonly maxPending: number) {}
+
+  /** True when a turn of `key` runs or waits in this process. */
+  busy(key: string): boolean {
+    return this.queues.has(key);
+  }
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const queue = this.queues.get(key) ?? { tail: Promise.resolve(), pending: 0 };
@@ -105,6 +122,10 @@ export class MemoryTurnCoordinator implements TurnCoordinator {
     return this.queues.run(conversationKey, work);
   }
 
+  claimExclusive<T>(claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
+    return claimThenExclusive(this, claimKey, conversationKey, work);
+  }
+
   /** Remembered activity ids and conversations with turns in flight (tests: both shrink back). */
   get sizes(): { remembered: number; conversations: number } {
     this.sweep(this.now());
@@ -162,11 +183,42 @@ export class RedisTurnCoordinator implements TurnCoordinator {
     return this.queues.run(conversationKey, () => this.leased(`${this.opts.prefix}lease:${conversationKey}`, work));
   }
 
-  private async leased<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const token = randomUUID();
+  /**
+   * When no turn of the conversation runs or waits in this process, the claim and the lease go
+   * out together (two commands, one round trip; separate keys, so also on a Cluster). A duplicate
+   * that got the lease gives it back at once; a claim whose lease another instance holds waits
+   * for it as `exclusive` does. Otherwise the claim first, then the queue, as before.
+   */
+  async claimExclusive<T>(claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
+    if (this.queues.busy(conversationKey)) return claimThenExclusive(this, claimKey, conversationKey, work);
+    const lease = `${this.opts.prefix}lease:${conversationKey}`;
+    let duplicate = false;
+    const value = await this.queues.run(conversationKey, async () => {
+      const token = randomUUID();
+      const [claim, lock] = await Promise.allSettled([this.claim(claimKey), this.redis.set(lease, token, 'PX', this.leaseMs, 'NX')]);
+      const leased = lock.status === 'fulfilled' ? lock.value : undefined;
+      if (claim.status === 'rejected' || lock.status === 'rejected') {
+        // Never keep a lease of a turn that does not run (the next turn would wait for it to expire).
+        if (leased === 'OK') await RELEASE.run(this.redis, [lease], [token]).catch(() => undefined);
+        throw claim.status === 'rejected' ? claim.reason : (lock as PromiseRejectedResult).reason;
+      }
+      const claimed = claim.value;
+      if (!claimed) {
+        duplicate = true;
+        if (leased === 'OK') await RELEASE.run(this.redis, [lease], [token]).catch(() => undefined);
+        return undefined;
+      }
+      return this.leased(lease, work, leased === 'OK' ? token : undefined);
+    });
+    return duplicate ? { duplicate: true } : { duplicate: false, value: value as T };
+  }
+
+  /** Runs `work` holding the lease `key`: `held` is the token of a lease already taken, else it is taken here (waiting for another instance's). */
+  private async leased<T>(key: string, work: () => Promise<T>, held?: string): Promise<T> {
+    const token = held ?? randomUUID();
     const until = Date.now() + this.waitMs;
     let pause = 20;
-    while ((await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) !== 'OK') {
+    while (!held && (await this.redis.set(key, token, 'PX', this.leaseMs, 'NX')) !== 'OK') {
       if (Date.now() > until) throw new ConversationBusyError('RedisTurnCoordinator.exclusive()', `another instance held the conversation's lease for over ${this.waitMs} ms`);
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, 250);

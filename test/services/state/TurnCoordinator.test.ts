@@ -6,6 +6,7 @@
  */
 import { MemoryTurnCoordinator, RedisTurnCoordinator, ConversationBusyError, type TurnCoordinator } from '../../../services/state/TurnCoordinator';
 import { useRedis } from '../../setup/redis';
+import { countingClient } from '../../support/redisCalls';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,6 +95,45 @@ describe('redis (two instances on one server)', () => {
     const { max } = await maxOverlap(pair(), 10);
     expect(max).toBe(1);
     expect(await env.client.exists(`${env.prefix}lease:c`)).toBe(0);
+  });
+
+  test('claimExclusive: claim and lease in one round trip; a duplicate runs nothing and leaves no lease; both instances still take turns one at a time', async () => {
+    const counted = countingClient(env.client);
+    const a = new RedisTurnCoordinator(counted.client, { prefix: env.prefix });
+    const b = new RedisTurnCoordinator(env.client, { prefix: env.prefix, waitMs: 5000 });
+    let ran = 0;
+    expect(await a.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: false, value: 1 });
+    // The two SETs went out before either answer was awaited: one round trip (the release is the other command).
+    expect(counted.calls.slice(0, 2)).toEqual(['set', 'set']);
+    expect(await a.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: true });
+    expect(ran).toBe(1);
+    // The duplicate took the free lease with its claim and gave it back: nobody waits for it.
+    expect(await env.client.exists(`${env.prefix}lease:webchat:c1`)).toBe(0);
+    // A lease the other instance holds is waited for, with the claim already made.
+    let bDone = false;
+    const slow = b.exclusive('webchat:c2', async () => {
+      await sleep(200);
+      bDone = true;
+    });
+    await sleep(30);
+    expect(await a.claimExclusive('webchat:c2:act-9', 'webchat:c2', async () => bDone)).toEqual({ duplicate: false, value: true });
+    await slow;
+    expect(await b.claim('webchat:c2:act-9')).toBe(false);
+    // Many turns of one conversation through both instances: never two at once.
+    let running = 0;
+    let max = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? a : b).claimExclusive(`webchat:c3:act-${i}`, 'webchat:c3', async () => {
+          running += 1;
+          max = Math.max(max, running);
+          await sleep(10);
+          running -= 1;
+        }),
+      ),
+    );
+    expect(max).toBe(1);
+    expect(await env.client.exists(`${env.prefix}lease:webchat:c3`)).toBe(0);
   });
 
   test("a lease held longer than its length is renewed while the turn runs; a dead instance's lease expires", async () => {
