@@ -206,9 +206,10 @@ export class RedisCaseStore implements CaseStore {
         const setKey = this.k(`rel:${rk}`);
         const members = (await this.redis.smembers(setKey)).sort();
         batch.checks.push({ k: batch.key(setKey), n: true, v: String(members.length) });
-        for (const id of members) {
-          if (related.some((r) => r.c.id === id)) continue;
-          const raw = await this.redis.get(this.k(`case:${id}`));
+        // The related cases in one read (a parcel can have several open).
+        const ids = members.filter((id) => !related.some((r) => r.c.id === id));
+        const raws = ids.length ? await this.redis.mget(...ids.map((id) => this.k(`case:${id}`))) : [];
+        for (const raw of raws) {
           const c = raw ? (JSON.parse(raw) as Case) : undefined;
           if (raw && c && isOpen(c)) related.push({ raw, c });
         }

@@ -165,13 +165,24 @@ export class ProofService {
       if (target.kind === 'phone' && typedPhoneRef) {
         gates.push({ scope: 'phone', limiter: this.limiters.phone, key: typedPhoneRef, subject: maskPhone(target.phoneE164) });
       }
-      for (const gate of gates) {
-        const decision = await this.guard(() => gate.limiter.consume(gate.key));
-        if (!decision.allowed) return await this.refuse(gate, decision.resetInMs, conversationId, consumed);
-        consumed.push(gate);
-      }
       const knownRef = trackingNumber && target.kind === 'parcel' ? `parcel:${trackingNumber}:${target.role}` : typedPhoneRef;
-      const known = knownRef ? await this.guard(() => this.store.getPhone(knownRef)) : undefined;
+      // Every gate counted at once, with the phone on file read beside them (one round trip with
+      // Redis). The first gate in order that refuses decides; the points the others took are given
+      // back (`refuse`), as if they had not been asked, and so are those of a failed store.
+      const knownRead = knownRef ? this.guard(() => this.store.getPhone(knownRef)) : Promise.resolve(undefined);
+      knownRead.catch(() => undefined); // awaited below unless a gate refuses first
+      const decisions = await Promise.allSettled(gates.map((gate) => this.guard(() => gate.limiter.consume(gate.key))));
+      decisions.forEach((d, i) => {
+        if (d.status === 'fulfilled' && d.value.allowed) consumed.push(gates[i]);
+      });
+      const failed = decisions.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+      if (failed) throw failed.reason;
+      const refusedAt = decisions.findIndex((d) => d.status === 'fulfilled' && !d.value.allowed);
+      if (refusedAt >= 0) {
+        const refusal = decisions[refusedAt] as PromiseFulfilledResult<{ resetInMs: number }>;
+        return await this.refuse(gates[refusedAt], refusal.value.resetInMs, conversationId, consumed);
+      }
+      const known = await knownRead;
       if (known) {
         const gate: Gate = { scope: 'phone', limiter: this.limiters.phone, key: `pk:${known.phoneKey}`, subject: known.phoneMasked };
         const phone = await this.guard(() => gate.limiter.peek(gate.key));
@@ -200,10 +211,13 @@ export class ProofService {
         clientKey,
       };
       const ttlMs = Math.max(Date.parse(expiresAt) - nowMs, 0) + MINUTE_MS;
-      await this.guard(() => this.store.putPending(conversationId, pending, ttlMs));
-      if (knownRef) await this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000));
       const phoneKeyRef = `pk:${challenge.phoneKey}`;
-      const perPhone = await this.guard(() => this.limiters.phone.consume(phoneKeyRef));
+      // Independent writes, at once.
+      const [, , perPhone] = await Promise.all([
+        this.guard(() => this.store.putPending(conversationId, pending, ttlMs)),
+        knownRef ? this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000)) : undefined,
+        this.guard(() => this.limiters.phone.consume(phoneKeyRef)),
+      ]);
       if (!perPhone.allowed) {
         // The code is already on its way (the key was new to us); the next request for this phone is refused before the carrier.
         await this.recordLock({ scope: 'phone', limiter: this.limiters.phone, key: phoneKeyRef, subject: challenge.phoneMasked }, perPhone.resetInMs, conversationId);

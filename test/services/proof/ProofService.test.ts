@@ -224,6 +224,16 @@ describe.each<Backend>(['memory', 'redis'])('ProofService (%s)', (backend) => {
     expect((await proof.listLocks())[0]).toMatchObject({ scope: 'client', subject: 'webchat:dl_visitor' });
   });
 
+  test("a refused request spends nothing at the other limits: a client over its cap uses up none of the parcel's codes", async () => {
+    const proof = make({ codesPerClientPerDay: 1 });
+    expect((await proof.start({ conversationId: 'k0', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_greedy' })).outcome).toBe('sent');
+    // Refused at the client limit, again and again (the parcel allows 3 codes a day).
+    for (let i = 1; i <= 4; i++) expect((await proof.start({ conversationId: `k${i}`, target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_greedy' })).outcome).toBe('locked');
+    // The parcel's own count is still 1 of 3: its owner, from another client, gets a code.
+    expect((await proof.start({ conversationId: 'owner', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_owner' })).outcome).toBe('sent');
+    expect((await proof.start({ conversationId: 'owner2', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_owner2' })).outcome).toBe('sent');
+  });
+
   test('when the code dies and no new one may be sent, verify says locked (a person can help)', async () => {
     const proof = make({ codesPerParcelPerDay: 1 });
     const f = F.inLocker;
