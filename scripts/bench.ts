@@ -24,7 +24,8 @@
  *   The replies are captured by a local connector endpoint at the activities' `serviceUrl`; a
  *   turn's latency is the time of its POST, which answers once the turn sent its replies.
  *   The echo bot and the dialog bot get the same messages in the same order.
- * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency, with the ratios
+ * - **Figures**: turns/s and p50/p95/p99 turn latency per server and concurrency (the POST), the
+ *   first message reply's p50/p99 (what the customer waits for), with the ratios
  *   to the echo bot (measured first and last in each round, the ratios to the mean of the two);
  *   activities sent per turn by type; flows completed; RSS idle (VmRSS after
  *   start-up), after the run, and with `--live` conversations left mid-flow (readdress, asked again for the
@@ -151,6 +152,8 @@ interface Captured {
   text?: string;
   buttons: string[];
   attachments: number;
+  /** When the connector endpoint received it (`performance.now()`). */
+  at: number;
 }
 
 interface Connector {
@@ -182,7 +185,7 @@ interface WireActivity {
 function capture(a: WireActivity): Captured {
   const buttons = (a.suggestedActions?.actions ?? []).map((x) => String(x.value ?? x.title ?? ''));
   for (const att of a.attachments ?? []) for (const b of att.content?.buttons ?? []) buttons.push(String(b.value ?? b.title ?? ''));
-  return { type: a.type, text: a.text, buttons, attachments: (a.attachments ?? []).length };
+  return { type: a.type, text: a.text, buttons, attachments: (a.attachments ?? []).length, at: performance.now() };
 }
 
 async function startConnector(): Promise<Connector> {
@@ -405,6 +408,11 @@ interface TurnResult {
 
 interface Stats {
   latencies: number[];
+  /**
+   * From the POST to the first message reply at the connector, for turns that sent one: what the
+   * customer waits for (the POST itself answers once the turn's saves and writes are done).
+   */
+  firstReplies: number[];
   /** Latencies by what the customer wrote, digits as '#' (for `--by-message`). */
   byMessage: Map<string, number[]>;
   activities: Map<string, number>;
@@ -412,7 +420,7 @@ interface Stats {
   errors: number;
 }
 
-const newStats = (): Stats => ({ latencies: [], byMessage: new Map(), activities: new Map(), flows: new Map(), errors: 0 });
+const newStats = (): Stats => ({ latencies: [], firstReplies: [], byMessage: new Map(), activities: new Map(), flows: new Map(), errors: 0 });
 
 interface Customer {
   /** Sends `text`, resolves with the activities the bot sent during the turn. */
@@ -454,6 +462,8 @@ function customer(server: BenchServer, connector: Connector, stats: Stats, budge
         stats.byMessage.set(label, list);
       }
       const replies = (connector.byConversation.get(conv) ?? []).slice(before);
+      const firstMessage = replies.find((a) => a.type === 'message');
+      if (firstMessage) stats.firstReplies.push(firstMessage.at - t);
       for (const a of replies) stats.activities.set(a.type, (stats.activities.get(a.type) ?? 0) + 1);
       transcript.push(`> ${text}`, ...replies.filter((a) => a.text).map((a) => `< ${a.text}`));
       return { ms, replies };
@@ -739,11 +749,15 @@ interface Figures {
   p50: number;
   p95: number;
   p99: number;
+  /** p50 and p99 of the first message reply (`Stats.firstReplies`). */
+  replyP50: number;
+  replyP99: number;
 }
 
 function figures(r: PhaseResult): Figures {
   const sorted = [...r.stats.latencies].sort((a, b) => a - b);
-  return { tps: r.turns / r.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+  const replies = [...r.stats.firstReplies].sort((a, b) => a - b);
+  return { tps: r.turns / r.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), replyP50: percentile(replies, 50), replyP99: percentile(replies, 99) };
 }
 
 /** The mean of phases' figures and CPU per turn (the echo bot's two phases of a round). */
@@ -751,7 +765,7 @@ function meanOf(phases: readonly PhaseResult[]): { figures: Figures; cpuMsPerTur
   const all = phases.map(figures);
   const mean = (pick: (f: Figures) => number) => all.reduce((sum, f) => sum + pick(f), 0) / all.length;
   return {
-    figures: { tps: mean((f) => f.tps), p50: mean((f) => f.p50), p95: mean((f) => f.p95), p99: mean((f) => f.p99) },
+    figures: { tps: mean((f) => f.tps), p50: mean((f) => f.p50), p95: mean((f) => f.p95), p99: mean((f) => f.p99), replyP50: mean((f) => f.replyP50), replyP99: mean((f) => f.replyP99) },
     cpuMsPerTurn: phases.reduce((sum, p) => sum + p.cpuMsPerTurn, 0) / phases.length,
   };
 }
@@ -762,8 +776,9 @@ const mib = (n: number) => `${n.toFixed(0)} MiB`;
 function describePhase(name: string, r: PhaseResult, tag = '', adaptive = true): string {
   const perTurn = [...r.stats.activities.entries()].map(([type, n]) => `${type} ${(n / r.turns).toFixed(2)}`).join(', ');
   const flows = [...r.stats.flows.entries()].map(([f, v]) => `${f} ${v.completed}/${v.started}`).join(', ');
-  return `  ${name.padEnd(12)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(figures(r))}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
-    `              activities per turn: ${perTurn || 'none'}${flows && adaptive ? `; flows completed: ${flows}` : ''}` +
+  const f = figures(r);
+  return `  ${name.padEnd(12)} ${String(r.concurrency).padStart(3)} at once${tag}: ${fmtFig(f)}   (${r.turns} turns in ${r.seconds.toFixed(1)} s, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn${r.stats.errors ? `, ${r.stats.errors} failed` : ''})\n` +
+    `              first message reply p50 ${f.replyP50.toFixed(0)} ms, p99 ${f.replyP99.toFixed(0)} ms; activities per turn: ${perTurn || 'none'}${flows && adaptive ? `; flows completed: ${flows}` : ''}` +
     (BY_MESSAGE ? slowestMessages(r) : '');
 }
 
@@ -989,7 +1004,7 @@ async function main(): Promise<void> {
       if (!p) continue;
       const f = figures(p);
       const ratio = e
-        ? `   ×echo: turns/s ${(f.tps / e.figures.tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, e.figures.p99)).toFixed(2)}, CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
+        ? `   ×echo: turns/s ${(f.tps / e.figures.tps).toFixed(2)}, p99 ${(f.p99 / Math.max(1, e.figures.p99)).toFixed(2)} (first reply ${(f.replyP99 / Math.max(1, e.figures.replyP99)).toFixed(2)}), CPU/turn echo÷this ${(e.cpuMsPerTurn / Math.max(0.001, p.cpuMsPerTurn)).toFixed(2)}`
         : '';
       // LockerDesk against the SDK's bare stateful dialog turn on the same kind of store: what its own work costs beyond the framework's.
       const dialog = r.name === 'redis' ? dialogs.redis : dialogs.memory;
