@@ -52,16 +52,12 @@ export class TurnGuardMiddleware implements Middleware {
     if (!conversationId || (a.type === ActivityTypes.Event && a.name === ActivityEventNames.ContinueConversation)) return next();
     const conversationKey = `${a.channelId}:${conversationId}`;
     const claimKey = a.id && a.type !== ActivityTypes.Invoke ? `${conversationKey}:${a.id}` : undefined;
-    try {
-      if (!claimKey) {
-        await this.coordinator.exclusive(conversationKey, next);
-        return;
-      }
-      const ran = await this.coordinator.claimExclusive(claimKey, conversationKey, next);
-      if (ran.duplicate) this.logger.info({ conversationId, activityId: a.id, channel: a.channelId }, 'TurnGuard: duplicate activity skipped');
-    } catch (err) {
-      if (claimKey) await this.coordinator.release(claimKey).catch(() => undefined);
-      throw err;
+    if (!claimKey) {
+      await this.coordinator.exclusive(conversationKey, next);
+      return;
     }
+    // A turn that fails forgets its own claim there, so the channel's retry runs it again.
+    const ran = await this.coordinator.claimExclusive(claimKey, conversationKey, next);
+    if (ran.duplicate) this.logger.info({ conversationId, activityId: a.id, channel: a.channelId }, 'TurnGuard: duplicate activity skipped');
   }
 }

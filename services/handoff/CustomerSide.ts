@@ -132,8 +132,9 @@ export class CustomerSide {
     if (joined && input.fields.description) {
       await core.appendAndPublish(c.id, input.conversationId, { at: now.toISOString(), from: 'system', text: input.fields.description, conversationId: input.conversationId });
     }
-    // Sent together, in this order (one connection delivers them in order).
-    await Promise.all([core.publish(joined ? 'case.updated' : 'case.created', c.id, { conversationId: input.conversationId }), ...(joined ? [] : c.related).map((relatedId) => core.publish('case.updated', relatedId))]);
+    await core.publish(joined ? 'case.updated' : 'case.created', c.id, { conversationId: input.conversationId });
+    // One after another: on a Redis Cluster each PUBLISH may go to another node, so only waiting keeps the order.
+    for (const relatedId of joined ? [] : c.related) await core.publish('case.updated', relatedId);
     const open = core.calendar.isOpen(now);
     if (!joined && !open) await core.alert(c, 'handoff.alert.offHours');
     core.reports.record({ type: 'handoff', at: now.toISOString(), conversationId: input.conversationId, caseId: c.id, reason: input.reason, priority: c.priority, joined });
@@ -203,7 +204,8 @@ export class CustomerSide {
     await core.store.saveReference(input.conversationId, input.reference);
     const chat = await core.store.transcript({ conversationId: input.conversationId });
     for (const e of chat.slice(-20)) await core.store.appendTranscript({ caseId: c.id }, e);
-    await Promise.all([core.publish('case.created', c.id), ...c.related.map((relatedId) => core.publish('case.updated', relatedId))]);
+    await core.publish('case.created', c.id);
+    for (const relatedId of c.related) await core.publish('case.updated', relatedId);
     if (!core.calendar.isOpen(now)) await core.alert(c, 'handoff.alert.offHoursWorkOrder');
     return { case: c };
   }

@@ -157,6 +157,8 @@ export class ProofService {
     }
     const trackingNumber = target.kind === 'parcel' ? normalizeS10(target.trackingNumber) : undefined;
     const consumed: Gate[] = [];
+    /** The carrier sent the code (from here on nothing is given back). */
+    let sent = false;
     try {
       const typedPhoneRef = target.kind === 'phone' ? await this.typedPhoneRef(target.phoneE164) : undefined;
       const gates: Gate[] = [{ scope: 'conversation', limiter: this.limiters.conversation, key: conversationId, subject: conversationId }];
@@ -166,21 +168,16 @@ export class ProofService {
         gates.push({ scope: 'phone', limiter: this.limiters.phone, key: typedPhoneRef, subject: maskPhone(target.phoneE164) });
       }
       const knownRef = trackingNumber && target.kind === 'parcel' ? `parcel:${trackingNumber}:${target.role}` : typedPhoneRef;
-      // Every gate counted at once, with the phone on file read beside them (one round trip with
-      // Redis). The first gate in order that refuses decides; the points the others took are given
-      // back (`refuse`), as if they had not been asked, and so are those of a failed store.
+      // The gates are counted one after another, in order, and the first that refuses stops the
+      // rest: a request refused at one limit (a client over its cap) never touches the next ones
+      // (a parcel's codes), even for a moment while many such requests run at once. The phone on
+      // file is read beside them.
       const knownRead = knownRef ? this.guard(() => this.store.getPhone(knownRef)) : Promise.resolve(undefined);
       knownRead.catch(() => undefined); // awaited below unless a gate refuses first
-      const decisions = await Promise.allSettled(gates.map((gate) => this.guard(() => gate.limiter.consume(gate.key))));
-      decisions.forEach((d, i) => {
-        if (d.status === 'fulfilled' && d.value.allowed) consumed.push(gates[i]);
-      });
-      const failed = decisions.find((d): d is PromiseRejectedResult => d.status === 'rejected');
-      if (failed) throw failed.reason;
-      const refusedAt = decisions.findIndex((d) => d.status === 'fulfilled' && !d.value.allowed);
-      if (refusedAt >= 0) {
-        const refusal = decisions[refusedAt] as PromiseFulfilledResult<{ resetInMs: number }>;
-        return await this.refuse(gates[refusedAt], refusal.value.resetInMs, conversationId, consumed);
+      for (const gate of gates) {
+        const decision = await this.guard(() => gate.limiter.consume(gate.key));
+        if (!decision.allowed) return await this.refuse(gate, decision.resetInMs, conversationId, consumed);
+        consumed.push(gate);
       }
       const known = await knownRead;
       if (known) {
@@ -198,6 +195,7 @@ export class ProofService {
       } catch (err) {
         return await this.carrierRefused(err, conversationId, target, trackingNumber, consumed);
       }
+      sent = true;
 
       const nowMs = this.now().getTime();
       const expiresAt = new Date(Math.min(Date.parse(challenge.expiresAt) || Infinity, nowMs + this.settings.codeTtlMinutes * MINUTE_MS)).toISOString();
@@ -212,12 +210,15 @@ export class ProofService {
       };
       const ttlMs = Math.max(Date.parse(expiresAt) - nowMs, 0) + MINUTE_MS;
       const phoneKeyRef = `pk:${challenge.phoneKey}`;
-      // Independent writes, at once.
-      const [, , perPhone] = await Promise.all([
+      // Independent writes, at once; the code went out, so the phone's count is kept whatever else fails.
+      const [pendingWrite, phoneWrite, phoneCount] = await Promise.allSettled([
         this.guard(() => this.store.putPending(conversationId, pending, ttlMs)),
-        knownRef ? this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000)) : undefined,
+        knownRef ? this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000)) : Promise.resolve(),
         this.guard(() => this.limiters.phone.consume(phoneKeyRef)),
       ]);
+      const writeFailed = [pendingWrite, phoneWrite, phoneCount].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (writeFailed) throw writeFailed.reason;
+      const perPhone = (phoneCount as PromiseFulfilledResult<Awaited<ReturnType<NamedLimiter['consume']>>>).value;
       if (!perPhone.allowed) {
         // The code is already on its way (the key was new to us); the next request for this phone is refused before the carrier.
         await this.recordLock({ scope: 'phone', limiter: this.limiters.phone, key: phoneKeyRef, subject: challenge.phoneMasked }, perPhone.resetInMs, conversationId);
@@ -230,7 +231,8 @@ export class ProofService {
     } catch (err) {
       if (err instanceof LimitStoreDown) {
         this.logger.error({ err: err.cause, conversationId }, 'proof: the limit store failed; the code request was not completed');
-        await this.refundAll(consumed);
+        // A code that went out stays counted: a store failure after the SMS must not make the next one free.
+        if (!sent) await this.refundAll(consumed);
         return { outcome: 'unavailable' };
       }
       throw err;

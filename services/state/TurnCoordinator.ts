@@ -23,7 +23,9 @@ export interface TurnCoordinator {
   /**
    * `claim(claimKey)`, then, unless it is a duplicate, `exclusive(conversationKey, work)`; with
    * Redis both in one round trip when no other turn of the conversation waits in this process.
-   * Resolves `{ duplicate: true }` without running `work` for a duplicate.
+   * Resolves `{ duplicate: true }` without running `work` for a duplicate. When the turn fails
+   * after this call claimed the key, the claim is forgotten (the channel's retry runs it again);
+   * a claim that failed or found a duplicate is never released (it may be another delivery's).
    */
   claimExclusive<T>(claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }>;
 }
@@ -31,7 +33,12 @@ export interface TurnCoordinator {
 /** `claimExclusive` as the two steps one after another (what the in-process coordinator needs). */
 async function claimThenExclusive<T>(c: TurnCoordinator, claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
   if (!(await c.claim(claimKey))) return { duplicate: true };
-  return { duplicate: false, value: await c.exclusive(conversationKey, work) };
+  try {
+    return { duplicate: false, value: await c.exclusive(conversationKey, work) };
+  } catch (err) {
+    await c.release(claimKey).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Too many turns already wait for this conversation in this process. */
@@ -196,19 +203,31 @@ export class RedisTurnCoordinator implements TurnCoordinator {
     const value = await this.queues.run(conversationKey, async () => {
       const token = randomUUID();
       const [claim, lock] = await Promise.allSettled([this.claim(claimKey), this.redis.set(lease, token, 'PX', this.leaseMs, 'NX')]);
-      const leased = lock.status === 'fulfilled' ? lock.value : undefined;
-      if (claim.status === 'rejected' || lock.status === 'rejected') {
-        // Never keep a lease of a turn that does not run (the next turn would wait for it to expire).
-        if (leased === 'OK') await RELEASE.run(this.redis, [lease], [token]).catch(() => undefined);
-        throw claim.status === 'rejected' ? claim.reason : (lock as PromiseRejectedResult).reason;
-      }
-      const claimed = claim.value;
-      if (!claimed) {
+      const leased = lock.status === 'fulfilled' && lock.value === 'OK';
+      // Never keep a lease for a turn that does not run here (the next turn would wait for it to expire).
+      const giveBack = () => (leased ? RELEASE.run(this.redis, [lease], [token]).catch(() => undefined) : Promise.resolve());
+      if (claim.status === 'fulfilled' && !claim.value) {
+        // A duplicate, whatever the lease did: the claim is the original delivery's, never released here.
         duplicate = true;
-        if (leased === 'OK') await RELEASE.run(this.redis, [lease], [token]).catch(() => undefined);
+        await giveBack();
         return undefined;
       }
-      return this.leased(lease, work, leased === 'OK' ? token : undefined);
+      if (claim.status === 'rejected') {
+        // Unknown whether the claim was set (the answer was lost): not released, as when `claim` fails alone.
+        await giveBack();
+        throw claim.reason;
+      }
+      if (lock.status === 'rejected') {
+        // Our claim, but the turn does not run: forget it so the channel's retry runs the turn.
+        await this.release(claimKey).catch(() => undefined);
+        throw lock.reason;
+      }
+      try {
+        return await this.leased(lease, work, leased ? token : undefined);
+      } catch (err) {
+        await this.release(claimKey).catch(() => undefined);
+        throw err;
+      }
     });
     return duplicate ? { duplicate: true } : { duplicate: false, value: value as T };
   }

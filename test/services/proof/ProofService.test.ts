@@ -6,7 +6,9 @@
  */
 import { liveFacts } from '../../../services/proof/types';
 import { createProofService } from '../../../services/proof/createProofService';
-import type { ProofService, ProofSettings, StartOutcome, VerifyOutcome } from '../../../services/proof/ProofService';
+import { ProofService, type ProofSettings, type StartOutcome, type VerifyOutcome } from '../../../services/proof/ProofService';
+import { MemoryProofStore } from '../../../services/proof/MemoryProofStore';
+import { createLimiterFactory } from '../../../services/limits/limiter';
 import { SANDBOX_FIXTURES as F } from '../../../services/carrier/sandbox/fixtures';
 import { connectRedis } from '../../../services/state/redisClient';
 import { useRedis } from '../../setup/redis';
@@ -227,11 +229,29 @@ describe.each<Backend>(['memory', 'redis'])('ProofService (%s)', (backend) => {
   test("a refused request spends nothing at the other limits: a client over its cap uses up none of the parcel's codes", async () => {
     const proof = make({ codesPerClientPerDay: 1 });
     expect((await proof.start({ conversationId: 'k0', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_greedy' })).outcome).toBe('sent');
-    // Refused at the client limit, again and again (the parcel allows 3 codes a day).
-    for (let i = 1; i <= 4; i++) expect((await proof.start({ conversationId: `k${i}`, target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_greedy' })).outcome).toBe('locked');
+    // Refused at the client limit, a burst at once from many conversations (the parcel allows 3 codes a day).
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => proof.start({ conversationId: `k${i + 1}`, target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_greedy' })));
+    expect(burst.map((o) => o.outcome)).toEqual(Array(8).fill('locked'));
     // The parcel's own count is still 1 of 3: its owner, from another client, gets a code.
     expect((await proof.start({ conversationId: 'owner', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_owner' })).outcome).toBe('sent');
     expect((await proof.start({ conversationId: 'owner2', target: parcel(F.readdressable), lang: 'lt', clientKey: 'webchat:dl_owner2' })).outcome).toBe('sent');
+  });
+
+  test('a store failure after the code went out keeps it counted: the next code is not free', async () => {
+    const store = new MemoryProofStore();
+    let failPending = true;
+    const failing = Object.assign(Object.create(store) as MemoryProofStore, {
+      putPending: (...args: Parameters<MemoryProofStore['putPending']>) => (failPending ? Promise.reject(new Error('store write failed')) : store.putPending(...args)),
+    });
+    const proof = new ProofService({ carrier: world.carrier, settings: { ...DEFAULT_SETTINGS, codesPerParcelPerDay: 2 }, logger: logs.logger, now: () => clock, limits: createLimiterFactory(), store: failing });
+    const f = F.readdressable;
+    expect(await proof.start({ conversationId: 'x1', target: parcel(f), lang: 'lt' })).toEqual({ outcome: 'unavailable' });
+    expect(await world.sms(f.senderPhone)).toHaveLength(1);
+    failPending = false;
+    expect((await proof.start({ conversationId: 'x2', target: parcel(f), lang: 'lt' })).outcome).toBe('sent');
+    // Two codes went out: the parcel's limit of 2 is reached.
+    expectLocked(await proof.start({ conversationId: 'x3', target: parcel(f), lang: 'lt' }));
+    expect(await world.sms(f.senderPhone)).toHaveLength(2);
   });
 
   test('when the code dies and no new one may be sent, verify says locked (a person can help)', async () => {

@@ -6,7 +6,8 @@
  */
 import { MemoryTurnCoordinator, RedisTurnCoordinator, ConversationBusyError, type TurnCoordinator } from '../../../services/state/TurnCoordinator';
 import { useRedis } from '../../setup/redis';
-import { countingClient } from '../../support/redisCalls';
+import { startRoundTripProxy } from '../../../scripts/redisRoundTrips';
+import { connectRedis } from '../../../services/state/redisClient';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,14 +99,24 @@ describe('redis (two instances on one server)', () => {
   });
 
   test('claimExclusive: claim and lease in one round trip; a duplicate runs nothing and leaves no lease; both instances still take turns one at a time', async () => {
-    const counted = countingClient(env.client);
-    const a = new RedisTurnCoordinator(counted.client, { prefix: env.prefix });
+    // Through the round-trip counter: commands sent before an answer came back are one round trip.
+    const proxy = await startRoundTripProxy(env.url, 10);
+    const viaProxy = await connectRedis(proxy.url, {});
+    const a = new RedisTurnCoordinator(viaProxy, { prefix: env.prefix });
     const b = new RedisTurnCoordinator(env.client, { prefix: env.prefix, waitMs: 5000 });
     let ran = 0;
-    expect(await a.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: false, value: 1 });
-    // The two SETs went out before either answer was awaited: one round trip (the release is the other command).
-    expect(counted.calls.slice(0, 2)).toEqual(['set', 'set']);
-    expect(await a.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: true });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const from = proxy.trips.length;
+      expect(await a.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: false, value: 1 });
+      // The claim and the lease in the first round trip; then only the lease's release.
+      expect(proxy.trips.slice(from).map((t) => t.commands.map((c) => c.name))).toEqual([['set', 'set'], ['evalsha']]);
+    } finally {
+      viaProxy.disconnect();
+      await proxy.close();
+    }
+    const a2 = new RedisTurnCoordinator(env.client, { prefix: env.prefix });
+    expect(await a2.claimExclusive('webchat:c1:act-1', 'webchat:c1', async () => (ran += 1))).toEqual({ duplicate: true });
     expect(ran).toBe(1);
     // The duplicate took the free lease with its claim and gave it back: nobody waits for it.
     expect(await env.client.exists(`${env.prefix}lease:webchat:c1`)).toBe(0);
@@ -116,7 +127,7 @@ describe('redis (two instances on one server)', () => {
       bDone = true;
     });
     await sleep(30);
-    expect(await a.claimExclusive('webchat:c2:act-9', 'webchat:c2', async () => bDone)).toEqual({ duplicate: false, value: true });
+    expect(await a2.claimExclusive('webchat:c2:act-9', 'webchat:c2', async () => bDone)).toEqual({ duplicate: false, value: true });
     await slow;
     expect(await b.claim('webchat:c2:act-9')).toBe(false);
     // Many turns of one conversation through both instances: never two at once.
@@ -124,7 +135,7 @@ describe('redis (two instances on one server)', () => {
     let max = 0;
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        (i % 2 ? a : b).claimExclusive(`webchat:c3:act-${i}`, 'webchat:c3', async () => {
+        (i % 2 ? a2 : b).claimExclusive(`webchat:c3:act-${i}`, 'webchat:c3', async () => {
           running += 1;
           max = Math.max(max, running);
           await sleep(10);
@@ -134,6 +145,33 @@ describe('redis (two instances on one server)', () => {
     );
     expect(max).toBe(1);
     expect(await env.client.exists(`${env.prefix}lease:webchat:c3`)).toBe(0);
+  });
+
+  test("claimExclusive when Redis fails halfway: a duplicate stays a duplicate and the original's claim stays; our own claim is forgotten for the retry", async () => {
+    // The real client, except that taking a lease fails (a timeout, a failover of the lease's node).
+    const failingLease = new Proxy(env.client, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (name === 'set') return (key: string, ...rest: unknown[]) => (key.includes(':lease:') ? Promise.reject(new Error('lease node down')) : Reflect.apply(target.set, target, [key, ...rest]));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const original = new RedisTurnCoordinator(env.client, { prefix: env.prefix });
+    const flaky = new RedisTurnCoordinator(failingLease, { prefix: env.prefix });
+    expect(await original.claim('webchat:f1:act-1')).toBe(true);
+    let ran = false;
+    expect(await flaky.claimExclusive('webchat:f1:act-1', 'webchat:f1', async () => (ran = true))).toEqual({ duplicate: true });
+    expect(ran).toBe(false);
+    expect(await env.client.exists(`${env.prefix}seen:webchat:f1:act-1`)).toBe(1);
+    // A new activity whose lease cannot be taken: the turn fails and its claim is forgotten, so the retry runs.
+    await expect(flaky.claimExclusive('webchat:f2:act-2', 'webchat:f2', async () => (ran = true))).rejects.toThrow('lease node down');
+    expect(ran).toBe(false);
+    expect(await env.client.exists(`${env.prefix}seen:webchat:f2:act-2`)).toBe(0);
+    expect(await original.claimExclusive('webchat:f2:act-2', 'webchat:f2', async () => (ran = true))).toEqual({ duplicate: false, value: true });
+    // A turn that throws forgets its claim too; a later delivery of it runs.
+    await expect(original.claimExclusive('webchat:f3:act-3', 'webchat:f3', async () => Promise.reject(new Error('turn failed')))).rejects.toThrow('turn failed');
+    expect(await env.client.exists(`${env.prefix}seen:webchat:f3:act-3`)).toBe(0);
+    expect(await env.client.exists(`${env.prefix}lease:webchat:f3`)).toBe(0);
   });
 
   test("a lease held longer than its length is renewed while the turn runs; a dead instance's lease expires", async () => {
