@@ -54,7 +54,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import WebSocket from 'ws';
 import { InMemoryCarrier } from '../services/carrier/sandbox/InMemoryCarrier';
-import { foregroundTrips, startRoundTripProxy, waves } from './redisRoundTrips';
+import { foregroundTrips, isOutboxPoll, startRoundTripProxy, waves } from './redisRoundTrips';
 import type { SandboxParcel } from '../services/carrier/sandbox/parcelSeed';
 import { SCRIPTED_CLIENT_ENV } from '../test/support/fairUse';
 
@@ -904,7 +904,6 @@ async function extras(c: Contender, connector: Connector, parcels: ParcelPool, o
 
 /** Each Redis answer held back this long in the round-trip measurement (a network hop, with room for the CPU between commands sent at once). */
 const ROUND_TRIP_DELAY_MS = 10;
-const outboxPoll = (c: { name: string; key?: string }) => c.name === 'zrangebyscore' && (c.key ?? '').endsWith('aux:ob:due');
 
 /**
  * Redis round trips a turn waits for, one after another: one customer at a time playing the
@@ -928,7 +927,7 @@ async function redisRoundTrips(redisUrl: string, prefix: string, connector: Conn
         await phase(server, connector, parcels, 1, 60, 30, adaptive);
         const from = proxy.trips.length;
         const r = await phase(server, connector, parcels, 1, 150, 60, adaptive);
-        const trips = foregroundTrips(proxy.trips.slice(from), outboxPoll);
+        const trips = foregroundTrips(proxy.trips.slice(from), isOutboxPoll);
         const sequential = waves(trips).length;
         const commands = trips.reduce((n, t) => n + t.commands.length, 0);
         const f = figures(r);

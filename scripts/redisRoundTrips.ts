@@ -159,3 +159,6 @@ export function waves(trips: RoundTrip[]): RoundTrip[][] {
   }
   return out.map((w) => w.trips);
 }
+
+/** LockerDesk's outbox poller (`ZRANGEBYSCORE <prefix>aux:ob:due`) runs every second whatever the customers do: not part of a turn. */
+export const isOutboxPoll = (c: { name: string; key?: string }): boolean => c.name === 'zrangebyscore' && (c.key ?? '').endsWith('aux:ob:due');

@@ -65,14 +65,7 @@ export class HandoffMiddleware implements Middleware {
     const conversationId = a.conversation?.id;
     const channel = a.channelId ?? '';
     if (!conversationId || (a.type === ActivityTypes.Event && a.name === ActivityEventNames.ContinueConversation)) return next();
-    if (a.type !== 'message') {
-      const replies = this.recordReplies(context, conversationId, channel);
-      try {
-        return await next();
-      } finally {
-        await replies.recorded();
-      }
-    }
+    if (a.type !== 'message') return this.withRepliesRecorded(context, conversationId, channel, next);
     const customers = this.o.customers;
     const at = this.now();
     // Independent writes run side by side (with Redis each is a round trip); a failure of the
@@ -101,9 +94,14 @@ export class HandoffMiddleware implements Middleware {
     }
     if (owner.state === 'closed') await customers.backToBot(conversationId);
     await Promise.all([noted, this.safely(() => customers.record(conversationId, channel, entry), conversationId)]);
+    await this.withRepliesRecorded(context, conversationId, channel, next);
+  }
+
+  /** Runs `work` with the bot's replies recorded; ends when they are written. */
+  private async withRepliesRecorded(context: TurnContext, conversationId: string, channel: string, work: () => Promise<void>): Promise<void> {
     const replies = this.recordReplies(context, conversationId, channel);
     try {
-      await next();
+      await work();
     } finally {
       await replies.recorded();
     }

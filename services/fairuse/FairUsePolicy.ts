@@ -239,35 +239,40 @@ export class FairUsePolicy {
     return [`conv:${conversationKey(m)}`, ...(m.userId ? [`cust:${identityKey({ channel: m.channel, userId: m.userId })}`] : [])];
   }
 
+  /** The flood windows one message counts in, by scope: `flood()` counts them, `refundFlood()` gives them back. */
+  private floodWindows(conv: string, customer: string | undefined, ip: string | undefined): { scope: FloodScope; limiter: NamedLimiter; key: string }[] {
+    return [
+      { scope: 'conversation', limiter: this.perConversation, key: conv },
+      { scope: 'conversation', limiter: this.burstPerConversation, key: conv },
+      ...(customer
+        ? [
+            { scope: 'customer' as const, limiter: this.perCustomer, key: customer },
+            { scope: 'customer' as const, limiter: this.burstPerCustomer, key: customer },
+          ]
+        : []),
+      ...(ip ? [{ scope: 'ip' as const, limiter: this.perIp, key: ip }] : []),
+    ];
+  }
+
   /** The broadest scope over its limit (IP, then customer, then conversation), or undefined. */
   private async flood(conv: string, customer: string | undefined, ip: string | undefined): Promise<{ scope: FloodScope; key: string } | undefined> {
-    const [byConv, burstConv, byCustomer, burstCustomer, byIp] = await Promise.all([
-      this.within(this.perConversation, conv),
-      this.within(this.burstPerConversation, conv),
-      customer ? this.within(this.perCustomer, customer) : true,
-      customer ? this.within(this.burstPerCustomer, customer) : true,
-      ip ? this.within(this.perIp, ip) : true,
-    ]);
-    if (!byIp && ip) return { scope: 'ip', key: `ip:${ip}` };
+    const windows = this.floodWindows(conv, customer, ip);
+    const within = await Promise.all(windows.map((w) => this.within(w.limiter, w.key)));
+    const over = (scope: FloodScope) => windows.some((w, i) => w.scope === scope && !within[i]);
+    if (over('ip')) return { scope: 'ip', key: `ip:${ip}` };
     // One notice per customer (or conversation, without one) whichever of their limits tripped:
     // the four counters are separate keys, so messages racing in through two instances can reach
     // them in different orders and trip the conversation's limit first for one message and the
     // customer's for the next.
     const noticeKey = customer ? `cust:${customer}` : `conv:${conv}`;
-    if (customer && !(byCustomer && burstCustomer)) return { scope: 'customer', key: noticeKey };
-    if (!(byConv && burstConv)) return { scope: 'conversation', key: noticeKey };
+    if (over('customer')) return { scope: 'customer', key: noticeKey };
+    if (over('conversation')) return { scope: 'conversation', key: noticeKey };
     return undefined;
   }
 
   /** Gives back the point `flood()` counted for this message in each of its windows (best effort). */
   private async refundFlood(conv: string, customer: string | undefined, ip: string | undefined): Promise<void> {
-    const counted: [NamedLimiter, string][] = [
-      [this.perConversation, conv],
-      [this.burstPerConversation, conv],
-      ...(customer ? ([[this.perCustomer, customer], [this.burstPerCustomer, customer]] as [NamedLimiter, string][]) : []),
-      ...(ip ? ([[this.perIp, ip]] as [NamedLimiter, string][]) : []),
-    ];
-    await Promise.all(counted.map(([limiter, key]) => this.safe(() => limiter.refund(key), undefined, limiter.name)));
+    await Promise.all(this.floodWindows(conv, customer, ip).map((w) => this.safe(() => w.limiter.refund(w.key), undefined, w.limiter.name)));
   }
 
   /** Counts one message; a failing store lets it through (a comfort limit fails open). */

@@ -210,15 +210,12 @@ export class ProofService {
       };
       const ttlMs = Math.max(Date.parse(expiresAt) - nowMs, 0) + MINUTE_MS;
       const phoneKeyRef = `pk:${challenge.phoneKey}`;
-      // Independent writes, at once; the code went out, so the phone's count is kept whatever else fails.
-      const [pendingWrite, phoneWrite, phoneCount] = await Promise.allSettled([
+      // Independent writes, at once; the code went out, so the phone's count is kept whatever else fails (nothing is given back below).
+      const [, , perPhone] = await Promise.all([
         this.guard(() => this.store.putPending(conversationId, pending, ttlMs)),
-        knownRef ? this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000)) : Promise.resolve(),
+        knownRef ? this.guard(() => this.store.putPhone(knownRef, { phoneKey: challenge.phoneKey, phoneMasked: challenge.phoneMasked }, DAY_S * 1000)) : undefined,
         this.guard(() => this.limiters.phone.consume(phoneKeyRef)),
       ]);
-      const writeFailed = [pendingWrite, phoneWrite, phoneCount].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (writeFailed) throw writeFailed.reason;
-      const perPhone = (phoneCount as PromiseFulfilledResult<Awaited<ReturnType<NamedLimiter['consume']>>>).value;
       if (!perPhone.allowed) {
         // The code is already on its way (the key was new to us); the next request for this phone is refused before the carrier.
         await this.recordLock({ scope: 'phone', limiter: this.limiters.phone, key: phoneKeyRef, subject: challenge.phoneMasked }, perPhone.resetInMs, conversationId);

@@ -187,7 +187,7 @@ export class RedisTurnCoordinator implements TurnCoordinator {
   }
 
   exclusive<T>(conversationKey: string, work: () => Promise<T>): Promise<T> {
-    return this.queues.run(conversationKey, () => this.leased(`${this.opts.prefix}lease:${conversationKey}`, work));
+    return this.queues.run(conversationKey, () => this.leased(this.leaseKey(conversationKey), work));
   }
 
   /**
@@ -198,7 +198,7 @@ export class RedisTurnCoordinator implements TurnCoordinator {
    */
   async claimExclusive<T>(claimKey: string, conversationKey: string, work: () => Promise<T>): Promise<{ duplicate: true } | { duplicate: false; value: T }> {
     if (this.queues.busy(conversationKey)) return claimThenExclusive(this, claimKey, conversationKey, work);
-    const lease = `${this.opts.prefix}lease:${conversationKey}`;
+    const lease = this.leaseKey(conversationKey);
     let duplicate = false;
     const value = await this.queues.run(conversationKey, async () => {
       const token = randomUUID();
@@ -230,6 +230,10 @@ export class RedisTurnCoordinator implements TurnCoordinator {
       }
     });
     return duplicate ? { duplicate: true } : { duplicate: false, value: value as T };
+  }
+
+  private leaseKey(conversationKey: string): string {
+    return `${this.opts.prefix}lease:${conversationKey}`;
   }
 
   /** Runs `work` holding the lease `key`: `held` is the token of a lease already taken, else it is taken here (waiting for another instance's). */

@@ -8,7 +8,7 @@
  */
 import { SANDBOX_FIXTURES as F } from '../../services/carrier/sandbox/fixtures';
 import type { RedisClient } from '../../services/state/redisClient';
-import { foregroundTrips, startRoundTripProxy, waves, type RoundTrip, type RoundTripProxy } from '../../scripts/redisRoundTrips';
+import { foregroundTrips, isOutboxPoll, startRoundTripProxy, waves, type RoundTrip, type RoundTripProxy } from '../../scripts/redisRoundTrips';
 import { LINES } from '../dialogs/testData';
 import { SCRIPTED_CLIENT_ENV } from '../support/fairUse';
 import { connectTestRedis, deleteKeysWithPrefix, freePort, randomPrefix, testRedisUrl } from '../setup/redis';
@@ -49,15 +49,13 @@ afterAll(async () => {
   }
 });
 
-/** The outbox poller's query runs every second whatever the customers do: not part of a turn. */
-const background = (c: { name: string; key?: string }) => c.name === 'zrangebyscore' && (c.key ?? '').endsWith('aux:ob:due');
 
 /** The round trips of one customer turn (and of what it left running: report events are written just after it). */
 async function turn(customer: Customer, text: string): Promise<{ trips: RoundTrip[]; replies: number }> {
   const from = proxy.trips.length;
   const replies = (await customer.say(text)).length;
   await new Promise((r) => setTimeout(r, 200));
-  return { trips: foregroundTrips(proxy.trips.slice(from), background), replies };
+  return { trips: foregroundTrips(proxy.trips.slice(from), isOutboxPoll), replies };
 }
 
 const commands = (trips: RoundTrip[]) => trips.flatMap((t) => t.commands);
