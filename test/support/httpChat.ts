@@ -33,6 +33,8 @@ export class HttpChat {
     private readonly messages: Messages,
     readonly lang: Lang,
     readonly conversationId: string,
+    /** The channel user id; default one per conversation (a fresh customer each time). */
+    readonly userId?: string,
   ) {}
 
   /** The bot's message replies in this conversation so far. */
@@ -45,7 +47,7 @@ export class HttpChat {
     const before = this.replies().length;
     const res = await axios.post(
       `${this.botUrl()}/api/messages`,
-      channelActivity(this.channel, this.conversationId, { type: 'message', text, locale: LOCALES[this.lang] }),
+      channelActivity(this.channel, this.conversationId, { type: 'message', text, locale: LOCALES[this.lang], ...(this.userId ? { from: { id: this.userId, name: 'Customer', role: 'user' } } : {}) }),
       { validateStatus: () => true },
     );
     if (res.status >= 300) throw new Error(`HttpChat.say(): /api/messages answered ${res.status}`);
